@@ -1,0 +1,67 @@
+# Touchpoints. `make demo` runs the product with a demo practice; `make test` runs every test.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+QUICK ?=
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.DEFAULT_GOAL := help
+.PHONY: help demo test test-sqlite test-postgres lint bench messages static clean
+
+help:
+	@echo "make demo   - set up everything and run Touchpoints with a demo practice on http://127.0.0.1:$(PORT)"
+	@echo "make test   - run the whole test suite (SQLite, then PostgreSQL when reachable)"
+	@echo "make bench  - run the benchmarks (QUICK=1 for a smaller run)"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt .python-version
+	@test -x $(PY) || "$$(scripts/find-python.sh)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Vendored front-end files are committed; this refreshes them from npm after an upgrade.
+static: node_modules/.installed
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=node_modules
+	$(PY) manage.py compilemessages --ignore=.venv
+
+demo: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --size small --seed 1 --if-missing
+	$(PY) manage.py demo_banner --port $(PORT)
+	DEMO_PORT=$(PORT) SITE_URL=http://127.0.0.1:$(PORT) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" \
+		$(VENV)/bin/honcho start --no-prefix -f Procfile
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check --deploy --fail-level ERROR
+
+test: lint node_modules/.installed test-sqlite test-postgres
+
+test-sqlite: $(VENV)/.installed node_modules/.installed
+	@echo "== Test suite on SQLite =="
+	$(PY) -m pytest
+
+test-postgres: $(VENV)/.installed node_modules/.installed
+	@if $(PY) scripts/db_reachable.py "$(PG_URL)"; then \
+		echo "== Test suite on PostgreSQL ($(PG_URL)) =="; \
+		DATABASE_URL="$(PG_URL)" REQUIRE_DATABASE_VENDOR=postgresql $(PY) -m pytest; \
+	elif [ -n "$$CI" ]; then \
+		echo "PostgreSQL is not reachable at $(PG_URL), and CI must test on it." >&2; exit 1; \
+	else \
+		echo "== PostgreSQL not reachable at $(PG_URL): skipped the PostgreSQL run (CI never skips it) =="; \
+	fi
+
+bench: $(VENV)/.installed
+	$(PY) benchmarks/run.py $(if $(QUICK),--quick,)
+
+clean:
+	rm -rf var/ staticfiles/ .pytest_cache

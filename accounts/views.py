@@ -1,0 +1,83 @@
+from base64 import b32encode
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import user_has_device
+
+from practices.selectors import memberships_for_user
+
+from . import services
+from .forms import SignInForm, TokenForm
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+
+def _safe_next(request: HttpRequest, fallback: str = "practices:home") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse(fallback)
+
+
+@login_required
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    if not user_has_device(request.user, confirmed=True):
+        return redirect("accounts:otp_setup")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = services.verify_any_device(user=request.user, token=form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_safe_next(request))
+        form.add_error("token", _("That code did not work. Codes change every 30 seconds; try the current one."))
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@login_required
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    confirmed = user_has_device(request.user, confirmed=True)
+    requiring = [m.practice for m in memberships_for_user(user=request.user) if m.practice.require_two_factor]
+    if confirmed:
+        return render(request, "accounts/otp_status.html", {"requiring": requiring})
+    device = services.start_totp_setup(user=request.user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.confirm_totp_device(device=device, token=form.cleaned_data["token"]):
+            otp_login(request, device)
+            messages.success(
+                request, _("Two-factor sign-in is on. You will be asked for a code each time you sign in.")
+            )
+            return redirect("practices:home")
+        form.add_error("token", _("That code did not work. Check the time on your phone and try the current code."))
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#111", light="#fff")
+    secret = b32encode(device.bin_key).decode().rstrip("=")
+    return render(
+        request,
+        "accounts/otp_setup.html",
+        {"form": form, "qr_svg": qr_svg, "secret": secret, "requiring": requiring},
+    )
+
+
+@login_required
+@require_POST
+def otp_disable(request: HttpRequest) -> HttpResponse:
+    requiring = [m.practice for m in memberships_for_user(user=request.user) if m.practice.require_two_factor]
+    if requiring:
+        messages.error(request, _("Your practice requires two-factor sign-in, so it cannot be turned off."))
+    elif request.user.is_verified():
+        services.remove_totp_devices(user=request.user)
+        messages.success(request, _("Two-factor sign-in is off."))
+    return redirect("accounts:otp_setup")

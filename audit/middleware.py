@@ -1,0 +1,20 @@
+from .context import RequestOrigin, current_origin
+
+
+class AuditContextMiddleware:
+    """Remembers the client address, agent and path so services can audit "from where"."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        origin = RequestOrigin(
+            ip_address=request.META.get("REMOTE_ADDR") or None,
+            user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+            path=request.path[:300],
+        )
+        token = current_origin.set(origin)
+        try:
+            return self.get_response(request)
+        finally:
+            current_origin.reset(token)

@@ -1,0 +1,137 @@
+"""Shared fixtures: practices, staff in each role, patients, and the browser set-up."""
+
+import itertools
+import os
+from datetime import date
+
+import pytest
+from django.db import connection
+
+from patients.models import Patient
+from practices.models import Location, Membership, Practice, Provider, Role
+
+_serial = itertools.count(1)
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _database_vendor_is_the_one_asked_for(django_db_setup, django_db_blocker):
+    """`make test` runs the suite again on PostgreSQL; fail loudly if it silently used SQLite."""
+    wanted = os.environ.get("REQUIRE_DATABASE_VENDOR")
+    if wanted:
+        assert connection.vendor == wanted, f"expected {wanted}, tests ran on {connection.vendor}"
+
+
+@pytest.fixture
+def make_practice(db):
+    def make(**fields) -> Practice:
+        n = next(_serial)
+        fields.setdefault("name", f"Practice {n}")
+        fields.setdefault("slug", f"practice-{n}")
+        fields.setdefault("timezone", "America/Chicago")
+        fields.setdefault("phone", "(512) 555-0100")
+        return Practice.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def practice(make_practice) -> Practice:
+    return make_practice(name="ClearSkin Test", slug="clearskin-test")
+
+
+@pytest.fixture
+def other_practice(make_practice) -> Practice:
+    return make_practice(name="Other Skin", slug="other-skin")
+
+
+@pytest.fixture
+def make_staff(db, django_user_model):
+    def make(practice: Practice, role: str = Role.OWNER, email: str | None = None):
+        email = email or f"staff{next(_serial)}@example.com"
+        user = django_user_model.objects.create_user(email=email, password=PASSWORD, full_name="Sam Staff")
+        Membership.objects.create(practice=practice, user=user, role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def owner(practice, make_staff):
+    return make_staff(practice, Role.OWNER)
+
+
+@pytest.fixture
+def front_desk(practice, make_staff):
+    return make_staff(practice, Role.FRONT_DESK)
+
+
+@pytest.fixture
+def make_patient(db):
+    def make(practice: Practice, **fields) -> Patient:
+        n = next(_serial)
+        fields.setdefault("first_name", "Ana")
+        fields.setdefault("last_name", f"Rivera{n}")
+        fields.setdefault("date_of_birth", date(1985, 4, 12))
+        fields.setdefault("email", f"patient{n}@example.com")
+        fields.setdefault("phone", "(512) 555-0199")
+        return Patient.objects.create(practice=practice, **fields)
+
+    return make
+
+
+@pytest.fixture
+def patient(practice, make_patient) -> Patient:
+    return make_patient(practice)
+
+
+@pytest.fixture
+def location(practice) -> Location:
+    return Location.objects.create(
+        practice=practice,
+        name="Downtown",
+        address_line1="410 Elm Street",
+        city="Austin",
+        region="TX",
+        postal_code="78701",
+        phone="(512) 555-0140",
+        timezone="America/Chicago",
+    )
+
+
+@pytest.fixture
+def provider(practice, location) -> Provider:
+    provider = Provider.objects.create(practice=practice, first_name="Hannah", last_name="Cole", credentials="MD, FAAD")
+    provider.locations.add(location)
+    return provider
+
+
+@pytest.fixture
+def staff_client(client):
+    """A client signed in as the given user: ``staff_client(user)``."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+# --- Browser tests: Playwright drives Debian's Chromium, never a downloaded browser ----
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }

@@ -1,0 +1,7 @@
+"""The journey event log. Touch points call ``journey.record(...)``; insights read the log."""
+
+
+def record(**kwargs):
+    from .services import record as _record
+
+    return _record(**kwargs)

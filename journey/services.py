@@ -1,0 +1,70 @@
+"""The one function every touch point calls to say what happened."""
+
+from datetime import datetime
+
+from django.utils import timezone
+
+from .catalogue import BY_CODE
+from .models import JourneyEvent
+
+# Event data describes the journey, never the patient's health. Keys that usually carry
+# clinical detail are refused outright, and values must be short scalars.
+CLINICAL_KEYS = frozenset(
+    {
+        "reason",
+        "diagnosis",
+        "symptoms",
+        "notes",
+        "note",
+        "condition",
+        "medication",
+        "medications",
+        "visit_reason",
+        "complaint",
+        "clinical",
+        "result",
+        "results",
+        "history",
+    }
+)
+MAX_VALUE_LENGTH = 120
+
+
+class JourneyDataError(ValueError):
+    pass
+
+
+def _check_data(data: dict) -> dict:
+    for key, value in data.items():
+        if key.lower() in CLINICAL_KEYS:
+            raise JourneyDataError(f"Journey events carry no clinical detail; key {key!r} is refused.")
+        if not isinstance(value, (str, int, float, bool)) and value is not None:
+            raise JourneyDataError(f"Journey event value for {key!r} must be a plain scalar.")
+        if isinstance(value, str) and len(value) > MAX_VALUE_LENGTH:
+            raise JourneyDataError(f"Journey event value for {key!r} is too long to be a label.")
+    return data
+
+
+def record(
+    *,
+    practice,
+    touchpoint: str,
+    kind: str,
+    patient=None,
+    at: datetime | None = None,
+    data: dict | None = None,
+) -> JourneyEvent:
+    """Record that ``kind`` happened at ``touchpoint`` (a catalogue code) for ``patient``."""
+    if touchpoint not in BY_CODE:
+        raise JourneyDataError(f"Unknown touch point {touchpoint!r}; add it to journey/catalogue.py.")
+    if patient is not None and patient.practice_id != practice.pk:
+        raise JourneyDataError("The patient does not belong to this practice.")
+    return JourneyEvent.objects.create(
+        practice=practice,
+        patient=patient,
+        stage=BY_CODE[touchpoint].stage,
+        touchpoint=touchpoint,
+        kind=kind,
+        occurred_at=at or timezone.now(),
+        data=_check_data(dict(data or {})),
+    )

@@ -1,0 +1,65 @@
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from practices.models import Practice
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", _("English")
+    SPANISH = "es", _("Spanish")
+
+
+class Patient(models.Model):
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="patients")
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    date_of_birth = models.DateField(_("date of birth"))
+    phone = models.CharField(_("mobile phone"), max_length=32, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=5, choices=Language.choices, default=Language.ENGLISH
+    )
+    email_consent = models.BooleanField(_("may contact by email"), default=False)
+    sms_consent = models.BooleanField(_("may contact by text message"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Fields whose values never appear in audit diffs, logs or messages.
+    PROTECTED_FIELDS = ("first_name", "last_name", "date_of_birth", "phone", "email")
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        indexes = [
+            models.Index(fields=["practice", "last_name", "first_name"], name="patient_name_idx"),
+            models.Index(fields=["practice", "email"], name="patient_email_idx"),
+            models.Index(fields=["practice", "phone"], name="patient_phone_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(preferred_language__in=["en", "es"]), name="patient_language_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class PatientSignInLink(models.Model):
+    """A one-time, short-lived sign-in link. Only a hash of the token is stored."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="sign_in_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["expires_at"], name="signin_link_expiry_idx")]
+
+    def __str__(self) -> str:
+        return f"sign-in link #{self.pk} (expires {self.expires_at:%Y-%m-%d %H:%M})"

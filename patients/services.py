@@ -1,0 +1,161 @@
+"""Every write to patients: audited in the same transaction, journey events where they matter."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.forms.models import model_to_dict
+from django.tasks import task
+from django.utils import timezone
+
+import journey
+from audit import services as audit
+from audit.masking import diff
+from audit.models import Action
+
+from .models import Patient, PatientSignInLink
+
+AUDITED_FIELDS = (
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "phone",
+    "email",
+    "preferred_language",
+    "email_consent",
+    "sms_consent",
+)
+
+
+def _snapshot(patient: Patient) -> dict:
+    return model_to_dict(patient, fields=AUDITED_FIELDS)
+
+
+@transaction.atomic
+def create_patient(*, practice, actor_user=None, **fields) -> Patient:
+    patient = Patient(practice=practice, **fields)
+    patient.full_clean()
+    patient.save()
+    audit.record(
+        practice=practice,
+        action=Action.CREATE,
+        target=patient,
+        patient=patient,
+        actor_user=actor_user,
+        changes=diff({}, _snapshot(patient), Patient.PROTECTED_FIELDS),
+    )
+    return patient
+
+
+@transaction.atomic
+def update_patient(*, patient: Patient, actor_user=None, actor_patient=None, **fields) -> Patient:
+    locked = Patient.objects.select_for_update().get(pk=patient.pk)
+    before = _snapshot(locked)
+    for name, value in fields.items():
+        if name not in AUDITED_FIELDS:
+            raise ValueError(f"{name} cannot be changed here.")
+        setattr(locked, name, value)
+    locked.full_clean()
+    changes = diff(before, _snapshot(locked), Patient.PROTECTED_FIELDS)
+    if changes:
+        locked.save()
+        audit.record(
+            practice=locked.practice,
+            action=Action.UPDATE,
+            target=locked,
+            patient=locked,
+            actor_user=actor_user,
+            actor_patient=actor_patient,
+            changes=changes,
+        )
+    return locked
+
+
+def record_patient_viewed(*, patient: Patient, actor_user=None, actor_patient=None, summary: str = "") -> None:
+    audit.record(
+        practice=patient.practice,
+        action=Action.VIEW,
+        target=patient,
+        patient=patient,
+        actor_user=actor_user,
+        actor_patient=actor_patient,
+        summary=summary,
+    )
+
+
+# --- Patient sign-in by one-time link -------------------------------------------------
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def request_sign_in_links(*, practice, email: str) -> None:
+    """Send a sign-in link to each patient of the practice with this email.
+
+    Says nothing about whether anyone matched: the caller shows the same page either way.
+    """
+    patient_ids = list(
+        Patient.objects.filter(practice=practice, email__iexact=email.strip()).values_list("pk", flat=True)[:5]
+    )
+    for patient_id in patient_ids:
+        transaction.on_commit(lambda pid=patient_id: send_sign_in_link.enqueue(pid))
+
+
+@transaction.atomic
+def issue_sign_in_link(*, patient: Patient) -> str:
+    """Create a link and return its raw token (only the hash is stored)."""
+    token = secrets.token_urlsafe(32)
+    PatientSignInLink.objects.create(
+        practice=patient.practice,
+        patient=patient,
+        token_hash=_hash(token),
+        expires_at=timezone.now() + timedelta(minutes=settings.PATIENT_SIGN_IN_LINK_MINUTES),
+    )
+    return token
+
+
+def find_usable_link(*, practice, token: str) -> PatientSignInLink | None:
+    return (
+        PatientSignInLink.objects.select_related("patient")
+        .filter(practice=practice, token_hash=_hash(token), used_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+
+
+@transaction.atomic
+def redeem_sign_in_link(*, practice, token: str) -> Patient | None:
+    """Use the link once. Returns the patient, or None if the link is unknown, used or expired."""
+    used = PatientSignInLink.objects.filter(
+        practice=practice, token_hash=_hash(token), used_at__isnull=True, expires_at__gt=timezone.now()
+    ).update(used_at=timezone.now())
+    if used != 1:
+        return None
+    patient = PatientSignInLink.objects.select_related("patient__practice").get(token_hash=_hash(token)).patient
+    audit.record(practice=practice, action=Action.SIGN_IN, target=patient, patient=patient, actor_patient=patient)
+    journey.record(practice=practice, patient=patient, touchpoint="patient-portal", kind="portal.signed_in")
+    return patient
+
+
+@task
+def send_sign_in_link(patient_id: int) -> None:
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+
+    patient = Patient.objects.select_related("practice").get(pk=patient_id)
+    if not patient.email:
+        return
+    token = issue_sign_in_link(patient=patient)
+    link = settings.SITE_URL + reverse("patients:sign_in_confirm", args=[patient.practice.slug, token])
+    with translation.override(patient.preferred_language):
+        context = {"practice": patient.practice, "link": link, "minutes": settings.PATIENT_SIGN_IN_LINK_MINUTES}
+        send_mail(
+            subject=render_to_string("patients/email/sign_in_subject.txt", context).strip(),
+            message=render_to_string("patients/email/sign_in_body.txt", context),
+            from_email=None,
+            recipient_list=[patient.email],
+        )

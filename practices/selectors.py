@@ -1,0 +1,52 @@
+"""Scoped reads for practices. Every staff read goes through a membership."""
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from .models import Location, Membership, OpeningHours, Practice, Provider
+
+
+def memberships_for_user(*, user) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user, is_active=True).select_related("practice").order_by("practice__name")
+
+
+def membership_for_user_or_404(*, user, practice_slug: str) -> Membership:
+    return get_object_or_404(
+        Membership.objects.select_related("practice"), user=user, practice__slug=practice_slug, is_active=True
+    )
+
+
+def practice_by_slug_or_404(*, slug: str) -> Practice:
+    return get_object_or_404(Practice, slug=slug)
+
+
+def locations_for_practice(*, practice, active_only: bool = False) -> QuerySet[Location]:
+    locations = Location.objects.filter(practice=practice).prefetch_related(
+        Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday", "opens"))
+    )
+    return locations.filter(is_active=True) if active_only else locations
+
+
+def location_or_404(*, practice, pk: int) -> Location:
+    return get_object_or_404(Location, practice=practice, pk=pk)
+
+
+def providers_for_practice(*, practice, active_only: bool = False) -> QuerySet[Provider]:
+    providers = Provider.objects.filter(practice=practice).prefetch_related("locations")
+    return providers.filter(is_active=True) if active_only else providers
+
+
+def provider_or_404(*, practice, pk: int) -> Provider:
+    return get_object_or_404(Provider, practice=practice, pk=pk)
+
+
+def staff_for_practice(*, practice) -> QuerySet[Membership]:
+    return Membership.objects.filter(practice=practice).select_related("user").order_by("user__full_name")
+
+
+def membership_or_404(*, practice, pk: int) -> Membership:
+    return get_object_or_404(Membership.objects.select_related("user"), practice=practice, pk=pk)
+
+
+def owner_count(*, practice) -> int:
+    return Membership.objects.filter(practice=practice, role="owner", is_active=True).count()

@@ -1,0 +1,108 @@
+"""Every write to practices, locations, providers and staff."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.tasks import task
+
+from .models import Membership, Practice, Role
+
+User = get_user_model()
+
+
+class LastOwnerError(Exception):
+    """A practice must always keep at least one active owner."""
+
+
+@transaction.atomic
+def create_practice(*, owner, **fields) -> Practice:
+    practice = Practice(**fields)
+    practice.full_clean()
+    practice.save()
+    Membership.objects.create(practice=practice, user=owner, role=Role.OWNER)
+    return practice
+
+
+@transaction.atomic
+def save_form(*, form, practice):
+    """Save a practice-owned ModelForm, stamping the tenant on the way."""
+    instance = form.save(commit=False)
+    if hasattr(instance, "practice_id"):
+        instance.practice = practice
+    instance.save()
+    form.save_m2m()
+    return instance
+
+
+@transaction.atomic
+def save_location(*, form, hours_formset, practice):
+    location = save_form(form=form, practice=practice)
+    hours_formset.instance = location
+    for hours in hours_formset.save(commit=False):
+        hours.practice = practice
+        hours.location = location
+        hours.save()
+    for removed in hours_formset.deleted_objects:
+        removed.delete()
+    return location
+
+
+@transaction.atomic
+def add_staff_member(*, practice, email: str, full_name: str, role: str, invited_by) -> Membership:
+    """Add a person to the practice; a new person gets an email to choose a password."""
+    email = email.strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    is_new = user is None
+    if is_new:
+        user = User.objects.create_user(email=email, full_name=full_name.strip())
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    membership, _ = Membership.objects.update_or_create(
+        practice=practice, user=user, defaults={"role": role, "is_active": True}
+    )
+    transaction.on_commit(lambda: send_staff_invitation.enqueue(membership.pk, is_new))
+    return membership
+
+
+@transaction.atomic
+def change_role(*, membership: Membership, role: str, is_active: bool) -> Membership:
+    locked = Membership.objects.select_for_update().get(pk=membership.pk)
+    losing_owner = locked.role == Role.OWNER and (role != Role.OWNER or not is_active)
+    if (
+        losing_owner
+        and Membership.objects.filter(practice_id=locked.practice_id, role=Role.OWNER, is_active=True)
+        .exclude(pk=locked.pk)
+        .count()
+        == 0
+    ):
+        raise LastOwnerError
+    locked.role = role
+    locked.is_active = is_active
+    locked.save(update_fields=["role", "is_active"])
+    return locked
+
+
+@task
+def send_staff_invitation(membership_id: int, is_new_user: bool) -> None:
+    from django.conf import settings
+    from django.contrib.auth.tokens import default_token_generator
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    membership = Membership.objects.select_related("user", "practice").get(pk=membership_id)
+    user = membership.user
+    if is_new_user:
+        uid = urlsafe_base64_encode(force_bytes(user.pk))
+        token = default_token_generator.make_token(user)
+        link = settings.SITE_URL + reverse("accounts:password_reset_confirm", args=[uid, token])
+    else:
+        link = settings.SITE_URL + reverse("accounts:login")
+    context = {"membership": membership, "link": link, "is_new_user": is_new_user}
+    send_mail(
+        subject=f"You have been added to {membership.practice.name} on Touchpoints",
+        message=render_to_string("practices/email/staff_invitation.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )

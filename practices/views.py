@@ -1,0 +1,125 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from journey.catalogue import by_stage
+from journey.selectors import event_counts_by_touchpoint
+
+from . import selectors, services
+from .access import OWNER_ONLY, staff_view
+from .forms import LocationForm, MembershipForm, OpeningHoursFormSet, PracticeForm, ProviderForm, StaffAddForm
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send a staff member to their last practice, or let them choose one."""
+    memberships = list(selectors.memberships_for_user(user=request.user))
+    last = request.session.get("last_practice")
+    slugs = [m.practice.slug for m in memberships]
+    if last in slugs:
+        return redirect("practices:dashboard", practice_slug=last)
+    if len(memberships) == 1:
+        return redirect("practices:dashboard", practice_slug=slugs[0])
+    return render(request, "practices/choose.html", {"memberships": memberships})
+
+
+@staff_view()
+def dashboard(request: HttpRequest) -> HttpResponse:
+    counts = event_counts_by_touchpoint(practice=request.practice)
+    stages = [
+        (code, name, [(tp, counts.get(tp.code, 0)) for tp in touchpoints]) for code, name, touchpoints in by_stage()
+    ]
+    return render(request, "practices/dashboard.html", {"stages": stages})
+
+
+@staff_view(OWNER_ONLY)
+@require_http_methods(["GET", "POST"])
+def practice_settings(request: HttpRequest) -> HttpResponse:
+    form = PracticeForm(request.POST or None, instance=request.practice)
+    if request.method == "POST" and form.is_valid():
+        services.save_form(form=form, practice=request.practice)
+        messages.success(request, _("Practice details saved."))
+        return redirect("practices:settings", practice_slug=request.practice.slug)
+    return render(request, "practices/settings.html", {"form": form})
+
+
+@staff_view()
+def location_list(request: HttpRequest) -> HttpResponse:
+    locations = selectors.locations_for_practice(practice=request.practice)
+    return render(request, "practices/location_list.html", {"locations": locations})
+
+
+@staff_view(OWNER_ONLY)
+@require_http_methods(["GET", "POST"])
+def location_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    location = selectors.location_or_404(practice=request.practice, pk=pk) if pk else None
+    form = LocationForm(request.POST or None, instance=location, practice=request.practice)
+    hours = OpeningHoursFormSet(request.POST or None, instance=location, prefix="hours")
+    if request.method == "POST" and form.is_valid() and hours.is_valid():
+        services.save_location(form=form, hours_formset=hours, practice=request.practice)
+        messages.success(request, _("Location saved."))
+        return redirect("practices:locations", practice_slug=request.practice.slug)
+    return render(request, "practices/location_form.html", {"form": form, "hours": hours, "location": location})
+
+
+@staff_view()
+def provider_list(request: HttpRequest) -> HttpResponse:
+    providers = selectors.providers_for_practice(practice=request.practice)
+    return render(request, "practices/provider_list.html", {"providers": providers})
+
+
+@staff_view(OWNER_ONLY)
+@require_http_methods(["GET", "POST"])
+def provider_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    provider = selectors.provider_or_404(practice=request.practice, pk=pk) if pk else None
+    form = ProviderForm(request.POST or None, request.FILES or None, instance=provider, practice=request.practice)
+    if request.method == "POST" and form.is_valid():
+        services.save_form(form=form, practice=request.practice)
+        messages.success(request, _("Provider saved."))
+        return redirect("practices:providers", practice_slug=request.practice.slug)
+    return render(request, "practices/provider_form.html", {"form": form, "provider": provider})
+
+
+@staff_view(OWNER_ONLY)
+@require_http_methods(["GET", "POST"])
+def staff_list(request: HttpRequest) -> HttpResponse:
+    form = StaffAddForm(request.POST or None, practice=request.practice)
+    if request.method == "POST" and form.is_valid():
+        services.add_staff_member(practice=request.practice, invited_by=request.user, **form.cleaned_data)
+        messages.success(
+            request, _("%(name)s was added and will get an email.") % {"name": form.cleaned_data["full_name"]}
+        )
+        return redirect("practices:staff", practice_slug=request.practice.slug)
+    members = selectors.staff_for_practice(practice=request.practice)
+    return render(request, "practices/staff_list.html", {"form": form, "members": members})
+
+
+@staff_view(OWNER_ONLY)
+@require_http_methods(["GET", "POST"])
+def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = selectors.membership_or_404(practice=request.practice, pk=pk)
+    form = MembershipForm(request.POST or None, instance=membership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_role(
+                membership=membership, role=form.cleaned_data["role"], is_active=form.cleaned_data["is_active"]
+            )
+        except services.LastOwnerError:
+            form.add_error(None, _("A practice needs at least one active owner. Make someone else an owner first."))
+        else:
+            messages.success(request, _("Role saved."))
+            return redirect("practices:staff", practice_slug=request.practice.slug)
+    return render(request, "practices/staff_form.html", {"form": form, "membership": membership})
+
+
+def public_page(request: HttpRequest, practice_slug: str) -> HttpResponse:
+    practice = selectors.practice_by_slug_or_404(slug=practice_slug)
+    context = {
+        "practice": practice,
+        "locations": selectors.locations_for_practice(practice=practice, active_only=True),
+        "providers": selectors.providers_for_practice(practice=practice, active_only=True),
+    }
+    return render(request, "practices/public_page.html", context)
