@@ -29,11 +29,12 @@ static: node_modules/.installed
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=node_modules
+	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=node_modules --ignore=var
 	$(PY) manage.py compilemessages --ignore=.venv
 
 demo: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py seed_demo --size small --seed 1 --if-missing
 	$(PY) manage.py demo_banner --port $(PORT)
 	DEMO_PORT=$(PORT) SITE_URL=http://127.0.0.1:$(PORT) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" \

@@ -30,7 +30,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email"), unique=True)
     full_name = models.CharField(_("full name"), max_length=150)
     is_active = models.BooleanField(default=True)
-    is_staff = models.BooleanField(default=False, help_text="Platform operator (not practice staff).")
+    is_staff = models.BooleanField(default=False, help_text=_("Platform operator (not practice staff)."))
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()

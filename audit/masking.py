@@ -15,7 +15,11 @@ def mask(value: object) -> object:
     text = str(value)
     if len(text) <= 2:
         return MASK
-    return f"{text[0]}{MASK}"
+    hinted = f"{text[0]}{MASK}"
+    if text not in hinted:
+        return hinted
+    # Only a value made of the mask's own dots ("•••", "A••") shows through; hide it without them.
+    return "*" * len(MASK)
 
 
 def _plain(value: object) -> object:

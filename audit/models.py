@@ -56,7 +56,7 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        verbose_name_plural = "audit entries"
+        verbose_name_plural = _("audit entries")
         indexes = [
             models.Index(fields=["practice", "at"], name="audit_practice_time_idx"),
             models.Index(fields=["practice", "patient", "at"], name="audit_patient_time_idx"),

@@ -1,4 +1,6 @@
-"""Huey side of the django.tasks bridge, plus a task that proves the worker runs."""
+"""Huey side of the django.tasks bridge, plus tasks that prove the worker runs (and retries)."""
+
+import os
 
 from django.conf import settings
 from django.tasks import task
@@ -6,9 +8,11 @@ from django.utils.module_loading import import_string
 from huey.contrib.djhuey import db_task
 
 _options = settings.TASKS["default"].get("OPTIONS", {})
+# HUEY_RETRY_DELAY (seconds) overrides the configured delay, so the worker tests can retry in 1 s.
+_retry_delay = int(os.environ.get("HUEY_RETRY_DELAY", _options.get("retry_delay", 30)))
 
 
-@db_task(retries=_options.get("retries", 3), retry_delay=_options.get("retry_delay", 30))
+@db_task(retries=_options.get("retries", 3), retry_delay=_retry_delay)
 def run_django_task(task_path: str, args: list, kwargs: dict):
     django_task = import_string(task_path)
     return django_task.call(*args, **kwargs)
@@ -19,4 +23,24 @@ def record_worker_heartbeat(label: str) -> None:
     """Write a heartbeat row; the worker tests and `manage.py check_worker` use it."""
     from core.models import WorkerHeartbeat
 
+    WorkerHeartbeat.objects.create(label=label)
+
+
+class FirstAttemptFailed(RuntimeError):
+    pass
+
+
+@task
+def record_heartbeat_after_one_failure(label: str) -> None:
+    """Fail on the first attempt and succeed on the next, so the worker tests see huey retry.
+
+    Each attempt writes a ``<label>:attempt`` row (the counter lives in the database, shared by
+    every worker process); the successful attempt writes ``<label>``.
+    """
+    from core.models import WorkerHeartbeat
+
+    attempt_label = f"{label}:attempt"
+    WorkerHeartbeat.objects.create(label=attempt_label)
+    if WorkerHeartbeat.objects.filter(label=attempt_label).count() == 1:
+        raise FirstAttemptFailed(f"{label}: first attempt fails on purpose")
     WorkerHeartbeat.objects.create(label=label)

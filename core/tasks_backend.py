@@ -8,8 +8,10 @@ never patient data.
 
 from django.tasks.backends.base import BaseTaskBackend
 from django.tasks.base import TaskResult, TaskResultStatus
+from django.tasks.signals import task_enqueued
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from huey.utils import normalize_time
 
 
 class HueyBackend(BaseTaskBackend):
@@ -23,12 +25,14 @@ class HueyBackend(BaseTaskBackend):
 
         self.validate_task(task)
         result_id = get_random_string(32)
-        run_django_task.schedule(
-            args=(task.module_path, list(args), dict(kwargs)),
-            eta=task.run_after,
-            id=result_id,
+        huey = run_django_task.huey
+        # huey's TaskWrapper.schedule() insists on an eta, so build the huey task directly: no eta
+        # means "run as soon as a worker is free", an eta makes the consumer hold it until then.
+        eta = normalize_time(eta=task.run_after, utc=huey.utc) if task.run_after is not None else None
+        huey.enqueue(
+            run_django_task.task_class(args=(task.module_path, list(args), dict(kwargs)), id=result_id, eta=eta)
         )
-        return TaskResult(
+        result = TaskResult(
             task=task,
             id=result_id,
             status=TaskResultStatus.READY,
@@ -42,3 +46,5 @@ class HueyBackend(BaseTaskBackend):
             errors=[],
             worker_ids=[],
         )
+        task_enqueued.send(type(self), task_result=result)
+        return result

@@ -84,9 +84,14 @@ def sign_in_confirm(request: HttpRequest, practice_slug: str, token: str) -> Htt
     """GET shows a button (mail scanners that follow links must not use them up); POST signs in."""
     practice = practice_by_slug_or_404(slug=practice_slug)
     if request.method == "GET":
-        usable = services.find_usable_link(practice=practice, token=token) is not None
-        status = 200 if usable else 410
-        return render(request, "patients/sign_in_confirm.html", {"practice": practice, "usable": usable}, status=status)
+        link = services.find_usable_link(practice=practice, token=token)
+        if link is not None and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            # The email went out in the patient's language; the page it opens speaks it too,
+            # unless this browser has chosen a language already.
+            translation.activate(link.patient.preferred_language)
+            request.LANGUAGE_CODE = link.patient.preferred_language
+        context = {"practice": practice, "usable": link is not None}
+        return render(request, "patients/sign_in_confirm.html", context, status=200 if link else 410)
     patient = services.redeem_sign_in_link(practice=practice, token=token)
     if patient is None:
         return render(request, "patients/sign_in_confirm.html", {"practice": practice, "usable": False}, status=410)

@@ -2,14 +2,22 @@
 
 ``build_demo(size=..., seed=...)`` is what ``manage.py seed_demo`` runs. Later issues add their
 own history here (appointments, messages, visits, surveys) so the demo stays a living practice.
+
+Speed matters (the large demo has 50,000 patients): Faker is only used to draw fixed-size name
+pools once per seed; every per-patient choice is then a pick from those pools with the seeded
+``random.Random``, so a seed always gives the same practice, whatever the size.
 """
 
 import random
+import unicodedata
+from bisect import bisect
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import accumulate
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from faker import Faker
@@ -96,19 +104,51 @@ def _opening_hours(practice, location, index: int) -> list[OpeningHours]:
     return hours
 
 
-def _staff_users(rng: random.Random) -> dict[Role, object]:
+NAME_POOL_SIZE = 1_000  # draws per list and locale; weighted by Faker, so common names repeat
+
+
+@dataclass(frozen=True)
+class NamePool:
+    """First and last names drawn once from one Faker locale, with an ASCII email form of each."""
+
+    first: list[str]
+    last: list[str]
+
+    @classmethod
+    def draw(cls, fake: Faker, size: int = NAME_POOL_SIZE) -> "NamePool":
+        return cls(first=[fake.first_name() for _ in range(size)], last=[fake.last_name() for _ in range(size)])
+
+
+def _email_part(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return "".join(ch for ch in ascii_name.lower() if ch.isalnum() or ch == "-")
+
+
+def _staff_users() -> dict[Role, object]:
     User = get_user_model()
     users = {}
+    password_hash = None  # one (slow, Argon2) hash for the shared demo password
     for email, name, role in DEMO_STAFF:
         user = User.objects.filter(email=email).first()
         if user is None:
-            user = User.objects.create_user(email=email, password=DEMO_PASSWORD, full_name=name)
+            password_hash = password_hash or make_password(DEMO_PASSWORD)
+            user = User.objects.create_user(email=email, password=None, full_name=name)
+            user.password = password_hash
+            user.save(update_fields=["password"])
         users[role] = user
     return users
 
 
 def _build_practice(
-    *, name: str, slug: str, size: DemoSize, rng: random.Random, fake_en: Faker, fake_es: Faker, users, today: date
+    *,
+    name: str,
+    slug: str,
+    size: DemoSize,
+    rng: random.Random,
+    names_en: NamePool,
+    names_es: NamePool,
+    users,
+    today: date,
 ) -> Practice:
     practice = Practice.objects.create(
         name=name,
@@ -141,11 +181,11 @@ def _build_practice(
         locations.append(location)
 
     for index in range(size.providers):
-        fake = fake_es if index % 4 == 1 else fake_en
+        names = names_es if index % 4 == 1 else names_en
         provider = Provider.objects.create(
             practice=practice,
-            first_name=fake.first_name(),
-            last_name=fake.last_name(),
+            first_name=rng.choice(names.first),
+            last_name=rng.choice(names.last),
             credentials=CREDENTIALS[index % len(CREDENTIALS)],
             bio=rng.choice(
                 [
@@ -161,64 +201,70 @@ def _build_practice(
         # Most providers work at one or two locations.
         provider.locations.set(rng.sample(locations, k=min(len(locations), 1 + (index % 2))))
 
-    _build_patients(practice=practice, count=size.patients, rng=rng, fake_en=fake_en, fake_es=fake_es, today=today)
+    _build_patients(practice=practice, count=size.patients, rng=rng, names_en=names_en, names_es=names_es, today=today)
     return practice
 
 
-def _build_patients(*, practice, count: int, rng: random.Random, fake_en: Faker, fake_es: Faker, today: date) -> None:
+def _build_patients(
+    *, practice, count: int, rng: random.Random, names_en: NamePool, names_es: NamePool, today: date
+) -> None:
     tz = ZoneInfo(practice.timezone)
-    sources, weights = zip(*REFERRAL_SOURCES, strict=False)
-    batch_size = 2_000
+    sources = [source for source, _weight in REFERRAL_SOURCES]
+    cum_weights = list(accumulate(weight for _source, weight in REFERRAL_SOURCES))
+    total_weight = cum_weights[-1]
+    pools = {
+        lang: (names.first, names.last, [_email_part(n) for n in names.first], [_email_part(n) for n in names.last])
+        for lang, names in (("en", names_en), ("es", names_es))
+    }
+    join_times = [time(hour, minute) for hour in range(8, 18) for minute in (0, 15, 30, 45)]
+    random_, randrange, triangular = rng.random, rng.randrange, rng.triangular
+    batch_size = 5_000
     created = 0
     while created < count:
         n = min(batch_size, count - created)
         patients, joined = [], []
-        for i in range(n):
-            spanish = rng.random() < 0.22
-            fake = fake_es if spanish else fake_en
-            first, last = fake.first_name(), fake.last_name()
-            age_days = rng.randint(365 * 1, 365 * 92)
-            days_ago = int(rng.triangular(0, 365 * 6, 365 * 1.5))
-            joined_at = datetime.combine(
-                today - timedelta(days=days_ago), time(rng.randint(8, 17), rng.choice((0, 15, 30, 45))), tzinfo=tz
-            )
-            has_email = rng.random() < 0.88
-            serial = created + i
+        for serial in range(created, created + n):
+            spanish = random_() < 0.22
+            firsts, lasts, first_parts, last_parts = pools["es" if spanish else "en"]
+            i, j = randrange(len(firsts)), randrange(len(lasts))
+            age_days = randrange(365 * 1, 365 * 92 + 1)
+            days_ago = int(triangular(0, 365 * 6, 365 * 1.5))
+            joined_at = datetime.combine(today - timedelta(days=days_ago), join_times[randrange(40)], tzinfo=tz)
+            has_email = random_() < 0.88
             patients.append(
                 Patient(
                     practice=practice,
-                    first_name=first,
-                    last_name=last,
+                    first_name=firsts[i],
+                    last_name=lasts[j],
                     date_of_birth=today - timedelta(days=age_days),
-                    phone=f"(512) 555-{serial % 10_000:04d}" if rng.random() < 0.95 else "",
-                    email=f"{first}.{last}.{serial}@example.com".lower().replace(" ", "") if has_email else "",
-                    preferred_language="es" if spanish and rng.random() < 0.7 else "en",
-                    email_consent=has_email and rng.random() < 0.9,
-                    sms_consent=rng.random() < 0.75,
+                    phone=f"(512) 555-{serial % 10_000:04d}" if random_() < 0.95 else "",
+                    email=f"{first_parts[i]}.{last_parts[j]}.{serial}@example.com" if has_email else "",
+                    preferred_language="es" if spanish and random_() < 0.7 else "en",
+                    email_consent=has_email and random_() < 0.9,
+                    sms_consent=random_() < 0.75,
                     created_at=joined_at,
                 )
             )
-            joined.append((joined_at, rng.choices(sources, weights)[0]))
-        with transaction.atomic():
-            Patient.objects.bulk_create(patients, batch_size=500)
-            JourneyEvent.objects.bulk_create(
-                [
-                    JourneyEvent(
-                        practice=practice,
-                        patient=patient,
-                        stage="discover",
-                        touchpoint="referral-source",
-                        kind="patient.registered",
-                        occurred_at=at,
-                        data={"source": source},
-                    )
-                    for patient, (at, source) in zip(patients, joined, strict=False)
-                ],
-                batch_size=500,
-            )
+            joined.append((joined_at, sources[bisect(cum_weights, random_() * total_weight)]))
+        Patient.objects.bulk_create(patients)
+        JourneyEvent.objects.bulk_create(
+            [
+                JourneyEvent(
+                    practice=practice,
+                    patient=patient,
+                    stage="discover",
+                    touchpoint="referral-source",
+                    kind="patient.registered",
+                    occurred_at=at,
+                    data={"source": source},
+                )
+                for patient, (at, source) in zip(patients, joined, strict=True)
+            ]
+        )
         created += n
 
 
+@transaction.atomic
 def build_demo(*, size: str = "small", seed: int = 1, today: date | None = None) -> Practice:
     """Build the demo practice (and a small second practice the owner also runs)."""
     if Practice.objects.filter(slug=DEMO_SLUG).exists():
@@ -228,15 +274,16 @@ def build_demo(*, size: str = "small", seed: int = 1, today: date | None = None)
     fake_en, fake_es = Faker("en_US"), Faker("es_MX")
     fake_en.seed_instance(seed)
     fake_es.seed_instance(seed + 1)
+    names_en, names_es = NamePool.draw(fake_en), NamePool.draw(fake_es)
     today = today or timezone.localdate()
-    users = _staff_users(rng)
+    users = _staff_users()
     practice = _build_practice(
         name="ClearSkin Dermatology",
         slug=DEMO_SLUG,
         size=dims,
         rng=rng,
-        fake_en=fake_en,
-        fake_es=fake_es,
+        names_en=names_en,
+        names_es=names_es,
         users=users,
         today=today,
     )
@@ -245,8 +292,8 @@ def build_demo(*, size: str = "small", seed: int = 1, today: date | None = None)
         slug=SECOND_SLUG,
         size=DemoSize(locations=1, providers=2, patients=200),
         rng=rng,
-        fake_en=fake_en,
-        fake_es=fake_es,
+        names_en=names_en,
+        names_es=names_es,
         users={Role.OWNER: users[Role.OWNER]},
         today=today,
     )

@@ -2,7 +2,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from .models import Location, Membership, OpeningHours, Practice, Provider, Role
+from .models import TIMEZONE_CHOICES, Location, Membership, OpeningHours, Practice, Provider, Role
 
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
 
@@ -11,7 +11,11 @@ class PracticeForm(forms.ModelForm):
     class Meta:
         model = Practice
         fields = ["name", "timezone", "phone", "email", "website", "about", "services", "require_two_factor"]
-        widgets = {"about": forms.Textarea(attrs={"rows": 4}), "services": forms.Textarea(attrs={"rows": 6})}
+        widgets = {
+            "about": forms.Textarea(attrs={"rows": 4}),
+            "services": forms.Textarea(attrs={"rows": 6}),
+            "timezone": forms.Select(choices=TIMEZONE_CHOICES),
+        }
 
 
 class LocationForm(forms.ModelForm):
@@ -28,6 +32,7 @@ class LocationForm(forms.ModelForm):
             "timezone",
             "is_active",
         ]
+        widgets = {"timezone": forms.Select(choices=TIMEZONE_CHOICES)}
 
     def __init__(self, *args, practice: Practice, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,8 +1,17 @@
 """Every write to practices, locations, providers and staff."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
 from django.db import transaction
 from django.tasks import task
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext
 
 from .models import Membership, Practice, Role
 
@@ -83,14 +92,6 @@ def change_role(*, membership: Membership, role: str, is_active: bool) -> Member
 
 @task
 def send_staff_invitation(membership_id: int, is_new_user: bool) -> None:
-    from django.conf import settings
-    from django.contrib.auth.tokens import default_token_generator
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.urls import reverse
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
-
     membership = Membership.objects.select_related("user", "practice").get(pk=membership_id)
     user = membership.user
     if is_new_user:
@@ -100,9 +101,13 @@ def send_staff_invitation(membership_id: int, is_new_user: bool) -> None:
     else:
         link = settings.SITE_URL + reverse("accounts:login")
     context = {"membership": membership, "link": link, "is_new_user": is_new_user}
-    send_mail(
-        subject=f"You have been added to {membership.practice.name} on Touchpoints",
-        message=render_to_string("practices/email/staff_invitation.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
-    )
+    # Staff have no language preference yet: invitations go out in the site's default language,
+    # whether the task runs in a worker or inline.
+    with translation.override(settings.LANGUAGE_CODE):
+        send_mail(
+            subject=gettext("You have been added to %(practice)s on Touchpoints")
+            % {"practice": membership.practice.name},
+            message=render_to_string("practices/email/staff_invitation.txt", context),
+            from_email=None,
+            recipient_list=[user.email],
+        )

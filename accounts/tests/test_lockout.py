@@ -1,0 +1,85 @@
+"""Staff sign-in: django-axes locks an account after five wrong passwords; argon2 hashes."""
+
+import pytest
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.urls import reverse
+
+from conftest import PASSWORD
+
+LOGIN = reverse("accounts:login")
+
+
+def sign_in(client, email, password, **extra):
+    return client.post(LOGIN, {"username": email, "password": password}, **extra)
+
+
+def assert_locked_out(response, client):
+    assert response.status_code == 429
+    assert "accounts/locked_out.html" in [t.name for t in response.templates]
+    assert "locked" in response.content.decode().lower()
+    assert SESSION_KEY not in client.session
+
+
+def test_it_locks_the_account_after_five_wrong_passwords(client, owner):
+    assert settings.AXES_FAILURE_LIMIT == 5
+    assert settings.AXES_LOCKOUT_PARAMETERS == ["username"]
+    for attempt in range(4):
+        response = sign_in(client, owner.email, f"wrong-password-{attempt}")
+        assert response.status_code == 200, attempt
+        assert response.context["form"].errors
+        assert SESSION_KEY not in client.session
+    # The fifth failure reaches the limit.
+    assert_locked_out(sign_in(client, owner.email, "wrong-password-5"), client)
+    # The sixth attempt is refused even with the right password.
+    assert_locked_out(sign_in(client, owner.email, PASSWORD), client)
+    assert client.get(reverse("practices:home")).status_code == 302
+
+
+def test_it_locks_the_account_not_the_office_address(client, owner, make_staff, practice):
+    colleague = make_staff(practice)
+    for attempt in range(5):
+        sign_in(client, owner.email, f"wrong-password-{attempt}", REMOTE_ADDR="198.51.100.7")
+    assert_locked_out(sign_in(client, owner.email, PASSWORD, REMOTE_ADDR="198.51.100.7"), client)
+    # A colleague behind the same office IP still signs in.
+    response = sign_in(client, colleague.email, PASSWORD, REMOTE_ADDR="198.51.100.7")
+    assert response.status_code == 302
+    assert client.session[SESSION_KEY] == str(colleague.pk)
+
+
+def test_it_cannot_be_dodged_by_changing_the_case_of_the_email(client, owner):
+    variants = [owner.email, owner.email.upper(), owner.email.title(), owner.email.capitalize(), owner.email.swapcase()]
+    for attempt, email in enumerate(variants):
+        sign_in(client, email, f"wrong-password-{attempt}")
+    assert_locked_out(sign_in(client, owner.email.upper(), PASSWORD), client)
+    assert_locked_out(sign_in(client, owner.email, PASSWORD), client)
+
+
+def test_it_resets_the_count_after_a_successful_sign_in(client, owner):
+    for attempt in range(4):
+        sign_in(client, owner.email, f"wrong-password-{attempt}")
+    assert sign_in(client, owner.email, PASSWORD).status_code == 302
+    client.logout()
+    for attempt in range(4):
+        sign_in(client, owner.email, f"wrong-password-again-{attempt}")
+    response = sign_in(client, owner.email, PASSWORD)
+    assert response.status_code == 302
+    assert client.session[SESSION_KEY] == str(owner.pk)
+
+
+def test_it_hashes_passwords_with_argon2(owner, django_user_model):
+    assert owner.password.startswith("argon2")
+    assert django_user_model.objects.get(pk=owner.pk).password.startswith("argon2$")
+    assert owner.check_password(PASSWORD)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_it_refuses_a_malformed_email_with_a_field_message(client, owner, language):
+    response = sign_in(client, "not-an-email", PASSWORD, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    assert "username" in response.context["form"].errors
+    assert f'<html lang="{language}">' in response.content.decode()
+    assert SESSION_KEY not in client.session
+    # A form that never reached authentication does not count as a failed attempt.
+    assert not AccessAttempt.objects.exists()

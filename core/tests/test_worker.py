@@ -1,0 +1,249 @@
+"""The real background worker (`manage.py run_huey`) runs django.tasks, embedded and scaled out.
+
+Everything here runs in subprocesses with a clean environment and the production settings
+(``config.settings``, HUEY_IMMEDIATE=0), so nothing runs inline: a heartbeat row only appears if
+a worker process took the task off the queue. The test process reads the worker's database
+directly (sqlite3 / psycopg), never through the test database.
+
+Redis and the database must be reachable: these tests fail, never skip, when they are not.
+"""
+
+import os
+import secrets
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from urllib.parse import quote
+
+import psycopg
+import pytest
+import redis
+from django.conf import settings
+
+pytestmark = pytest.mark.worker
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+REDIS_URL = os.environ.get("WORKER_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+ARRIVAL_TIMEOUT = 30  # seconds a task may take to come back from a worker
+
+
+# --- The worker's database: an SQLite file, or a throwaway PostgreSQL database -------------------
+
+
+class SqliteDatabase:
+    def __init__(self, path: Path):
+        self.path = path
+        self.url = f"sqlite:///{path}"
+
+    def heartbeats(self, prefix: str) -> Counter:
+        with sqlite3.connect(self.path, timeout=20) as conn:
+            rows = conn.execute(
+                "SELECT label, COUNT(*) FROM core_workerheartbeat WHERE label LIKE ? GROUP BY label", (prefix + "%",)
+            ).fetchall()
+        return Counter(dict(rows))
+
+    def drop(self) -> None:
+        pass
+
+
+class PostgresDatabase:
+    """A fresh database on the server the suite runs on (`make test-postgres`), dropped at the end."""
+
+    def __init__(self, db_settings: dict):
+        self.server = {
+            "host": db_settings.get("HOST") or "127.0.0.1",
+            "port": int(db_settings.get("PORT") or 5432),
+            "user": db_settings.get("USER") or "postgres",
+            "password": db_settings.get("PASSWORD") or None,
+        }
+        self.name = f"touchpoints_worker_{secrets.token_hex(4)}"
+        with psycopg.connect(dbname="postgres", autocommit=True, **self.server) as conn:
+            conn.execute(f'CREATE DATABASE "{self.name}"')
+        user = quote(self.server["user"], safe="")
+        if self.server["password"]:
+            user += ":" + quote(self.server["password"], safe="")
+        self.url = f"postgres://{user}@{self.server['host']}:{self.server['port']}/{self.name}"
+
+    def heartbeats(self, prefix: str) -> Counter:
+        with psycopg.connect(dbname=self.name, **self.server) as conn:
+            rows = conn.execute(
+                "SELECT label, COUNT(*) FROM core_workerheartbeat WHERE label LIKE %s GROUP BY label", (prefix + "%",)
+            ).fetchall()
+        return Counter(dict(rows))
+
+    def drop(self) -> None:
+        with psycopg.connect(dbname="postgres", autocommit=True, **self.server) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+# --- A deployment: clean environment, migrated database, worker processes -----------------------
+
+
+class Deployment:
+    def __init__(self, root: Path, database, **env):
+        self.root = root
+        self.database = database
+        self.workers: list[tuple[subprocess.Popen, Path]] = []
+        (root / "var").mkdir()
+        self.env = {
+            "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
+            "HOME": str(root),
+            "LANG": "C.UTF-8",
+            "PYTHONUNBUFFERED": "1",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "HUEY_IMMEDIATE": "0",
+            "HUEY_RETRY_DELAY": "1",
+            "TOUCHPOINTS_VAR_DIR": str(root / "var"),
+            "DATABASE_URL": database.url,
+            **env,
+        }
+
+    def manage(self, *args: str, timeout: float = 60, **env) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=BASE_DIR,
+            env={**self.env, **env},
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+    def migrate(self) -> None:
+        done = self.manage("migrate", "--noinput", "-v", "0", timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    def start_worker(self) -> None:
+        log_path = self.root / f"worker-{len(self.workers) + 1}.log"
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                [sys.executable, "manage.py", "run_huey"],
+                cwd=BASE_DIR,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        self.workers.append((process, log_path))
+
+    def worker_logs(self) -> str:
+        return "\n".join(
+            f"--- {path.name} (exit code {process.poll()}) ---\n{path.read_text(errors='replace')[-4000:]}"
+            for process, path in self.workers
+        )
+
+    def assert_workers_alive(self) -> None:
+        assert all(process.poll() is None for process, _ in self.workers), self.worker_logs()
+
+    def wait_for(self, prefix: str, expected: dict[str, int], timeout: float = ARRIVAL_TIMEOUT) -> Counter:
+        """Poll the database until the heartbeats under ``prefix`` reach ``expected``; return them."""
+        deadline = time.monotonic() + timeout
+        while True:
+            seen = self.database.heartbeats(prefix)
+            if all(seen[label] >= count for label, count in expected.items()):
+                return seen
+            if time.monotonic() > deadline:
+                pytest.fail(f"Workers did not run the tasks in {timeout} s: saw {dict(seen)}\n{self.worker_logs()}")
+            time.sleep(0.2)
+
+    def stop_workers(self) -> None:
+        for process, _ in self.workers:
+            if process.poll() is None:
+                process.send_signal(signal.SIGINT)  # huey's graceful shutdown
+        for process, _ in self.workers:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+
+def _suite_database_is_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory):
+    """Embedded mode: an SQLite database, huey's SQLite queue file, one worker."""
+    root = tmp_path_factory.mktemp("embedded")
+    deployment = Deployment(root, SqliteDatabase(root / "db.sqlite3"))
+    deployment.migrate()
+    deployment.start_worker()
+    yield deployment
+    deployment.stop_workers()
+
+
+@pytest.fixture
+def scaled_out(tmp_path):
+    """Scale-out mode: two workers sharing one Redis queue (a private huey name, flushed after).
+
+    The database follows the suite: PostgreSQL under `make test-postgres`, else an SQLite file.
+    """
+    client = redis.Redis.from_url(REDIS_URL)
+    client.ping()  # Redis must be reachable: fail, never skip.
+    huey_name = f"touchpoints-test-{secrets.token_hex(6)}"
+    if _suite_database_is_postgres():
+        database = PostgresDatabase(settings.DATABASES["default"])
+    else:
+        database = SqliteDatabase(tmp_path / "db.sqlite3")
+    deployment = Deployment(tmp_path, database, REDIS_URL=REDIS_URL, HUEY_NAME=huey_name)
+    try:
+        deployment.migrate()
+        yield deployment
+    finally:
+        deployment.stop_workers()
+        database.drop()
+        keys = list(client.scan_iter(match=f"huey.*{huey_name}*"))
+        if keys:
+            client.delete(*keys)
+        client.close()
+
+
+def test_embedded_worker_runs_a_task(embedded):
+    done = embedded.manage("check_worker", "--timeout", str(ARRIVAL_TIMEOUT), "--label", "embedded-heartbeat")
+    assert done.returncode == 0, done.stdout + done.stderr + embedded.worker_logs()
+    assert "The worker ran 1 heartbeat task(s)" in done.stdout
+    assert embedded.database.heartbeats("embedded-heartbeat") == Counter({"embedded-heartbeat": 1})
+    embedded.assert_workers_alive()
+
+
+def test_embedded_worker_retries_a_failing_task(embedded):
+    done = embedded.manage(
+        "shell",
+        "-c",
+        "from core.tasks import record_heartbeat_after_one_failure as t; t.enqueue('embedded-flaky')",
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    embedded.wait_for("embedded-flaky", {"embedded-flaky": 1})
+    time.sleep(1.5)  # long enough for a wrongly repeated attempt (retry_delay is 1 s) to show up
+    assert embedded.database.heartbeats("embedded-flaky") == Counter({"embedded-flaky:attempt": 2, "embedded-flaky": 1})
+    assert "first attempt fails on purpose" in embedded.worker_logs()
+    embedded.assert_workers_alive()
+
+
+def test_check_worker_fails_when_no_worker_runs(embedded):
+    # The same database, but a queue file that no worker reads.
+    done = embedded.manage(
+        "check_worker", "--timeout", "1", HUEY_SQLITE_FILE=str(embedded.root / "unattended-queue.sqlite3")
+    )
+    assert done.returncode != 0
+    assert "No worker ran 1 of 1 heartbeat task(s) within 1 s" in done.stderr
+
+
+def test_check_worker_refuses_immediate_mode(embedded):
+    done = embedded.manage("check_worker", "--timeout", "1", HUEY_IMMEDIATE="1")
+    assert done.returncode != 0
+    assert "HUEY_IMMEDIATE is on" in done.stderr
+
+
+def test_two_redis_workers_run_every_task_exactly_once(scaled_out):
+    scaled_out.start_worker()
+    scaled_out.start_worker()
+    done = scaled_out.manage("check_worker", "--count", "20", "--label", "redis", "--timeout", str(ARRIVAL_TIMEOUT))
+    assert done.returncode == 0, done.stdout + done.stderr + scaled_out.worker_logs()
+    time.sleep(1)  # let any duplicate delivery land before counting
+    expected = Counter({f"redis-{n}": 1 for n in range(1, 21)})
+    assert scaled_out.database.heartbeats("redis-") == expected
+    scaled_out.assert_workers_alive()

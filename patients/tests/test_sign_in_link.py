@@ -1,0 +1,146 @@
+"""Patients sign in with a one-time emailed link."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from patients import services
+from patients.models import PatientSignInLink
+
+LINK = re.compile(r"https?://\S+/sign-in/[^\s/]+/")
+CSRF = re.compile(r'(name="csrfmiddlewaretoken" value=|"X-CSRFToken": )"[^"]*"')
+
+
+def request_link(client, practice, email, capture, **extra):
+    with capture(execute=True):
+        return client.post(reverse("patients:sign_in", args=[practice.slug]), {"email": email}, **extra)
+
+
+def link_path(message) -> str:
+    urls = LINK.findall(message.body)
+    assert len(urls) == 1, message.body
+    assert urls[0].startswith(settings.SITE_URL + "/")
+    return urls[0][len(settings.SITE_URL) :]
+
+
+@pytest.fixture
+def known(make_patient, practice):
+    return make_patient(practice, first_name="Beatriz", last_name="Okonkwo", email="beatriz@example.com")
+
+
+def test_it_emails_one_link_without_clinical_detail(client, practice, known, django_capture_on_commit_callbacks):
+    response = request_link(client, practice, "Beatriz@Example.com ", django_capture_on_commit_callbacks)
+    assert response.status_code == 200
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [known.email]
+    path = link_path(message)
+    token = path.rstrip("/").rsplit("/", 1)[1]
+    assert path == reverse("patients:sign_in_confirm", args=[practice.slug, token])
+    assert len(token) >= 32
+    for detail in (known.first_name, known.last_name, known.email, "beatriz", "1985", "okonkwo"):
+        assert detail.lower() not in path.lower()
+    assert known.last_name not in message.subject
+    # Only a hash of the token is stored.
+    link = PatientSignInLink.objects.get(patient=known)
+    assert token not in link.token_hash
+    assert link.expires_at <= timezone.now() + timedelta(minutes=settings.PATIENT_SIGN_IN_LINK_MINUTES)
+
+
+def test_it_answers_an_unknown_email_the_same_way_and_sends_nothing(
+    client, practice, known, django_capture_on_commit_callbacks
+):
+    unknown = request_link(client, practice, "nobody@example.com", django_capture_on_commit_callbacks)
+    assert mail.outbox == []
+    assert not PatientSignInLink.objects.exists()
+    found = request_link(client, practice, known.email, django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 1
+    assert unknown.status_code == found.status_code == 200
+    assert [t.name for t in unknown.templates] == [t.name for t in found.templates]
+    assert CSRF.sub("", unknown.content.decode()) == CSRF.sub("", found.content.decode())
+
+
+def test_it_does_not_send_a_link_for_another_practices_patient(
+    client, practice, other_practice, known, django_capture_on_commit_callbacks
+):
+    request_link(client, other_practice, known.email, django_capture_on_commit_callbacks)
+    assert mail.outbox == []
+
+
+def test_it_signs_in_on_post_and_not_on_get(client, practice, known, django_capture_on_commit_callbacks):
+    request_link(client, practice, known.email, django_capture_on_commit_callbacks)
+    path = link_path(mail.outbox[0])
+
+    # A mail scanner following the link does not use it up.
+    for _ in range(2):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert response.context["usable"] is True
+    assert PatientSignInLink.objects.get().used_at is None
+    assert "patient_id" not in client.session
+
+    response = client.post(path)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("patients:portal", args=[practice.slug])
+    assert PatientSignInLink.objects.get().used_at is not None
+    portal = client.get(response["Location"])
+    assert portal.status_code == 200
+    assert known.full_name in portal.content.decode()
+
+
+def test_it_refuses_a_link_used_twice(client, practice, known, django_capture_on_commit_callbacks):
+    request_link(client, practice, known.email, django_capture_on_commit_callbacks)
+    path = link_path(mail.outbox[0])
+    assert client.post(path).status_code == 302
+
+    second = Client()
+    assert second.get(path).status_code == 410
+    response = second.post(path)
+    assert response.status_code == 410
+    assert "patient_id" not in second.session
+    assert second.get(reverse("patients:portal", args=[practice.slug])).status_code == 302
+
+
+def test_it_refuses_an_expired_link(client, practice, known):
+    token = services.issue_sign_in_link(patient=known)
+    PatientSignInLink.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    path = reverse("patients:sign_in_confirm", args=[practice.slug, token])
+    assert client.get(path).status_code == 410
+    response = client.post(path)
+    assert response.status_code == 410
+    assert "patient_id" not in client.session
+    assert PatientSignInLink.objects.get().used_at is None
+
+
+def test_it_refuses_a_link_under_another_practices_address(client, practice, other_practice, known):
+    token = services.issue_sign_in_link(patient=known)
+    path = reverse("patients:sign_in_confirm", args=[other_practice.slug, token])
+    assert client.get(path).status_code == 410
+    response = client.post(path)
+    assert response.status_code == 410
+    assert "patient_id" not in client.session
+    assert client.get(reverse("patients:portal", args=[other_practice.slug])).status_code == 302
+    assert client.get(reverse("patients:portal", args=[practice.slug])).status_code == 302
+    # The link was not spent by the attempt: it still works where it belongs.
+    assert client.post(reverse("patients:sign_in_confirm", args=[practice.slug, token])).status_code == 302
+
+
+def test_it_refuses_a_made_up_token(client, practice, known):
+    services.issue_sign_in_link(patient=known)
+    path = reverse("patients:sign_in_confirm", args=[practice.slug, "not-a-real-token"])
+    assert client.post(path).status_code == 410
+    assert "patient_id" not in client.session
+
+
+def test_it_signs_the_patient_out(client, practice, known):
+    token = services.issue_sign_in_link(patient=known)
+    client.post(reverse("patients:sign_in_confirm", args=[practice.slug, token]))
+    assert client.get(reverse("patients:portal", args=[practice.slug])).status_code == 200
+    assert client.post(reverse("patients:sign_out", args=[practice.slug])).status_code == 302
+    assert client.get(reverse("patients:portal", args=[practice.slug])).status_code == 302
