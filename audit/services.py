@@ -9,14 +9,17 @@ def record(
     *,
     practice,
     action: Action | str,
-    target: models.Model,
+    target: models.Model | type[models.Model],
     actor_user=None,
     actor_patient=None,
     patient=None,
     summary: str = "",
     changes: dict | None = None,
 ) -> AuditEntry:
-    """Append one audit entry. Call inside the same transaction as the write it describes."""
+    """Append one audit entry. Call inside the same transaction as the write it describes.
+
+    ``target`` is the record touched, or its model class for a list of records.
+    """
     origin = current_origin.get()
     if actor_user is not None:
         actor_label = str(actor_user.email)
@@ -32,7 +35,7 @@ def record(
         actor_label=actor_label,
         action=action,
         object_type=target._meta.label_lower,
-        object_id=str(target.pk or ""),
+        object_id=str(target.pk or "") if isinstance(target, models.Model) else "",
         patient=patient,
         summary=summary[:200],
         changes=changes or {},

@@ -237,7 +237,8 @@ else:
 TASKS = {
     "default": {
         "BACKEND": "core.tasks_backend.HueyBackend",
-        "OPTIONS": {"retries": 3, "retry_delay": 30},
+        # HUEY_RETRY_DELAY (seconds) lets the worker tests retry in 1 s.
+        "OPTIONS": {"retries": 3, "retry_delay": int(os.environ.get("HUEY_RETRY_DELAY", "30"))},
     }
 }
 
@@ -248,7 +249,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # huey's consumer adds its own handler; don't print each worker line twice.
+        "huey": {"handlers": [], "propagate": False},
+    },
 }
 
 # --- Product settings -------------------------------------------------------------------

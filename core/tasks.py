@@ -1,18 +1,14 @@
 """Huey side of the django.tasks bridge, plus tasks that prove the worker runs (and retries)."""
 
-import os
-
 from django.conf import settings
 from django.tasks import task
 from django.utils.module_loading import import_string
 from huey.contrib.djhuey import db_task
 
 _options = settings.TASKS["default"].get("OPTIONS", {})
-# HUEY_RETRY_DELAY (seconds) overrides the configured delay, so the worker tests can retry in 1 s.
-_retry_delay = int(os.environ.get("HUEY_RETRY_DELAY", _options.get("retry_delay", 30)))
 
 
-@db_task(retries=_options.get("retries", 3), retry_delay=_retry_delay)
+@db_task(retries=_options.get("retries", 3), retry_delay=_options.get("retry_delay", 30))
 def run_django_task(task_path: str, args: list, kwargs: dict):
     django_task = import_string(task_path)
     return django_task.call(*args, **kwargs)

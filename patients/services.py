@@ -85,6 +85,17 @@ def record_patient_viewed(*, patient: Patient, actor_user=None, actor_patient=No
     )
 
 
+def record_patient_list_viewed(*, practice, actor_user, page_number: int, shown: int) -> None:
+    """A page of patient names was shown. The search words are not stored: they may be names."""
+    audit.record(
+        practice=practice,
+        action=Action.VIEW,
+        target=Patient,
+        actor_user=actor_user,
+        summary=f"patient list, page {page_number}, {shown} shown",
+    )
+
+
 # --- Patient sign-in by one-time link -------------------------------------------------
 
 

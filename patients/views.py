@@ -32,6 +32,9 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.search_patients(practice=request.practice, query=query), 25).get_page(
         request.GET.get("page")
     )
+    services.record_patient_list_viewed(
+        practice=request.practice, actor_user=request.user, page_number=page.number, shown=len(page.object_list)
+    )
     template = "patients/staff/_results.html" if request.htmx else "patients/staff/list.html"
     return render(request, template, {"page": page, "query": query})
 

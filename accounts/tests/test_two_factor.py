@@ -11,7 +11,6 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conftest import PASSWORD
-from practices.models import Role
 
 
 def current_code(device: TOTPDevice) -> str:

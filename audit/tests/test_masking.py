@@ -33,7 +33,12 @@ def test_it_lists_only_changed_fields():
 
 def test_it_masks_protected_fields_and_shows_the_others():
     before = {"last_name": "Rivera", "date_of_birth": date(1985, 4, 12), "email": "", "email_consent": False}
-    after = {"last_name": "Moreno", "date_of_birth": date(1986, 5, 13), "email": "ana@example.com", "email_consent": True}
+    after = {
+        "last_name": "Moreno",
+        "date_of_birth": date(1986, 5, 13),
+        "email": "ana@example.com",
+        "email_consent": True,
+    }
     assert diff(before, after, PROTECTED) == {
         "last_name": {"from": f"R{MASK}", "to": f"M{MASK}"},
         "date_of_birth": {"from": MASK, "to": MASK},

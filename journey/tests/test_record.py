@@ -3,11 +3,13 @@
 from datetime import UTC, datetime
 
 import pytest
+from django.urls import reverse
 
 import journey
 from journey.catalogue import BY_CODE, CATALOGUE
 from journey.models import JourneyEvent, Stage
 from journey.services import JourneyDataError
+from patients import services
 
 
 def test_it_stores_the_stage_from_the_catalogue(practice, patient):
@@ -80,10 +82,6 @@ def test_it_refuses_a_patient_of_another_practice(practice, other_practice, make
 
 
 def test_it_records_the_portal_sign_in(client, practice, patient):
-    from django.urls import reverse
-
-    from patients import services
-
     token = services.issue_sign_in_link(patient=patient)
     client.post(reverse("patients:sign_in_confirm", args=[practice.slug, token]))
     event = JourneyEvent.objects.get()

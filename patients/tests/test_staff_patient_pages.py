@@ -1,12 +1,29 @@
 """Staff patient pages: find, open, add and edit patients of the practice."""
 
+import itertools
 from datetime import date
 
+import pytest
 from django.urls import reverse
 
 from audit.models import Action, AuditEntry
 from patients.models import Patient
-from practices.models import Role
+from practices.models import Membership, Role
+
+
+@pytest.fixture
+def make_staff(db, django_user_model):
+    """Staff without a password: these tests sign in with force_login, and argon2 costs ~1 s a user."""
+    serial = itertools.count(1)
+
+    def make(practice, role=Role.OWNER, email=None):
+        email = email or f"member{next(serial)}-{practice.slug}@example.com"
+        user = django_user_model.objects.create_user(email=email, password=None, full_name="Sam Staff")
+        Membership.objects.create(practice=practice, user=user, role=role)
+        return user
+
+    return make
+
 
 NEW_PATIENT = {
     "first_name": "Rosalind",
@@ -77,7 +94,11 @@ def test_it_adds_a_patient_and_audits_it(client, practice, front_desk):
     assert response.status_code == 302
     assert response["Location"] == reverse("patients:staff_detail", args=[practice.slug, created.pk])
     assert created.practice == practice
-    assert (created.first_name, created.last_name, created.date_of_birth) == ("Rosalind", "Achterberg", date(1979, 11, 2))
+    assert (created.first_name, created.last_name, created.date_of_birth) == (
+        "Rosalind",
+        "Achterberg",
+        date(1979, 11, 2),
+    )
     assert (created.preferred_language, created.email_consent, created.sms_consent) == ("es", True, True)
     entry = AuditEntry.objects.get(action=Action.CREATE)
     assert entry.actor_user == front_desk

@@ -1,5 +1,7 @@
 """Tenant isolation and role checks for every staff URL, and patient portal isolation."""
 
+import itertools
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, reverse
@@ -11,6 +13,21 @@ from audit.models import AuditEntry
 from patients import services as patient_services
 from patients.models import Patient
 from practices.models import Location, Membership, OpeningHours, Practice, Provider, Role
+
+
+@pytest.fixture
+def make_staff(db, django_user_model):
+    """Staff without a password: these tests sign in with force_login, and argon2 costs ~1 s a user."""
+    serial = itertools.count(1)
+
+    def make(practice, role=Role.OWNER, email=None):
+        email = email or f"member{next(serial)}-{practice.slug}@example.com"
+        user = django_user_model.objects.create_user(email=email, password=None, full_name="Sam Staff")
+        Membership.objects.create(practice=practice, user=user, role=role)
+        return user
+
+    return make
+
 
 User = get_user_model()
 

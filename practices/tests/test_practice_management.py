@@ -1,6 +1,7 @@
 """Owners manage their practice: details, locations with opening hours, providers and the team."""
 
 import io
+import itertools
 import re
 from datetime import time
 
@@ -13,6 +14,21 @@ from django.urls import reverse
 from PIL import Image
 
 from practices.models import Location, Membership, OpeningHours, Provider, Role
+
+
+@pytest.fixture
+def make_staff(db, django_user_model):
+    """Staff without a password: these tests sign in with force_login, and argon2 costs ~1 s a user."""
+    serial = itertools.count(1)
+
+    def make(practice, role=Role.OWNER, email=None):
+        email = email or f"member{next(serial)}-{practice.slug}@example.com"
+        user = django_user_model.objects.create_user(email=email, password=None, full_name="Sam Staff")
+        Membership.objects.create(practice=practice, user=user, role=role)
+        return user
+
+    return make
+
 
 User = get_user_model()
 
@@ -311,7 +327,12 @@ def test_it_does_not_offer_a_removed_practice_in_the_switcher(client, practice, 
 
 def test_it_shows_the_public_page_with_active_locations_and_providers(client, practice, location, provider):
     Location.objects.create(
-        practice=practice, name="Closed Branch", address_line1="3 C", city="Austin", region="TX", postal_code="78702",
+        practice=practice,
+        name="Closed Branch",
+        address_line1="3 C",
+        city="Austin",
+        region="TX",
+        postal_code="78702",
         is_active=False,
     )
     html = client.get(reverse("practices:public", args=[practice.slug])).content.decode()

@@ -82,7 +82,8 @@ def site(transactional_db, make_practice, make_patient) -> Site:
 
 
 class ConsoleWatch:
-    """Collects what the browser complains about: CSP violations, script errors."""
+    """Collects what the browser complains about: CSP violations, script errors, and stylesheets,
+    scripts or images that did not load."""
 
     def __init__(self) -> None:
         self.problems: list[str] = []
@@ -90,12 +91,20 @@ class ConsoleWatch:
     def attach(self, page: Page) -> None:
         page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
         page.on("console", self._on_console)
+        page.on("response", self._on_response)
+        page.on("requestfailed", lambda request: self.problems.append(f"failed: {request.url} {request.failure}"))
 
     def _on_console(self, message) -> None:
-        # HTTP statuses are asserted by the tests themselves (404 and 410 pages are expected),
-        # and there is no favicon yet; everything else the console reports as an error counts.
+        # Each failed load is also logged to the console; _on_response judges those.
         if message.type == "error" and not message.text.startswith("Failed to load resource"):
             self.problems.append(f"console: {message.text}")
+
+    def _on_response(self, response) -> None:
+        # Pages themselves may be 404 or 410 on purpose (the tests check those statuses).
+        # There is no favicon yet.
+        expected = response.request.resource_type == "document" or response.url.endswith("/favicon.ico")
+        if response.status >= 400 and not expected:
+            self.problems.append(f"HTTP {response.status}: {response.url}")
 
 
 @pytest.fixture

@@ -145,6 +145,19 @@ def assert_fits_phone(page: Page, width: int = 360) -> None:
     assert sizes["scroll"] <= width, f"page scrolls sideways at {width}px ({sizes['scroll']}px wide): {sizes['wide']}"
 
 
+def assert_checkbox_labels_beside_boxes(page: Page) -> None:
+    """Each checkbox's label starts on the box's line, even when a long translation wraps."""
+    apart = page.evaluate(
+        """() => [...document.querySelectorAll('input[type=checkbox]')].filter(box => {
+            const label = box.labels && box.labels[0];
+            if (!label) return false;
+            const b = box.getBoundingClientRect(), l = label.getClientRects()[0];
+            return !l || l.top >= b.bottom || l.bottom <= b.top;
+        }).map(box => box.id)"""
+    )
+    assert not apart, f"checkbox labels wrapped away from their boxes: {apart}"
+
+
 def assert_tap_target(page: Page, selector: str, *, width: int = 360, min_size: int = 44) -> None:
     """Every element matching ``selector`` is visible, fully on screen horizontally and big enough to tap."""
     targets = page.locator(selector)

@@ -15,7 +15,15 @@ from playwright.sync_api import Page, expect
 from patients import services as patient_services
 
 from .axe import assert_no_axe_violations
-from .pages import DESKTOP, Site, assert_fits_phone, assert_tap_target, sign_in_patient, switch_language
+from .pages import (
+    DESKTOP,
+    Site,
+    assert_checkbox_labels_beside_boxes,
+    assert_fits_phone,
+    assert_tap_target,
+    sign_in_patient,
+    switch_language,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -118,6 +126,7 @@ def test_patient_page(phone, site, name, lang):
 
     assert_no_axe_violations(phone, f"{name} [{lang}, 360px]")
     assert_fits_phone(phone)
+    assert_checkbox_labels_beside_boxes(phone)
     expect(phone.locator("h1")).to_have_count(1)
     expect(phone.locator("h1")).to_be_in_viewport()
     for selector in SCENARIOS[name].tap_targets + ([HEADER_CONTROLS] if SCENARIOS[name].switcher else []):
