@@ -2,6 +2,7 @@
 
 import itertools
 import os
+import shutil
 from datetime import date
 
 import pytest
@@ -20,6 +21,16 @@ def _database_vendor_is_the_one_asked_for(django_db_setup, django_db_blocker):
     wanted = os.environ.get("REQUIRE_DATABASE_VENDOR")
     if wanted:
         assert connection.vendor == wanted, f"expected {wanted}, tests ran on {connection.vendor}"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _remove_the_test_var_dir():
+    """config/settings_test.py gives each run a private var/ folder in /tmp; leave none behind."""
+    yield
+    from django.conf import settings
+
+    if settings.VAR_DIR.name.startswith("touchpoints-test-"):
+        shutil.rmtree(settings.VAR_DIR, ignore_errors=True)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from django.views.static import serve
 
 from core import views as core_views
@@ -7,6 +8,7 @@ from core import views as core_views
 urlpatterns = [
     path("", core_views.landing, name="landing"),
     path("healthz", core_views.health, name="health"),
+    path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "favicon.svg", permanent=True)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("", include("practices.urls")),

@@ -8,7 +8,7 @@ from .models import Patient
 
 def search_patients(*, practice, query: str = "") -> QuerySet[Patient]:
     patients = Patient.objects.filter(practice=practice)
-    query = query.strip()
+    query = query.replace("\x00", "").strip()  # PostgreSQL refuses NUL characters in text
     if not query:
         return patients.order_by("last_name", "first_name")
     terms = query.split()

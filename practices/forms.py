@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from .models import TIMEZONE_CHOICES, Location, Membership, OpeningHours, Practice, Provider, Role
 
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
+# Row ids are 64-bit; SQLite raises OverflowError (a 500) when a query names a bigger one.
+MAX_ROW_ID = 2**63 - 1
 
 
 class PracticeForm(forms.ModelForm):
@@ -65,11 +67,25 @@ OpeningHoursFormSet = inlineformset_factory(
 )
 
 
+class LocationsField(forms.ModelMultipleChoiceField):
+    """Refuses ids that no row can have before they reach the database."""
+
+    def clean(self, value):
+        for pk in value if isinstance(value, (list, tuple)) else []:
+            text = str(pk).strip()
+            if text.lstrip("-").isdigit() and abs(int(text)) > MAX_ROW_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super().clean(value)
+
+
 class ProviderForm(forms.ModelForm):
     class Meta:
         model = Provider
         fields = ["first_name", "last_name", "credentials", "photo", "bio", "languages", "locations", "is_active"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 4}), "locations": forms.CheckboxSelectMultiple}
+        field_classes = {"locations": LocationsField}
 
     def __init__(self, *args, practice: Practice, **kwargs):
         super().__init__(*args, **kwargs)

@@ -258,6 +258,7 @@ def test_it_does_not_show_another_practices_patient_through_the_filter(client, p
         ({"since": "2026-03-01", "until": "2026-02-01"}, "__all__"),
         ({"patient": "abc"}, "patient"),
         ({"patient": "-4"}, "patient"),
+        ({"patient": "99999999999999999999"}, "patient"),
         ({"since": "not-a-date"}, "since"),
         ({"action": "explode"}, "action"),
     ],

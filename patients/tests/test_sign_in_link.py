@@ -58,6 +58,10 @@ def test_it_answers_an_unknown_email_the_same_way_and_sends_nothing(
 ):
     unknown = request_link(client, practice, "nobody@example.com", django_capture_on_commit_callbacks)
     assert mail.outbox == []
+    # Near misses are unknown too: the address must match exactly (apart from case and spaces).
+    for near_miss in ("beatriz@example.co", "eatriz@example.com", "beatriz@example.com.evil", "beatriz"):
+        request_link(client, practice, near_miss, django_capture_on_commit_callbacks)
+    assert mail.outbox == []
     assert not PatientSignInLink.objects.exists()
     found = request_link(client, practice, known.email, django_capture_on_commit_callbacks)
     assert len(mail.outbox) == 1

@@ -177,6 +177,8 @@ BAD_PROVIDERS = {
     "photo over 2 MB": (lambda: {"photo": big_png()}, "photo"),
     "no last name": (lambda: {"last_name": ""}, "last_name"),
     "unknown location": (lambda: {"locations": ["999999"]}, "locations"),
+    "location id out of range": (lambda: {"locations": ["99999999999999999999"]}, "locations"),
+    "location id not a number": (lambda: {"locations": ["north"]}, "locations"),
     "bio too long": (lambda: {"bio": "x" * 1501}, "bio"),
 }
 
