@@ -6,6 +6,7 @@ import shutil
 from datetime import date
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.db import connection
 
 from patients.models import Patient
@@ -56,11 +57,21 @@ def other_practice(make_practice) -> Practice:
     return make_practice(name="Other Skin", slug="other-skin")
 
 
+@pytest.fixture(scope="session")
+def staff_password_hash() -> str:
+    """PASSWORD hashed once with argon2 (each hash takes a noticeable fraction of a second)."""
+    return make_password(PASSWORD)
+
+
 @pytest.fixture
-def make_staff(db, django_user_model):
+def make_staff(db, django_user_model, staff_password_hash):
+    """Staff with a real argon2 password (PASSWORD), hashed once per test session."""
+
     def make(practice: Practice, role: str = Role.OWNER, email: str | None = None):
         email = email or f"staff{next(_serial)}@example.com"
-        user = django_user_model.objects.create_user(email=email, password=PASSWORD, full_name="Sam Staff")
+        user = django_user_model.objects.create_user(email=email, password=None, full_name="Sam Staff")
+        user.password = staff_password_hash
+        user.save(update_fields=["password"])
         Membership.objects.create(practice=practice, user=user, role=role)
         return user
 

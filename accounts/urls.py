@@ -11,13 +11,7 @@ urlpatterns = [
     path("two-factor/", views.otp_setup, name="otp_setup"),
     path("two-factor/verify/", views.otp_verify, name="otp_verify"),
     path("two-factor/disable/", views.otp_disable, name="otp_disable"),
-    path(
-        "password/change/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/form_page.html", success_url=reverse_lazy("practices:home")
-        ),
-        name="password_change",
-    ),
+    path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/reset/",
         auth_views.PasswordResetView.as_view(

@@ -4,9 +4,10 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,6 +24,29 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+
+def _two_factor_pending(user) -> bool:
+    """A signed-in user still owes a code: they have a device, or one of their practices requires one."""
+    if user.is_verified():
+        return False
+    if user_has_device(user, confirmed=True):
+        return True
+    return any(m.practice.require_two_factor for m in memberships_for_user(user=user))
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Changing the password takes the full sign-in: a stolen password alone must not take the account over."""
+
+    template_name = "accounts/form_page.html"
+    success_url = reverse_lazy("practices:home")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and _two_factor_pending(request.user):
+            if user_has_device(request.user, confirmed=True):
+                return redirect_to_login(request.get_full_path(), login_url="accounts:otp_verify")
+            return redirect("accounts:otp_setup")
+        return super().dispatch(request, *args, **kwargs)
 
 
 def _safe_next(request: HttpRequest, fallback: str = "practices:home") -> str:

@@ -1,6 +1,7 @@
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 
 from practices.models import Practice
@@ -33,5 +34,5 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    # No context processors beyond the request: the failure may be in one of them.
-    return render(request, "errors/500.html", status=500)
+    # Rendered without the request, so no context processor (which may be what failed) runs.
+    return HttpResponseServerError(render_to_string("errors/500.html"))

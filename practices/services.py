@@ -57,19 +57,27 @@ def save_location(*, form, hours_formset, practice):
 
 @transaction.atomic
 def add_staff_member(*, practice, email: str, full_name: str, role: str, invited_by) -> Membership:
-    """Add a person to the practice; a new person gets an email to choose a password."""
+    """Add a person to the practice; anyone without a password yet gets an email to choose one."""
     email = email.strip().lower()
     user = User.objects.filter(email__iexact=email).first()
-    is_new = user is None
-    if is_new:
+    if user is None:
         user = User.objects.create_user(email=email, full_name=full_name.strip())
         user.set_unusable_password()
         user.save(update_fields=["password"])
+    # Someone invited elsewhere who never chose a password cannot sign in (nor reset it): they
+    # need the choose-a-password link, not the sign-in link.
+    needs_password = not user.has_usable_password()
     membership, _ = Membership.objects.update_or_create(
         practice=practice, user=user, defaults={"role": role, "is_active": True}
     )
-    transaction.on_commit(lambda: send_staff_invitation.enqueue(membership.pk, is_new))
+    transaction.on_commit(lambda: send_staff_invitation.enqueue(membership.pk, needs_password))
     return membership
+
+
+def resend_invitation(*, membership: Membership) -> None:
+    """Send the invitation again, e.g. when the choose-a-password link expired unused."""
+    needs_password = not membership.user.has_usable_password()
+    transaction.on_commit(lambda: send_staff_invitation.enqueue(membership.pk, needs_password))
 
 
 @transaction.atomic

@@ -16,5 +16,6 @@ urlpatterns = [
     path("staff/<slug:practice_slug>/providers/<int:pk>/", views.provider_edit, name="provider_edit"),
     path("staff/<slug:practice_slug>/team/", views.staff_list, name="staff"),
     path("staff/<slug:practice_slug>/team/<int:pk>/", views.staff_edit, name="staff_edit"),
+    path("staff/<slug:practice_slug>/team/<int:pk>/invite/", views.staff_resend_invitation, name="staff_invite"),
     path("p/<slug:practice_slug>/", views.public_page, name="public"),
 ]

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from journey.catalogue import by_stage
 from journey.selectors import event_counts_by_touchpoint
@@ -113,6 +113,15 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Role saved."))
             return redirect("practices:staff", practice_slug=request.practice.slug)
     return render(request, "practices/staff_form.html", {"form": form, "membership": membership})
+
+
+@staff_view(OWNER_ONLY)
+@require_POST
+def staff_resend_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = selectors.membership_or_404(practice=request.practice, pk=pk)
+    services.resend_invitation(membership=membership)
+    messages.success(request, _("A new invitation is on its way to %(email)s.") % {"email": membership.user.email})
+    return redirect("practices:staff_edit", practice_slug=request.practice.slug, pk=membership.pk)
 
 
 def public_page(request: HttpRequest, practice_slug: str) -> HttpResponse:

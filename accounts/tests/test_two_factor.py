@@ -151,3 +151,45 @@ def test_it_ends_idle_sessions(client, practice, owner):
     response = client.get(dashboard)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_it_asks_for_the_code_before_a_password_change(client, owner):
+    device = TOTPDevice.objects.create(user=owner, name="phone", confirmed=True)
+    sign_in_with_password(client, owner)
+    url = reverse("accounts:password_change")
+    change = {"old_password": PASSWORD, "new_password1": "taken-over-pass-99", "new_password2": "taken-over-pass-99"}
+    for response in (client.get(url), client.post(url, change)):
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:otp_verify") + "?next=")
+    owner.refresh_from_db()
+    assert owner.check_password(PASSWORD)
+
+    client.post(reverse("accounts:otp_verify"), {"token": current_code(device)})
+    assert client.get(url).status_code == 200
+
+
+def test_it_sends_a_member_of_a_practice_requiring_two_factor_to_setup_before_a_password_change(
+    client, practice, owner
+):
+    practice.require_two_factor = True
+    practice.save()
+    client.force_login(owner)
+    response = client.get(reverse("accounts:password_change"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:otp_setup")
+
+
+def test_it_lets_a_user_without_two_factor_change_their_password(client, owner):
+    client.force_login(owner)
+    assert client.get(reverse("accounts:password_change")).status_code == 200
+
+
+def test_it_never_sends_a_verified_user_off_site(client, practice, owner):
+    device = TOTPDevice.objects.create(user=owner, name="phone", confirmed=True)
+    client.force_login(owner)
+    response = client.post(
+        reverse("accounts:otp_verify") + "?next=https://evil.example/",
+        {"token": current_code(device), "next": "https://evil.example/"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("practices:home")

@@ -1,6 +1,5 @@
 """The audit trail: every open and change of a patient record, append-only, and the owner's log."""
 
-import itertools
 import json
 from datetime import UTC, datetime
 
@@ -10,21 +9,7 @@ from django.urls import reverse
 
 from audit.models import Action, AuditEntry
 from patients import services as patient_services
-from practices.models import Membership, Role
-
-
-@pytest.fixture
-def make_staff(db, django_user_model):
-    """Staff without a password: these tests sign in with force_login, and argon2 costs ~1 s a user."""
-    serial = itertools.count(1)
-
-    def make(practice, role=Role.OWNER, email=None):
-        email = email or f"member{next(serial)}-{practice.slug}@example.com"
-        user = django_user_model.objects.create_user(email=email, password=None, full_name="Sam Staff")
-        Membership.objects.create(practice=practice, user=user, role=role)
-        return user
-
-    return make
+from practices.models import Role
 
 
 def entry_ids(response) -> set[int]:

@@ -1,6 +1,5 @@
 """Patient forms refuse bad input with a field message, a 200 page, and no write; in English and Spanish."""
 
-import itertools
 from datetime import date, timedelta
 
 import pytest
@@ -10,22 +9,6 @@ from django.urls import reverse
 from audit.models import Action, AuditEntry
 from patients import services
 from patients.models import Patient, PatientSignInLink
-from practices.models import Membership, Role
-
-
-@pytest.fixture
-def make_staff(db, django_user_model):
-    """Staff without a password: these tests sign in with force_login, and argon2 costs ~1 s a user."""
-    serial = itertools.count(1)
-
-    def make(practice, role=Role.OWNER, email=None):
-        email = email or f"member{next(serial)}-{practice.slug}@example.com"
-        user = django_user_model.objects.create_user(email=email, password=None, full_name="Sam Staff")
-        Membership.objects.create(practice=practice, user=user, role=role)
-        return user
-
-    return make
-
 
 LANGUAGES = ["en", "es"]
 

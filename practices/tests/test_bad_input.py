@@ -2,7 +2,6 @@
 pages render in Spanish; and a crash shows the 500 page, never a traceback."""
 
 import io
-import itertools
 from datetime import time
 
 import pytest
@@ -16,21 +15,6 @@ from PIL import Image
 from practices import selectors
 from practices.forms import MAX_PHOTO_BYTES
 from practices.models import Location, Membership, OpeningHours, Practice, Provider, Role
-
-
-@pytest.fixture
-def make_staff(db, django_user_model):
-    """Staff without a password: these tests sign in with force_login, and argon2 costs ~1 s a user."""
-    serial = itertools.count(1)
-
-    def make(practice, role=Role.OWNER, email=None):
-        email = email or f"member{next(serial)}-{practice.slug}@example.com"
-        user = django_user_model.objects.create_user(email=email, password=None, full_name="Sam Staff")
-        Membership.objects.create(practice=practice, user=user, role=role)
-        return user
-
-    return make
-
 
 User = get_user_model()
 LANGUAGES = ["en", "es"]

@@ -1,7 +1,6 @@
 """Owners manage their practice: details, locations with opening hours, providers and the team."""
 
 import io
-import itertools
 import re
 from datetime import time
 
@@ -14,21 +13,6 @@ from django.urls import reverse
 from PIL import Image
 
 from practices.models import Location, Membership, OpeningHours, Provider, Role
-
-
-@pytest.fixture
-def make_staff(db, django_user_model):
-    """Staff without a password: these tests sign in with force_login, and argon2 costs ~1 s a user."""
-    serial = itertools.count(1)
-
-    def make(practice, role=Role.OWNER, email=None):
-        email = email or f"member{next(serial)}-{practice.slug}@example.com"
-        user = django_user_model.objects.create_user(email=email, password=None, full_name="Sam Staff")
-        Membership.objects.create(practice=practice, user=user, role=role)
-        return user
-
-    return make
-
 
 User = get_user_model()
 
@@ -237,6 +221,8 @@ def test_it_adds_an_existing_user_without_a_new_account(
     client, practice, other_practice, owner, make_staff, django_capture_on_commit_callbacks
 ):
     elsewhere = make_staff(other_practice, Role.CLINICIAN, email="roamer@example.com")
+    elsewhere.set_password("roamer-chose-a-password")  # staff here have none by default
+    elsewhere.save()
     password_before = elsewhere.password
     client.force_login(owner)
     with django_capture_on_commit_callbacks(execute=True):
@@ -253,6 +239,67 @@ def test_it_adds_an_existing_user_without_a_new_account(
     assert Membership.objects.get(user=elsewhere, practice=other_practice).role == Role.CLINICIAN
     assert len(mail.outbox) == 1
     assert settings.SITE_URL + reverse("accounts:login") in mail.outbox[0].body
+
+
+def test_it_sends_a_choose_password_link_to_someone_who_never_chose_one(
+    client, practice, other_practice, owner, make_staff, django_capture_on_commit_callbacks
+):
+    """Invited to one practice, never chose a password, then added to a second practice."""
+    client.force_login(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("practices:staff", args=[practice.slug]),
+            {"full_name": "Dana Whitfield", "email": "dana@example.com", "role": Role.FRONT_DESK},
+        )
+    other_owner = make_staff(other_practice, Role.OWNER)
+    client.force_login(other_owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("practices:staff", args=[other_practice.slug]),
+            {"full_name": "Dana Whitfield", "email": "dana@example.com", "role": Role.BILLING},
+        )
+    assert response.status_code == 302
+    assert User.objects.filter(email="dana@example.com").count() == 1
+    assert len(mail.outbox) == 2
+    second = mail.outbox[1]
+    assert other_practice.name in second.subject
+    links = re.findall(r"https?://\S+", second.body)
+    assert len(links) == 1
+    assert links[0].startswith(settings.SITE_URL + "/accounts/password/reset/")
+    page = client.__class__().get(links[0][len(settings.SITE_URL) :], follow=True)
+    assert page.context["validlink"] is True
+
+
+def test_it_sends_the_invitation_again_when_the_first_link_expired(
+    client, practice, owner, django_capture_on_commit_callbacks
+):
+    client.force_login(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("practices:staff", args=[practice.slug]),
+            {"full_name": "Dana Whitfield", "email": "dana@example.com", "role": Role.FRONT_DESK},
+        )
+    membership = Membership.objects.get(practice=practice, user__email="dana@example.com")
+    edit_page = client.get(reverse("practices:staff_edit", args=[practice.slug, membership.pk]))
+    assert "Send the invitation again" in edit_page.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("practices:staff_invite", args=[practice.slug, membership.pk]))
+
+    assert response.status_code == 302
+    assert len(mail.outbox) == 2
+    links = re.findall(r"https?://\S+", mail.outbox[1].body)
+    assert links[0].startswith(settings.SITE_URL + "/accounts/password/reset/")
+    page = client.__class__().get(links[0][len(settings.SITE_URL) :], follow=True)
+    assert page.context["validlink"] is True
+
+
+def test_it_offers_no_new_invitation_to_someone_with_a_password(client, practice, owner, front_desk):
+    client.force_login(owner)
+    membership = Membership.objects.get(practice=practice, user=front_desk)
+    page = client.get(reverse("practices:staff_edit", args=[practice.slug, membership.pk]))
+    assert page.status_code == 200
+    assert "Send the invitation again" not in page.content.decode()
 
 
 def test_it_changes_a_role(client, practice, owner, front_desk):

@@ -92,7 +92,13 @@ class ConsoleWatch:
         page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
         page.on("console", self._on_console)
         page.on("response", self._on_response)
-        page.on("requestfailed", lambda request: self.problems.append(f"failed: {request.url} {request.failure}"))
+        page.on("requestfailed", self._on_request_failed)
+
+    def _on_request_failed(self, request) -> None:
+        # A load the browser dropped because the test navigated on (the favicon, typically) is
+        # not a fault of the page.
+        if request.failure != "net::ERR_ABORTED" or request.resource_type == "document":
+            self.problems.append(f"failed: {request.url} {request.failure}")
 
     def _on_console(self, message) -> None:
         # Each failed load is also logged to the console; _on_response judges those.
@@ -101,8 +107,7 @@ class ConsoleWatch:
 
     def _on_response(self, response) -> None:
         # Pages themselves may be 404 or 410 on purpose (the tests check those statuses).
-        # There is no favicon yet.
-        expected = response.request.resource_type == "document" or response.url.endswith("/favicon.ico")
+        expected = response.request.resource_type == "document"
         if response.status >= 400 and not expected:
             self.problems.append(f"HTTP {response.status}: {response.url}")
 
