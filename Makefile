@@ -35,7 +35,7 @@ messages: $(VENV)/.installed
 demo: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) manage.py seed_demo --size small --seed 1 --if-missing
+	$(PY) manage.py seed_demo --size small --seed 1 --if-missing --verbosity 0
 	$(PY) manage.py demo_banner --port $(PORT)
 	DEMO_PORT=$(PORT) SITE_URL=http://127.0.0.1:$(PORT) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" \
 		$(VENV)/bin/honcho start --no-prefix -f Procfile

@@ -22,16 +22,7 @@ def clean_phone_number(value: str) -> str:
 class PatientForm(forms.ModelForm):
     class Meta:
         model = Patient
-        fields = [
-            "first_name",
-            "last_name",
-            "date_of_birth",
-            "phone",
-            "email",
-            "preferred_language",
-            "email_consent",
-            "sms_consent",
-        ]
+        fields = list(Patient.DETAIL_FIELDS)
         widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         help_texts = {"phone": PHONE_HELP}
 

@@ -26,6 +26,17 @@ class Patient(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # The patient's own details: what staff edit, and what every change audits.
+    DETAIL_FIELDS = (
+        "first_name",
+        "last_name",
+        "date_of_birth",
+        "phone",
+        "email",
+        "preferred_language",
+        "email_consent",
+        "sms_consent",
+    )
     # Fields whose values never appear in audit diffs, logs or messages.
     PROTECTED_FIELDS = ("first_name", "last_name", "date_of_birth", "phone", "email")
 

@@ -17,16 +17,7 @@ from audit.models import Action
 
 from .models import Patient, PatientSignInLink
 
-AUDITED_FIELDS = (
-    "first_name",
-    "last_name",
-    "date_of_birth",
-    "phone",
-    "email",
-    "preferred_language",
-    "email_consent",
-    "sms_consent",
-)
+AUDITED_FIELDS = Patient.DETAIL_FIELDS
 
 
 def _snapshot(patient: Patient) -> dict:

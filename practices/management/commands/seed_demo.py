@@ -21,13 +21,16 @@ class Command(BaseCommand):
             build_demo(size=size, seed=seed)
         except FileExistsError:
             if if_missing:
-                self.stdout.write("The demo practice is already loaded.")
+                if options["verbosity"]:
+                    self.stdout.write("The demo practice is already loaded.")
                 return
             raise CommandError(
                 "The demo practice already exists in this database. Use a fresh database "
                 "(delete var/touchpoints.sqlite3) or pass --if-missing."
             ) from None
         seconds = time.perf_counter() - started
+        if not options["verbosity"]:
+            return
         self.stdout.write(self.style.SUCCESS(f"Built the {size} demo practice (seed {seed}) in {seconds:.1f} s."))
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
         for email, _name, role in DEMO_STAFF:
