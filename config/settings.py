@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "practices",
     "patients",
     "journey",
+    "scheduling",
     "audit",
 ]
 

@@ -63,12 +63,14 @@ from __future__ import annotations
 
 import heapq
 import math
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
+from itertools import islice
+from operator import attrgetter, le
 from zoneinfo import ZoneInfo
 
 __all__ = [
@@ -385,15 +387,42 @@ class _Engine:
                 raise ValueError(f"exception kind must be 'off' or 'extra': {x!r}")
             self.exceptions[x.day].append(x)
 
-        # Busy time as disjoint, sorted [start, end) in epoch seconds: sorted once, searched with bisect.
+        # Busy time is converted to epoch seconds lazily, day by day (most requests look at a few days of
+        # a long list): here it is only validated and put in order of start.
         busy = schedule.busy
-        if any(b.start.tzinfo is None or b.end.tzinfo is None for b in busy):
+        starts = list(map(attrgetter("start"), busy))
+        start_zones = set(map(attrgetter("tzinfo"), starts))
+        if None in start_zones or None in map(attrgetter("tzinfo"), map(attrgetter("end"), busy)):
             raise ValueError("Busy times must be aware datetimes")
-        intervals = sorted([(b.start.timestamp(), b.end.timestamp()) for b in busy])
-        starts: list[float] = []
-        ends: list[float] = []
-        last_end = -math.inf
-        for lo, hi in intervals:
+        if any(type(zone) is not timezone for zone in start_zones):
+            # Datetimes sharing a zone with DST compare by wall clock, which is not the order of instants
+            # in the repeated hour; fixed offsets (what the database returns) compare as instants.
+            starts = [start.astimezone(UTC) for start in starts]
+        if not all(map(le, starts, islice(starts, 1, None))):  # O(n): the selector sorts already
+            order = sorted(range(len(starts)), key=starts.__getitem__)
+            busy = [busy[i] for i in order]
+            starts = [starts[i] for i in order]
+        self._busy = busy
+        self._busy_keys = starts
+        self._busy_merged = 0  # busy[:_busy_merged] are in busy_starts/busy_ends
+        self._busy_covered = -math.inf  # every Busy starting before this instant is merged
+        # The merged Busy time: disjoint, sorted [start, end) in epoch seconds, searched with bisect.
+        self.busy_starts: list[float] = []
+        self.busy_ends: list[float] = []
+
+    def _merge_busy_before(self, instant: int) -> None:
+        """Make ``busy_starts``/``busy_ends`` cover every Busy interval that starts before ``instant``.
+
+        Intervals starting later cannot overlap anything that ends by ``instant``, so a visit (buffers
+        included) ending by then is checked correctly against the part merged so far.
+        """
+        if instant <= self._busy_covered:
+            return
+        stop = bisect_left(self._busy_keys, datetime.fromtimestamp(instant, UTC), self._busy_merged)
+        starts, ends = self.busy_starts, self.busy_ends
+        last_end = ends[-1] if ends else -math.inf
+        for b in self._busy[self._busy_merged : stop]:
+            lo, hi = b.start.timestamp(), b.end.timestamp()
             if hi <= lo:
                 continue
             if lo <= last_end:
@@ -403,8 +432,8 @@ class _Engine:
                 starts.append(lo)
                 ends.append(hi)
                 last_end = hi
-        self.busy_starts = starts
-        self.busy_ends = ends
+        self._busy_merged = stop
+        self._busy_covered = instant
 
     # -- days --------------------------------------------------------------------------------------
 
@@ -476,13 +505,13 @@ class _Engine:
         duration, step, before, after = self.duration, self.step, self.before, self.after
         earliest = self.earliest
         starts, ends = self.busy_starts, self.busy_ends
-        n_busy = len(ends)
         out: list[tuple[int, int, int]] = []
         offset = _day_offset(self.tz, day)
         base = _naive_epoch(day) - offset if offset is not None else 0
         instant = self._instant
         for loc, a, b in self.open_ranges(day):
             range_end = base + b * 60 if offset is not None else self._boundary(day, b)
+            self._merge_busy_before(range_end + self.rule.buffer_after * 60)  # the latest a visit can block
             previous = None
             for minute in range(a, b, self.rule.step):
                 ts = base + minute * 60 if offset is not None else instant(day, minute)
@@ -496,7 +525,7 @@ class _Engine:
                 if ts < earliest:
                     continue
                 i = bisect_right(ends, ts - before)
-                if i < n_busy and starts[i] < ts + after:
+                if i < len(ends) and starts[i] < ts + after:
                     continue
                 out.append((ts, ts + duration, loc))
                 if first_only:

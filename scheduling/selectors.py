@@ -1,0 +1,235 @@
+"""Reads for scheduling, scoped by practice. Feeds the pure slot engine (``engine.py``).
+
+``schedules_for`` builds the engine's ``ProviderSchedule`` objects with a constant number of queries,
+however many days or providers: one query each for the providers, the visit type's locations, the
+weekly templates, the exceptions, the busy appointments, the unexpired holds and (when the visit type
+has a daily cap) one aggregate of the day counts.
+
+Wall-clock availability is in the practice's time zone.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
+
+from practices.models import Provider
+
+from . import engine
+from .models import (
+    ACTIVE_STATUSES,
+    Appointment,
+    AvailabilityException,
+    AvailabilityTemplate,
+    BookingHold,
+    VisitType,
+    VisitTypeLocation,
+    VisitTypeProvider,
+)
+
+
+def _minutes(value: time) -> int:
+    return value.hour * 60 + value.minute
+
+
+def local_day_bounds(tz: ZoneInfo, first_day: date, last_day: date) -> tuple[datetime, datetime]:
+    """The aware instants at local midnight starting ``first_day`` and ending ``last_day``."""
+    return (
+        datetime.combine(first_day, time.min, tzinfo=tz),
+        datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=tz),
+    )
+
+
+def visit_types(practice, *, online_only: bool = False):
+    qs = VisitType.objects.filter(practice=practice, is_active=True)
+    return qs.filter(bookable_online=True) if online_only else qs
+
+
+def rule_for(visit_type: VisitType, location_ids: Iterable[int] | None) -> engine.VisitRule:
+    ids = frozenset(location_ids or ())
+    return engine.VisitRule(
+        duration=visit_type.duration_minutes,
+        buffer_before=visit_type.buffer_before_minutes,
+        buffer_after=visit_type.buffer_after_minutes,
+        min_notice=visit_type.min_notice_minutes,
+        max_days_ahead=visit_type.max_days_ahead,
+        daily_cap=visit_type.daily_cap_per_provider,
+        # No locations chosen on the visit type means it is offered wherever the provider works.
+        location_ids=ids or None,
+    )
+
+
+def visit_rule(visit_type: VisitType) -> engine.VisitRule:
+    """The engine's rule for a visit type (one query for its locations)."""
+    location_ids = VisitTypeLocation.objects.filter(
+        practice_id=visit_type.practice_id, visit_type=visit_type
+    ).values_list("location_id", flat=True)
+    return rule_for(visit_type, list(location_ids))
+
+
+def schedules_for(
+    practice,
+    visit_type: VisitType,
+    *,
+    provider_ids: Iterable[int] | None = None,
+    first_day: date,
+    last_day: date,
+    now: datetime,
+    ignore_hold_token: str | None = None,
+    ignore_appointment_id: int | None = None,
+) -> list[engine.ProviderSchedule]:
+    """One ``ProviderSchedule`` per active provider of ``visit_type`` (optionally only ``provider_ids``).
+
+    ``ignore_hold_token`` leaves out the caller's own hold and ``ignore_appointment_id`` the appointment
+    being moved, so neither blocks itself.
+    """
+    if visit_type.practice_id != practice.pk:
+        return []
+    tz = ZoneInfo(practice.timezone)
+    providers = Provider.objects.filter(
+        practice=practice,
+        is_active=True,
+        pk__in=visit_type_provider_ids(practice, visit_type),
+    )
+    if provider_ids is not None:
+        providers = providers.filter(pk__in=list(provider_ids))
+    ids = list(providers.values_list("pk", flat=True))
+    if not ids:
+        return []
+
+    # A day's slots may touch the neighbouring days (buffers, time zones): read one day either side.
+    window_start, window_end = local_day_bounds(tz, first_day - timedelta(days=1), last_day + timedelta(days=1))
+
+    weekly: dict[int, list] = defaultdict(list)
+    templates = AvailabilityTemplate.objects.filter(practice=practice, provider_id__in=ids).filter(
+        Q(effective_to__isnull=True) | Q(effective_to__gte=first_day), effective_from__lte=last_day
+    )
+    for t in templates.order_by("weekday", "starts_at"):
+        weekly[t.provider_id].append(
+            engine.WeeklyRange(
+                location_id=t.location_id,
+                weekday=t.weekday,
+                start_minute=_minutes(t.starts_at),
+                end_minute=_minutes(t.ends_at),
+                effective_from=t.effective_from,
+                effective_to=t.effective_to,
+            )
+        )
+
+    exceptions: dict[int, list] = defaultdict(list)
+    for x in AvailabilityException.objects.filter(
+        practice=practice, provider_id__in=ids, day__gte=first_day, day__lte=last_day
+    ).order_by("day", "starts_at"):
+        exceptions[x.provider_id].append(
+            engine.DayException(
+                day=x.day,
+                start_minute=_minutes(x.starts_at) if x.starts_at is not None else 0,
+                end_minute=_minutes(x.ends_at) if x.ends_at is not None else 24 * 60,
+                kind=x.kind,
+                location_id=x.location_id,
+            )
+        )
+
+    busy: dict[int, list] = defaultdict(list)
+    appointments = Appointment.objects.filter(
+        practice=practice,
+        provider_id__in=ids,
+        status__in=ACTIVE_STATUSES,
+        blocked_start__lt=window_end,
+        blocked_end__gt=window_start,
+    )
+    if ignore_appointment_id is not None:
+        appointments = appointments.exclude(pk=ignore_appointment_id)
+    for provider_id, start, end in appointments.values_list("provider_id", "blocked_start", "blocked_end"):
+        busy[provider_id].append(engine.Busy(start=start, end=end))
+    holds = BookingHold.objects.filter(
+        practice=practice,
+        provider_id__in=ids,
+        expires_at__gt=now,
+        blocked_start__lt=window_end,
+        blocked_end__gt=window_start,
+    )
+    if ignore_hold_token:
+        holds = holds.exclude(token=ignore_hold_token)
+    for provider_id, start, end in holds.values_list("provider_id", "blocked_start", "blocked_end"):
+        busy[provider_id].append(engine.Busy(start=start, end=end))
+
+    booked: dict[int, dict[date, int]] | None = None
+    if visit_type.daily_cap_per_provider:
+        booked = defaultdict(dict)
+        counted = appointments.filter(visit_type=visit_type, start__gte=window_start, start__lt=window_end)
+        rows = (
+            counted.annotate(local_day=TruncDate("start", tzinfo=tz))
+            .values("provider_id", "local_day")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for row in rows:
+            booked[row["provider_id"]][row["local_day"]] = row["n"]
+
+    return [
+        engine.ProviderSchedule(
+            provider_id=pid,
+            timezone=practice.timezone,
+            weekly=tuple(weekly[pid]),
+            exceptions=tuple(exceptions[pid]),
+            busy=tuple(sorted(busy[pid], key=lambda b: b.start)),
+            booked_per_day=dict(booked[pid]) if booked is not None else None,
+        )
+        for pid in ids
+    ]
+
+
+def visit_type_provider_ids(practice, visit_type: VisitType):
+    return VisitTypeProvider.objects.filter(practice=practice, visit_type=visit_type).values("provider_id")
+
+
+def open_slots_for(
+    practice,
+    visit_type: VisitType,
+    *,
+    first_day: date,
+    last_day: date,
+    now: datetime,
+    provider_ids: Iterable[int] | None = None,
+    location_id: int | None = None,
+) -> list[engine.Slot]:
+    """Every open slot of the visit type between two local days, all providers (or some), in time order."""
+    rule = visit_rule(visit_type)
+    slots: list[engine.Slot] = []
+    for schedule in schedules_for(
+        practice, visit_type, provider_ids=provider_ids, first_day=first_day, last_day=last_day, now=now
+    ):
+        slots.extend(
+            engine.open_slots(schedule, rule, now=now, first_day=first_day, last_day=last_day, location_id=location_id)
+        )
+    return sorted(slots, key=lambda s: (s.start, s.provider_id, s.location_id))
+
+
+def first_available_for(
+    practice,
+    visit_type: VisitType,
+    *,
+    first_day: date,
+    last_day: date,
+    now: datetime,
+    provider_ids: Iterable[int] | None = None,
+    location_id: int | None = None,
+    limit: int = 1,
+) -> list[engine.Slot]:
+    rule = visit_rule(visit_type)
+    schedules = schedules_for(
+        practice, visit_type, provider_ids=provider_ids, first_day=first_day, last_day=last_day, now=now
+    )
+    return list(
+        engine.first_available(
+            schedules, rule, now=now, first_day=first_day, last_day=last_day, location_id=location_id, limit=limit
+        )
+    )
+
+
+def appointment_for(practice, *, pk: int) -> Appointment | None:
+    return Appointment.objects.filter(practice=practice, pk=pk).first()
