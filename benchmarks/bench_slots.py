@@ -1,9 +1,12 @@
 """slots_*: the pure slot engine on synthetic data shaped like the large demo, no database.
 
 20 providers at 3 locations, Mon-Fri 08:00-12:00 and 13:00-17:00, a few days and afternoons off, about
-80% of the next 90 days booked with 15-30 minute visits and their buffers, America/Chicago. Each
-repetition builds fresh ``ProviderSchedule`` objects (as a web request does) and moves ``now`` by a
-few minutes, so no cache carries work over from one repetition to the next.
+80% of the next 90 days booked with 15-30 minute visits and their buffers, America/Chicago.
+
+slots_provider_30d_*: ``open_slots`` for one provider over the next 30 days; slots_first_available_*:
+``first_available`` across all 20 providers over 90 days, limit 1. Each repetition builds fresh
+``ProviderSchedule`` objects (as a web request does) and picks another ``now`` on the first day, so no
+cache carries work over from one repetition to the next.
 """
 
 import math
@@ -83,11 +86,12 @@ def run(quick: bool) -> list[tuple[str, float, str]]:
     log(f"  slots: {PROVIDERS} providers, {total_busy} busy intervals over {HORIZON_DAYS} days, {repeats} repeats")
 
     zone = ZoneInfo(TZ)
-    opening = datetime(TODAY.year, TODAY.month, TODAY.day, 7, 0, tzinfo=zone)
+    morning = datetime(TODAY.year, TODAY.month, TODAY.day, 7, 0, tzinfo=zone)
     one_provider, everyone = [], []
     found = None
     for attempt in range(repeats + 3):  # the first three runs warm up and are not counted
-        now = (opening + timedelta(minutes=rng.randrange(120), seconds=rng.randrange(60))).astimezone(UTC)
+        # From before opening to after closing, so some searches have to look past today.
+        now = (morning + timedelta(minutes=rng.randrange(12 * 60), seconds=rng.randrange(60))).astimezone(UTC)
         today = now.astimezone(zone).date()
 
         schedule = ProviderSchedule(**providers[attempt % PROVIDERS])

@@ -69,8 +69,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
-from itertools import islice
-from operator import attrgetter, le
 from zoneinfo import ZoneInfo
 
 __all__ = [
@@ -345,7 +343,10 @@ def _subtract(ranges: list[tuple[int, int]], cut_a: int, cut_b: int) -> list[tup
 
 
 class _Engine:
-    """One provider's schedule prepared for one rule and one ``now``: everything sorted once."""
+    """One provider's schedule prepared for one rule and one ``now``.
+
+    Everything is sorted once; Busy time is converted and merged only as far as the days asked for need.
+    """
 
     def __init__(self, schedule: ProviderSchedule, rule: VisitRule, now: datetime, location_id: int | None):
         _require_aware(now, "now")
@@ -390,15 +391,15 @@ class _Engine:
         # Busy time is converted to epoch seconds lazily, day by day (most requests look at a few days of
         # a long list): here it is only validated and put in order of start.
         busy = schedule.busy
-        starts = list(map(attrgetter("start"), busy))
-        start_zones = set(map(attrgetter("tzinfo"), starts))
-        if None in start_zones or None in map(attrgetter("tzinfo"), map(attrgetter("end"), busy)):
+        starts = [b.start for b in busy]
+        zone_types = {type(start.tzinfo) for start in starts}
+        if type(None) in zone_types or None in [b.end.tzinfo for b in busy]:
             raise ValueError("Busy times must be aware datetimes")
-        if any(type(zone) is not timezone for zone in start_zones):
+        if zone_types - {timezone}:
             # Datetimes sharing a zone with DST compare by wall clock, which is not the order of instants
             # in the repeated hour; fixed offsets (what the database returns) compare as instants.
             starts = [start.astimezone(UTC) for start in starts]
-        if not all(map(le, starts, islice(starts, 1, None))):  # O(n): the selector sorts already
+        if sorted(starts) != starts:  # sorting sorted input is cheap: the selector passes them in order
             order = sorted(range(len(starts)), key=starts.__getitem__)
             busy = [busy[i] for i in order]
             starts = [starts[i] for i in order]
@@ -513,6 +514,9 @@ class _Engine:
             range_end = base + b * 60 if offset is not None else self._boundary(day, b)
             self._merge_busy_before(range_end + self.rule.buffer_after * 60)  # the latest a visit can block
             previous = None
+            # Candidates only move forward, so one that runs into a busy interval rules out the next ones
+            # up to its end without another search.
+            blocked_until = -math.inf
             for minute in range(a, b, self.rule.step):
                 ts = base + minute * 60 if offset is not None else instant(day, minute)
                 if ts is None:  # inside the spring-forward gap
@@ -522,10 +526,11 @@ class _Engine:
                 if previous is not None and ts - previous < step:
                     continue  # just after a spring-forward gap: would overlap the previous candidate
                 previous = ts
-                if ts < earliest:
+                if ts < earliest or ts < blocked_until:
                     continue
                 i = bisect_right(ends, ts - before)
                 if i < len(ends) and starts[i] < ts + after:
+                    blocked_until = ends[i] + before
                     continue
                 out.append((ts, ts + duration, loc))
                 if first_only:

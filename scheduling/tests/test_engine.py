@@ -194,6 +194,28 @@ def test_busy_touching_is_not_overlapping_and_busy_in_other_zones_counts():
     assert hm(slots) == ["09:00", "09:30", "10:30", "11:00", "11:30"]
 
 
+def test_busy_in_any_order_and_spanning_days_counts_on_every_day_it_covers():
+    rule = VisitRule(duration=30, step=30)
+    sched = schedule(
+        *(weekly(9, 12, weekday=d) for d in range(3)),
+        busy=(
+            Busy(start=local(MON + timedelta(days=2), 9), end=local(MON + timedelta(days=2), 11)),
+            Busy(start=local(MON - timedelta(days=5), 0), end=local(MON + timedelta(days=1), 10)),
+            Busy(start=datetime(2026, 6, 1, 3, 0, tzinfo=UTC), end=datetime(2026, 6, 1, 4, 0, tzinfo=UTC)),
+        ),
+    )
+    found = open_slots(sched, rule, now=NOW, first_day=MON, last_day=MON + timedelta(days=2))
+    assert [(s.start.astimezone(CHICAGO).day, t) for s, t in zip(found, hm(found), strict=True)] == [
+        (2, "10:00"),
+        (2, "10:30"),
+        (2, "11:00"),
+        (2, "11:30"),
+        (3, "11:00"),
+        (3, "11:30"),
+    ]
+    assert not is_bookable(sched, rule, now=NOW, start=local(MON + timedelta(days=1), 9, 30), location_id=1)
+
+
 def test_is_bookable_agrees_with_open_slots():
     busy = (Busy(start=local(MON, 10, 0), end=local(MON, 10, 30)),)
     sched = schedule(weekly(9, 12), busy=busy)

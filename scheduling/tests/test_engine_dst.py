@@ -129,6 +129,16 @@ def test_new_york_busy_time_in_the_repeated_hour_blocks_the_visits_that_run_into
     assert [s.start for s in slots][:2] == utc(NY_FALL, "05:00", "07:00")
 
 
+def test_new_york_busy_times_are_ordered_as_instants_not_as_wall_clock_times():
+    # Listed in wall-clock order (01:20 before 01:30), which is not the order of their instants.
+    second = Busy(start=datetime(2026, 11, 1, 1, 20, fold=1, tzinfo=NEW_YORK), end=utc(NY_FALL, "07:10")[0])
+    first = Busy(start=datetime(2026, 11, 1, 1, 30, tzinfo=NEW_YORK), end=utc(NY_FALL, "05:40")[0])
+    sched = sunday_schedule("America/New_York", "00:00", "04:00", busy=(second, first))
+    slots = slots_on(sched, VisitRule(duration=30, step=30), NY_FALL)
+    # 01:30 EDT (05:30 UTC) is busy; 02:00 EST (07:00 UTC) runs into the busy time until 07:10 UTC.
+    assert [s.start for s in slots] == utc(NY_FALL, "04:00", "04:30", "05:00", "07:30", "08:00", "08:30")
+
+
 def test_new_york_whole_day_counts_are_23_24_and_25_hour_aware():
     whole = sunday_schedule("America/New_York", "00:00", "24:00")
     hourly = VisitRule(duration=60, step=60)
