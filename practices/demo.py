@@ -1,7 +1,9 @@
 """The demo dermatology practice: deterministic, realistic, and sized for demos or benchmarks.
 
-``build_demo(size=..., seed=...)`` is what ``manage.py seed_demo`` runs. Later issues add their
-own history here (appointments, messages, visits, surveys) so the demo stays a living practice.
+``build_demo(size=..., seed=...)`` is what ``manage.py seed_demo`` runs. Each feature adds its own
+history from here so the demo stays a living practice: scheduling (``scheduling/demo.py``: visit
+types, weekly hours, time off, a year of appointments and the coming 90 days); later messages,
+visits, surveys.
 
 Speed matters (the large demo has 50,000 patients): Faker is only used to draw fixed-size name
 pools once per seed; every per-patient choice is then a pick from those pools with the seeded
@@ -24,6 +26,7 @@ from faker import Faker
 
 from journey.models import JourneyEvent
 from patients.models import Patient
+from scheduling.demo import build_schedule
 
 from .models import Location, Membership, OpeningHours, Practice, Provider, Role
 
@@ -38,13 +41,16 @@ class DemoSize:
     locations: int
     providers: int
     patients: int
+    # The share of the providers' open time that is booked (history and the coming 90 days).
+    booked_share: float = 0.8
 
 
 SIZES = {
-    "small": DemoSize(locations=2, providers=5, patients=2_000),
-    "medium": DemoSize(locations=3, providers=10, patients=10_000),
-    "large": DemoSize(locations=3, providers=20, patients=50_000),
+    "small": DemoSize(locations=2, providers=5, patients=2_000, booked_share=0.5),
+    "medium": DemoSize(locations=3, providers=10, patients=10_000, booked_share=0.7),
+    "large": DemoSize(locations=3, providers=20, patients=50_000, booked_share=0.8),
 }
+SECOND_SIZE = DemoSize(locations=1, providers=2, patients=200, booked_share=0.15)
 
 DEMO_STAFF = [
     ("owner@demo.touchpoints.test", "Morgan Ellis", Role.OWNER),
@@ -287,14 +293,17 @@ def build_demo(*, size: str = "small", seed: int = 1, today: date | None = None)
         users=users,
         today=today,
     )
-    _build_practice(
+    second = _build_practice(
         name="Sunrise Skin Clinic",
         slug=SECOND_SLUG,
-        size=DemoSize(locations=1, providers=2, patients=200),
+        size=SECOND_SIZE,
         rng=rng,
         names_en=names_en,
         names_es=names_es,
         users={Role.OWNER: users[Role.OWNER]},
         today=today,
     )
+    # Each feature adds its own history, from its own stream of the seed.
+    for built, built_size in ((practice, dims), (second, SECOND_SIZE)):
+        build_schedule(practice=built, seed=seed, today=today, booked_share=built_size.booked_share)
     return practice

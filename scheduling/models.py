@@ -12,6 +12,7 @@ import uuid
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from patients.models import Patient
@@ -244,7 +245,7 @@ class Appointment(models.Model):
     sequence = models.PositiveIntegerField(default=0)
     # iCalendar UID: stable for the life of the appointment.
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
