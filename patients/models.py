@@ -11,6 +11,21 @@ class Language(models.TextChoices):
     SPANISH = "es", _("Spanish")
 
 
+class Coverage(models.TextChoices):
+    INSURANCE = "insurance", _("Insurance")
+    SELF_PAY = "self_pay", _("Self-pay")
+
+
+class ReferralSource(models.TextChoices):
+    SEARCH = "search", _("Internet search")
+    REVIEW_SITE = "review_site", _("Review website")
+    DOCTOR = "doctor", _("Another doctor")
+    FRIEND = "friend", _("Friend or family")
+    INSURANCE = "insurance", _("My insurance plan's directory")
+    SOCIAL = "social", _("Social media")
+    OTHER = "other", _("Other")
+
+
 class Patient(models.Model):
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="patients")
     first_name = models.CharField(_("first name"), max_length=100)
@@ -22,6 +37,12 @@ class Patient(models.Model):
         _("preferred language"), max_length=5, choices=Language.choices, default=Language.ENGLISH
     )
     email_consent = models.BooleanField(_("may contact by email"), default=False)
+    coverage = models.CharField(_("paying with"), max_length=10, choices=Coverage.choices, blank=True)
+    insurance_carrier = models.CharField(_("insurance company"), max_length=120, blank=True)
+    insurance_member_id = models.CharField(_("member ID"), max_length=40, blank=True)
+    referral_source = models.CharField(
+        _("how they heard of us"), max_length=20, choices=ReferralSource.choices, blank=True
+    )
     sms_consent = models.BooleanField(_("may contact by text message"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -36,9 +57,21 @@ class Patient(models.Model):
         "preferred_language",
         "email_consent",
         "sms_consent",
+        "coverage",
+        "insurance_carrier",
+        "insurance_member_id",
+        "referral_source",
     )
     # Fields whose values never appear in audit diffs, logs or messages.
-    PROTECTED_FIELDS = ("first_name", "last_name", "date_of_birth", "phone", "email")
+    PROTECTED_FIELDS = (
+        "first_name",
+        "last_name",
+        "date_of_birth",
+        "phone",
+        "email",
+        "insurance_carrier",
+        "insurance_member_id",
+    )
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -49,6 +82,10 @@ class Patient(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(preferred_language__in=["en", "es"]), name="patient_language_valid"),
+            models.CheckConstraint(condition=Q(coverage__in=["", *Coverage.values]), name="patient_coverage_valid"),
+            models.CheckConstraint(
+                condition=Q(referral_source__in=["", *ReferralSource.values]), name="patient_referral_source_valid"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -313,3 +313,177 @@ class BookingHold(models.Model):
 
     def __str__(self) -> str:
         return f"hold #{self.pk} until {self.expires_at:%H:%M:%S} UTC"
+
+
+class BookingPolicy(models.Model):
+    """A practice's rules for online changes and waitlist offers. A practice without a row uses the defaults."""
+
+    practice = models.OneToOneField(Practice, on_delete=models.CASCADE, related_name="booking_policy")
+    online_change_cutoff_hours = models.PositiveSmallIntegerField(
+        _("no online changes within (hours)"),
+        default=24,
+        help_text=_("Closer to the visit than this, the manage link shows the phone number instead."),
+    )
+    waitlist_batch_size = models.PositiveSmallIntegerField(
+        _("waitlist offers sent at once"),
+        default=3,
+        help_text=_("How many waiting patients hear of a freed time together."),
+    )
+    waitlist_offer_minutes = models.PositiveSmallIntegerField(_("waitlist offer lasts (minutes)"), default=60)
+    short_notice_hours = models.PositiveSmallIntegerField(
+        _("short notice means within (hours)"),
+        default=48,
+        help_text=_(
+            "Visit types marked 'leave out of short-notice offers' are not offered from the waitlist "
+            "this close to the time."
+        ),
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(waitlist_batch_size__gt=0), name="booking_policy_batch_positive"),
+            models.CheckConstraint(
+                condition=Q(waitlist_offer_minutes__gt=0), name="booking_policy_offer_minutes_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"booking policy of practice #{self.practice_id}"
+
+
+class BookingRequestStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for the front desk")
+    BOOKED = "booked", _("Booked")
+    CLOSED = "closed", _("Closed without booking")
+
+
+class BookingRequest(models.Model):
+    """An online booking the front desk must finish: a returning patient we could not match with confidence.
+
+    Never creates a patient: the front desk finds the right record (or creates one) and books.
+    """
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="booking_requests")
+    visit_type = models.ForeignKey(VisitType, on_delete=models.PROTECT, related_name="+")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    start = models.DateTimeField(_("time asked for"))
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    date_of_birth = models.DateField(_("date of birth"))
+    phone = models.CharField(_("mobile phone"), max_length=32, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    preferred_language = models.CharField(_("preferred language"), max_length=5, default="en")
+    status = models.CharField(
+        _("status"), max_length=10, choices=BookingRequestStatus.choices, default=BookingRequestStatus.OPEN
+    )
+    appointment = models.ForeignKey(Appointment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["practice", "status", "created_at"], name="booking_request_open_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=BookingRequestStatus.values), name="booking_request_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"booking request #{self.pk}"
+
+
+class DayPart(models.TextChoices):
+    MORNING = "morning", _("Morning (before noon)")
+    AFTERNOON = "afternoon", _("Afternoon (noon to 5 pm)")
+    EVENING = "evening", _("Evening (after 5 pm)")
+
+
+class WaitlistStatus(models.TextChoices):
+    ACTIVE = "active", _("Waiting")
+    BOOKED = "booked", _("Booked from an offer")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    EXPIRED = "expired", _("Expired")
+
+
+class WaitlistEntry(models.Model):
+    """ "Tell me if something earlier opens": what a patient can do, and (optionally) the visit to move."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="waitlist_entries")
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="waitlist_entries")
+    visit_type = models.ForeignKey(VisitType, on_delete=models.CASCADE, related_name="+")
+    # Empty: any location / any provider.
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    # The booked visit an accepted offer moves earlier; empty when the patient has no time yet.
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.CASCADE, null=True, blank=True, related_name="waitlist_entries"
+    )
+    earliest_day = models.DateField(_("from"))
+    latest_day = models.DateField(_("until"))
+    # Weekday numbers (0 = Monday) and DayPart values the patient can do; empty lists mean any.
+    weekdays = models.JSONField(_("days of the week"), default=list, blank=True)
+    day_parts = models.JSONField(_("times of day"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=WaitlistStatus.choices, default=WaitlistStatus.ACTIVE)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [
+            models.Index(fields=["practice", "visit_type", "status", "created_at"], name="waitlist_active_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(latest_day__gte=F("earliest_day")), name="waitlist_days_valid"),
+            models.CheckConstraint(condition=Q(status__in=WaitlistStatus.values), name="waitlist_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"waitlist entry #{self.pk}"
+
+
+class OfferStatus(models.TextChoices):
+    SENT = "sent", _("Sent")
+    ACCEPTED = "accepted", _("Accepted")
+    TAKEN = "taken", _("Taken by someone else")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Expired")
+
+
+class WaitlistOffer(models.Model):
+    """One freed time offered to one waitlisted patient. The first acceptance books it."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    entry = models.ForeignKey(WaitlistEntry, on_delete=models.CASCADE, related_name="offers")
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="+")
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
+    start = models.DateTimeField()
+    batch = models.PositiveSmallIntegerField(default=1)
+    token_hash = models.CharField(max_length=64, unique=True)
+    status = models.CharField(max_length=10, choices=OfferStatus.choices, default=OfferStatus.SENT)
+    sent_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    responded_at = models.DateTimeField(null=True, blank=True)
+    # Set once the patient has been told of the outcome (taken / expired), so a retried task tells them once.
+    outcome_notified_at = models.DateTimeField(null=True, blank=True)
+    appointment = models.ForeignKey(Appointment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["sent_at"]
+        indexes = [
+            models.Index(fields=["practice", "provider", "start", "status"], name="offer_slot_idx"),
+            models.Index(fields=["status", "expires_at"], name="offer_expiry_idx"),
+        ]
+        constraints = [
+            # One offer of a time per entry: a retried offer task cannot message a patient twice.
+            models.UniqueConstraint(fields=["entry", "provider", "start"], name="offer_unique_per_entry_and_time"),
+            # At most one acceptance of a time.
+            models.UniqueConstraint(
+                fields=["provider", "start"], condition=Q(status="accepted"), name="offer_one_acceptance_per_time"
+            ),
+            models.CheckConstraint(condition=Q(status__in=OfferStatus.values), name="offer_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"waitlist offer #{self.pk}"

@@ -34,6 +34,7 @@ from .models import (
     CancellationReason,
     VisitType,
 )
+from .signals import announce_time_freed
 
 HOLD_MINUTES = 5
 ALTERNATIVES = 3
@@ -424,6 +425,13 @@ def reschedule_appointment(
             ):
                 raise _Gone
             before = {"start": locked.start.isoformat(), "provider": locked.provider_id, "location": locked.location_id}
+            freed = {
+                "practice_id": practice.pk,
+                "provider_id": locked.provider_id,
+                "location_id": locked.location_id,
+                "start": locked.start,
+                "end": locked.end,
+            }
             locked.provider = new_provider
             locked.location = new_location
             for name, value in times.items():
@@ -431,6 +439,7 @@ def reschedule_appointment(
             locked.sequence += 1
             locked.save()
             after = {"start": locked.start.isoformat(), "provider": locked.provider_id, "location": locked.location_id}
+            announce_time_freed(**freed)
             summary = "rescheduled" + (f"; outside the rules: {override_reason}" if override_reason else "")
             audit.record(
                 practice=practice,
@@ -488,6 +497,13 @@ def cancel_appointment(
     locked.cancellation_reason = reason
     locked.sequence += 1
     locked.save()
+    announce_time_freed(
+        practice_id=locked.practice_id,
+        provider_id=locked.provider_id,
+        location_id=locked.location_id,
+        start=locked.start,
+        end=locked.end,
+    )
     audit.record(
         practice=locked.practice,
         action=Action.UPDATE,
