@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("practices.urls")),
     path("", include("patients.urls")),
     path("", include("audit.urls")),
+    path("", include("scheduling.urls")),
     # Public media (provider photos). A proxy serves /media/ directly when scaled out.
     re_path(r"^media/(?P<path>providers/.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]
