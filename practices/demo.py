@@ -78,15 +78,17 @@ SERVICES = [
 
 CREDENTIALS = ["MD, FAAD", "MD, FAAD", "DO, FAAD", "PA-C", "NP-C"]
 LANGUAGE_SETS = ["English", "English, Spanish", "English", "English, Vietnamese", "English, Spanish"]
+# Patient.referral_source codes, weighted as a suburban dermatology practice sees them.
 REFERRAL_SOURCES = [
     ("search", 34),
-    ("physician-referral", 22),
-    ("friend-or-family", 18),
-    ("insurance-directory", 10),
-    ("review-site", 8),
-    ("social-media", 5),
-    ("event", 3),
+    ("doctor", 22),
+    ("friend", 18),
+    ("insurance", 10),
+    ("review_site", 8),
+    ("social", 5),
+    ("other", 3),
 ]
+INSURANCE_CARRIERS = ("Aetna", "Blue Cross Blue Shield of Texas", "Cigna", "Humana", "Medicare", "UnitedHealthcare")
 
 
 def _opening_hours(practice, location, index: int) -> list[OpeningHours]:
@@ -237,6 +239,8 @@ def _build_patients(
             days_ago = int(triangular(0, 365 * 6, 365 * 1.5))
             joined_at = datetime.combine(today - timedelta(days=days_ago), join_times[randrange(40)], tzinfo=tz)
             has_email = random_() < 0.88
+            source = sources[bisect(cum_weights, random_() * total_weight)]
+            insured = random_() < 0.86
             patients.append(
                 Patient(
                     practice=practice,
@@ -248,10 +252,14 @@ def _build_patients(
                     preferred_language="es" if spanish and random_() < 0.7 else "en",
                     email_consent=has_email and random_() < 0.9,
                     sms_consent=random_() < 0.75,
+                    coverage="insurance" if insured else "self_pay",
+                    insurance_carrier=INSURANCE_CARRIERS[randrange(len(INSURANCE_CARRIERS))] if insured else "",
+                    insurance_member_id=f"M{randrange(10**8, 10**9)}" if insured else "",
+                    referral_source=source,
                     created_at=joined_at,
                 )
             )
-            joined.append((joined_at, sources[bisect(cum_weights, random_() * total_weight)]))
+            joined.append((joined_at, source))
         Patient.objects.bulk_create(patients)
         JourneyEvent.objects.bulk_create(
             [

@@ -40,12 +40,15 @@ from .models import (
     AvailabilityException,
     AvailabilityTemplate,
     BookedVia,
+    BookingPolicy,
+    BookingRequest,
     CancellationReason,
     ExceptionKind,
     PatientKind,
     VisitType,
     VisitTypeLocation,
     VisitTypeProvider,
+    WaitlistEntry,
 )
 
 STEP = 15  # minutes between candidate starts, as in the engine's VisitRule
@@ -539,3 +542,60 @@ def build_schedule(*, practice, seed: int, today: date, booked_share: float = 0.
         JourneyEvent.objects.bulk_create(events, batch_size=BATCH)
     # bulk_create stamps auto_now fields with today; history was last changed when it happened.
     Appointment.objects.filter(practice=practice).update(updated_at=F("created_at"))
+    BookingPolicy.objects.create(practice=practice)
+    _waitlist_and_requests(practice, rng, today)
+
+
+def _waitlist_and_requests(practice, rng: random.Random, today: date) -> None:
+    """A few patients waiting for an earlier time, and one online request the front desk must finish."""
+    later = list(
+        Appointment.objects.filter(
+            practice=practice,
+            status=AppointmentStatus.BOOKED,
+            start__date__gte=today + timedelta(days=21),
+            patient__email__gt="",
+        ).order_by("start")[:200]
+    )
+    picks = rng.sample(later, min(6, len(later)))
+    WaitlistEntry.objects.bulk_create(
+        [
+            WaitlistEntry(
+                practice=practice,
+                patient_id=appointment.patient_id,
+                visit_type_id=appointment.visit_type_id,
+                location_id=appointment.location_id if rng.random() < 0.5 else None,
+                appointment=appointment,
+                earliest_day=today,
+                latest_day=_practice_local_day(practice, appointment.start) - timedelta(days=1),
+                weekdays=sorted(rng.sample(range(5), rng.randint(2, 5))),
+                day_parts=rng.choice((["morning"], ["afternoon"], [], ["morning", "afternoon"])),
+            )
+            for appointment in picks
+        ]
+    )
+    open_visit = (
+        Appointment.objects.filter(practice=practice, start__date__gte=today + timedelta(days=3))
+        .select_related("patient")
+        .order_by("start")
+        .first()
+    )
+    if open_visit is not None:
+        patient = open_visit.patient
+        BookingRequest.objects.create(
+            practice=practice,
+            visit_type_id=open_visit.visit_type_id,
+            location_id=open_visit.location_id,
+            provider=None,
+            start=open_visit.end + timedelta(hours=1),
+            # A returning patient who typed a new phone number: the front desk confirms who they are.
+            first_name=patient.first_name,
+            last_name=patient.last_name,
+            date_of_birth=patient.date_of_birth,
+            phone="(512) 555-0199",
+            email="",
+            preferred_language=patient.preferred_language,
+        )
+
+
+def _practice_local_day(practice, moment: datetime) -> date:
+    return moment.astimezone(ZoneInfo(practice.timezone)).date()

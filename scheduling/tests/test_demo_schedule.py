@@ -265,3 +265,25 @@ def test_open_ranges_follow_the_engine():
     assert open_ranges(weekly, [X("off", time(12), time(19))]) == [(1, 480, 720)]
     assert open_ranges([], [X("extra", time(9), time(13), 2)]) == [(2, 540, 780)]
     assert open_ranges(weekly, [X("extra", time(12), time(13), 1)]) == [(1, 480, 1020)]
+
+
+@pytest.mark.django_db
+def test_it_gives_the_demo_a_waitlist_a_booking_request_and_patient_billing_details():
+    from patients.models import Patient
+    from scheduling.models import BookingPolicy, BookingRequest, WaitlistEntry, WaitlistStatus
+
+    practice = demo.build_demo(size="small", seed=7, today=TODAY)
+
+    assert BookingPolicy.objects.filter(practice=practice).exists()
+    entries = list(WaitlistEntry.objects.filter(practice=practice).select_related("appointment"))
+    assert entries, "the demo has patients waiting for an earlier time"
+    for entry in entries:
+        assert entry.status == WaitlistStatus.ACTIVE
+        assert entry.appointment.patient_id == entry.patient_id
+        assert entry.earliest_day <= entry.latest_day < entry.appointment.start.date()
+    assert BookingRequest.objects.filter(practice=practice, status="open").count() == 1
+    patients = Patient.objects.filter(practice=practice)
+    assert patients.exclude(coverage="").count() == patients.count()
+    assert patients.filter(coverage="insurance").exclude(insurance_carrier="").exists()
+    assert patients.filter(coverage="self_pay", insurance_carrier="").exists()
+    assert patients.exclude(referral_source="").count() == patients.count()
