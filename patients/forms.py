@@ -43,6 +43,12 @@ class PatientForm(forms.ModelForm):
             self.add_error("email_consent", _("Add an email address to allow email."))
         if cleaned.get("sms_consent") and not cleaned.get("phone"):
             self.add_error("sms_consent", _("Add a mobile phone number to allow text messages."))
+        if cleaned.get("coverage") == "self_pay" and (
+            cleaned.get("insurance_carrier") or cleaned.get("insurance_member_id")
+        ):
+            self.add_error(
+                "coverage", _("Self-pay patients have no insurance details: clear them or choose insurance.")
+            )
         return cleaned
 
 

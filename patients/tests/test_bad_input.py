@@ -33,6 +33,12 @@ BAD_PATIENTS = {
     "email consent without email": ({"email": "", "email_consent": "on"}, "email_consent"),
     "sms consent without phone": ({"phone": "", "sms_consent": "on"}, "sms_consent"),
     "unknown language": ({"preferred_language": "fr"}, "preferred_language"),
+    "self-pay with insurance details": (
+        {"coverage": "self_pay", "insurance_carrier": "Aetna", "insurance_member_id": "W123"},
+        "coverage",
+    ),
+    "unknown coverage": ({"coverage": "barter"}, "coverage"),
+    "unknown referral source": ({"referral_source": "billboard"}, "referral_source"),
     "missing name": ({"first_name": ""}, "first_name"),
 }
 
