@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -74,12 +75,31 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest, practice_slug: str) -> HttpResponse:
     practice = practice_by_slug_or_404(slug=practice_slug)
+    _remember_next_page(request, practice)
     form = SignInRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.request_sign_in_links(practice=practice, email=form.cleaned_data["email"])
         # The same answer whether or not the address is on file: nobody learns who is a patient.
         return render(request, "patients/sign_in_sent.html", {"practice": practice})
     return render(request, "patients/sign_in.html", {"practice": practice, "form": form})
+
+
+NEXT_PAGE_KEY = "patient_sign_in_next"
+
+
+def _remember_next_page(request: HttpRequest, practice) -> None:
+    """Keep ``?next=`` for after sign-in when it is one of this practice's own patient pages.
+
+    Kept in the session, not the emailed link: the link then works in any browser, and only the
+    browser that asked returns to where it was.
+    """
+    next_page = request.GET.get("next", "")
+    if (
+        next_page
+        and url_has_allowed_host_and_scheme(next_page, allowed_hosts={request.get_host()})
+        and next_page.startswith(f"/p/{practice.slug}/")
+    ):
+        request.session[NEXT_PAGE_KEY] = next_page
 
 
 @require_http_methods(["GET", "POST"])
@@ -103,7 +123,8 @@ def sign_in_confirm(request: HttpRequest, practice_slug: str, token: str) -> Htt
     request.session["patient_practice_id"] = practice.pk
     request.session["_language"] = patient.preferred_language
     translation.activate(patient.preferred_language)
-    response = redirect("patients:portal", practice_slug=practice.slug)
+    next_page = request.session.pop(NEXT_PAGE_KEY, None)
+    response = redirect(next_page) if next_page else redirect("patients:portal", practice_slug=practice.slug)
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, patient.preferred_language, samesite="Lax")
     return response
 

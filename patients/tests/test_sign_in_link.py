@@ -148,3 +148,23 @@ def test_it_signs_the_patient_out(client, practice, known):
     assert client.get(reverse("patients:portal", args=[practice.slug])).status_code == 200
     assert client.post(reverse("patients:sign_out", args=[practice.slug])).status_code == 302
     assert client.get(reverse("patients:portal", args=[practice.slug])).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("next_page", "lands_on"),
+    [
+        ("/p/{slug}/waitlist/?visit_type=3", "/p/{slug}/waitlist/?visit_type=3"),
+        ("https://evil.example.com/p/{slug}/", "/p/{slug}/portal/"),
+        ("/p/another-practice/portal/", "/p/{slug}/portal/"),
+        ("/staff/{slug}/patients/", "/p/{slug}/portal/"),
+    ],
+)
+def test_it_returns_to_the_practices_own_page_after_sign_in_and_nowhere_else(
+    client, practice, known, next_page, lands_on
+):
+    sign_in = reverse("patients:sign_in", args=[practice.slug])
+    client.get(sign_in, {"next": next_page.format(slug=practice.slug)})
+    token = services.issue_sign_in_link(patient=known)
+    response = client.post(reverse("patients:sign_in_confirm", args=[practice.slug, token]))
+    assert response.status_code == 302
+    assert response["Location"] == lands_on.format(slug=practice.slug)
