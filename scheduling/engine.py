@@ -256,6 +256,18 @@ def days_with_openings(
     return sorted(found)
 
 
+def working_ranges(
+    schedule: ProviderSchedule, day: date, *, location_id: int | None = None
+) -> list[tuple[int, int, int]]:
+    """(location id, start minute, end minute) of the provider's working ranges on a local day.
+
+    Weekly hours in effect that day with the day's exceptions applied: what the slot search walks,
+    before appointments, holds, notice and horizon. Staff calendars show these.
+    """
+    # The rule and ``now`` only shape the slots inside the ranges, not the ranges.
+    return _Engine(schedule, VisitRule(duration=1), datetime.now(UTC), location_id).open_ranges(day)
+
+
 # --------------------------------------------------------------------------------------------------
 # Internals
 # --------------------------------------------------------------------------------------------------
