@@ -161,3 +161,35 @@ def send_sign_in_link(patient_id: int) -> None:
             from_email=None,
             recipient_list=[patient.email],
         )
+
+
+# --- Patients who book online -----------------------------------------------------------
+
+
+@transaction.atomic
+def create_patient_from_booking(*, practice, **fields) -> Patient:
+    """A new patient who books online: created, audited as their own act, referral source recorded.
+
+    Call inside the booking's transaction: if the booking fails, the patient is rolled back with it.
+    """
+    patient = Patient(practice=practice, **fields)
+    patient.full_clean()
+    patient.save()
+    audit.record(
+        practice=practice,
+        action=Action.CREATE,
+        target=patient,
+        patient=patient,
+        actor_patient=patient,
+        summary="online booking",
+        changes=diff({}, _snapshot(patient), Patient.PROTECTED_FIELDS),
+    )
+    if patient.referral_source:
+        journey.record(
+            practice=practice,
+            patient=patient,
+            touchpoint="referral-source",
+            kind="referral.recorded",
+            data={"source": patient.referral_source, "channel": "web"},
+        )
+    return patient

@@ -13,6 +13,7 @@ Two bookings of one time cannot both succeed:
 """
 
 import secrets
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -31,7 +32,9 @@ from .models import (
     AppointmentStatus,
     BookedVia,
     BookingHold,
+    BookingRequest,
     CancellationReason,
+    PatientKind,
     VisitType,
 )
 from .signals import announce_time_freed
@@ -206,12 +209,17 @@ def book_appointment(
     actor_patient=None,
     hold_token: str | None = None,
     override_reason: str | None = None,
+    patient_kind: str | None = None,
+    notify: bool = False,
     now: datetime | None = None,
 ) -> Appointment:
     """Book ``start`` for ``patient``, or raise ``SlotTaken`` with the nearest alternatives.
 
     A repeated ``idempotency_key`` returns the appointment it booked. ``override_reason`` (staff
     only) books outside the visit rules and working hours, never over another appointment.
+    ``patient_kind`` ("new" or "returning"): refuse a visit type that is not open to that kind of
+    patient (always checked for online bookings; see ``_check_patient_kind``). ``notify``: email the
+    confirmation with its calendar file once the booking commits.
     """
     _check_same_practice(practice, patient=patient, provider=provider, location=location, visit_type=visit_type)
     if booked_via not in BookedVia.values:
@@ -225,6 +233,8 @@ def book_appointment(
         raise BookingRefused("Only staff may book outside the rules.")
     if idempotency_key and (existing := _by_idempotency_key(practice, idempotency_key)):
         return existing
+    if booked_via == BookedVia.ONLINE or patient_kind:
+        _check_patient_kind(visit_type, patient_kind or _kind_of(practice, patient))
     now = now or timezone.now()
     times = _times(visit_type, start)
     try:
@@ -265,6 +275,8 @@ def book_appointment(
             )
             if hold_token:
                 BookingHold.objects.filter(practice=practice, token=hold_token).delete()
+            if notify:
+                _notify(appointment, "confirmation")
             summary = f"booked {booked_via}"
             if override_reason:
                 summary += f"; outside the rules: {override_reason}"
@@ -296,6 +308,29 @@ def book_appointment(
         if not _overlaps(practice=practice, provider=provider, visit_type=visit_type, start=start, now=now):
             raise
     raise SlotTaken(nearest_alternatives(practice=practice, visit_type=visit_type, start=times["start"], now=now))
+
+
+def _kind_of(practice, patient) -> str:
+    """ "returning" once the patient has had (or has) a visit that was not cancelled, else "new"."""
+    had_visit = (
+        Appointment.objects.filter(practice=practice, patient=patient)
+        .exclude(status__in=(AppointmentStatus.CANCELLED, AppointmentStatus.ENTERED_IN_ERROR))
+        .exists()
+    )
+    return PatientKind.RETURNING if had_visit else PatientKind.NEW
+
+
+def _check_patient_kind(visit_type: VisitType, kind: str) -> None:
+    if kind not in (PatientKind.NEW, PatientKind.RETURNING):
+        raise BookingRefused(f"Unknown kind of patient {kind!r}.")
+    if visit_type.patient_kind not in (PatientKind.BOTH, kind):
+        raise BookingRefused("This visit type is not open to this kind of patient.")
+
+
+def _notify(appointment: Appointment, kind: str) -> None:
+    from .notifications import enqueue_appointment_email
+
+    enqueue_appointment_email(appointment, kind)
 
 
 def _by_idempotency_key(practice, key: str) -> Appointment | None:
@@ -392,9 +427,13 @@ def reschedule_appointment(
     actor_user=None,
     actor_patient=None,
     override_reason: str | None = None,
+    notify: bool = False,
     now: datetime | None = None,
 ) -> Appointment:
-    """Move an active appointment (same visit type); raises ``SlotTaken`` if the new time is gone."""
+    """Move an active appointment (same visit type); raises ``SlotTaken`` if the new time is gone.
+
+    ``notify``: email the patient the new time with an updated calendar file once it commits.
+    """
     practice = appointment.practice
     _check_same_practice(practice, provider=provider, location=location)
     override_reason = (override_reason or "").strip()
@@ -440,6 +479,8 @@ def reschedule_appointment(
             locked.save()
             after = {"start": locked.start.isoformat(), "provider": locked.provider_id, "location": locked.location_id}
             announce_time_freed(**freed)
+            if notify:
+                _notify(locked, "reschedule")
             summary = "rescheduled" + (f"; outside the rules: {override_reason}" if override_reason else "")
             audit.record(
                 practice=practice,
@@ -485,9 +526,13 @@ def cancel_appointment(
     reason: str,
     actor_user=None,
     actor_patient=None,
+    notify: bool = False,
     now: datetime | None = None,
 ) -> Appointment:
-    """Cancel an active appointment; ``reason`` is a ``CancellationReason`` code, never free text."""
+    """Cancel an active appointment; ``reason`` is a ``CancellationReason`` code, never free text.
+
+    ``notify``: email the patient the cancellation (calendar file with METHOD:CANCEL) once it commits.
+    """
     if reason not in CancellationReason.values:
         raise BookingRefused(f"Unknown cancellation reason {reason!r}.")
     now = now or timezone.now()
@@ -504,6 +549,8 @@ def cancel_appointment(
         start=locked.start,
         end=locked.end,
     )
+    if notify:
+        _notify(locked, "cancel")
     audit.record(
         practice=locked.practice,
         action=Action.UPDATE,
@@ -541,3 +588,241 @@ def offer_visit_type(*, visit_type: VisitType, providers=(), locations=()) -> No
         visit_type.providers.add(*providers, through_defaults={"practice": practice})
     if locations:
         visit_type.locations.add(*locations, through_defaults={"practice": practice})
+
+
+# --- online booking by patients ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OnlineBooking:
+    """What ``book_online`` did: booked ``appointment``, or left ``request`` for the front desk."""
+
+    appointment: Appointment | None = None
+    request: BookingRequest | None = None
+
+
+class _KeyAlreadyUsed(Exception):
+    """Rolls back a patient created by a request whose idempotency key another request just used."""
+
+    def __init__(self, appointment: Appointment):
+        self.appointment = appointment
+
+
+def book_online(
+    *,
+    practice,
+    patient_kind: str,
+    visit_type: VisitType,
+    provider: Provider,
+    location: Location,
+    start: datetime,
+    details: dict,
+    idempotency_key: str,
+    hold_token: str | None = None,
+    now: datetime | None = None,
+) -> OnlineBooking:
+    """A patient books on the public booking pages.
+
+    New patients (``details``: the ``Patient`` fields they typed) are created in the same
+    transaction as the booking, so a refused booking (``SlotTaken``, ``BookingRefused``) leaves no
+    patient behind, and a repeated ``idempotency_key`` returns the first booking without creating
+    anyone. Returning patients (``details``: first_name, last_name, date_of_birth, phone, email,
+    preferred_language) are matched with ``patients.selectors.match_returning_patient``: one
+    confident match is booked; otherwise (no match, or doubtful) a ``BookingRequest`` is left for
+    the front desk and nobody is created. Emails the confirmation for a booking.
+    """
+    from patients import selectors as patient_selectors
+    from patients import services as patient_services
+
+    _check_same_practice(practice, provider=provider, location=location, visit_type=visit_type)
+    _check_patient_kind(visit_type, patient_kind)
+    if not idempotency_key:
+        raise BookingRefused("An online booking needs an idempotency key.")
+    if existing := _by_idempotency_key(practice, idempotency_key):
+        return OnlineBooking(appointment=existing)
+    booking = {
+        "practice": practice,
+        "provider": provider,
+        "location": location,
+        "visit_type": visit_type,
+        "start": start,
+        "booked_via": BookedVia.ONLINE,
+        "idempotency_key": idempotency_key,
+        "hold_token": hold_token,
+        "patient_kind": patient_kind,
+        "notify": True,
+        "now": now,
+    }
+    if patient_kind == PatientKind.NEW:
+        try:
+            with transaction.atomic():
+                if existing := _by_idempotency_key(practice, idempotency_key):
+                    return OnlineBooking(appointment=existing)
+                patient = patient_services.create_patient_from_booking(practice=practice, **details)
+                appointment = book_appointment(patient=patient, actor_patient=patient, **booking)
+                if appointment.patient_id != patient.pk:
+                    raise _KeyAlreadyUsed(appointment)
+                return OnlineBooking(appointment=appointment)
+        except _KeyAlreadyUsed as used:
+            return OnlineBooking(appointment=used.appointment)
+
+    match = patient_selectors.match_returning_patient(
+        practice=practice,
+        first_name=details.get("first_name", ""),
+        last_name=details.get("last_name", ""),
+        date_of_birth=details.get("date_of_birth"),
+        phone=details.get("phone", ""),
+        email=details.get("email", ""),
+    )
+    if match.kind == patient_selectors.CONFIDENT:
+        appointment = book_appointment(patient=match.patient, actor_patient=match.patient, **booking)
+        return OnlineBooking(appointment=appointment)
+    request = create_booking_request(
+        practice=practice,
+        visit_type=visit_type,
+        location=location,
+        provider=provider,
+        start=start,
+        details=details,
+        hold_token=hold_token,
+        now=now,
+    )
+    return OnlineBooking(request=request)
+
+
+REQUEST_FIELDS = ("first_name", "last_name", "date_of_birth", "phone", "email", "preferred_language")
+
+
+@transaction.atomic
+def create_booking_request(
+    *,
+    practice,
+    visit_type: VisitType,
+    location: Location,
+    provider: Provider | None,
+    start: datetime,
+    details: dict,
+    hold_token: str | None = None,
+    now: datetime | None = None,
+) -> BookingRequest:
+    """Leave an online booking for the front desk to finish (a returning patient not matched with confidence).
+
+    Audited; the journey event carries no detail. Frees the patient's hold: the front desk calls
+    and books whatever time is then open.
+    """
+    _check_same_practice(practice, provider=provider, location=location, visit_type=visit_type)
+    fields = {name: details.get(name) or "" for name in REQUEST_FIELDS if name != "date_of_birth"}
+    request = BookingRequest(
+        practice=practice,
+        visit_type=visit_type,
+        location=location,
+        provider=provider,
+        start=start,
+        date_of_birth=details.get("date_of_birth"),
+        **fields,
+    )
+    request.preferred_language = request.preferred_language or "en"
+    request.full_clean()
+    request.save()
+    if hold_token:
+        BookingHold.objects.filter(practice=practice, token=hold_token).delete()
+    audit.record(
+        practice=practice,
+        action=Action.CREATE,
+        target=request,
+        summary="online booking request for the front desk",
+    )
+    journey.record(
+        practice=practice,
+        touchpoint="self-scheduling",
+        kind="booking_request.created",
+        at=now,
+        data={"channel": BookedVia.ONLINE},
+    )
+    return request
+
+
+# --- changes by the patient through the manage link -------------------------------------------
+
+NOT_ACTIVE = "not_active"
+PAST = "past"
+TOO_CLOSE = "too_close"
+
+
+def online_change_refusal(appointment: Appointment, *, now: datetime | None = None) -> str | None:
+    """Why the patient may not change ``appointment`` online (NOT_ACTIVE, PAST, TOO_CLOSE), or None.
+
+    The cutoff is the practice's ``BookingPolicy.online_change_cutoff_hours`` (24 without a policy row).
+    """
+    now = now or timezone.now()
+    if not appointment.is_active:
+        return NOT_ACTIVE
+    if appointment.start <= now:
+        return PAST
+    policy = selectors.booking_policy(appointment.practice)
+    if appointment.start - now < timedelta(hours=policy.online_change_cutoff_hours):
+        return TOO_CLOSE
+    return None
+
+
+def reschedule_by_patient(
+    *, appointment: Appointment, start: datetime, provider: Provider, location: Location, now: datetime | None = None
+) -> Appointment:
+    """The patient moves their appointment through the manage link (policy checked, email sent)."""
+    now = now or timezone.now()
+    if online_change_refusal(appointment, now=now):
+        raise BookingRefused("This appointment can no longer be changed online.")
+    return reschedule_appointment(
+        appointment=appointment,
+        start=start,
+        provider=provider,
+        location=location,
+        actor_patient=appointment.patient,
+        notify=True,
+        now=now,
+    )
+
+
+def cancel_by_patient(*, appointment: Appointment, reason: str, now: datetime | None = None) -> Appointment:
+    """The patient cancels through the manage link (policy checked, email sent)."""
+    now = now or timezone.now()
+    if online_change_refusal(appointment, now=now):
+        raise BookingRefused("This appointment can no longer be changed online.")
+    return cancel_appointment(
+        appointment=appointment, reason=reason, actor_patient=appointment.patient, notify=True, now=now
+    )
+
+
+def record_booking_started(*, practice, source: str) -> None:
+    """A visitor opened the booking pages; ``source`` says from where ("widget", "page", "direct")."""
+    journey.record(
+        practice=practice,
+        touchpoint="booking-widget" if source == "widget" else "self-scheduling",
+        kind="booking.started",
+        data={"source": source},
+    )
+
+
+def hold_for_patient(
+    *,
+    practice,
+    provider: Provider,
+    location: Location,
+    visit_type: VisitType,
+    start: datetime,
+    first_available: bool,
+    now: datetime | None = None,
+) -> BookingHold:
+    """``place_hold`` for a patient on the booking pages, with its journey event."""
+    with transaction.atomic():
+        hold = place_hold(
+            practice=practice, provider=provider, location=location, visit_type=visit_type, start=start, now=now
+        )
+        journey.record(
+            practice=practice,
+            touchpoint="first-available" if first_available else "self-scheduling",
+            kind="booking.time_held",
+            at=now,
+            data={"lead_days": _lead_days(practice, hold.start, now or timezone.now())},
+        )
+    return hold

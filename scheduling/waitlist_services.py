@@ -574,6 +574,7 @@ def _book(offer: WaitlistOffer, entry: WaitlistEntry, patient, now: datetime) ->
                 provider=offer.provider,
                 location=offer.location,
                 actor_patient=patient,
+                notify=True,
                 now=now,
             )
         return services.book_appointment(
@@ -586,6 +587,7 @@ def _book(offer: WaitlistOffer, entry: WaitlistEntry, patient, now: datetime) ->
             booked_via=BookedVia.ONLINE,
             idempotency_key=f"waitlist-offer-{offer.pk}",
             actor_patient=patient,
+            notify=True,
             now=now,
         )
     except services.BookingError:

@@ -262,8 +262,11 @@ def test_it_books_for_the_first_to_accept_and_tells_the_others_once(
     first.refresh_from_db()
     assert first.status == OfferStatus.ACCEPTED and first.appointment == appointment
     assert WaitlistEntry.objects.get(pk=entries[0].pk).status == WaitlistStatus.BOOKED
-    assert sorted(m.to[0] for m in mailoutbox) == sorted([entries[1].patient.email, entries[2].patient.email])
-    assert all("still on the waitlist" in m.body for m in mailoutbox)
+    confirmation = [m for m in mailoutbox if m.to == [entries[0].patient.email]]
+    told = [m for m in mailoutbox if m not in confirmation]
+    assert len(confirmation) == 1 and confirmation[0].attachments, "the winner gets the booking confirmation"
+    assert sorted(m.to[0] for m in told) == sorted([entries[1].patient.email, entries[2].patient.email])
+    assert all("still on the waitlist" in m.body for m in told)
 
     # The second patient, a moment later: a kind refusal, no second email, still waiting.
     with django_capture_on_commit_callbacks(execute=True):
@@ -272,7 +275,7 @@ def test_it_books_for_the_first_to_accept_and_tells_the_others_once(
     assert late.offer.status == OfferStatus.TAKEN
     assert WaitlistEntry.objects.get(pk=entries[1].pk).status == WaitlistStatus.ACTIVE
     assert Appointment.objects.count() == 1
-    assert len(mailoutbox) == 2
+    assert len(mailoutbox) == 3
 
     # Audit and journey for the acceptance, with no clinical detail.
     assert AuditEntry.objects.filter(object_type="scheduling.waitlistoffer", object_id=str(first.pk)).exists()

@@ -1,0 +1,446 @@
+"""booking_http_p95 / booking_http_p50: the patient's "Book this time" POST over real HTTP, on PostgreSQL.
+
+The demo (large; medium with --quick) is seeded into a PostgreSQL database: the run's own when
+DATABASE_URL already points at PostgreSQL (shared with the other benchmarks), else a throwaway
+``touchpoints_bench_<random>`` database on the server of BOOKING_BENCH_DATABASE_URL (default
+postgres://postgres@127.0.0.1:5432/touchpoints_bench), dropped at exit. No PostgreSQL: one line on
+stderr and no figures.
+
+The app runs as in production (Procfile): gunicorn ``config.wsgi``, 4 workers x 4 threads, DEBUG off,
+on a free local port. 20 clients book at the same time, each like a browser with its own cookies and
+keep-alive connection, through the public booking pages of scheduling/urls_booking.py:
+
+1. GET  /p/<practice>/book/?kind=new&vt=..&loc=..&prov=..&day=..   the day's times (CSRF cookie + token)
+2. POST /p/<practice>/book/time/     the chosen time: a short hold         -> 302 to the details page
+3. GET  /p/<practice>/book/details/  the details form (idempotency key)
+4. POST /p/<practice>/book/details/  "Book this time": a new patient and the appointment -> 302 to done/
+5. GET  the confirmation page (checks the booking is real)
+
+Only POST 4, the booking itself, is timed for booking_http_*; the hold POST is reported apart
+(booking_hold_http_*). booking_http_single_client_p50 is the same POST with nobody else on the
+server (five bookings after the concurrent run), for scale. Each client books with its own provider
+(two clients per provider in the medium demo, on different days), one booking per day from tomorrow
+on; one warm-up booking per client is not counted.
+
+    python -m benchmarks.bench_booking_http [--quick]                 (also run by `make bench`)
+"""
+
+import atexit
+import http.client
+import json
+import math
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from html.parser import HTMLParser
+from urllib.parse import urlencode, urlsplit
+
+from .demo_db import BASE_DIR, DemoDatabase, demo_size, log, seeded, vendors
+
+ORDER = 90  # last: it adds appointments to the shared demo database
+CLIENTS = 20
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/touchpoints_bench"
+VISIT_TYPE = "full-body-skin-check"  # 30 minutes, every location, bookable online by new patients
+WORKERS, THREADS = 4, 4
+SINGLE_CLIENT_BOOKINGS = 5
+
+
+class EndpointMissing(RuntimeError):
+    """The booking pages are not (or no longer) where this benchmark expects them."""
+
+
+# --- the database -------------------------------------------------------------------------------
+
+
+def _server_reachable(url: str) -> bool:
+    import psycopg
+
+    server = urlsplit(url)._replace(path="/postgres").geturl().replace("postgresql://", "postgres://", 1)
+    try:
+        with psycopg.connect(server, connect_timeout=3):
+            return True
+    except psycopg.Error:
+        return False
+
+
+def _database(quick: bool) -> DemoDatabase | None:
+    if "postgresql" in vendors():
+        return seeded("postgresql", quick)
+    url = os.environ.get("BOOKING_BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+    if not _server_reachable(url):
+        log(f"  booking_http: PostgreSQL is not reachable at {url}: skipped (no booking_http figures)")
+        return None
+    before = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = url  # DemoDatabase creates its database on that server
+    try:
+        database = DemoDatabase("postgresql")
+    finally:
+        if before is None:
+            os.environ.pop("DATABASE_URL")
+        else:
+            os.environ["DATABASE_URL"] = before
+    atexit.register(database.close)
+    database.seed(demo_size(quick))
+    return database
+
+
+def plan() -> dict:
+    """(Runs against the demo database.) The practice, the visit type, and each provider's open days."""
+    from collections import defaultdict
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from practices.demo import DEMO_SLUG
+    from practices.models import Practice
+    from scheduling import selectors
+    from scheduling.models import VisitType
+
+    practice = Practice.objects.get(slug=DEMO_SLUG)
+    visit_type = VisitType.objects.get(practice=practice, slug=VISIT_TYPE)
+    now = timezone.now()
+    today = now.astimezone(ZoneInfo(practice.timezone)).date()
+    slots = selectors.open_slots_for(
+        practice, visit_type, first_day=today + timedelta(days=1), last_day=today + timedelta(days=60), now=now
+    )
+    days: dict[int, dict[tuple[str, int], int]] = defaultdict(dict)
+    for slot in slots:
+        day = slot.start.astimezone(ZoneInfo(practice.timezone)).date().isoformat()
+        key = (day, slot.location_id)
+        days[slot.provider_id][key] = days[slot.provider_id].get(key, 0) + 1
+    return {
+        "slug": practice.slug,
+        "visit_type": visit_type.pk,
+        "providers": {str(pid): sorted(k for k in found) for pid, found in sorted(days.items())},
+    }
+
+
+# --- the server ---------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, database: DemoDatabase):
+        self.port = _free_port()
+        env = {**database.env, "DEBUG": "0", "PORT": str(self.port)}
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(WORKERS),
+                "--threads",
+                str(THREADS),
+                "--log-level",
+                "warning",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=sys.stderr,
+        )
+        atexit.register(self.stop)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.process.returncode}")
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                conn.request("GET", "/healthz")
+                if conn.getresponse().status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError("gunicorn did not answer /healthz within 60 s")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+# --- one browser --------------------------------------------------------------------------------
+
+
+class Forms(HTMLParser):
+    """The page's forms: action and fields (name, type, value, checked), and the submit buttons."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[dict] = []
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.forms.append({"action": a.get("action"), "method": (a.get("method") or "get").lower(), "fields": []})
+        elif not self.forms:
+            return
+        elif tag in ("input", "button") and a.get("name"):
+            kind = a.get("type") or ("submit" if tag == "button" else "text")
+            self.forms[-1]["fields"].append(
+                {"name": a["name"], "type": kind, "value": a.get("value") or "", "checked": "checked" in a}
+            )
+        elif tag == "textarea" and a.get("name"):
+            self.forms[-1]["fields"].append({"name": a["name"], "type": "textarea", "value": "", "checked": False})
+        elif tag == "select" and a.get("name"):
+            self._select = a["name"]
+            self.forms[-1]["fields"].append({"name": a["name"], "type": "select", "value": "", "checked": False})
+        elif tag == "option" and self._select and "selected" in a:
+            self.forms[-1]["fields"][-1]["value"] = a.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+
+
+def _forms(html: str) -> list[dict]:
+    parser = Forms()
+    parser.feed(html)
+    return parser.forms
+
+
+class Browser:
+    """One patient's browser: its own cookies and keep-alive connection."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.origin = f"http://127.0.0.1:{port}"
+        self.cookies: dict[str, str] = {}
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        self.last_url = "/"
+
+    def request(self, method: str, path: str, form: dict | list | None = None):
+        headers = {"User-Agent": "touchpoints-bench", "Accept-Language": "en", "Accept": "text/html"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Origin"] = self.origin
+            headers["Referer"] = self.origin + self.last_url
+        for attempt in (1, 2):
+            try:
+                started = time.perf_counter()
+                self.conn.request(method, path, body=body, headers=headers)
+                response = self.conn.getresponse()
+                data = response.read().decode("utf-8", "replace")
+                elapsed = time.perf_counter() - started
+                break
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                # The server closed a kept-alive connection before this request reached it: reconnect.
+                self.conn.close()
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+                if attempt == 2:
+                    raise
+        for value in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = value.partition("=")
+            cookie_value = rest.split(";", 1)[0]
+            if cookie_value in ("", '""') or "max-age=0" in value.lower():
+                self.cookies.pop(name.strip(), None)
+            else:
+                self.cookies[name.strip()] = cookie_value
+        if method == "GET":
+            self.last_url = path
+        return response.status, response.getheader("Location") or "", data, elapsed * 1000
+
+
+def _details_values(client: int, n: int) -> dict:
+    return {
+        "first_name": "Bench",
+        "last_name": f"Client{client}x{n}",
+        "date_of_birth": "1980-01-15",
+        "phone": f"(512) 555-{(client * 100 + n) % 10000:04d}",
+        "email": f"bench-{client}-{n}@example.com",
+        "coverage": "self_pay",
+        "insurance_carrier": "",
+        "insurance_member_id": "",
+        "referral_source": "",
+    }
+
+
+def _fill(form: dict, values: dict) -> list[tuple[str, str]]:
+    filled, seen = [], set()
+    for field in form["fields"]:
+        name, kind = field["name"], field["type"]
+        if kind in ("submit", "button", "image", "reset") or name in seen:
+            continue
+        if kind in ("radio", "checkbox"):
+            if name in values:
+                seen.add(name)
+                filled.append((name, values[name]))
+            elif field["checked"]:
+                filled.append((name, field["value"]))
+            continue
+        seen.add(name)
+        filled.append((name, values[name] if name in values and kind != "hidden" else field["value"]))
+    return filled
+
+
+def book_one(browser: Browser, plan_: dict, *, provider: str, day: str, location: int, client: int, n: int):
+    """One booking through the pages; returns (hold ms, booking ms) or None when the day had no time left."""
+    slug = plan_["slug"]
+    query = urlencode({"kind": "new", "vt": plan_["visit_type"], "loc": location, "prov": provider, "day": day})
+    status, _loc, html, _ms = browser.request("GET", f"/p/{slug}/book/?{query}")
+    if status == 404:
+        raise EndpointMissing(f"booking endpoint not found: GET /p/{slug}/book/ answered 404")
+    if status != 200:
+        raise RuntimeError(f"GET the times page answered {status}")
+    times = next((f for f in _forms(html) if any(x["name"] == "slot" for x in f["fields"])), None)
+    if times is None:
+        return None  # nothing open that day any more
+    slot = next(x["value"] for x in times["fields"] if x["name"] == "slot")
+    fields = [(x["name"], x["value"]) for x in times["fields"] if x["type"] == "hidden"] + [("slot", slot)]
+    action = times["action"] or f"/p/{slug}/book/time/"
+    status, where, html, hold_ms = browser.request("POST", action, fields)
+    if status == 404:
+        raise EndpointMissing(f"booking endpoint not found: POST {action} answered 404")
+    if status != 302 or "/book/details/" not in where:
+        if status == 200:
+            return None  # taken meanwhile: the page offered alternatives
+        raise RuntimeError(f"POST {action} (hold) answered {status} {where}")
+
+    details_url = urlsplit(where).path
+    status, _loc, html, _ms = browser.request("GET", details_url)
+    if status != 200:
+        raise EndpointMissing(f"booking endpoint not found: GET {details_url} answered {status}")
+    form = next((f for f in _forms(html) if any(x["name"] == "idempotency_key" for x in f["fields"])), None)
+    if form is None:
+        raise EndpointMissing(f"booking endpoint not found: no booking form (idempotency_key) on {details_url}")
+    action = form["action"] or details_url
+    status, where, html, book_ms = browser.request("POST", action, _fill(form, _details_values(client, n)))
+    if status != 302 or "/book/done/" not in where:
+        if status == 200 and "field-invalid" in html:
+            raise RuntimeError(
+                "the details form refused the benchmark's answers; fields it sends: "
+                + ", ".join(name for name, _v in _fill(form, _details_values(client, n)))
+            )
+        raise RuntimeError(f"POST {action} (book) answered {status} {where}")
+    status, _loc, _html, _ms = browser.request("GET", urlsplit(where).path)
+    if status != 200:
+        raise RuntimeError(f"the confirmation page answered {status}")
+    return hold_ms, book_ms
+
+
+def _percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[math.ceil(share * len(ordered)) - 1]
+
+
+def run(quick: bool) -> list[tuple[str, float, str]]:
+    per_client = 3 if quick else 10
+    database = _database(quick)
+    if database is None:
+        return []
+    out = database._run("-m", "benchmarks.bench_booking_http", "plan", timeout=300)  # noqa: SLF001
+    plan_ = json.loads(out.strip().splitlines()[-1])
+    providers = sorted(plan_["providers"], key=int)
+    if not providers:
+        raise RuntimeError("the demo offers no open times for the benchmark's visit type")
+    sharing = math.ceil(CLIENTS / len(providers))  # clients per provider, on alternate days
+    server = Server(database)
+    log(
+        f"  booking_http: gunicorn {WORKERS}x{THREADS} on port {server.port}, {CLIENTS} clients, "
+        f"{per_client} bookings each (+1 warm-up), {database.size} demo on PostgreSQL"
+    )
+
+    holds, books, errors = [], [], []
+    skipped = [0]
+    lock = threading.Lock()
+    barrier = threading.Barrier(CLIENTS)
+
+    def client(number: int) -> None:
+        provider = providers[number % len(providers)]
+        days = plan_["providers"][provider][number // len(providers) :: sharing]
+        browser = Browser(server.port)
+        done = 0
+        try:
+            barrier.wait(timeout=120)  # everyone starts together
+            for day, location in days:
+                result = book_one(browser, plan_, provider=provider, day=day, location=location, client=number, n=done)
+                if result is None:
+                    with lock:
+                        skipped[0] += 1
+                    continue
+                done += 1
+                if done > 1:  # the first booking warms up the workers and is not counted
+                    with lock:
+                        holds.append(result[0])
+                        books.append(result[1])
+                if done > per_client:
+                    return
+            raise RuntimeError(f"client {number} ran out of open days after {done} bookings")
+        except Exception as exc:  # noqa: BLE001 - reported once all clients are done
+            with lock:
+                errors.append(exc)
+            barrier.abort()  # a client that fails before the start releases the others
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    single = []
+    if not errors:
+        # For scale: the same booking with nobody else on the server (warm workers, the provider's last days).
+        browser = Browser(server.port)
+        for day, location in plan_["providers"][providers[0]][::-1]:
+            result = book_one(
+                browser, plan_, provider=providers[0], day=day, location=location, client=CLIENTS, n=len(single)
+            )
+            if result is not None:
+                single.append(result[1])
+            if len(single) == SINGLE_CLIENT_BOOKINGS:
+                break
+    server.stop()
+    if errors:
+        missing = next((e for e in errors if isinstance(e, EndpointMissing)), None)
+        raise missing or errors[0]
+    log(
+        f"  booking_http: {len(books)} timed bookings (+{CLIENTS} warm-up) in {wall:.1f} s; "
+        f"{skipped[0]} days had no time left or lost it to another client"
+    )
+    return [
+        ("booking_http_p95", round(_percentile(books, 0.95), 1), "ms"),
+        ("booking_http_p50", round(statistics.median(books), 1), "ms"),
+        ("booking_hold_http_p95", round(_percentile(holds, 0.95), 1), "ms"),
+        ("booking_hold_http_p50", round(statistics.median(holds), 1), "ms"),
+        ("booking_http_single_client_p50", round(statistics.median(single), 1), "ms"),
+    ]
+
+
+def _plan_main() -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    print(json.dumps(plan()))
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["plan"]:
+        _plan_main()
+    else:
+        for name, value, unit in run("--quick" in sys.argv):
+            print(f"{name}: {value} {unit}", flush=True)

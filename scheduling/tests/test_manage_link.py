@@ -1,0 +1,154 @@
+"""The manage link: see, reschedule, cancel; the policy cutoff; strangers get 404."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEntry
+from scheduling import manage_links, services
+from scheduling.models import Appointment, AppointmentStatus, BookedVia, BookingPolicy
+from scheduling.views.booking import slot_value
+
+from .conftest import NOW, TUESDAY_10
+from .test_booking_pages import frozen  # noqa: F401
+
+# Thursday 10 January 2030, 10:00 in Chicago: three days ahead, well outside the 24-hour cutoff.
+THURSDAY_10 = TUESDAY_10 + timedelta(days=2)
+
+
+@pytest.fixture
+def appointment(practice, patient, provider, location, visit_type, frozen):  # noqa: F811
+    return services.book_appointment(
+        practice=practice,
+        patient=patient,
+        provider=provider,
+        location=location,
+        visit_type=visit_type,
+        start=THURSDAY_10,
+        booked_via=BookedVia.ONLINE,
+        now=NOW,
+    )
+
+
+def url(name, appointment, token=None, slug=None):
+    return reverse(
+        name,
+        kwargs={
+            "practice_slug": slug or appointment.practice.slug,
+            "token": token or manage_links.token_for(appointment),
+        },
+    )
+
+
+def test_it_shows_the_appointment_with_change_buttons(client, appointment):
+    page = client.get(url("scheduling:manage", appointment))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Choose another time" in html and "Cancel appointment" in html
+    assert "Hannah Cole" in html and "410 Elm Street" in html
+    assert "10 a.m." in html
+
+
+@pytest.mark.parametrize("name", ["scheduling:manage", "scheduling:manage_reschedule", "scheduling:manage_cancel"])
+def test_it_answers_404_to_forged_tokens_and_other_practices(client, appointment, other_practice, name):
+    assert client.get(url(name, appointment, token="forged:token")).status_code == 404
+    assert client.get(url(name, appointment, slug=other_practice.slug)).status_code == 404
+    assert client.post(url(name, appointment, slug=other_practice.slug), {"reason": ""}).status_code in (404, 405)
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.BOOKED
+
+
+def test_it_answers_404_to_a_token_for_another_patient(client, appointment, make_patient):
+    other = make_patient(appointment.practice)
+    token = manage_links.token_for(Appointment(pk=appointment.pk, patient_id=other.pk))
+    assert client.get(url("scheduling:manage", appointment, token=token)).status_code == 404
+
+
+def test_it_reschedules_to_another_open_time(
+    client, appointment, provider, location, mailoutbox, django_capture_on_commit_callbacks
+):
+    days = client.get(url("scheduling:manage_reschedule", appointment)).content.decode()
+    assert "day=2030-01-08" in days
+    times = client.get(url("scheduling:manage_reschedule", appointment) + "?day=2030-01-08").content.decode()
+    value = slot_value(provider.pk, location.pk, TUESDAY_10)
+    assert value in times
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("scheduling:manage_reschedule", appointment), {"day": "2030-01-08", "slot": value})
+    assert response.status_code == 302
+    appointment.refresh_from_db()
+    assert appointment.start == TUESDAY_10
+    assert appointment.sequence == 1
+    assert AuditEntry.objects.filter(object_id=str(appointment.pk), actor_patient=appointment.patient).exists()
+    assert len(mailoutbox) == 1
+
+
+def test_it_offers_the_nearest_times_when_the_new_time_is_gone(client, appointment, provider, location):
+    value = slot_value(provider.pk, location.pk, TUESDAY_10.replace(hour=9))  # 03:00: never open
+    response = client.post(url("scheduling:manage_reschedule", appointment), {"day": "2030-01-08", "slot": value})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Sorry, that time was just taken. These are the nearest times:" in html
+    appointment.refresh_from_db()
+    assert appointment.start == THURSDAY_10 and appointment.sequence == 0
+
+
+@pytest.mark.parametrize("day", ["2030-02-30", "soon"])
+def test_it_explains_a_bad_day_when_rescheduling(client, appointment, day):
+    response = client.get(url("scheduling:manage_reschedule", appointment) + f"?day={day}")
+    assert "That date is not valid" in response.content.decode()
+
+
+def test_it_cancels_with_the_reason_given(client, appointment, mailoutbox, django_capture_on_commit_callbacks):
+    page = client.get(url("scheduling:manage_cancel", appointment))
+    assert "schedule_conflict" in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("scheduling:manage_cancel", appointment), {"reason": "schedule_conflict"})
+    assert response.status_code == 302
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.CANCELLED
+    assert appointment.cancellation_reason == "schedule_conflict"
+    page = client.get(response["Location"]).content.decode()
+    assert "This appointment is cancelled" in page and "Cancel appointment" not in page
+    assert len(mailoutbox) == 1
+
+
+def test_it_records_patient_request_without_a_reason_and_refuses_unknown_ones(client, appointment):
+    response = client.post(url("scheduling:manage_cancel", appointment), {"reason": "it itches"})
+    assert response.status_code == 200
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.BOOKED
+    client.post(url("scheduling:manage_cancel", appointment), {"reason": ""})
+    appointment.refresh_from_db()
+    assert appointment.cancellation_reason == "patient_request"
+
+
+def test_it_shows_the_phone_instead_of_buttons_within_the_cutoff(client, appointment, practice, provider, location):
+    BookingPolicy.objects.create(practice=practice, online_change_cutoff_hours=80)
+    html = client.get(url("scheduling:manage", appointment)).content.decode()
+    assert "less than 80 hours away" in html
+    assert "(512) 555-0140" in html
+    assert "Cancel appointment" not in html and "Choose another time" not in html
+    client.post(url("scheduling:manage_cancel", appointment), {"reason": ""})
+    value = slot_value(provider.pk, location.pk, TUESDAY_10)
+    client.post(url("scheduling:manage_reschedule", appointment), {"day": "2030-01-08", "slot": value})
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.BOOKED and appointment.start == THURSDAY_10
+    with pytest.raises(services.BookingRefused):
+        services.cancel_by_patient(appointment=appointment, reason="other")
+
+
+def test_it_uses_the_24_hour_default_and_refuses_past_visits(appointment):
+    assert services.online_change_refusal(appointment, now=NOW) is None
+    assert services.online_change_refusal(appointment, now=THURSDAY_10 - timedelta(hours=23)) == services.TOO_CLOSE
+    assert services.online_change_refusal(appointment, now=THURSDAY_10 + timedelta(hours=1)) == services.PAST
+
+
+def test_it_serves_the_calendar_file(client, appointment):
+    response = client.get(url("scheduling:manage_calendar", appointment))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    body = response.content.decode()
+    assert "METHOD:PUBLISH" in body and str(appointment.uid) in body
+    assert appointment.visit_type.name not in body
+    assert client.get(url("scheduling:manage_calendar", appointment, token="x:y")).status_code == 404

@@ -1,0 +1,199 @@
+"""The patient's manage link: /p/<practice>/manage/<token>/ — see, reschedule or cancel one appointment.
+
+The signed token (``manage_links``) names the appointment and its patient; a forged or expired
+token, or one used under another practice's address, answers 404. Changes follow the practice's
+``BookingPolicy``: within the cutoff, or for a past or inactive appointment, the page shows the
+phone number and why instead of the buttons.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from practices.selectors import practice_by_slug_or_404
+
+from .. import calendar_file, manage_links, selectors, services
+from ..forms.booking import CancelForm
+from ..notifications import site_host
+from .booking import (
+    CHOOSE_AGAIN,
+    TAKEN,
+    appointment_context,
+    days_page,
+    group_by_day_part,
+    lookup_tables,
+    parse_day,
+    parse_slot,
+    practice_tz,
+    render_local,
+    safe_reverse,
+    time_choices,
+)
+
+REFUSALS = {
+    services.NOT_ACTIVE: gettext_lazy("This appointment is no longer booked, so it cannot be changed here."),
+    services.PAST: gettext_lazy("This appointment has already taken place."),
+    services.TOO_CLOSE: gettext_lazy(
+        "Your appointment is less than %(hours)s hours away, so it can no longer be changed online."
+    ),
+}
+
+
+def _appointment_or_404(practice_slug: str, token: str):
+    practice = practice_by_slug_or_404(slug=practice_slug)
+    appointment = manage_links.appointment_for_token(practice, token)
+    if appointment is None:
+        raise Http404
+    return practice, appointment
+
+
+def _refusal_text(appointment, refusal: str | None) -> str | None:
+    if refusal is None:
+        return None
+    text = str(REFUSALS[refusal])
+    if refusal == services.TOO_CLOSE:
+        text = text % {"hours": selectors.booking_policy(appointment.practice).online_change_cutoff_hours}
+    return text
+
+
+def _context(practice, appointment, token: str) -> dict:
+    refusal = services.online_change_refusal(appointment)
+    context = appointment_context(appointment, token)
+    context.update(
+        refusal=refusal,
+        refusal_text=_refusal_text(appointment, refusal),
+        reschedule_url=reverse("scheduling:manage_reschedule", kwargs={"practice_slug": practice.slug, "token": token}),
+        cancel_url=reverse("scheduling:manage_cancel", kwargs={"practice_slug": practice.slug, "token": token}),
+        waitlist_url=safe_reverse("scheduling:waitlist_from_appointment", practice_slug=practice.slug, token=token)
+        if refusal is None
+        else None,
+    )
+    return context
+
+
+@require_GET
+def manage(request: HttpRequest, practice_slug: str, token: str) -> HttpResponse:
+    practice, appointment = _appointment_or_404(practice_slug, token)
+    return render_local(request, practice, "scheduling/manage/manage.html", _context(practice, appointment, token))
+
+
+@require_GET
+def calendar(request: HttpRequest, practice_slug: str, token: str) -> HttpResponse:
+    """The "Add to calendar" file (METHOD:PUBLISH; a cancelled appointment's file cancels the event)."""
+    practice, appointment = _appointment_or_404(practice_slug, token)
+    method = calendar_file.PUBLISH if appointment.is_active else calendar_file.CANCEL
+    manage_url = request.build_absolute_uri(
+        reverse("scheduling:manage", kwargs={"practice_slug": practice.slug, "token": token})
+    )
+    body = calendar_file.appointment_calendar(
+        appointment,
+        method=method,
+        host=site_host(),
+        manage_url=manage_url,
+        summary=_("Appointment at %(practice)s") % {"practice": practice.name},
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="appointment.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def reschedule(request: HttpRequest, practice_slug: str, token: str) -> HttpResponse:
+    """Pick another day and time at the same location (any provider who sees this visit)."""
+    practice, appointment = _appointment_or_404(practice_slug, token)
+    context = _context(practice, appointment, token)
+    if context["refusal"]:
+        return render_local(request, practice, "scheduling/manage/manage.html", context)
+    now = timezone.now()
+    today = timezone.localtime(now, practice_tz(practice)).date()
+    visit_type = appointment.visit_type
+    message = error = None
+    alternatives = None
+    params = request.POST if request.method == "POST" else request.GET
+    day = parse_day(params.get("day")) if params.get("day") else None
+    if params.get("day") and (day is None or not today <= day <= today + timedelta(days=visit_type.max_days_ahead)):
+        error, day = _("That date is not valid. Please choose a day from the list."), None
+
+    if request.method == "POST":
+        slot = parse_slot(request.POST.get("slot"))
+        providers = {p.pk: p for p in selectors.booking_providers_any_location(practice, visit_type)}
+        locations = {loc.pk: loc for loc in selectors.booking_locations(practice, visit_type)}
+        if slot is None or slot[0] not in providers or slot[1] not in locations:
+            error = str(CHOOSE_AGAIN)
+        else:
+            try:
+                services.reschedule_by_patient(
+                    appointment=appointment,
+                    start=slot[2],
+                    provider=providers[slot[0]],
+                    location=locations[slot[1]],
+                    now=now,
+                )
+            except services.SlotTaken as taken:
+                message, alternatives = TAKEN, taken.alternatives
+            except services.BookingRefused:
+                error = str(CHOOSE_AGAIN)
+            else:
+                messages.success(request, _("Your appointment has been moved. We have emailed you the new time."))
+                return redirect("scheduling:manage", practice_slug=practice.slug, token=token)
+
+    base = reverse("scheduling:manage_reschedule", kwargs={"practice_slug": practice.slug, "token": token})
+    location = appointment.location
+    context.update(error=error, message=message, base_url=base)
+    if day is None and alternatives is None:
+        start_day = parse_day(request.GET.get("from")) or today
+        days, more = days_page(
+            practice, visit_type, provider_ids=None, location_id=location.pk, start_day=start_day, today=today, now=now
+        )
+        context.update(
+            days=[(d, f"{base}?day={d.isoformat()}") for d in days],
+            more_url=f"{base}?from={more.isoformat()}" if more else None,
+        )
+        return render_local(request, practice, "scheduling/manage/reschedule_day.html", context)
+    providers, locations = lookup_tables(practice, visit_type)
+    choices = []
+    if day is not None:
+        slots = selectors.open_slots_for(
+            practice, visit_type, first_day=day, last_day=day, now=now, location_id=location.pk
+        )
+        choices = time_choices(slots, practice=practice, providers_by_id=providers, locations_by_id=locations)
+    context.update(
+        day=day,
+        groups=group_by_day_part(choices, practice_tz(practice)),
+        alternatives=time_choices(alternatives, practice=practice, providers_by_id=providers, locations_by_id=locations)
+        if alternatives is not None
+        else None,
+        hidden={"day": day.isoformat()} if day else {},
+        action=base,
+        days_url=base,
+    )
+    return render_local(request, practice, "scheduling/manage/reschedule_time.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def cancel(request: HttpRequest, practice_slug: str, token: str) -> HttpResponse:
+    practice, appointment = _appointment_or_404(practice_slug, token)
+    context = _context(practice, appointment, token)
+    if context["refusal"]:
+        return render_local(request, practice, "scheduling/manage/manage.html", context)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel_by_patient(appointment=appointment, reason=form.reason_code())
+        except services.BookingRefused:
+            form.add_error(None, _("This appointment can no longer be cancelled online. Please call us."))
+        else:
+            messages.success(request, _("Your appointment is cancelled. We have emailed you a confirmation."))
+            return redirect("scheduling:manage", practice_slug=practice.slug, token=token)
+    context["form"] = form
+    return render_local(request, practice, "scheduling/manage/cancel.html", context)
