@@ -1,0 +1,31 @@
+"""Front-desk template tags for pages other apps own: what the member may do with appointments, and
+how many online booking requests wait (for the dashboard)."""
+
+from django import template
+
+from .. import front_desk_selectors
+from ..views.front_desk import EDITORS, VIEWERS
+
+register = template.Library()
+
+
+def _role(context) -> str | None:
+    membership = getattr(context.get("request"), "membership", None)
+    return getattr(membership, "role", None)
+
+
+@register.simple_tag(takes_context=True)
+def front_desk_access(context) -> dict:
+    """{"view": may see appointments, "edit": may book, move and cancel} for the signed-in member."""
+    role = _role(context)
+    return {"view": role in VIEWERS, "edit": role in EDITORS}
+
+
+@register.simple_tag(takes_context=True)
+def booking_requests_waiting(context) -> int | None:
+    """The number of open booking requests of the practice, or None when the member may not see them."""
+    request = context.get("request")
+    practice = getattr(request, "practice", None)
+    if practice is None or _role(context) not in VIEWERS:
+        return None
+    return front_desk_selectors.open_booking_request_count(practice=practice)
