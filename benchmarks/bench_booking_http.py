@@ -39,6 +39,8 @@ import time
 from html.parser import HTMLParser
 from urllib.parse import urlencode, urlsplit
 
+import redis
+
 from .demo_db import BASE_DIR, DemoDatabase, demo_size, log, seeded, vendors
 
 ORDER = 90  # last: it adds appointments to the shared demo database
@@ -127,8 +129,6 @@ REDIS_BENCH_URL = os.environ.get("BOOKING_BENCH_REDIS_URL", "redis://127.0.0.1:6
 
 
 def _empty_bench_queue(name: str) -> None:
-    import redis
-
     client = redis.Redis.from_url(REDIS_BENCH_URL)
     for key in client.scan_iter(f"huey.*{name}*"):
         client.delete(key)

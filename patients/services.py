@@ -20,6 +20,12 @@ from .models import Patient, PatientSignInLink
 AUDITED_FIELDS = Patient.DETAIL_FIELDS
 
 
+def _validate_new(patient: Patient) -> None:
+    # Field checks only: the database enforces the check constraints anyway, and validating them
+    # (and the practice's existence) here would cost a query each on every online booking.
+    patient.full_clean(exclude=["practice"], validate_constraints=False)
+
+
 def _snapshot(patient: Patient) -> dict:
     return model_to_dict(patient, fields=AUDITED_FIELDS)
 
@@ -27,7 +33,7 @@ def _snapshot(patient: Patient) -> dict:
 @transaction.atomic
 def create_patient(*, practice, actor_user=None, **fields) -> Patient:
     patient = Patient(practice=practice, **fields)
-    patient.full_clean()
+    _validate_new(patient)
     patient.save()
     audit.record(
         practice=practice,
@@ -173,7 +179,7 @@ def create_patient_from_booking(*, practice, **fields) -> Patient:
     Call inside the booking's transaction: if the booking fails, the patient is rolled back with it.
     """
     patient = Patient(practice=practice, **fields)
-    patient.full_clean()
+    _validate_new(patient)
     patient.save()
     audit.record(
         practice=practice,
