@@ -15,10 +15,12 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from practices.models import Provider
 
 from . import engine
+from .manage_links import token_for
 from .models import (
     ACTIVE_STATUSES,
     Appointment,
@@ -341,3 +343,17 @@ def booking_providers_any_location(practice, visit_type: VisitType):
     return Provider.objects.filter(
         practice=practice, is_active=True, pk__in=visit_type_provider_ids(practice, visit_type)
     ).order_by("last_name", "first_name")
+
+
+def upcoming_appointments_for_patient(practice, patient, *, now: datetime | None = None, limit: int = 10):
+    """The patient's own active appointments from now on, soonest first, each with its manage link token."""
+    appointments = list(
+        Appointment.objects.filter(
+            practice=practice, patient=patient, status__in=ACTIVE_STATUSES, end__gt=now or timezone.now()
+        )
+        .select_related("provider", "location")
+        .order_by("start")[:limit]
+    )
+    for appointment in appointments:
+        appointment.manage_token = token_for(appointment)
+    return appointments

@@ -16,6 +16,7 @@ class Command(BaseCommand):
             "",
             "Touchpoints is starting (web server and background worker). Stop it with Ctrl-C.",
             f"  Practice public page   {base}{reverse('practices:public', args=[DEMO_SLUG])}",
+            f"  Book online            {base}{reverse('scheduling:book', args=[DEMO_SLUG])}",
             f"  Patient sign-in        {base}{reverse('patients:sign_in', args=[DEMO_SLUG])}"
             "  (the link is printed below as an email)",
             f"  Staff sign-in          {base}{reverse('accounts:login')}",

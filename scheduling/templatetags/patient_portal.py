@@ -1,0 +1,15 @@
+"""The patient portal's view of scheduling: the patient's upcoming visits, each with its manage link.
+
+A template tag, so the patients app (which scheduling depends on) needs no import of scheduling.
+"""
+
+from django import template
+
+from scheduling import selectors
+
+register = template.Library()
+
+
+@register.simple_tag
+def upcoming_appointments(practice, patient):
+    return selectors.upcoming_appointments_for_patient(practice, patient)
