@@ -4,7 +4,8 @@
 
 Each module exposes ``run(quick: bool) -> list[tuple[name, value, unit]]`` and an optional
 ``ORDER`` (lower runs first). Figures go to stdout; progress goes to stderr. Benchmarks build
-their own throwaway demo databases and never touch var/. Exits non-zero if any module fails.
+their own throwaway demo databases and never touch the demo in var/ (the django-appointment
+comparison keeps its own virtualenv in var/bench-django-appointment-venv). Exits non-zero if any module fails.
 """
 
 import argparse
