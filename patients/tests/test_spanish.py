@@ -122,7 +122,7 @@ def test_portal_in_spanish(spanish, practice, make_patient):
             "<dd>Español</dd>",
             "<dd>Sí</dd>",
             "Actualizar sus datos de contacto",
-            "Citas, mensajes y facturas",
+            "Sus citas",
             "Cerrar sesión",
         ],
         english=["Hello, Ana", "Your details", "Date of birth", "Spanish", "Update your contact details", "Sign out"],
