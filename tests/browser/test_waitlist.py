@@ -127,7 +127,9 @@ def test_the_first_acceptance_wins_and_the_second_is_refused_kindly(
 
     assert list(Appointment.objects.filter(start=clinic["at"](3, 9)).values_list("patient", flat=True)) == [ana.pk]
     assert WaitlistEntry.objects.get(patient=ben).status == WaitlistStatus.ACTIVE
-    assert sorted(m.to[0] for m in mailoutbox) == sorted([ana.email, ben.email])  # her confirmation; he is told once, kindly
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(
+        [ana.email, ben.email]
+    )  # her confirmation; he is told once, kindly
 
 
 def test_joining_from_a_manage_link_by_keyboard(site, clinic, phone):
