@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "patients",
     "journey",
     "scheduling",
+    "messaging",
     "audit",
 ]
 

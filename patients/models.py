@@ -40,6 +40,8 @@ class Patient(models.Model):
     coverage = models.CharField(_("paying with"), max_length=10, choices=Coverage.choices, blank=True)
     insurance_carrier = models.CharField(_("insurance company"), max_length=120, blank=True)
     insurance_member_id = models.CharField(_("member ID"), max_length=40, blank=True)
+    # The patient's own time zone, for quiet hours; empty means the practice's.
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
     referral_source = models.CharField(
         _("how they heard of us"), max_length=20, choices=ReferralSource.choices, blank=True
     )

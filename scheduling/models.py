@@ -58,6 +58,12 @@ class VisitType(models.Model):
         help_text=_("Shown to every patient who books this visit. General preparation only, never about one patient."),
     )
     excludes_short_notice_offers = models.BooleanField(_("leave out of short-notice offers"), default=False)
+    recall_interval_months = models.PositiveSmallIntegerField(
+        _("recall after (months)"),
+        null=True,
+        blank=True,
+        help_text=_("After a completed visit of this type, the patient is due back this many months later."),
+    )
     is_active = models.BooleanField(_("offered"), default=True)
 
     class Meta:

@@ -1,0 +1,118 @@
+"""The shipped wording of every message, in English and Spanish: (kind, channel, language) -> (subject, body).
+
+Plain language, no clinical detail: the practice's name, the date and time, and a link. Staff can
+override any of them per practice (``MessageTemplate``).
+"""
+
+E, S = "email", "sms"
+
+DEFAULTS: dict[tuple[str, str, str], tuple[str, str]] = {
+    ("confirmation", E, "en"): (
+        "Your appointment at {{ practice }}",
+        "You're booked at {{ practice }} on {{ date }} at {{ time }}.\n\n"
+        "See the details, add it to your calendar, or change it: {{ link }}\n\n"
+        "Questions? Call us at {{ phone }}.",
+    ),
+    ("confirmation", E, "es"): (
+        "Su cita en {{ practice }}",
+        "Su cita en {{ practice }} es el {{ date }} a las {{ time }}.\n\n"
+        "Vea los detalles, agréguela a su calendario o cámbiela: {{ link }}\n\n"
+        "¿Preguntas? Llámenos al {{ phone }}.",
+    ),
+    ("confirmation", S, "en"): ("", "{{ practice }}: you're booked for {{ date }} at {{ time }}. Details: {{ link }}"),
+    ("confirmation", S, "es"): ("", "{{ practice }}: su cita es el {{ date }} a las {{ time }}. Detalles: {{ link }}"),
+    ("reminder", E, "en"): (
+        "Reminder: your appointment on {{ date }}",
+        "This is a reminder of your appointment at {{ practice }} on {{ date }} at {{ time }}.\n\n"
+        "Please confirm, or tell us if you need to cancel or change it: {{ link }}\n\n"
+        "Questions? Call us at {{ phone }}.",
+    ),
+    ("reminder", E, "es"): (
+        "Recordatorio: su cita del {{ date }}",
+        "Le recordamos su cita en {{ practice }} el {{ date }} a las {{ time }}.\n\n"
+        "Por favor confírmela, o díganos si necesita cancelarla o cambiarla: {{ link }}\n\n"
+        "¿Preguntas? Llámenos al {{ phone }}.",
+    ),
+    ("reminder", S, "en"): (
+        "",
+        "{{ practice }}: reminder of your appointment {{ date }} at {{ time }}. "
+        "Reply C to confirm, R to reschedule, or open {{ link }}. Reply STOP to opt out.",
+    ),
+    ("reminder", S, "es"): (
+        "",
+        "{{ practice }}: le recordamos su cita el {{ date }} a las {{ time }}. "
+        "Responda C para confirmar, R para cambiarla, o abra {{ link }}. Responda STOP para no recibir más.",
+    ),
+    ("running_late", E, "en"): (
+        "We're running about {{ minutes }} minutes late",
+        "We're sorry: {{ practice }} is running about {{ minutes }} minutes behind today. Your appointment "
+        "is at {{ time }}. You can come a little later, or choose another time: {{ link }}",
+    ),
+    ("running_late", E, "es"): (
+        "Vamos unos {{ minutes }} minutos atrasados",
+        "Lo sentimos: en {{ practice }} vamos unos {{ minutes }} minutos atrasados hoy. Su cita es a las "
+        "{{ time }}. Puede llegar un poco más tarde o elegir otra hora: {{ link }}",
+    ),
+    ("running_late", S, "en"): (
+        "",
+        "{{ practice }}: we're running about {{ minutes }} min late today. You may come a little later than "
+        "{{ time }}, or pick another time: {{ link }}",
+    ),
+    ("running_late", S, "es"): (
+        "",
+        "{{ practice }}: vamos unos {{ minutes }} min atrasados hoy. Puede llegar un poco después de las "
+        "{{ time }} o elegir otra hora: {{ link }}",
+    ),
+    ("recall", E, "en"): (
+        "Time for your next visit at {{ practice }}",
+        "It's time to book your next visit at {{ practice }}. Choose a time that suits you: {{ link }}\n\n"
+        "Or call us at {{ phone }}.",
+    ),
+    ("recall", E, "es"): (
+        "Es hora de su próxima visita en {{ practice }}",
+        "Es hora de programar su próxima visita en {{ practice }}. Elija la hora que le convenga: {{ link }}\n\n"
+        "O llámenos al {{ phone }}.",
+    ),
+    ("recall", S, "en"): (
+        "",
+        "{{ practice }}: it's time for your next visit. Book here: {{ link }} Reply STOP to opt out.",
+    ),
+    ("recall", S, "es"): (
+        "",
+        "{{ practice }}: es hora de su próxima visita. Reserve aquí: {{ link }} Responda STOP para no recibir más.",
+    ),
+    ("reactivation", E, "en"): (
+        "We'd love to see you again at {{ practice }}",
+        "It's been a while since your last visit to {{ practice }}. Whenever you're ready, book a time "
+        "here: {{ link }}\n\nOr call us at {{ phone }}.",
+    ),
+    ("reactivation", E, "es"): (
+        "Nos encantaría volver a verle en {{ practice }}",
+        "Ha pasado un tiempo desde su última visita a {{ practice }}. Cuando quiera, reserve una hora "
+        "aquí: {{ link }}\n\nO llámenos al {{ phone }}.",
+    ),
+    ("reactivation", S, "en"): (
+        "",
+        "{{ practice }}: it's been a while! Book your next visit: {{ link }} Reply STOP to opt out.",
+    ),
+    ("reactivation", S, "es"): (
+        "",
+        "{{ practice }}: ¡hace tiempo que no nos visita! Reserve su próxima cita: {{ link }} "
+        "Responda STOP para no recibir más.",
+    ),
+    ("thank_you", E, "en"): (
+        "Thank you for visiting {{ practice }}",
+        "Thank you for coming to {{ practice }} today. If you have a moment, tell us how it went: {{ link }}",
+    ),
+    ("thank_you", E, "es"): (
+        "Gracias por visitar {{ practice }}",
+        "Gracias por venir hoy a {{ practice }}. Si tiene un momento, cuéntenos cómo le fue: {{ link }}",
+    ),
+    ("thank_you", S, "en"): ("", "{{ practice }}: thank you for your visit today. Tell us how it went: {{ link }}"),
+    ("thank_you", S, "es"): ("", "{{ practice }}: gracias por su visita de hoy. Cuéntenos cómo le fue: {{ link }}"),
+    ("opt_out", S, "en"): ("", "{{ practice }}: you won't get more texts from us. Reply START to subscribe again."),
+    ("opt_out", S, "es"): (
+        "",
+        "{{ practice }}: no recibirá más mensajes de texto. Responda START para volver a suscribirse.",
+    ),
+}
