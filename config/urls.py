@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("patients.urls")),
     path("", include("audit.urls")),
     path("", include("scheduling.urls")),
+    path("", include("messaging.urls")),
     # Public media (provider photos). A proxy serves /media/ directly when scaled out.
     re_path(r"^media/(?P<path>providers/.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]
