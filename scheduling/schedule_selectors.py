@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from practices.models import Location, Provider, Weekday
 
-from . import engine
+from . import engine, selectors
 from .models import (
     ACTIVE_STATUSES,
     Appointment,
@@ -248,21 +248,7 @@ def calendar(
     location_id = location.pk if location is not None else None
     places = {loc.pk: loc for loc in Location.objects.filter(practice=practice)}
 
-    weekly: dict[int, list[engine.WeeklyRange]] = defaultdict(list)
-    templates = AvailabilityTemplate.objects.filter(practice=practice, provider_id__in=ids).filter(
-        Q(effective_to__isnull=True) | Q(effective_to__gte=first_day), effective_from__lte=last_day
-    )
-    for t in templates.order_by("weekday", "starts_at"):
-        weekly[t.provider_id].append(
-            engine.WeeklyRange(
-                location_id=t.location_id,
-                weekday=t.weekday,
-                start_minute=_minutes(t.starts_at),
-                end_minute=_minutes(t.ends_at),
-                effective_from=t.effective_from,
-                effective_to=t.effective_to,
-            )
-        )
+    weekly = selectors.weekly_ranges(practice, ids, first_day=first_day, last_day=last_day)
 
     exceptions: dict[int, list[engine.DayException]] = defaultdict(list)
     blocks: dict[tuple[int, date], list[Block]] = defaultdict(list)

@@ -472,6 +472,7 @@ VISIT_TYPE_FIELDS = (
     "daily_cap_per_provider",
     "instructions_for_patient",
     "excludes_short_notice_offers",
+    "recall_interval_months",
     "is_active",
 )
 

@@ -45,6 +45,26 @@ def local_day_bounds(tz: ZoneInfo, first_day: date, last_day: date) -> tuple[dat
     )
 
 
+def weekly_ranges(practice, provider_ids, *, first_day: date, last_day: date) -> dict[int, list[engine.WeeklyRange]]:
+    """Each provider's weekly hours in effect at some point between the two days, for the engine (one query)."""
+    weekly: dict[int, list[engine.WeeklyRange]] = defaultdict(list)
+    templates = AvailabilityTemplate.objects.filter(practice=practice, provider_id__in=provider_ids).filter(
+        Q(effective_to__isnull=True) | Q(effective_to__gte=first_day), effective_from__lte=last_day
+    )
+    for t in templates.order_by("weekday", "starts_at"):
+        weekly[t.provider_id].append(
+            engine.WeeklyRange(
+                location_id=t.location_id,
+                weekday=t.weekday,
+                start_minute=_minutes(t.starts_at),
+                end_minute=_minutes(t.ends_at),
+                effective_from=t.effective_from,
+                effective_to=t.effective_to,
+            )
+        )
+    return weekly
+
+
 def visit_types(practice, *, online_only: bool = False):
     qs = VisitType.objects.filter(practice=practice, is_active=True)
     return qs.filter(bookable_online=True) if online_only else qs
@@ -105,21 +125,7 @@ def schedules_for(
     # A day's slots may touch the neighbouring days (buffers, time zones): read one day either side.
     window_start, window_end = local_day_bounds(tz, first_day - timedelta(days=1), last_day + timedelta(days=1))
 
-    weekly: dict[int, list] = defaultdict(list)
-    templates = AvailabilityTemplate.objects.filter(practice=practice, provider_id__in=ids).filter(
-        Q(effective_to__isnull=True) | Q(effective_to__gte=first_day), effective_from__lte=last_day
-    )
-    for t in templates.order_by("weekday", "starts_at"):
-        weekly[t.provider_id].append(
-            engine.WeeklyRange(
-                location_id=t.location_id,
-                weekday=t.weekday,
-                start_minute=_minutes(t.starts_at),
-                end_minute=_minutes(t.ends_at),
-                effective_from=t.effective_from,
-                effective_to=t.effective_to,
-            )
-        )
+    weekly = weekly_ranges(practice, ids, first_day=first_day, last_day=last_day)
 
     exceptions: dict[int, list] = defaultdict(list)
     for x in AvailabilityException.objects.filter(

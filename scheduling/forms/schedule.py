@@ -13,6 +13,7 @@ from practices.models import Location, Provider, Weekday
 
 from ..models import BookingPolicy, VisitType
 from ..schedule_selectors import MAX_ROW_ID
+from ..schedule_services import VISIT_TYPE_FIELDS
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -167,20 +168,7 @@ class VisitTypeForm(forms.ModelForm):
 
     class Meta:
         model = VisitType
-        fields = [
-            "name",
-            "duration_minutes",
-            "buffer_before_minutes",
-            "buffer_after_minutes",
-            "min_notice_minutes",
-            "max_days_ahead",
-            "patient_kind",
-            "bookable_online",
-            "daily_cap_per_provider",
-            "instructions_for_patient",
-            "excludes_short_notice_offers",
-            "is_active",
-        ]
+        fields = list(VISIT_TYPE_FIELDS)
         widgets = {"instructions_for_patient": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
             "bookable_online": _("Untick for visits booked by phone only."),
