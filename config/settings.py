@@ -260,3 +260,25 @@ LOGGING = {
 
 # --- Product settings -------------------------------------------------------------------
 PATIENT_SIGN_IN_LINK_MINUTES = int(os.environ.get("PATIENT_SIGN_IN_LINK_MINUTES", "15"))
+
+# --- SMS and message delivery (messaging/sms/, messaging/delivery.py; docs/messaging.md) ---------
+# SMS_BACKEND: "console" (the demo), "file" (one JSON file per message in SMS_FILE_PATH), "http" (the
+# provider at SMS_PROVIDER_URL), or a dotted path to a backend class.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")
+SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", str(VAR_DIR / "sms"))
+SMS_PROVIDER_URL = os.environ.get("SMS_PROVIDER_URL", "")
+SMS_PROVIDER_API_KEY = os.environ.get("SMS_PROVIDER_API_KEY", "")
+SMS_PROVIDER_TIMEOUT = float(os.environ.get("SMS_PROVIDER_TIMEOUT", "10"))
+SMS_WEBHOOK_SECRET = os.environ.get("SMS_WEBHOOK_SECRET", "")
+SMS_FROM_NUMBER = os.environ.get("SMS_FROM_NUMBER", "")  # when a practice has no number of its own
+# Delivery: a worker's claim on a batch lasts MESSAGE_LEASE_SECONDS; a failed send is retried after
+# MESSAGE_RETRY_BASE_SECONDS * 2^(attempt-1) (at most MESSAGE_RETRY_MAX_SECONDS), MESSAGE_MAX_ATTEMPTS times.
+MESSAGE_LEASE_SECONDS = int(os.environ.get("MESSAGE_LEASE_SECONDS", "300"))
+MESSAGE_BATCH_SIZE = int(os.environ.get("MESSAGE_BATCH_SIZE", "100"))
+MESSAGE_MAX_ATTEMPTS = int(os.environ.get("MESSAGE_MAX_ATTEMPTS", "5"))
+MESSAGE_RETRY_BASE_SECONDS = int(os.environ.get("MESSAGE_RETRY_BASE_SECONDS", "60"))
+MESSAGE_RETRY_MAX_SECONDS = int(os.environ.get("MESSAGE_RETRY_MAX_SECONDS", "3600"))
+# Email written as one file per message id (idempotent like the SMS file backend).
+if _mail_backend == "messaging.delivery.EmailFileBackend":
+    MAILERS["default"]["OPTIONS"] = {"file_path": os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))}
+# --- end of SMS and message delivery ------------------------------------------------------------

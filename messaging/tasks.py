@@ -1,11 +1,30 @@
-"""Background work of messaging. Task arguments are ids or nothing, never message text."""
+"""Background work of messaging. Task arguments are ids or nothing, never message text.
+
+Two ways in, one piece of delivery code (``messaging.delivery.send_due``):
+
+- ``send_due_messages`` (django.tasks): enqueued by ``queue_message`` after each commit, so a new
+  message goes out within seconds.
+- ``send_due_messages_every_minute`` (a huey periodic task): the embedded worker (`manage.py
+  run_huey`) finds due rows on its own every minute: reminders whose time has come, retries after
+  their backoff, rows of a worker that died (expired lease). With N workers on Redis each consumer
+  fires it; claims are exclusive, so that costs a few empty queries, never a second send.
+"""
 
 from django.tasks import task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
 
 
 @task
 def send_due_messages() -> int:
     """Send queued messages that are due; returns how many were sent."""
+    from .delivery import send_due
+
+    return send_due()
+
+
+@db_periodic_task(crontab(minute="*"))
+def send_due_messages_every_minute() -> int:
     from .delivery import send_due
 
     return send_due()
