@@ -12,7 +12,21 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import Channel, Message, MessageStatus
+import journey
+
+from .models import Channel, Message, MessageKind, MessageStatus
+
+# The journey touch point each kind of message belongs to.
+TOUCHPOINT = {
+    MessageKind.CONFIRMATION: "confirmation",
+    MessageKind.REMINDER: "reminders",
+    MessageKind.RUNNING_LATE: "running-late",
+    MessageKind.RECALL: "recall",
+    MessageKind.REACTIVATION: "recall",
+    MessageKind.THANK_YOU: "survey",
+    MessageKind.CONVERSATION: "reminders",
+    MessageKind.OPT_OUT: "reminders",
+}
 
 
 def address_of(patient, channel: str) -> str:
@@ -70,6 +84,18 @@ def queue_message(
                 skip_reason=skip_reason,
                 send_after=send_after or now,
                 created_at=now,
+            )
+            journey.record(
+                practice=practice,
+                patient=patient,
+                touchpoint=TOUCHPOINT[kind],
+                kind=f"message.{'skipped' if skip_reason else 'queued'}",
+                at=now,
+                data={
+                    "message_kind": kind,
+                    "channel": channel,
+                    **({"skipped_because": skip_reason} if skip_reason else {}),
+                },
             )
     except IntegrityError:
         return Message.objects.get(practice=practice, dedupe_key=dedupe_key)
