@@ -25,6 +25,9 @@ def send_due_messages() -> int:
 
 @db_periodic_task(crontab(minute="*"))
 def send_due_messages_every_minute() -> int:
+    """Queue the reminders whose time has come, then send everything due."""
     from .delivery import send_due
+    from .reminders import queue_due_reminders
 
+    queue_due_reminders()
     return send_due()

@@ -25,6 +25,7 @@ from django.utils import timezone
 from faker import Faker
 
 from journey.models import JourneyEvent
+from messaging.demo import build_messaging
 from patients.models import Patient
 from scheduling.demo import build_schedule
 
@@ -314,4 +315,5 @@ def build_demo(*, size: str = "small", seed: int = 1, today: date | None = None)
     # Each feature adds its own history, from its own stream of the seed.
     for built, built_size in ((practice, dims), (second, SECOND_SIZE)):
         build_schedule(practice=built, seed=seed, today=today, booked_share=built_size.booked_share)
+        build_messaging(practice=built, seed=seed, today=today)
     return practice
