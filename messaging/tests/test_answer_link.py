@@ -172,3 +172,17 @@ def test_the_reminders_sent_page_shows_the_answer(staff_client, front_desk, appo
     assert page.status_code == 200
     html = page.content.decode()
     assert appointment.patient.full_name in html and "Confirmed by the patient (link)" in html
+
+
+def test_it_shows_the_front_desk_the_patients_confirmation_on_the_appointment_page(
+    client, appointment, front_desk, django_capture_on_commit_callbacks
+):
+    page = reverse("scheduling:fd_appointment", args=[appointment.practice.slug, appointment.pk])
+    client.force_login(front_desk)
+    assert "Confirmed by the patient" not in client.get(page).content.decode()
+
+    patient_browser = type(client)()
+    with django_capture_on_commit_callbacks(execute=True):
+        patient_browser.post(url(appointment), {"action": "confirm"})
+
+    assert "Confirmed by the patient" in client.get(page).content.decode()
