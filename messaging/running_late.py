@@ -1,0 +1,111 @@
+"""Running late: the front desk marks a provider N minutes late today, and that provider's later
+patients today are told, with their manage link to come a little later or choose another time.
+
+Only the provider's BOOKED appointments that start after the moment of marking and on the same
+practice-local day are told; patients who already arrived, other providers' patients, other days
+and cancelled visits are not. Each notice is one outbox row keyed
+``late:<running-late id>:<appointment id>``, so a retried call sends nothing twice; a new mark
+(the delay grew) is a new row and tells the later patients again with the new figure.
+"""
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import formats, timezone, translation
+
+import journey
+from audit import services as audit
+from audit.models import Action
+from scheduling.notifications import manage_url
+
+from . import inbox_selectors as selectors
+from .models import Channel, Message, MessageKind, RunningLate
+from .outbox import queue_message
+from .rendering import render
+
+MAX_MINUTES = 240
+
+
+class RunningLateRefused(ValueError):
+    pass
+
+
+def local_day_bounds(practice, now: datetime) -> tuple:
+    """(today's date, the end of today) in the practice's time zone; the end as an aware datetime."""
+    zone = ZoneInfo(practice.timezone)
+    today = now.astimezone(zone).date()
+    end = datetime.combine(today + timedelta(days=1), time(0), tzinfo=zone)
+    return today, end
+
+
+def when_values(appointment, language: str) -> dict:
+    """The visit's date and time as the patient reads them, in the practice's time zone."""
+    local = appointment.start.astimezone(ZoneInfo(appointment.practice.timezone))
+    with translation.override(language):
+        return {
+            "date": formats.date_format(local, "l, F j"),
+            "time": formats.time_format(local, "TIME_FORMAT"),
+        }
+
+
+def channel_for(patient) -> str:
+    """SMS when the patient agreed to texts and has a number; email otherwise."""
+    if patient.sms_consent and patient.phone:
+        return Channel.SMS
+    return Channel.EMAIL
+
+
+def mark_running_late(*, practice, provider, minutes: int, actor_user=None, now=None) -> tuple[RunningLate, list]:
+    """Record the delay and queue one notice per later patient of the provider today."""
+    if provider.practice_id != practice.pk:
+        raise RunningLateRefused("The provider belongs to another practice.")
+    if not 0 < int(minutes) <= MAX_MINUTES:
+        raise RunningLateRefused(f"Minutes must be between 1 and {MAX_MINUTES}.")
+    now = now or timezone.now()
+    today, end_of_day = local_day_bounds(practice, now)
+    with transaction.atomic():
+        late = RunningLate.objects.create(
+            practice=practice, provider=provider, day=today, minutes=minutes, marked_at=now, marked_by=actor_user
+        )
+        audit.record(
+            practice=practice,
+            action=Action.CREATE,
+            target=late,
+            actor_user=actor_user,
+            summary=f"running {minutes} min late",
+        )
+        messages: list[Message] = []
+        for appointment in selectors.later_booked_appointments(
+            practice=practice, provider=provider, after=now, before=end_of_day
+        ):
+            messages.append(_notify(late, appointment, now=now))
+    return late, messages
+
+
+def _notify(late: RunningLate, appointment, *, now) -> Message:
+    patient = appointment.patient
+    channel = channel_for(patient)
+    values = {**when_values(appointment, patient.preferred_language), "minutes": late.minutes}
+    values["link"] = manage_url(appointment)
+    subject, body = render(late.practice, MessageKind.RUNNING_LATE, channel, patient.preferred_language, values)
+    message = queue_message(
+        practice=late.practice,
+        kind=MessageKind.RUNNING_LATE,
+        channel=channel,
+        dedupe_key=f"late:{late.pk}:{appointment.pk}",
+        body=body,
+        subject=subject,
+        patient=patient,
+        appointment=appointment,
+        now=now,
+    )
+    journey.record(
+        practice=late.practice,
+        patient=patient,
+        touchpoint="running-late",
+        kind="running_late.notified",
+        at=now,
+        data={"minutes": late.minutes, "channel": channel, "status": message.status},
+    )
+    return message

@@ -1,0 +1,67 @@
+"""The thank-you after a visit: once per fulfilled visit, by a channel the patient agreed to."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from messaging.models import Channel, Message, MessageKind, MessageStatus
+from messaging.recall import queue_thank_you, queue_thank_yous, thank_you_link
+from scheduling.models import AppointmentStatus
+
+from .test_inbox_helpers import appointment, visit_type
+
+
+@pytest.fixture
+def visit(practice, make_patient, provider, location):
+    patient = make_patient(practice, sms_consent=True)
+    start = timezone.now() - timedelta(hours=2)
+    return appointment(
+        patient, provider, location, visit_type(practice), start=start, status=AppointmentStatus.FULFILLED
+    )
+
+
+def test_it_thanks_the_patient_once_per_visit(visit):
+    first = queue_thank_you(visit)
+    second = queue_thank_you(visit)
+    assert first.pk == second.pk and Message.objects.count() == 1
+    assert first.kind == MessageKind.THANK_YOU and first.channel == Channel.SMS
+    assert first.dedupe_key == f"thanks:{visit.pk}" and first.appointment == visit
+    assert thank_you_link(visit) in first.body
+    assert thank_you_link(visit).endswith(reverse("practices:public", args=[visit.practice.slug]))
+    assert "skin check" not in first.body.lower()
+
+
+def test_it_does_not_thank_for_a_visit_that_did_not_happen(visit):
+    visit.status = AppointmentStatus.NOSHOW
+    visit.save()
+    assert queue_thank_you(visit) is None
+    assert not Message.objects.exists()
+
+
+def test_it_keeps_a_not_sent_row_when_the_patient_agreed_to_nothing(visit):
+    visit.patient.sms_consent = False
+    visit.patient.save()
+    message = queue_thank_you(visit)
+    assert message.channel == Channel.EMAIL and message.status == MessageStatus.SKIPPED
+
+
+def test_the_periodic_job_catches_fulfilled_visits_of_the_last_day_only_once(
+    practice, make_patient, provider, location, visit
+):
+    vt = visit.visit_type
+    now = timezone.now()
+    old = appointment(
+        make_patient(practice),
+        provider,
+        location,
+        vt,
+        start=now - timedelta(days=3),
+        status=AppointmentStatus.FULFILLED,
+    )
+    booked = appointment(make_patient(practice), provider, location, vt, start=now - timedelta(hours=3))
+    assert queue_thank_yous(now) == 1
+    assert queue_thank_yous(now) == 0
+    assert set(Message.objects.values_list("appointment_id", flat=True)) == {visit.pk}
+    assert old.pk and booked.pk
