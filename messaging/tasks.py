@@ -11,6 +11,7 @@ Two ways in, one piece of delivery code (``messaging.delivery.send_due``):
 """
 
 from django.tasks import task
+from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
@@ -31,3 +32,21 @@ def send_due_messages_every_minute() -> int:
 
     queue_due_reminders()
     return send_due()
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def queue_thank_yous_every_ten_minutes() -> int:
+    """Thank visits that ended recently (safe to repeat: one per appointment)."""
+    from .recall import queue_thank_yous
+
+    return queue_thank_yous(timezone.now())
+
+
+@db_periodic_task(crontab(minute="0", hour="15"))
+def recall_daily() -> None:
+    """Daily, mid-morning in US time zones: recall dates from completed visits, then due recalls."""
+    from .recall import refresh_recalls_from_visits, send_due_recalls
+
+    now = timezone.now()
+    refresh_recalls_from_visits(now)
+    send_due_recalls(now)

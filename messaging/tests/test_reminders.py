@@ -299,4 +299,5 @@ def test_a_run_costs_the_same_few_queries_whatever_the_number_of_appointments(
     first = _queries_of_a_run(WEEK_BEFORE + 40 * MINUTE)
     many = _queries_of_a_run(WEEK_BEFORE + 41 * MINUTE)
     assert many == few <= 8, (few, many)
-    assert first < few + 27 * 4, "about one insert per new message, no per-appointment reads"
+    # Per new message: a savepoint, the outbox row, its journey event, the release; nothing per appointment.
+    assert first <= few + 27 * 4, "a few statements per new message, no per-appointment reads"

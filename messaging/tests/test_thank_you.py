@@ -65,3 +65,14 @@ def test_the_periodic_job_catches_fulfilled_visits_of_the_last_day_only_once(
     assert queue_thank_yous(now) == 0
     assert set(Message.objects.values_list("appointment_id", flat=True)) == {visit.pk}
     assert old.pk and booked.pk
+
+
+@pytest.mark.django_db
+def test_it_runs_the_thank_yous_and_recalls_on_the_workers_schedule():
+    from huey.api import PeriodicTask
+
+    from messaging import tasks
+
+    for periodic in (tasks.queue_thank_yous_every_ten_minutes, tasks.recall_daily):
+        assert issubclass(periodic.task_class, PeriodicTask)
+    assert tasks.queue_thank_yous_every_ten_minutes.call_local() == 0  # nothing to thank yet, and no error
