@@ -30,6 +30,7 @@ import http.client
 import json
 import math
 import os
+import random
 import socket
 import statistics
 import subprocess
@@ -49,6 +50,8 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/touchpoints_bench"
 VISIT_TYPE = "full-body-skin-check"  # 30 minutes, every location, bookable online by new patients
 WORKERS, THREADS = 4, 4
 SINGLE_CLIENT_BOOKINGS = 5
+# The paced run: 20 people booking at once, each taking about this long on every page (0.5x to 1.5x).
+THINK_SECONDS = 1.0
 
 
 class EndpointMissing(RuntimeError):
@@ -312,8 +315,13 @@ def _fill(form: dict, values: dict) -> list[tuple[str, str]]:
     return filled
 
 
-def book_one(browser: Browser, plan_: dict, *, provider: str, day: str, location: int, client: int, n: int):
-    """One booking through the pages; returns (hold ms, booking ms) or None when the day had no time left."""
+def book_one(
+    browser: Browser, plan_: dict, *, provider: str, day: str, location: int, client: int, n: int, think=lambda: None
+):
+    """One booking through the pages; returns (hold ms, booking ms) or None when the day had no time left.
+
+    ``think()`` runs between pages: a person reading the page and choosing (the paced run).
+    """
     slug = plan_["slug"]
     query = urlencode({"kind": "new", "vt": plan_["visit_type"], "loc": location, "prov": provider, "day": day})
     status, _loc, html, _ms = browser.request("GET", f"/p/{slug}/book/?{query}")
@@ -327,6 +335,7 @@ def book_one(browser: Browser, plan_: dict, *, provider: str, day: str, location
     slot = next(x["value"] for x in times["fields"] if x["name"] == "slot")
     fields = [(x["name"], x["value"]) for x in times["fields"] if x["type"] == "hidden"] + [("slot", slot)]
     action = times["action"] or f"/p/{slug}/book/time/"
+    think()
     status, where, html, hold_ms = browser.request("POST", action, fields)
     if status == 404:
         raise EndpointMissing(f"booking endpoint not found: POST {action} answered 404")
@@ -336,6 +345,7 @@ def book_one(browser: Browser, plan_: dict, *, provider: str, day: str, location
         raise RuntimeError(f"POST {action} (hold) answered {status} {where}")
 
     details_url = urlsplit(where).path
+    think()
     status, _loc, html, _ms = browser.request("GET", details_url)
     if status != 200:
         raise EndpointMissing(f"booking endpoint not found: GET {details_url} answered {status}")
@@ -343,6 +353,7 @@ def book_one(browser: Browser, plan_: dict, *, provider: str, day: str, location
     if form is None:
         raise EndpointMissing(f"booking endpoint not found: no booking form (idempotency_key) on {details_url}")
     action = form["action"] or details_url
+    think()
     status, where, html, book_ms = browser.request("POST", action, _fill(form, _details_values(client, n)))
     if status != 302 or "/book/done/" not in where:
         if status == 200 and "field-invalid" in html:
@@ -379,63 +390,88 @@ def run(quick: bool) -> list[tuple[str, float, str]]:
         f"{per_client} bookings each (+1 warm-up), {database.size} demo on PostgreSQL"
     )
 
-    holds, books, errors = [], [], []
-    skipped = [0]
-    lock = threading.Lock()
-    barrier = threading.Barrier(CLIENTS)
+    remaining = {
+        n: iter(plan_["providers"][providers[n % len(providers)]][n // len(providers) :: sharing])
+        for n in range(CLIENTS)
+    }
 
-    def client(number: int) -> None:
-        provider = providers[number % len(providers)]
-        days = plan_["providers"][provider][number // len(providers) :: sharing]
-        browser = Browser(server.port)
-        done = 0
-        try:
-            barrier.wait(timeout=120)  # everyone starts together
-            for day, location in days:
-                result = book_one(browser, plan_, provider=provider, day=day, location=location, client=number, n=done)
-                if result is None:
-                    with lock:
-                        skipped[0] += 1
-                    continue
-                done += 1
-                if done > 1:  # the first booking warms up the workers and is not counted
-                    with lock:
-                        holds.append(result[0])
-                        books.append(result[1])
-                if done > per_client:
-                    return
-            raise RuntimeError(f"client {number} ran out of open days after {done} bookings")
-        except Exception as exc:  # noqa: BLE001 - reported once all clients are done
-            with lock:
-                errors.append(exc)
-            barrier.abort()  # a client that fails before the start releases the others
+    def phase(think_seconds: float) -> tuple[list, list, int, float]:
+        """Every client books ``per_client`` times (+1 warm-up); ``think_seconds``: mean pause between pages."""
+        holds, books, errors = [], [], []
+        skipped = [0]
+        lock = threading.Lock()
+        barrier = threading.Barrier(CLIENTS)
 
-    started = time.perf_counter()
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - started
+        def client(number: int) -> None:
+            provider = providers[number % len(providers)]
+            browser = Browser(server.port)
+            rng = random.Random(number)
+
+            def think() -> None:
+                if think_seconds:
+                    time.sleep(rng.uniform(0.5, 1.5) * think_seconds)
+
+            done = 0
+            try:
+                barrier.wait(timeout=120)  # everyone starts together
+                for day, location in remaining[number]:
+                    result = book_one(
+                        browser,
+                        plan_,
+                        provider=provider,
+                        day=day,
+                        location=location,
+                        client=number,
+                        n=done + (1000 if think_seconds else 0),
+                        think=think,
+                    )
+                    if result is None:
+                        with lock:
+                            skipped[0] += 1
+                        continue
+                    done += 1
+                    if done > 1:  # the first booking warms up the workers and is not counted
+                        with lock:
+                            holds.append(result[0])
+                            books.append(result[1])
+                    if done > per_client:
+                        return
+                raise RuntimeError(f"client {number} ran out of open days after {done} bookings")
+            except Exception as exc:  # noqa: BLE001 - reported once all clients are done
+                with lock:
+                    errors.append(exc)
+                barrier.abort()  # a client that fails before the start releases the others
+
+        started = time.perf_counter()
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if errors:
+            server.stop()
+            missing = next((e for e in errors if isinstance(e, EndpointMissing)), None)
+            raise missing or errors[0]
+        return holds, books, skipped[0], time.perf_counter() - started
+
+    holds, books, skipped, wall = phase(0)
+    _paced_holds, paced_books, _paced_skipped, paced_wall = phase(THINK_SECONDS)
     single = []
-    if not errors:
-        # For scale: the same booking with nobody else on the server (warm workers, the provider's last days).
-        browser = Browser(server.port)
-        for day, location in plan_["providers"][providers[0]][::-1]:
-            result = book_one(
-                browser, plan_, provider=providers[0], day=day, location=location, client=CLIENTS, n=len(single)
-            )
-            if result is not None:
-                single.append(result[1])
-            if len(single) == SINGLE_CLIENT_BOOKINGS:
-                break
+    # For scale: the same booking with nobody else on the server (warm workers, the provider's last days).
+    browser = Browser(server.port)
+    for day, location in plan_["providers"][providers[0]][::-1]:
+        result = book_one(
+            browser, plan_, provider=providers[0], day=day, location=location, client=CLIENTS, n=len(single)
+        )
+        if result is not None:
+            single.append(result[1])
+        if len(single) == SINGLE_CLIENT_BOOKINGS:
+            break
     server.stop()
-    if errors:
-        missing = next((e for e in errors if isinstance(e, EndpointMissing)), None)
-        raise missing or errors[0]
     log(
         f"  booking_http: {len(books)} timed bookings (+{CLIENTS} warm-up) in {wall:.1f} s; "
-        f"{skipped[0]} days had no time left or lost it to another client"
+        f"{skipped} days had no time left or lost it to another client; paced run: {len(paced_books)} in "
+        f"{paced_wall:.1f} s"
     )
     return [
         ("booking_http_p95", round(_percentile(books, 0.95), 1), "ms"),
@@ -443,6 +479,8 @@ def run(quick: bool) -> list[tuple[str, float, str]]:
         ("booking_hold_http_p95", round(_percentile(holds, 0.95), 1), "ms"),
         ("booking_hold_http_p50", round(statistics.median(holds), 1), "ms"),
         ("booking_http_single_client_p50", round(statistics.median(single), 1), "ms"),
+        ("booking_http_paced_p95", round(_percentile(paced_books, 0.95), 1), "ms"),
+        ("booking_http_paced_p50", round(statistics.median(paced_books), 1), "ms"),
     ]
 
 
