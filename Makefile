@@ -30,7 +30,7 @@ static: node_modules/.installed
 
 messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=node_modules --ignore=var
-	$(PY) manage.py compilemessages --ignore=.venv
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=var
 
 demo: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
