@@ -10,17 +10,60 @@ DEFAULTS: dict[tuple[str, str, str], tuple[str, str]] = {
     ("confirmation", E, "en"): (
         "Your appointment at {{ practice }}",
         "You're booked at {{ practice }} on {{ date }} at {{ time }}.\n\n"
-        "See the details, add it to your calendar, or change it: {{ link }}\n\n"
+        "The calendar file attached adds it to your calendar. See the details or change it: {{ link }}\n\n"
         "Questions? Call us at {{ phone }}.",
     ),
     ("confirmation", E, "es"): (
         "Su cita en {{ practice }}",
         "Su cita en {{ practice }} es el {{ date }} a las {{ time }}.\n\n"
-        "Vea los detalles, agréguela a su calendario o cámbiela: {{ link }}\n\n"
+        "El archivo de calendario adjunto la agrega a su calendario. Vea los detalles o cámbiela: {{ link }}\n\n"
         "¿Preguntas? Llámenos al {{ phone }}.",
     ),
     ("confirmation", S, "en"): ("", "{{ practice }}: you're booked for {{ date }} at {{ time }}. Details: {{ link }}"),
     ("confirmation", S, "es"): ("", "{{ practice }}: su cita es el {{ date }} a las {{ time }}. Detalles: {{ link }}"),
+    # Reschedule and cancellation: sent by email with a calendar file (messaging/confirmations.py);
+    # the place is added below the text from the appointment's location.
+    ("reschedule", E, "en"): (
+        "Your appointment at {{ practice }} has a new time",
+        "Your appointment at {{ practice }} has been moved to {{ date }} at {{ time }}.\n\n"
+        "The calendar file attached updates it in your calendar. See the details or change it: {{ link }}\n\n"
+        "Questions? Call us at {{ phone }}.",
+    ),
+    ("reschedule", E, "es"): (
+        "Su cita en {{ practice }} tiene una nueva hora",
+        "Su cita en {{ practice }} se cambió al {{ date }} a las {{ time }}.\n\n"
+        "El archivo de calendario adjunto la actualiza en su calendario. Vea los detalles o cámbiela: "
+        "{{ link }}\n\n"
+        "¿Preguntas? Llámenos al {{ phone }}.",
+    ),
+    ("reschedule", S, "en"): (
+        "",
+        "{{ practice }}: your appointment is now {{ date }} at {{ time }}. Details: {{ link }}",
+    ),
+    ("reschedule", S, "es"): (
+        "",
+        "{{ practice }}: su cita ahora es el {{ date }} a las {{ time }}. Detalles: {{ link }}",
+    ),
+    ("cancellation", E, "en"): (
+        "Your appointment at {{ practice }} is cancelled",
+        "Your appointment at {{ practice }} on {{ date }} at {{ time }} is cancelled.\n\n"
+        "The calendar file attached removes it from your calendar. To book again: {{ link }}\n\n"
+        "Questions? Call us at {{ phone }}.",
+    ),
+    ("cancellation", E, "es"): (
+        "Su cita en {{ practice }} está cancelada",
+        "Su cita en {{ practice }} del {{ date }} a las {{ time }} está cancelada.\n\n"
+        "El archivo de calendario adjunto la quita de su calendario. Para reservar otra vez: {{ link }}\n\n"
+        "¿Preguntas? Llámenos al {{ phone }}.",
+    ),
+    ("cancellation", S, "en"): (
+        "",
+        "{{ practice }}: your appointment {{ date }} at {{ time }} is cancelled. Book again: {{ link }}",
+    ),
+    ("cancellation", S, "es"): (
+        "",
+        "{{ practice }}: su cita del {{ date }} a las {{ time }} está cancelada. Reserve otra vez: {{ link }}",
+    ),
     ("reminder", E, "en"): (
         "Reminder: your appointment on {{ date }}",
         "This is a reminder of your appointment at {{ practice }} on {{ date }} at {{ time }}.\n\n"

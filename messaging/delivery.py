@@ -13,6 +13,9 @@ The cycle of one batch (``deliver_batch``):
    same message to the channel, and is delivered once (SMTP has a short window; docs/messaging.md).
    Consent is checked again right before sending: a patient who opted out since gets ``skipped``
    ("opted_out"); a reminder for a visit cancelled since gets ``skipped`` ("visit_changed").
+   Appointment emails (confirmation, new time, cancellation; ``confirmations.py``) get their
+   calendar file here, built from the appointment as it is now; one whose appointment changed again
+   since it was queued is ``skipped`` ("visit_changed"): the later notice carries the new SEQUENCE.
 3. **Record**: sent rows become ``sent`` in one UPDATE (``sent_at``, ``provider_message_id``);
    failures go back to ``queued`` with ``send_after = now + backoff`` (exponential, capped), or
    ``failed`` after ``MESSAGE_MAX_ATTEMPTS`` or a permanent refusal, with a short error code. With a
@@ -42,15 +45,19 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from . import confirmations
 from .models import Channel, Message, MessageKind, MessageStatus, MessagingSettings
 from .sms import OutgoingSms, PermanentSendError, SendError, get_backend, reference_for
 
 log = logging.getLogger("messaging.delivery")
 
-# Kinds that go out even to a patient without consent: the confirmation of STOP itself.
-CONSENT_EXEMPT_KINDS = frozenset({MessageKind.OPT_OUT})
-# Reminders and running-late notices about a visit that no longer happens are not sent.
-VISIT_KINDS = frozenset({MessageKind.REMINDER, MessageKind.RUNNING_LATE, MessageKind.CONFIRMATION})
+# Kinds that go out even to a patient without consent: the confirmation of STOP itself, and the
+# transactional appointment emails the patient expects after booking, moving or cancelling.
+CONSENT_EXEMPT_KINDS = frozenset({MessageKind.OPT_OUT, *confirmations.NOTICE_KINDS})
+# Reminders, running-late notices and booking emails about a visit that no longer happens are not sent.
+VISIT_KINDS = frozenset(
+    {MessageKind.REMINDER, MessageKind.RUNNING_LATE, MessageKind.CONFIRMATION, MessageKind.RESCHEDULE}
+)
 VISIT_GONE = frozenset({"cancelled", "noshow", "entered-in-error"})
 
 
@@ -290,7 +297,7 @@ class _EmailChannel:
     def idempotent(self) -> bool:
         return bool(getattr(self.connection, "idempotent", False))
 
-    def send(self, message: Message, sender: Sender) -> str:
+    def send(self, message: Message, sender: Sender, attachments=()) -> str:
         email = EmailMessage(
             subject=message.subject,
             body=message.body,
@@ -298,6 +305,8 @@ class _EmailChannel:
             to=[message.to],
             headers={"Message-ID": message_id_header(message.pk)},
         )
+        for attachment in attachments:
+            email.attach(*attachment)
         try:
             sent = self.connection.send_messages([email])
         except smtplib.SMTPRecipientsRefused:
@@ -371,11 +380,14 @@ def deliver_batch(
         Message.objects.filter(pk__in=ids, claimed_by=worker)
         .select_related("patient", "appointment")
         .only(
-            "pk", "practice_id", "kind", "channel", "to", "subject", "body", "attempts",
+            "pk", "practice_id", "kind", "channel", "to", "subject", "body", "attempts", "dedupe_key",
             "patient__email_consent", "patient__sms_consent", "appointment__status",
         )
         .order_by("pk")
     )  # fmt: skip
+    # Appointment emails: message id -> its appointment as it is now (None: gone). One query, only
+    # when the batch has some; the same row decides staleness and builds the calendar file.
+    notices = confirmations.appointments_for(messages)
     senders = senders_for({m.practice_id for m in messages})
     channels = {Channel.EMAIL: _EmailChannel(), Channel.SMS: _SmsChannel(sms_backend)}
     recorder = _Recorder(worker, result, now)
@@ -393,12 +405,16 @@ def deliver_batch(
             if _opted_out(message):
                 recorder.skipped.setdefault("opted_out", []).append(message.pk)
                 continue
-            if _visit_gone(message):
+            if _visit_gone(message) or (message.pk in notices and confirmations.is_stale(message, notices[message.pk])):
                 recorder.skipped.setdefault("visit_changed", []).append(message.pk)
                 continue
             channel = channels[message.channel]
             try:
-                provider_id = channel.send(message, senders[message.practice_id])
+                if message.pk in notices:
+                    attachment = confirmations.calendar_attachment(notices[message.pk], message.kind)
+                    provider_id = channel.send(message, senders[message.practice_id], attachments=[attachment])
+                else:
+                    provider_id = channel.send(message, senders[message.practice_id])
             except SendError as exc:
                 recorder.failure(message, exc)
                 continue

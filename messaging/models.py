@@ -27,6 +27,8 @@ class Channel(models.TextChoices):
 
 class MessageKind(models.TextChoices):
     CONFIRMATION = "confirmation", _("Booking confirmation")
+    RESCHEDULE = "reschedule", _("New time for an appointment")
+    CANCELLATION = "cancellation", _("Appointment cancelled")
     REMINDER = "reminder", _("Appointment reminder")
     RUNNING_LATE = "running_late", _("Running late")
     RECALL = "recall", _("Recall")

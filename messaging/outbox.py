@@ -19,6 +19,8 @@ from .models import Channel, Message, MessageKind, MessageStatus
 # The journey touch point each kind of message belongs to.
 TOUCHPOINT = {
     MessageKind.CONFIRMATION: "confirmation",
+    MessageKind.RESCHEDULE: "confirmation",
+    MessageKind.CANCELLATION: "confirmation",
     MessageKind.REMINDER: "reminders",
     MessageKind.RUNNING_LATE: "running-late",
     MessageKind.RECALL: "recall",

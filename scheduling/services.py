@@ -37,7 +37,7 @@ from .models import (
     PatientKind,
     VisitType,
 )
-from .signals import announce_time_freed
+from .signals import announce_appointment_notice, announce_time_freed
 
 HOLD_MINUTES = 5
 ALTERNATIVES = 3
@@ -328,9 +328,8 @@ def _check_patient_kind(visit_type: VisitType, kind: str) -> None:
 
 
 def _notify(appointment: Appointment, kind: str) -> None:
-    from .notifications import enqueue_appointment_email
-
-    enqueue_appointment_email(appointment, kind)
+    """Tell the patient (by the messaging outbox, through a signal) once this transaction commits."""
+    announce_appointment_notice(appointment_id=appointment.pk, kind=kind, sequence=appointment.sequence)
 
 
 def _by_idempotency_key(practice, key: str) -> Appointment | None:

@@ -26,3 +26,20 @@ def announce_time_freed(
             end=end,
         )
     )
+
+
+# ``appointment_notice``: the patient should be told about a booking, a new time or a cancellation.
+# kwargs: appointment_id, kind (one of NOTICE_KINDS), sequence (the appointment's ``sequence`` when
+# it changed). Sent after the transaction that made the change commits, with ids only. Messaging
+# listens and queues the email (with its calendar file) in its outbox; scheduling never imports
+# messaging.
+appointment_notice = Signal()
+NOTICE_KINDS = ("confirmation", "reschedule", "cancel")
+
+
+def announce_appointment_notice(*, appointment_id: int, kind: str, sequence: int) -> None:
+    if kind not in NOTICE_KINDS:
+        raise ValueError(f"Unknown appointment notice {kind!r}.")
+    transaction.on_commit(
+        lambda: appointment_notice.send(sender=None, appointment_id=appointment_id, kind=kind, sequence=sequence)
+    )

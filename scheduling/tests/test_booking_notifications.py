@@ -1,4 +1,9 @@
-"""Confirmation, reschedule and cancellation emails: once each, in the patient's language, no visit reason."""
+"""Confirmation, reschedule and cancellation emails: once each, in the patient's language, no visit reason.
+
+The services only announce the change (``signals.appointment_notice``, after commit); messaging
+queues the outbox row and delivery sends it with its calendar file. With HUEY immediate mode the
+whole path runs inline inside ``django_capture_on_commit_callbacks(execute=True)``.
+"""
 
 from datetime import timedelta
 
@@ -6,10 +11,9 @@ import pytest
 from django.conf import settings
 from icalendar import Calendar
 
-from audit.models import AuditEntry
 from scheduling import services
 from scheduling.models import BookedVia
-from scheduling.notifications import send_appointment_email
+from scheduling.signals import appointment_notice
 
 from .conftest import NOW, TUESDAY_10
 
@@ -53,14 +57,20 @@ def test_it_emails_the_confirmation_with_a_calendar_request_and_no_visit_reason(
     text = message.subject + message.body + calendar.to_ical().decode()
     assert visit_type.name not in text and "skin check" not in text.lower()
     assert "ClearSkin Test" in message.subject
-    assert "10 a.m." in message.body  # Chicago time
+    assert "Tuesday, January 8" in message.body and "10:00 AM" in message.body  # Chicago time
     assert f"{settings.SITE_URL}/p/{appointment.practice.slug}/manage/" in message.body
     assert "Hannah Cole" in message.body and "410 Elm Street" in message.body
 
 
+def test_it_emails_a_patient_who_did_not_consent_to_reminder_emails(book, mailoutbox):
+    book(email_consent=False)
+    assert len(mailoutbox) == 1
+
+
 def test_it_writes_in_the_patients_language(book, mailoutbox):
     book(preferred_language="es")
-    assert "enero" in mailoutbox[0].body  # "martes 8 de enero de 2030"
+    assert "martes 8 de enero" in mailoutbox[0].body
+    assert mailoutbox[0].subject.startswith("Su cita")
 
 
 def test_it_sends_nothing_without_an_email_address(book, mailoutbox):
@@ -68,12 +78,12 @@ def test_it_sends_nothing_without_an_email_address(book, mailoutbox):
     assert mailoutbox == []
 
 
-def test_it_sends_once_when_the_task_runs_again(book, mailoutbox):
+def test_it_sends_once_when_the_notice_is_announced_again(book, mailoutbox, django_capture_on_commit_callbacks):
     appointment = book()
-    send_appointment_email.call(appointment.pk, 0, "confirmation")
-    send_appointment_email.call(appointment.pk, 0, "confirmation")
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(2):
+            appointment_notice.send(sender=None, appointment_id=appointment.pk, kind="confirmation", sequence=0)
     assert len(mailoutbox) == 1
-    assert AuditEntry.objects.filter(object_id=str(appointment.pk), action="send").count() == 1
 
 
 def test_it_sends_an_updated_request_on_reschedule_and_a_cancel(book, mailoutbox, django_capture_on_commit_callbacks):
@@ -96,6 +106,25 @@ def test_it_sends_an_updated_request_on_reschedule_and_a_cancel(book, mailoutbox
     assert sequences == [0, 1, 2]
     assert methods == ["REQUEST", "REQUEST", "CANCEL"]
     assert "STATUS:CANCELLED" in str(mailoutbox[2].attachments[0][1])
-    # A stale task (an older sequence) sends nothing.
-    send_appointment_email.call(appointment.pk, 1, "reschedule")
+    assert "11:00 AM" in mailoutbox[1].body and "cancelled" in mailoutbox[2].subject
+    # A stale notice (an older sequence) sends nothing.
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment_notice.send(sender=None, appointment_id=appointment.pk, kind="reschedule", sequence=1)
     assert len(mailoutbox) == 3
+
+
+def test_it_sends_nothing_without_notify(
+    practice, patient, provider, location, visit_type, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.book_appointment(
+            practice=practice,
+            patient=patient,
+            provider=provider,
+            location=location,
+            visit_type=visit_type,
+            start=TUESDAY_10,
+            booked_via=BookedVia.STAFF,
+            now=NOW,
+        )
+    assert mailoutbox == []
