@@ -7,9 +7,12 @@ class MessagingConfig(AppConfig):
     verbose_name = _("Messages")
 
     def ready(self) -> None:
-        from scheduling.signals import appointment_notice
+        from scheduling.signals import appointment_notice, waitlist_notice
 
         from .confirmations import on_appointment_notice
+        from .waitlist_notices import on_waitlist_notice
 
         # Booking confirmations, new times and cancellations go out through the outbox.
         appointment_notice.connect(on_appointment_notice, dispatch_uid="messaging.confirmations.appointment_notice")
+        # Waitlist offers and "someone else took it" notices too.
+        waitlist_notice.connect(on_waitlist_notice, dispatch_uid="messaging.waitlist_notices.waitlist_notice")

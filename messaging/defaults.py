@@ -153,6 +153,38 @@ DEFAULTS: dict[tuple[str, str, str], tuple[str, str]] = {
     ),
     ("thank_you", S, "en"): ("", "{{ practice }}: thank you for your visit today. Tell us how it went: {{ link }}"),
     ("thank_you", S, "es"): ("", "{{ practice }}: gracias por su visita de hoy. Cuéntenos cómo le fue: {{ link }}"),
+    # Waitlist: email only (messaging/waitlist_notices.py); the provider and the place are added below
+    # the first paragraph of the offer. {{ minutes }} is how long the offer stays open.
+    ("waitlist_offer", E, "en"): (
+        "An earlier time has opened at {{ practice }}",
+        "Hello from {{ practice }}. A time you asked about has opened: {{ date }} at {{ time }}.\n\n"
+        "We offered it to a few people on the waitlist; the first to accept gets it. "
+        "The offer is open for {{ minutes }} minutes: {{ link }}\n\n"
+        "If it does not suit you, do nothing: you stay on the waitlist.\n\n"
+        "Questions? Call us at {{ phone }}.",
+    ),
+    ("waitlist_offer", E, "es"): (
+        "Se liberó un horario más pronto en {{ practice }}",
+        "Saludos de {{ practice }}. Se liberó un horario como el que pidió: el {{ date }} a las {{ time }}.\n\n"
+        "Se lo ofrecimos a algunas personas de la lista de espera; será para la primera persona que lo "
+        "acepte. La oferta está abierta durante {{ minutes }} minutos: {{ link }}\n\n"
+        "Si no le conviene, no tiene que hacer nada: seguirá en la lista de espera.\n\n"
+        "¿Preguntas? Llámenos al {{ phone }}.",
+    ),
+    ("waitlist_taken", E, "en"): (
+        "That time at {{ practice }} has been taken",
+        "Hello from {{ practice }}. Someone else took the time on {{ date }} at {{ time }} a moment earlier; "
+        "you're still on the waitlist.\n\n"
+        "We will email you when the next time that suits you opens.\n\n"
+        "Questions? Call us at {{ phone }}.",
+    ),
+    ("waitlist_taken", E, "es"): (
+        "Ya se tomó ese horario en {{ practice }}",
+        "Saludos de {{ practice }}. Otra persona tomó el horario del {{ date }} a las {{ time }} un momento "
+        "antes; usted sigue en la lista de espera.\n\n"
+        "Le enviaremos un correo cuando se libere el próximo horario que le convenga.\n\n"
+        "¿Preguntas? Llámenos al {{ phone }}.",
+    ),
     ("opt_out", S, "en"): ("", "{{ practice }}: you won't get more texts from us. Reply START to subscribe again."),
     ("opt_out", S, "es"): (
         "",

@@ -53,7 +53,10 @@ log = logging.getLogger("messaging.delivery")
 
 # Kinds that go out even to a patient without consent: the confirmation of STOP itself, and the
 # transactional appointment emails the patient expects after booking, moving or cancelling.
-CONSENT_EXEMPT_KINDS = frozenset({MessageKind.OPT_OUT, *confirmations.NOTICE_KINDS})
+# Messages the patient asked for, or must get: they go out whatever the reminder and marketing consent says.
+CONSENT_EXEMPT_KINDS = frozenset(
+    {MessageKind.OPT_OUT, *confirmations.NOTICE_KINDS, MessageKind.WAITLIST_OFFER, MessageKind.WAITLIST_TAKEN}
+)
 # Reminders, running-late notices and booking emails about a visit that no longer happens are not sent.
 VISIT_KINDS = frozenset(
     {MessageKind.REMINDER, MessageKind.RUNNING_LATE, MessageKind.CONFIRMATION, MessageKind.RESCHEDULE}

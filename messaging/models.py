@@ -36,6 +36,8 @@ class MessageKind(models.TextChoices):
     THANK_YOU = "thank_you", _("Thank you after the visit")
     CONVERSATION = "conversation", _("Reply from the practice")
     OPT_OUT = "opt_out", _("Opt-out confirmation")
+    WAITLIST_OFFER = "waitlist_offer", _("Waitlist offer")
+    WAITLIST_TAKEN = "waitlist_taken", _("Waitlist time taken by someone else")
 
 
 class MessagingSettings(models.Model):

@@ -28,6 +28,8 @@ TOUCHPOINT = {
     MessageKind.THANK_YOU: "survey",
     MessageKind.CONVERSATION: "reminders",
     MessageKind.OPT_OUT: "reminders",
+    MessageKind.WAITLIST_OFFER: "waitlist",
+    MessageKind.WAITLIST_TAKEN: "waitlist",
 }
 
 

@@ -27,7 +27,7 @@ VARIABLES = {
     "time": _("the visit's time, e.g. 10:30 AM"),
     "phone": _("the practice's phone number"),
     "link": _("the patient's personal link (confirm, reschedule, book)"),
-    "minutes": _("how many minutes late (running-late notices)"),
+    "minutes": _("minutes: how late (running-late notices) or how long a waitlist offer stays open"),
 }
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 SMS_MAX_LENGTH = 480  # three SMS segments

@@ -43,3 +43,22 @@ def announce_appointment_notice(*, appointment_id: int, kind: str, sequence: int
     transaction.on_commit(
         lambda: appointment_notice.send(sender=None, appointment_id=appointment_id, kind=kind, sequence=sequence)
     )
+
+
+# ``waitlist_notice``: a waiting patient should be told about an offer, or that the time went to
+# someone else. kwargs: offer_id, kind (one of WAITLIST_NOTICE_KINDS), link (the absolute offer link
+# with its single-use token for "offer"; "" for "taken"). Sent after the transaction that made the
+# offer (or lost it) commits; a failing receiver is logged and never breaks the request. Messaging
+# listens and queues the email in its outbox; scheduling never imports messaging.
+waitlist_notice = Signal()
+WAITLIST_NOTICE_KINDS = ("offer", "taken")
+
+
+def announce_waitlist_notice(*, offer_id: int, kind: str, link: str = "") -> None:
+    if kind not in WAITLIST_NOTICE_KINDS:
+        raise ValueError(f"Unknown waitlist notice {kind!r}.")
+    if (kind == "offer") != bool(link):
+        raise ValueError("An offer notice needs its link; a taken notice has none.")
+    transaction.on_commit(
+        lambda: waitlist_notice.send(sender=None, offer_id=offer_id, kind=kind, link=link), robust=True
+    )

@@ -22,11 +22,11 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 import journey
@@ -34,7 +34,7 @@ from audit import services as audit
 from audit.models import Action
 from practices.models import Location, Practice, Provider
 
-from . import services
+from . import services, signals
 from . import waitlist_selectors as wl
 from .models import (
     Appointment,
@@ -383,64 +383,17 @@ def _create_offer(*, practice, entry, provider, location_id, start, batch, expir
         at=now,
         data={"batch": batch, "moves_visit": entry.appointment_id is not None},
     )
-    transaction.on_commit(partial(_email_offer, offer.pk, token), robust=True)
+    signals.announce_waitlist_notice(offer_id=offer.pk, kind="offer", link=_offer_link(practice, token))
     return offer
 
 
-# --- emails -----------------------------------------------------------------------------------
+# --- emails ---------------------------------------------------------------------------------------
+# Scheduling only announces (``signals.waitlist_notice``, after commit); messaging writes the email
+# into its outbox (state, retries, journey event, the patient's history).
 
 
-def _mail_context(offer: WaitlistOffer) -> dict:
-    practice = offer.practice
-    return {
-        "practice": practice,
-        "start": offer.start.astimezone(ZoneInfo(practice.timezone)),
-        "location": offer.location,
-        "provider": offer.provider,
-        "minutes": max(int((offer.expires_at - offer.sent_at).total_seconds() // 60), 1),
-    }
-
-
-def _send(offer: WaitlistOffer, template: str, context: dict) -> None:
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.utils import translation
-
-    patient = offer.entry.patient
-    if not patient.email:
-        return
-    with translation.override(patient.preferred_language), timezone.override(ZoneInfo(offer.practice.timezone)):
-        send_mail(
-            subject=render_to_string(f"scheduling/email/{template}_subject.txt", context).strip(),
-            message=render_to_string(f"scheduling/email/{template}_body.txt", context),
-            from_email=None,
-            recipient_list=[patient.email],
-        )
-
-
-def _load_offer(offer_id: int) -> WaitlistOffer | None:
-    return (
-        WaitlistOffer.objects.select_related("practice", "entry__patient", "provider", "location")
-        .filter(pk=offer_id)
-        .first()
-    )
-
-
-def _email_offer(offer_id: int, token: str) -> None:
-    from django.urls import reverse
-
-    offer = _load_offer(offer_id)
-    if offer is None:
-        return
-    context = _mail_context(offer)
-    context["link"] = settings.SITE_URL + reverse("scheduling:waitlist_offer", args=[offer.practice.slug, token])
-    _send(offer, "waitlist_offer", context)
-
-
-def _email_taken(offer_id: int) -> None:
-    offer = _load_offer(offer_id)
-    if offer is not None:
-        _send(offer, "waitlist_taken", _mail_context(offer))
+def _offer_link(practice: Practice, token: str) -> str:
+    return settings.SITE_URL + reverse("scheduling:waitlist_offer", args=[practice.slug, token])
 
 
 # --- answering an offer ---------------------------------------------------------------------
@@ -487,7 +440,7 @@ def _mark_taken(offers, *, now: datetime) -> None:
             outcome_notified_at=now
         )
         if told:
-            transaction.on_commit(partial(_email_taken, other.pk), robust=True)
+            signals.announce_waitlist_notice(offer_id=other.pk, kind="taken")
 
 
 def _other_open_offers(offer: WaitlistOffer):
