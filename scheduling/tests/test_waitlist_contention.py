@@ -1,30 +1,31 @@
 """Several patients accept the same offered time at the same moment: exactly one gets it.
 
-PostgreSQL only: each thread has its own connection and the provider's row lock queues them.
-(On SQLite the test database is in memory with shared-cache locks that never wait; the
-booking-level contention test covers SQLite with a WAL file copy.)
+Each thread has its own connection. PostgreSQL queues them on the provider's row lock; SQLite
+serializes the write transactions. On SQLite the in-memory test database's shared-cache locks
+never wait, so the threads work on a WAL file copy, as in the booking contention test.
 """
 
 import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from scheduling import waitlist_services
 from scheduling.models import Appointment, BookingPolicy, OfferStatus, WaitlistEntry, WaitlistOffer, WaitlistStatus
 from scheduling.waitlist_services import Outcome
 
 from .conftest import NOW, TUESDAY_10
+from .test_contention import _file_copy_for_threads, _in_thread
 from .test_waitlist_support import join
-
-pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs real concurrent connections")
 
 PATIENTS = 6
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_books_the_time_once_when_everyone_accepts_at_once(practice, provider, location, visit_type, make_patient):
+def test_it_books_the_time_once_when_everyone_accepts_at_once(
+    tmp_path, practice, provider, location, visit_type, make_patient
+):
     BookingPolicy.objects.create(practice=practice, waitlist_batch_size=PATIENTS)
     for i in range(PATIENTS):
         join(practice, make_patient(practice), visit_type, now=NOW + timedelta(seconds=i))
@@ -32,10 +33,13 @@ def test_it_books_the_time_once_when_everyone_accepts_at_once(practice, provider
         practice_id=practice.pk, provider_id=provider.pk, location_id=location.pk, start=TUESDAY_10, now=NOW
     )
     assert len(offers) == PATIENTS
+    db_file = _file_copy_for_threads(tmp_path)
     outcomes: list[str] = []
     barrier = threading.Barrier(PATIENTS)
 
     def accept(offer):
+        if db_file:
+            connections["default"].settings_dict = {**connections["default"].settings_dict, "NAME": db_file}
         try:
             barrier.wait()
             outcomes.append(waitlist_services.accept_offer(offer=offer, now=NOW + timedelta(minutes=1)).outcome)
@@ -51,6 +55,15 @@ def test_it_books_the_time_once_when_everyone_accepts_at_once(practice, provider
         thread.join(timeout=60)
 
     assert sorted(outcomes) == sorted([Outcome.BOOKED] + [Outcome.TAKEN] * (PATIENTS - 1)), outcomes
-    assert Appointment.objects.filter(start=TUESDAY_10).count() == 1
-    assert WaitlistOffer.objects.filter(status=OfferStatus.ACCEPTED).count() == 1
-    assert WaitlistEntry.objects.filter(status=WaitlistStatus.ACTIVE).count() == PATIENTS - 1
+
+    def counts():
+        return (
+            Appointment.objects.filter(start=TUESDAY_10).count(),
+            WaitlistOffer.objects.filter(status=OfferStatus.ACCEPTED).count(),
+            WaitlistEntry.objects.filter(status=WaitlistStatus.ACTIVE).count(),
+        )
+
+    thread, result = _in_thread(counts, db_file)
+    thread.start()
+    thread.join(timeout=60)
+    assert result["value"] == (1, 1, PATIENTS - 1)
