@@ -655,8 +655,8 @@ def book_online(
     if patient_kind == PatientKind.NEW:
         try:
             with transaction.atomic():
-                if existing := _by_idempotency_key(practice, idempotency_key):
-                    return OnlineBooking(appointment=existing)
+                # A same-key request that won meanwhile is found by book_appointment under the provider's
+                # lock; the patient made here is then rolled back with _KeyAlreadyUsed.
                 patient = patient_services.create_patient_from_booking(practice=practice, **details)
                 appointment = book_appointment(patient=patient, actor_patient=patient, **booking)
                 if appointment.patient_id != patient.pk:
