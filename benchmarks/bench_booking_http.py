@@ -42,7 +42,7 @@ from urllib.parse import urlencode, urlsplit
 
 import redis
 
-from .demo_db import BASE_DIR, DemoDatabase, demo_size, log, seeded, vendors
+from .demo_db import BASE_DIR, DemoDatabase, demo_size, log, percentile, seeded, vendors
 
 ORDER = 90  # last: it adds appointments to the shared demo database
 CLIENTS = 20
@@ -368,11 +368,6 @@ def book_one(
     return hold_ms, book_ms
 
 
-def _percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[math.ceil(share * len(ordered)) - 1]
-
-
 def run(quick: bool) -> list[tuple[str, float, str]]:
     per_client = 3 if quick else 10
     database = _database(quick)
@@ -474,12 +469,12 @@ def run(quick: bool) -> list[tuple[str, float, str]]:
         f"{paced_wall:.1f} s"
     )
     return [
-        ("booking_http_p95", round(_percentile(books, 0.95), 1), "ms"),
+        ("booking_http_p95", round(percentile(books, 0.95), 1), "ms"),
         ("booking_http_p50", round(statistics.median(books), 1), "ms"),
-        ("booking_hold_http_p95", round(_percentile(holds, 0.95), 1), "ms"),
+        ("booking_hold_http_p95", round(percentile(holds, 0.95), 1), "ms"),
         ("booking_hold_http_p50", round(statistics.median(holds), 1), "ms"),
         ("booking_http_single_client_p50", round(statistics.median(single), 1), "ms"),
-        ("booking_http_paced_p95", round(_percentile(paced_books, 0.95), 1), "ms"),
+        ("booking_http_paced_p95", round(percentile(paced_books, 0.95), 1), "ms"),
         ("booking_http_paced_p50", round(statistics.median(paced_books), 1), "ms"),
     ]
 

@@ -9,7 +9,6 @@ slots_provider_30d_*: ``open_slots`` for one provider over the next 30 days; slo
 cache carries work over from one repetition to the next.
 """
 
-import math
 import random
 import statistics
 import time
@@ -18,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from scheduling.engine import Busy, DayException, ProviderSchedule, VisitRule, WeeklyRange, first_available, open_slots
 
-from .demo_db import log
+from .demo_db import log, percentile
 
 ORDER = 50
 SEED = 1
@@ -73,11 +72,6 @@ def _provider_data(provider_id: int, rng: random.Random) -> dict:
     }
 
 
-def _percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[math.ceil(share * len(ordered)) - 1]
-
-
 def run(quick: bool) -> list[tuple[str, float, str]]:
     repeats = 50 if quick else 200
     rng = random.Random(SEED)
@@ -110,8 +104,8 @@ def run(quick: bool) -> list[tuple[str, float, str]]:
             everyone.append(everyone_elapsed * 1000)
     log(f"  slots: one provider offers {len(slots)} slots in 30 days; first available {found[0].start:%Y-%m-%d %H:%M}Z")
     return [
-        ("slots_provider_30d_p95", round(_percentile(one_provider, 0.95), 3), "ms"),
+        ("slots_provider_30d_p95", round(percentile(one_provider, 0.95), 3), "ms"),
         ("slots_provider_30d_p50", round(statistics.median(one_provider), 3), "ms"),
-        ("slots_first_available_p95", round(_percentile(everyone, 0.95), 3), "ms"),
+        ("slots_first_available_p95", round(percentile(everyone, 0.95), 3), "ms"),
         ("slots_first_available_p50", round(statistics.median(everyone), 3), "ms"),
     ]

@@ -7,6 +7,7 @@ clean environment and the production settings, and only the seed is timed.
 
 import atexit
 import json
+import math
 import os
 import secrets
 import shutil
@@ -33,6 +34,12 @@ def vendors() -> list[str]:
 
 def suffix(vendor: str) -> str:
     return "" if vendor == "sqlite" else f"_{vendor}"
+
+
+def percentile(samples: list[float], share: float) -> float:
+    """The nearest-rank percentile (``share`` 0.95 for p95)."""
+    ordered = sorted(samples)
+    return ordered[math.ceil(share * len(ordered)) - 1]
 
 
 def log(message: str) -> None:
