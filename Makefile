@@ -27,6 +27,7 @@ node_modules/.installed: package.json package-lock.json
 # Vendored front-end files are committed; this refreshes them from npm after an upgrade.
 static: node_modules/.installed
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+	cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/chart.umd.min.js
 
 messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=node_modules --ignore=var

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "journey",
     "scheduling",
     "messaging",
+    "frontdesk",
+    "insights",
     "audit",
 ]
 
@@ -191,9 +193,14 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Insurance-card photos: outside MEDIA_ROOT, never served as files; a staff view reads them.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))), "base_url": None},
+    },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # form fields only; uploaded files are limited by their own checks
 
 # --- Mail -------------------------------------------------------------------------------
 # Django 6.1 mailers. EMAIL_BACKEND (environment) picks the backend: the readable console in the
@@ -260,6 +267,12 @@ LOGGING = {
 
 # --- Product settings -------------------------------------------------------------------
 PATIENT_SIGN_IN_LINK_MINUTES = int(os.environ.get("PATIENT_SIGN_IN_LINK_MINUTES", "15"))
+# How often the flow board and the patient's wait page ask for news (seconds).
+FLOW_POLL_SECONDS = int(os.environ.get("FLOW_POLL_SECONDS", "5"))
+WAIT_PAGE_POLL_SECONDS = int(os.environ.get("WAIT_PAGE_POLL_SECONDS", "20"))
+# Insurance-card photos: the largest upload accepted (bytes) and the longest side kept (pixels).
+CARD_PHOTO_MAX_BYTES = int(os.environ.get("CARD_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
+CARD_PHOTO_MAX_SIDE = 2000
 
 # --- SMS and message delivery (messaging/sms/, messaging/delivery.py; docs/messaging.md) ---------
 # SMS_BACKEND: "console" (the demo), "file" (one JSON file per message in SMS_FILE_PATH), "http" (the

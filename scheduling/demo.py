@@ -491,6 +491,7 @@ class _History:
             status=status,
             booked_via=channel,
             cancellation_reason=reason,
+            cancelled_at=updated if status == AppointmentStatus.CANCELLED else None,
             sequence=sequence,
             uid=_uid(rng),
             created_at=created,

@@ -249,6 +249,8 @@ class Appointment(models.Model):
     )
     # iCalendar SEQUENCE: 0 when booked, one more on every reschedule and cancellation.
     sequence = models.PositiveIntegerField(default=0)
+    # When it was cancelled: the late-cancellation rate counts cancellations inside the practice's cutoff.
+    cancelled_at = models.DateTimeField(null=True, blank=True)
     # iCalendar UID: stable for the life of the appointment.
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)

@@ -539,6 +539,7 @@ def cancel_appointment(
     before = locked.status
     locked.status = AppointmentStatus.CANCELLED
     locked.cancellation_reason = reason
+    locked.cancelled_at = now
     locked.sequence += 1
     locked.save()
     announce_time_freed(
