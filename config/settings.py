@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "scheduling",
     "messaging",
     "frontdesk",
+    "feedback",
     "insights",
     "audit",
 ]
