@@ -38,6 +38,8 @@ class MessageKind(models.TextChoices):
     OPT_OUT = "opt_out", _("Opt-out confirmation")
     WAITLIST_OFFER = "waitlist_offer", _("Waitlist offer")
     WAITLIST_TAKEN = "waitlist_taken", _("Waitlist time taken by someone else")
+    SURVEY = "survey", _("Survey invitation")
+    REVIEW_INVITATION = "review_invitation", _("Invitation to leave a review")
 
 
 class MessagingSettings(models.Model):

@@ -30,6 +30,8 @@ TOUCHPOINT = {
     MessageKind.OPT_OUT: "reminders",
     MessageKind.WAITLIST_OFFER: "waitlist",
     MessageKind.WAITLIST_TAKEN: "waitlist",
+    MessageKind.SURVEY: "survey",
+    MessageKind.REVIEW_INVITATION: "service-recovery",
 }
 
 
