@@ -244,6 +244,10 @@ else:
         "immediate": HUEY_IMMEDIATE,
         "consumer": {"workers": int(os.environ.get("HUEY_WORKERS", "1")), "worker_type": "thread"},
     }
+# One cache for all web processes when scaled out (the self check-in throttle counts across them);
+# the embedded default is each process's own memory.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 TASKS = {
     "default": {
         "BACKEND": "core.tasks_backend.HueyBackend",

@@ -4,6 +4,10 @@ Like the manage and answer links the token carries only ids (appointment and pat
 the project's secret under its own salt. Whether the link may do anything *now* (check-in opens
 ``online_check_in_hours`` before the visit; arrival only on the day; nothing for a cancelled visit)
 is decided by ``frontdesk.checkin`` from the appointment, so the page can say why not.
+
+A *wait-only* link (``"w": 1`` in the token) is what a patient gets after checking in with the QR
+code at the desk: whoever knows a date of birth and three letters of a name must not reach the
+pre-filled check-in form (contact and insurance details), so that link shows the wait and nothing else.
 """
 
 from __future__ import annotations
@@ -20,14 +24,25 @@ SALT = "frontdesk.visit-link"
 MAX_AGE = timedelta(days=400)
 
 
-def token_for(appointment: Appointment) -> str:
-    return signing.dumps({"a": appointment.pk, "p": appointment.patient_id}, salt=SALT, compress=True)
+def token_for(appointment: Appointment, *, wait_only: bool = False) -> str:
+    payload = {"a": appointment.pk, "p": appointment.patient_id}
+    if wait_only:
+        payload["w"] = 1
+    return signing.dumps(payload, salt=SALT, compress=True)
 
 
-def visit_path(appointment: Appointment) -> str:
-    return reverse(
-        "frontdesk:visit", kwargs={"practice_slug": appointment.practice.slug, "token": token_for(appointment)}
-    )
+def visit_path(appointment: Appointment, *, wait_only: bool = False) -> str:
+    token = token_for(appointment, wait_only=wait_only)
+    return reverse("frontdesk:visit", kwargs={"practice_slug": appointment.practice.slug, "token": token})
+
+
+def is_wait_only(token: str) -> bool:
+    """True for a wait-only link (call after ``appointment_for_token`` has accepted the token)."""
+    try:
+        payload = signing.loads(token, salt=SALT, max_age=MAX_AGE)
+    except signing.BadSignature:
+        return False
+    return isinstance(payload, dict) and payload.get("w") == 1
 
 
 def visit_url(appointment: Appointment) -> str:

@@ -8,9 +8,11 @@ The estimate follows the provider's current lag, read from the day's flow:
   at least as long as the longest of those waits (the lag grows while the room stays shut);
 * if the front desk marked the provider as running late after the last call, at least that much.
 
-A patient is then expected to be called at their appointment time plus that lag, and never before
-now. The naive estimate, which the benchmark compares against, is the one patients make themselves:
-"I'll be called at my appointment time" (or at once, if I came late).
+A patient is then expected to be called at their appointment time plus that lag, less the open time in
+the provider's schedule between where the provider is now and the appointment (a gap lets them catch
+up; only when the day's booked end times are known, and never below a running-late mark still in
+force), and never before now. The naive estimate, which the benchmark compares against, is the one
+patients make themselves: "I'll be called at my appointment time" (or at once, if I came late).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class FlowVisit:
     scheduled: datetime
     arrived: datetime | None = None
     called: datetime | None = None  # roomed: taken in from the waiting room
+    ends: datetime | None = None  # the booked end, for the gaps in the schedule
 
 
 @dataclass(frozen=True)
@@ -63,13 +66,63 @@ def provider_lag_minutes(visits: Iterable[FlowVisit], *, now: datetime, late_mar
         ready = _ready(visit)
         if ready < now:
             lag = max(lag, _minutes(now - ready))
-    if late_mark is not None and late_mark.marked_at <= now and (last_call is None or late_mark.marked_at >= last_call):
+    if _in_force(late_mark, last_call, now):
         lag = max(lag, float(late_mark.minutes))
     return max(lag, 0.0)
 
 
-def expected_call(visit: FlowVisit, *, lag_minutes: float, now: datetime) -> datetime:
-    """When the patient is expected to be called in, given the provider's lag."""
+def _in_force(late_mark: LateMark | None, last_call: datetime | None, now: datetime) -> bool:
+    """A running-late mark counts once made, until the next patient is called in."""
+    return (
+        late_mark is not None and late_mark.marked_at <= now and (last_call is None or late_mark.marked_at >= last_call)
+    )
+
+
+def open_minutes(visits: Iterable[FlowVisit], *, start: datetime, end: datetime, now: datetime) -> float | None:
+    """Minutes of [start, end) booked by no visit that is taking the provider's time (called in, here,
+    or not yet due); None when a booked end is missing, since the gaps are then unknown."""
+    busy = []
+    for v in visits:
+        called = v.called is not None and v.called <= now
+        if not called and (v.arrived is None or v.arrived > now) and v.scheduled < now:
+            continue  # past their time and not here: not taking the provider's time
+        if v.ends is None:
+            return None
+        a, b = max(v.scheduled, start), min(v.ends, end)
+        if b > a:
+            busy.append((a, b))
+    covered = 0.0
+    reach = start
+    for a, b in sorted(busy):
+        a = max(a, reach)
+        if b > a:
+            covered += _minutes(b - a)
+            reach = b
+    return max(0.0, _minutes(end - start) - covered)
+
+
+def expected_call(
+    visit: FlowVisit,
+    *,
+    lag_minutes: float,
+    now: datetime,
+    day: Iterable[FlowVisit] = (),
+    late_mark: LateMark | None = None,
+) -> datetime:
+    """When the patient is expected to be called in, given the provider's lag.
+
+    With the provider's ``day`` (booked end times included), open time in the schedule between where
+    the provider is now (``now - lag``) and the appointment is taken off the lag, but never below a
+    running-late mark still in force (what the front desk told patients).
+    """
+    day = list(day)
+    if lag_minutes > 0 and day:
+        position = now - timedelta(minutes=lag_minutes)
+        gap = open_minutes(day, start=position, end=visit.scheduled, now=now)
+        if gap:
+            calls = [v.called for v in day if v.called is not None and v.called <= now]
+            floor = late_mark.minutes if _in_force(late_mark, max(calls, default=None), now) else 0.0
+            lag_minutes = max(float(floor), lag_minutes - gap)
     return max(now, visit.scheduled + timedelta(minutes=lag_minutes), _ready(visit) if visit.arrived else now)
 
 

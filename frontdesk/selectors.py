@@ -96,6 +96,7 @@ def _flow_visit(appointment: Appointment) -> estimates.FlowVisit:
         scheduled=appointment.start,
         arrived=visit.arrived_at if visit else None,
         called=visit.roomed_at if visit else None,
+        ends=appointment.end,
     )
 
 
@@ -137,10 +138,13 @@ def wait_estimate(*, appointment: Appointment, now: datetime) -> WaitEstimate:
         mark = latest_late_marks(practice=practice, day=day).get(appointment.provider_id)
     visits = provider_day_visits(appointment=appointment)
     late_mark = estimates.LateMark(minutes=mark.minutes, marked_at=mark.marked_at) if mark else None
-    lag = estimates.provider_lag_minutes([_flow_visit(a) for a in visits], now=now, late_mark=late_mark)
+    day_visits = [_flow_visit(a) for a in visits]
+    lag = estimates.provider_lag_minutes(day_visits, now=now, late_mark=late_mark)
     if status not in WAITING:
         return WaitEstimate(status, estimates.shown_minutes(lag), None, None, mark)
-    call = estimates.expected_call(_flow_visit(appointment), lag_minutes=lag, now=now)
+    call = estimates.expected_call(
+        _flow_visit(appointment), lag_minutes=lag, now=now, day=day_visits, late_mark=late_mark
+    )
     return WaitEstimate(
         status=status,
         lag_minutes=estimates.shown_minutes(lag),

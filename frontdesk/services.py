@@ -164,7 +164,7 @@ def change_status(
             touchpoint=_touchpoint(to_status, source),
             kind=f"visit.{to_status}",
             at=now,
-            data={"from": before, "source": source},
+            data={"from": before, "source": source, "appointment": locked.pk},
         )
         if to_status == FlowStatus.DONE:
             transaction.on_commit(lambda: _after_visit(locked.pk))

@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "insights"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("staff/<slug:practice_slug>/measures/", views.measures_page, name="measures"),
+    path("staff/<slug:practice_slug>/measures.csv", views.measures_csv, name="measures_csv"),
+]

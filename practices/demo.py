@@ -24,6 +24,8 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
+from frontdesk.demo import build_flow
+from insights.services import record_third_next_available
 from journey.models import JourneyEvent
 from messaging.demo import build_messaging
 from patients.models import Patient
@@ -316,4 +318,10 @@ def build_demo(*, size: str = "small", seed: int = 1, today: date | None = None)
     for built, built_size in ((practice, dims), (second, SECOND_SIZE)):
         build_schedule(practice=built, seed=seed, today=today, booked_share=built_size.booked_share)
         build_messaging(practice=built, seed=seed, today=today)
+        build_flow(practice=built, seed=seed, today=today)
+        # Today's time to third next available only: a back-filled history would be made up, since it
+        # depends on the schedule as it stood on each day. The daily job adds one row a day from here.
+        record_third_next_available(
+            practice=built, now=datetime.combine(today, time(7), tzinfo=ZoneInfo(built.timezone))
+        )
     return practice

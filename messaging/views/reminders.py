@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,6 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from frontdesk import checkin as frontdesk_checkin
+from frontdesk import checkin_links
+from patients.language import patient_language
 from practices.access import staff_view
 from practices.models import Role
 from practices.selectors import practice_by_slug_or_404
@@ -282,13 +284,6 @@ def _answer_appointment_or_404(practice_slug: str, token: str):
     return practice, appointment
 
 
-def _patient_language(request: HttpRequest, appointment) -> str:
-    """The language the patient chose on the site, else the one on their record."""
-    if settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
-        return translation.get_language()
-    return appointment.patient.preferred_language or "en"
-
-
 def _answer_render(request, practice, appointment, token: str, template: str, extra=None, status: int = 200):
     tz = ZoneInfo(appointment.location.timezone or practice.timezone)
     refusal = scheduling_services.online_change_refusal(appointment)
@@ -298,6 +293,7 @@ def _answer_render(request, practice, appointment, token: str, template: str, ex
         if refusal == scheduling_services.TOO_CLOSE:
             refusal_text %= {"hours": booking_policy(practice).online_change_cutoff_hours}
     latest = selectors.latest_response(appointment)
+    check_in_state = frontdesk_checkin.check_in_state(appointment, timezone.now())
     context = {
         "practice": practice,
         "appointment": appointment,
@@ -311,9 +307,14 @@ def _answer_render(request, practice, appointment, token: str, template: str, ex
         "refusal_text": refusal_text,
         "confirmed": latest is not None and latest.action == InboundAction.CONFIRM,
         "reschedule_asked": latest is not None and latest.action == InboundAction.RESCHEDULE,
+        # The reminder's link leads on to online check-in once its window is open.
+        "check_in_state": check_in_state,
+        "visit_url": checkin_links.visit_path(appointment)
+        if check_in_state in (frontdesk_checkin.OPEN, frontdesk_checkin.DONE)
+        else None,
         **(extra or {}),
     }
-    with translation.override(_patient_language(request, appointment)), timezone.override(tz):
+    with translation.override(patient_language(request, appointment.patient.preferred_language)), timezone.override(tz):
         response = render(request, template, context, status=status)
     response["Cache-Control"] = "private, no-store"
     response["Referrer-Policy"] = "same-origin"  # the token never leaves in a Referer; forms keep their Origin
@@ -326,7 +327,7 @@ def answer(request: HttpRequest, practice_slug: str, token: str) -> HttpResponse
     if request.method == "GET":
         return _answer_render(request, practice, appointment, token, "messaging/answer/answer.html")
     action = request.POST.get("action")
-    with translation.override(_patient_language(request, appointment)):
+    with translation.override(patient_language(request, appointment.patient.preferred_language)):
         if action == "confirm":
             try:
                 services.record_answer(appointment=appointment, action=InboundAction.CONFIRM, channel="link")
@@ -366,7 +367,7 @@ def answer_cancel(request: HttpRequest, practice_slug: str, token: str) -> HttpR
     if scheduling_services.online_change_refusal(appointment):
         return redirect("messaging:answer", practice_slug=practice.slug, token=token)
     if request.method == "POST":
-        with translation.override(_patient_language(request, appointment)):
+        with translation.override(patient_language(request, appointment.patient.preferred_language)):
             try:
                 services.cancel_by_answer(appointment=appointment, channel="link")
             except scheduling_services.BookingRefused:

@@ -1,0 +1,217 @@
+"""The patient side of arrival on a 360-pixel phone: online check-in from the visit link (with two card
+photos), "I'm here" on the day, and the live wait that grows, without a reload, when the desk marks the
+provider late; then the tablet kiosk and the QR-code page. axe-core on every page, keyboard submit,
+Spanish."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import BytesIO
+
+import pytest
+from django.utils import timezone
+from PIL import Image
+from playwright.sync_api import Page, expect
+
+from frontdesk import checkin_links
+from frontdesk.models import ChangeSource, IntakeQuestion, OnlineCheckIn, PracticePolicy, QuestionKind, Visit
+from frontdesk.services import flow_settings
+from frontdesk.tests.test_online_check_in import move_to_zone, zone_with_room
+from messaging.running_late import mark_running_late
+from messaging.tests.test_inbox_helpers import appointment as book_at
+from scheduling.models import VisitType
+
+from .axe import assert_no_axe_violations
+from .pages import assert_fits_phone, switch_language, t, tab_to
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _png(color) -> bytes:
+    out = BytesIO()
+    Image.new("RGB", (640, 400), color).save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def today(site):
+    """Intake questions, a policy and an appointment 30 minutes from now, on today's local date."""
+    now = timezone.now()
+    move_to_zone(site.practice, site.location, zone_with_room(now, before=timedelta(hours=1), after=timedelta(hours=2)))
+    IntakeQuestion.objects.create(
+        practice=site.practice,
+        text_en="Which medicines do you take?",
+        text_es="¿Qué medicamentos toma?",
+        kind=QuestionKind.LONG_TEXT,
+        required=True,
+        position=1,
+    )
+    IntakeQuestion.objects.create(
+        practice=site.practice, text_en="Any new moles?", text_es="¿Lunares nuevos?", kind=QuestionKind.YES_NO
+    )
+    PracticePolicy.objects.create(
+        practice=site.practice,
+        title_en="Financial policy",
+        title_es="Política financiera",
+        body_en="Payment is due at the time of service.",
+        body_es="El pago se hace en el momento del servicio.",
+    )
+    visit_type = VisitType.objects.create(
+        practice=site.practice, name="Skin check", slug="skin-check", duration_minutes=30
+    )
+    return book_at(
+        site.patient,
+        site.provider,
+        site.location,
+        visit_type,
+        start=(now + timedelta(minutes=30)).replace(second=0, microsecond=0),
+    )
+
+
+def _check(page: Page, where: str) -> None:
+    assert_fits_phone(page)
+    assert_no_axe_violations(page, where)
+
+
+def test_a_patient_checks_in_online_says_im_here_and_sees_the_wait_grow(phone, site, today, settings):
+    settings.WAIT_PAGE_POLL_SECONDS = 1
+    page = phone
+    page.goto(checkin_links.visit_path(today))
+    expect(page.locator("h1")).to_have_text("Your visit")
+    _check(page, "visit page, check-in open")
+
+    with page.expect_navigation():
+        page.get_by_role("link", name="Check in online").click()
+    expect(page.locator("h1")).to_have_text("Online check-in")
+    _check(page, "online check-in form")
+
+    # A card that is not a picture is refused with a clear message; nothing is kept.
+    page.get_by_label("Insurance company").fill("Blue Cross Blue Shield of Texas")
+    page.get_by_label("Member ID").fill("XK 1234 5678")
+    page.locator("#id_card_front").set_input_files(
+        {"name": "card.png", "mimeType": "image/png", "buffer": b"%PDF-1.7 not a picture"}
+    )
+    with page.expect_navigation():
+        page.locator("form.checkin-form button[type=submit]").click()
+    expect(page.locator("#id_card_front_error")).to_contain_text("This file is not a photo we can read")
+    expect(page.locator(".checkin-alert")).to_be_visible()
+    _check(page, "online check-in form with errors")
+    assert not OnlineCheckIn.objects.exists()
+
+    page.locator("#id_card_front").set_input_files(
+        {"name": "front.png", "mimeType": "image/png", "buffer": _png((20, 90, 160))}
+    )
+    page.locator("#id_card_back").set_input_files(
+        {"name": "back.png", "mimeType": "image/png", "buffer": _png((200, 200, 200))}
+    )
+    page.get_by_label("Which medicines do you take?").fill("None")
+    page.get_by_role("group", name="Any new moles?").get_by_label("No").check()
+    page.get_by_label("Financial policy").check()
+    page.locator("details.checkin-policy-text summary").click()
+    expect(page.locator("details.checkin-policy-text")).to_contain_text("Payment is due at the time of service.")
+
+    # Keyboard alone sends the form.
+    tab_to(page, "form.checkin-form button[type=submit]", limit=60)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator(".messages")).to_contain_text("You're checked in online")
+    expect(page.locator("main")).to_contain_text("You're checked in online.")
+    _check(page, "visit page, checked in online")
+    check_in = OnlineCheckIn.objects.get(appointment=today)
+    assert check_in.card_front and check_in.card_back
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="I'm here").click()
+    live = page.locator("#visit-live")
+    expect(live).to_contain_text("You're checked in.")
+    expect(live).to_contain_text("Estimated wait: about 30 minutes")
+    expect(page.get_by_role("button", name="I'm here")).to_have_count(0)
+    _check(page, "visit page, arrived")
+    assert Visit.objects.get(appointment=today).arrival_source == ChangeSource.PHONE
+
+    mark_running_late(practice=site.practice, provider=site.provider, minutes=45)
+
+    expect(live).to_contain_text("Hannah Cole, MD, FAAD is running about 45 minutes late.", timeout=10_000)
+    expect(live).to_contain_text("Estimated wait: about 75 minutes", timeout=10_000)
+    _check(page, "visit page, provider running late")
+
+
+def test_the_visit_page_and_form_speak_spanish(phone, site, today):
+    site.patient.preferred_language = "es"
+    site.patient.save()
+    page = phone
+    page.goto(checkin_links.visit_path(today))
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.locator("h1")).to_have_text(t("es", "Your visit"))
+    _check(page, "visit page in Spanish")
+    with page.expect_navigation():
+        page.get_by_role("link", name=t("es", "Check in online")).click()
+    expect(page.locator("main")).to_contain_text("¿Qué medicamentos toma?")
+    expect(page.locator("main")).to_contain_text("Política financiera")
+    _check(page, "online check-in form in Spanish")
+
+    switch_language(page, "en")
+    expect(page.locator("main")).to_contain_text("Which medicines do you take?")
+
+
+def _fill_arrival(page: Page) -> None:
+    page.get_by_label("Month").select_option(label="April")
+    page.get_by_label("Day").select_option("12")
+    page.get_by_label("Year").fill("1985")
+    page.get_by_label("First 3 letters of your last name").fill("riv")
+
+
+def test_the_kiosk_checks_a_patient_in_and_goes_back_to_the_start(phone, site, today, monkeypatch):
+    from frontdesk.views import arrival as arrival_views
+
+    monkeypatch.setattr(arrival_views, "KIOSK_RETURN_SECONDS", 2)
+    page = phone
+    start = f"/p/{site.slug}/arrive/{flow_settings(site.practice).arrival_key}/?kiosk=1"
+    page.goto(start)
+    expect(page.locator("h1")).to_have_text("Check in for your visit")
+    _check(page, "kiosk start")
+
+    _fill_arrival(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Find my appointment").click()
+    expect(page.locator("h1")).to_have_text("Is this you?")
+    expect(page.locator(".arrive-name")).to_have_text("Anabelle R.")
+    expect(page.locator("main")).not_to_contain_text("Gutiérrez")
+    _check(page, "kiosk confirmation")
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="Yes, check me in").click()
+    expect(page.locator("h1")).to_have_text("You're checked in — please take a seat")
+    expect(page.locator("main")).not_to_contain_text("Anabelle")
+    _check(page, "kiosk done")
+    assert Visit.objects.get(appointment=today).arrival_source == ChangeSource.KIOSK
+
+    # The shared tablet goes back to an empty form by itself.
+    page.wait_for_url(f"**{start}", timeout=10_000)
+    expect(page.locator("h1")).to_have_text("Check in for your visit")
+    expect(page.get_by_label("Year")).to_have_value("")
+
+
+def test_the_qr_page_checks_in_on_the_patients_phone_and_shows_the_wait(phone, site, today):
+    page = phone
+    page.goto(f"/p/{site.slug}/arrive/{flow_settings(site.practice).arrival_key}/")
+    _check(page, "QR start")
+    page.get_by_label("Month").select_option(label="April")
+    page.get_by_label("Day").select_option("12")
+    page.get_by_label("Year").fill("1985")
+    page.get_by_label("First 3 letters of your last name").fill("xyz")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Find my appointment").click()
+    expect(page.get_by_role("alert")).to_contain_text("We could not find your appointment today")
+    _check(page, "QR start, not found")
+
+    _fill_arrival(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Find my appointment").click()
+    _check(page, "QR confirmation")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Yes, check me in").click()
+    expect(page.locator("h1")).to_have_text("Your visit")
+    expect(page.locator("#visit-live")).to_contain_text("You're checked in.")
+    _check(page, "visit page after QR check-in")
+    assert Visit.objects.get(appointment=today).arrival_source == ChangeSource.QR
