@@ -46,6 +46,9 @@ class Survey(models.Model):
                 condition=Q(is_active=True, practice__isnull=False),
                 name="survey_one_active_per_kind",
             ),
+            models.UniqueConstraint(
+                fields=["kind"], condition=Q(practice__isnull=True), name="survey_one_shipped_per_kind"
+            ),
         ]
 
     def __str__(self) -> str:

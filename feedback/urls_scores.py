@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+"""Scores: NPS, the CG-CAHPS composites, each question and touch point (staff)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .views import scores
+
+urlpatterns = [
+    path("staff/<slug:practice_slug>/feedback/scores/", scores.scores_page, name="scores"),
+]

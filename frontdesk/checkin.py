@@ -226,7 +226,12 @@ def _complete(
         touchpoint="online-check-in",
         kind="checkin.completed",
         at=now,
-        data={"cards": cards, "answers": len(kept_answers), "update": existing is not None},
+        data={
+            "cards": cards,
+            "answers": len(kept_answers),
+            "update": existing is not None,
+            "appointment": appointment.pk,
+        },
     )
     if replaced:
         storage = OnlineCheckIn._meta.get_field("card_front").storage

@@ -185,6 +185,52 @@ DEFAULTS: dict[tuple[str, str, str], tuple[str, str]] = {
         "Le enviaremos un correo cuando se libere el próximo horario que le convenga.\n\n"
         "¿Preguntas? Llámenos al {{ phone }}.",
     ),
+    # Surveys (feedback/invitations.py): {{ link }} is the patient's single-use survey link. Never the
+    # visit's reason or anything about their care: only the practice and the link.
+    ("survey", E, "en"): (
+        "How was your experience with {{ practice }}?",
+        "Thank you for choosing {{ practice }}. Would you tell us how it went? It takes about two "
+        "minutes, and you can skip any question: {{ link }}\n\n"
+        "Your answers help us improve. The link is just for you and works once.",
+    ),
+    ("survey", E, "es"): (
+        "¿Cómo fue su experiencia con {{ practice }}?",
+        "Gracias por elegir {{ practice }}. ¿Nos cuenta cómo le fue? Toma unos dos minutos y puede "
+        "saltar cualquier pregunta: {{ link }}\n\n"
+        "Sus respuestas nos ayudan a mejorar. El enlace es solo para usted y funciona una vez.",
+    ),
+    ("survey", S, "en"): (
+        "",
+        "{{ practice }}: how did we do? 2-minute survey: {{ link }} Reply STOP to opt out.",
+    ),
+    ("survey", S, "es"): (
+        "",
+        "{{ practice }}: ¿cómo lo hicimos? Encuesta de 2 minutos: {{ link }} Responda STOP para no recibir más.",
+    ),
+    # Review invitations (promoters only, feedback/listening.py): {{ link }} is the practice's chosen
+    # review page or the list of them.
+    ("review_invitation", E, "en"): (
+        "Thank you from {{ practice }}",
+        "Thank you for your kind words about {{ practice }}. If you would like to share them, a short "
+        "public review helps other patients find us: {{ link }}\n\n"
+        "There is no need to reply if you would rather not.",
+    ),
+    ("review_invitation", E, "es"): (
+        "Gracias de parte de {{ practice }}",
+        "Gracias por sus amables palabras sobre {{ practice }}. Si desea compartirlas, una breve reseña "
+        "pública ayuda a otros pacientes a encontrarnos: {{ link }}\n\n"
+        "No tiene que responder si prefiere no hacerlo.",
+    ),
+    ("review_invitation", S, "en"): (
+        "",
+        "{{ practice }}: thank you for your kind words! If you'd like, share them in a review: {{ link }} "
+        "Reply STOP to opt out.",
+    ),
+    ("review_invitation", S, "es"): (
+        "",
+        "{{ practice }}: ¡gracias por sus amables palabras! Si lo desea, compártalas en una reseña: {{ link }} "
+        "Responda STOP para no recibir más.",
+    ),
     ("opt_out", S, "en"): ("", "{{ practice }}: you won't get more texts from us. Reply START to subscribe again."),
     ("opt_out", S, "es"): (
         "",

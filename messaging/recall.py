@@ -28,7 +28,8 @@ Thank you
 ---------
 ``queue_thank_you(appointment)`` once per fulfilled visit (``thanks:<appointment>``), and
 ``queue_thank_yous(now)`` catches any fulfilled visit that ended in the last day without one. Its
-link is built by ``thank_you_link`` only (the survey will replace it).
+link is built by ``thank_you_link`` only. It goes only where the practice switched its visit survey
+off: otherwise the survey invitation (``feedback.invitations``) is the thank-you.
 """
 
 import calendar
@@ -340,9 +341,21 @@ def thank_you_link(appointment) -> str:
     return settings.SITE_URL + reverse("practices:public", kwargs={"practice_slug": appointment.practice.slug})
 
 
+def sends_visit_survey(practice) -> bool:
+    """Whether the practice's visit survey goes out after visits (on unless the practice switched it off).
+
+    The survey invitation thanks the patient too, so a second "thank you" is only sent without it.
+    """
+    from feedback.models import Survey, SurveyKind  # feedback sends through messaging; read it lazily
+
+    surveys = Survey.objects.filter(practice=practice, kind=SurveyKind.POST_VISIT)
+    return surveys.filter(is_active=True).exists() or not surveys.exists()
+
+
 def queue_thank_you(appointment, *, now: datetime | None = None) -> Message | None:
-    """Thank the patient once for a fulfilled visit (``thanks:<appointment>``); None if it is not fulfilled."""
-    if appointment.status != AppointmentStatus.FULFILLED:
+    """Thank the patient once for a fulfilled visit (``thanks:<appointment>``); None if it is not fulfilled,
+    or if the practice's visit survey (which thanks them) goes out instead."""
+    if appointment.status != AppointmentStatus.FULFILLED or sends_visit_survey(appointment.practice):
         return None
     patient = appointment.patient
     # Without consent the row is kept as "not sent", so staff see why.

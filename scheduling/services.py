@@ -296,7 +296,11 @@ def book_appointment(
                 touchpoint=_touchpoint(booked_via),
                 kind="appointment.booked",
                 at=now,
-                data={"channel": booked_via, "lead_days": _lead_days(practice, times["start"], now)},
+                data={
+                    "channel": booked_via,
+                    "lead_days": _lead_days(practice, times["start"], now),
+                    "appointment": appointment.pk,
+                },
             )
             return appointment
     except _Gone:

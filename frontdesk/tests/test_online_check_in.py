@@ -193,7 +193,7 @@ def test_it_records_an_audit_entry_and_a_journey_event_without_the_answers(appoi
     assert entry.action == "create"
     event = JourneyEvent.objects.get(touchpoint="online-check-in")
     assert event.kind == "checkin.completed"
-    assert event.data == {"cards": 1, "answers": 2, "update": False}
+    assert event.data == {"cards": 1, "answers": 2, "update": False, "appointment": appointment.pk}
     for entry in AuditEntry.objects.filter(practice=appointment.practice):
         assert SECRET_ANSWER not in f"{entry.summary} {entry.changes}"
         assert "Blue Cross" not in f"{entry.summary} {entry.changes}"  # protected fields are masked

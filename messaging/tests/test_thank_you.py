@@ -6,11 +6,20 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from feedback.models import Survey, SurveyKind
 from messaging.models import Channel, Message, MessageKind, MessageStatus
 from messaging.recall import queue_thank_you, queue_thank_yous, thank_you_link
 from scheduling.models import AppointmentStatus
 
 from .test_inbox_helpers import appointment, visit_type
+
+
+@pytest.fixture(autouse=True)
+def _visit_survey_switched_off(practice):
+    """The thank-you goes only where the practice switched its visit survey off (the survey thanks otherwise)."""
+    Survey.objects.create(
+        practice=practice, kind=SurveyKind.POST_VISIT, name_en="Visit", name_es="Visita", is_active=False
+    )
 
 
 @pytest.fixture
@@ -76,3 +85,9 @@ def test_it_runs_the_thank_yous_and_recalls_on_the_workers_schedule():
     for periodic in (tasks.queue_thank_yous_every_ten_minutes, tasks.recall_daily):
         assert issubclass(periodic.task_class, PeriodicTask)
     assert tasks.queue_thank_yous_every_ten_minutes.call_local() == 0  # nothing to thank yet, and no error
+
+
+def test_the_visit_survey_thanks_the_patient_instead(visit):
+    Survey.objects.filter(practice=visit.practice).update(is_active=True)
+    assert queue_thank_you(visit) is None
+    assert not Message.objects.exists()

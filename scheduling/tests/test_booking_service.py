@@ -86,7 +86,7 @@ def test_booking_writes_an_audit_entry_and_a_journey_event_without_clinical_deta
     assert event.touchpoint == "self-scheduling"
     assert event.stage == "book"
     assert event.patient == patient
-    assert event.data == {"channel": "online", "lead_days": 1}
+    assert event.data == {"channel": "online", "lead_days": 1, "appointment": appointment.pk}
     assert visit_type.name not in str(event.data)
 
 

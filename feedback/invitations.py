@@ -1,0 +1,287 @@
+"""Asking patients for feedback: one invitation per triggering journey event, through the outbox.
+
+``invite`` decides whether a patient is asked, and how:
+
+- the practice's active survey of that kind (``surveys.survey_for``); none (switched off) → None;
+- the per-patient cooldown (``FeedbackSettings.cooldown_days``): at most one invitation in that many
+  days, counting the invitations created except the ones that were not sent (skipped) → None;
+- one invitation per trigger event (``Invitation.trigger_event_id`` is unique), so a retried job asks
+  once: a second call returns the first invitation;
+- the channel the patient agreed to (``messaging.recall.contact_channel``: SMS first, then email).
+  Without one the invitation is still created, with status ``skipped`` and the reason, so response
+  rates stay honest and staff see why; nothing is sent;
+- the message, in the patient's language, holds the practice's name and the single-use link only.
+  A visit survey goes ``post_visit_delay_hours`` after the visit; nothing goes during the practice's
+  quiet hours (it waits for the morning). The link works ``invitation_valid_days`` from then.
+
+``invite_from_journey`` is the periodic job: it reads the last three days of the journey event log for
+triggers without an invitation and invites for each, visit surveys first (so when one patient has
+several triggers at once, the visit survey wins and the cooldown holds back the others).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+import journey
+from journey.models import JourneyEvent
+from messaging import quiet_hours
+from messaging.models import MessageKind, MessagingSettings
+from messaging.outbox import queue_message
+from messaging.recall import contact_channel, local_today
+from messaging.reminders import DEFAULT_QUIET_END, DEFAULT_QUIET_START
+from messaging.rendering import render
+from patients.models import Patient
+from scheduling.models import Appointment, AppointmentStatus
+
+from . import survey_links
+from .listening_selectors import feedback_settings
+from .models import FeedbackSettings, Invitation, InvitationStatus, SurveyKind
+from .surveys import current_version, survey_for
+
+LOOKBACK = timedelta(days=3)
+LANGUAGES = ("en", "es")
+
+# Journey event kind → the survey it triggers. Statements have no events yet (billing comes later).
+TRIGGERS = {
+    "visit.done": SurveyKind.POST_VISIT,
+    "appointment.booked": SurveyKind.AFTER_BOOKING,
+    "checkin.completed": SurveyKind.AFTER_CHECK_IN,
+    "statement.sent": SurveyKind.AFTER_STATEMENT,
+}
+# Lower goes first within one run of the job.
+PRIORITY = {SurveyKind.POST_VISIT: 0}
+
+
+def _recent_invitations(*, practice, days: int, now: datetime, kind: str):
+    """Invitations (not skipped) of the last ``days`` days that hold back a survey of ``kind``.
+
+    The visit survey is the one that matters most, so only an earlier visit survey holds it back; a
+    one-question survey after booking or check-in is held back by any survey at all.
+    """
+    invitations = Invitation.objects.filter(practice=practice, created_at__gt=now - timedelta(days=days)).exclude(
+        status=InvitationStatus.SKIPPED
+    )
+    if kind == SurveyKind.POST_VISIT:
+        invitations = invitations.filter(version__survey__kind=SurveyKind.POST_VISIT)
+    return invitations
+
+
+def in_cooldown(*, practice, patient, days: int, now: datetime, kind: str = SurveyKind.POST_VISIT) -> bool:
+    """Whether an invitation of the last ``days`` days holds back a new survey of ``kind`` for the patient."""
+    return _recent_invitations(practice=practice, days=days, now=now, kind=kind).filter(patient=patient).exists()
+
+
+def _skip_reason(patient) -> str:
+    consented = (patient.sms_consent and "sms") or (patient.email_consent and "email")
+    return "no_address" if consented else "no_consent"
+
+
+def _send_after(*, practice, patient, kind: str, trigger_event, rules: FeedbackSettings, now: datetime) -> datetime:
+    moment = now
+    if kind == SurveyKind.POST_VISIT:
+        moment = max(
+            now, (trigger_event.occurred_at if trigger_event else now) + timedelta(hours=rules.post_visit_delay_hours)
+        )
+    quiet = MessagingSettings.objects.filter(practice=practice).values_list("quiet_start", "quiet_end").first()
+    start, end = quiet or (DEFAULT_QUIET_START, DEFAULT_QUIET_END)
+    tz = quiet_hours.zone_or(patient.time_zone, practice.timezone)
+    window = quiet_hours.quiet_window(moment, tz=tz, start=start, end=end)
+    return window[1] if window else moment
+
+
+def invite(*, practice, patient, kind: str, appointment=None, trigger_event=None, now=None) -> Invitation | None:
+    """Invite ``patient`` to the practice's survey of ``kind``; None when they are not to be asked."""
+    invitation, _created = _invite(
+        practice=practice, patient=patient, kind=kind, appointment=appointment, trigger_event=trigger_event, now=now
+    )
+    return invitation
+
+
+def _invite(*, practice, patient, kind, appointment, trigger_event, now) -> tuple[Invitation | None, bool]:
+    now = now or timezone.now()
+    if patient.practice_id != practice.pk:
+        raise ValueError("The patient belongs to another practice.")
+    if appointment is not None and (appointment.practice_id != practice.pk or appointment.patient_id != patient.pk):
+        raise ValueError("The appointment is not this patient's at this practice.")
+    if trigger_event is not None:
+        existing = Invitation.objects.filter(trigger_event_id=trigger_event.pk).first()
+        if existing is not None:
+            return existing, False
+    survey = survey_for(practice=practice, kind=kind)
+    version = current_version(survey) if survey is not None else None
+    if version is None:
+        return None, False
+    rules = feedback_settings(practice=practice)
+    try:
+        with transaction.atomic():
+            # One patient, one decision at a time: two workers must not both pass the cooldown.
+            Patient.objects.select_for_update().filter(pk=patient.pk).first()
+            if in_cooldown(practice=practice, patient=patient, days=rules.cooldown_days, now=now, kind=kind):
+                return None, False
+            invitation = _create(
+                practice=practice,
+                patient=patient,
+                kind=kind,
+                version=version,
+                appointment=appointment,
+                trigger_event=trigger_event,
+                rules=rules,
+                now=now,
+            )
+            return invitation, True
+    except IntegrityError:
+        # The same trigger event was handled a moment ago by another worker.
+        if trigger_event is not None:
+            return Invitation.objects.filter(trigger_event_id=trigger_event.pk).first(), False
+        raise
+
+
+def _create(*, practice, patient, kind, version, appointment, trigger_event, rules, now) -> Invitation:
+    language = patient.preferred_language if patient.preferred_language in LANGUAGES else "en"
+    channel = contact_channel(patient)
+    send_after = _send_after(
+        practice=practice, patient=patient, kind=kind, trigger_event=trigger_event, rules=rules, now=now
+    )
+    token, token_hash = survey_links.new_token()
+    invitation = Invitation.objects.create(
+        practice=practice,
+        version=version,
+        patient=patient,
+        appointment=appointment,
+        trigger_event_id=trigger_event.pk if trigger_event is not None else None,
+        token_hash=token_hash,
+        status=InvitationStatus.SENT if channel else InvitationStatus.SKIPPED,
+        skip_reason="" if channel else _skip_reason(patient),
+        language=language,
+        created_at=now,
+        expires_at=send_after + timedelta(days=rules.invitation_valid_days),
+    )
+    if channel is None:
+        journey.record(
+            practice=practice,
+            patient=patient,
+            touchpoint="survey",
+            kind="survey.skipped",
+            at=now,
+            data={"survey": kind, "skipped_because": invitation.skip_reason},
+        )
+        return invitation
+    subject, body = render(
+        practice, MessageKind.SURVEY, channel, language, {"link": survey_links.survey_url(practice.slug, token)}
+    )
+    queue_message(
+        practice=practice,
+        kind=MessageKind.SURVEY,
+        channel=channel,
+        dedupe_key=f"survey:{invitation.pk}",
+        body=body,
+        subject=subject,
+        patient=patient,
+        appointment=appointment,
+        send_after=send_after,
+        now=now,
+    )
+    journey.record(
+        practice=practice,
+        patient=patient,
+        touchpoint="survey",
+        kind="survey.invited",
+        at=now,
+        data={"survey": kind, "channel": channel},
+    )
+    return invitation
+
+
+# --- the periodic job -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Trigger:
+    event: JourneyEvent
+    kind: str
+
+
+def pending_triggers(*, now: datetime) -> list[Trigger]:
+    """Trigger events of the last three days without an invitation, visit surveys first, then by id."""
+    handled = Invitation.objects.filter(trigger_event_id=OuterRef("pk"))
+    events = (
+        JourneyEvent.objects.filter(
+            occurred_at__gte=now - LOOKBACK, occurred_at__lte=now, kind__in=list(TRIGGERS), patient__isnull=False
+        )
+        .exclude(Exists(handled))
+        .select_related("practice", "patient")
+        .order_by("pk")
+    )
+    found = []
+    for event in events.iterator(chunk_size=500):
+        if event.kind == "appointment.booked" and event.data.get("channel") != "online":
+            continue
+        found.append(Trigger(event=event, kind=TRIGGERS[event.kind]))
+    found.sort(key=lambda t: (PRIORITY.get(t.kind, 1), t.event.pk))
+    return found
+
+
+def _appointment_for(event: JourneyEvent) -> Appointment | None:
+    """The visit the event is about: its id in the event data, else (visit done, check-in) the
+    patient's appointment on that local day."""
+    scoped = Appointment.objects.filter(practice_id=event.practice_id, patient_id=event.patient_id)
+    appointment_id = event.data.get("appointment")
+    if isinstance(appointment_id, int):
+        return scoped.filter(pk=appointment_id).first()
+    if event.kind not in ("visit.done", "checkin.completed"):
+        return None
+    day = local_today(event.practice, event.occurred_at)
+    if event.kind == "visit.done":
+        candidates = scoped.filter(status=AppointmentStatus.FULFILLED, start__lte=event.occurred_at)
+        candidates = [a for a in candidates.order_by("-start")[:5] if local_today(event.practice, a.start) == day]
+        return candidates[0] if candidates else None
+    # Online check-in happens before the visit (the day before at most): the next visit it belongs to.
+    return (
+        scoped.filter(online_check_in__isnull=False, start__gte=event.occurred_at - timedelta(hours=12))
+        .order_by("start")
+        .first()
+    )
+
+
+def invite_from_journey(*, now: datetime | None = None) -> int:
+    """Invite for every trigger event of the last three days not yet handled; returns invitations made.
+
+    Safe to run again and in several workers at once: each event makes at most one invitation.
+    """
+    now = now or timezone.now()
+    made = 0
+    # (practice, survey kind is the visit survey) → patients held back by the cooldown (skip cheaply)
+    cooling: dict[tuple[int, bool], set[int]] = {}
+    for trigger in pending_triggers(now=now):
+        event = trigger.event
+        practice = event.practice
+        for post_visit in (True, False):
+            if (practice.pk, post_visit) not in cooling:
+                days = feedback_settings(practice=practice).cooldown_days
+                kind = SurveyKind.POST_VISIT if post_visit else SurveyKind.AFTER_BOOKING
+                recent = _recent_invitations(practice=practice, days=days, now=now, kind=kind)
+                cooling[practice.pk, post_visit] = set(recent.values_list("patient_id", flat=True))
+        held_back = cooling[practice.pk, trigger.kind == SurveyKind.POST_VISIT]
+        if event.patient_id in held_back:
+            continue
+        invitation, created = _invite(
+            practice=practice,
+            patient=event.patient,
+            kind=trigger.kind,
+            appointment=_appointment_for(event),
+            trigger_event=event,
+            now=now,
+        )
+        if created:
+            made += 1
+            if invitation.status != InvitationStatus.SKIPPED:
+                cooling[practice.pk, False].add(event.patient_id)
+                if trigger.kind == SurveyKind.POST_VISIT:
+                    cooling[practice.pk, True].add(event.patient_id)
+    return made

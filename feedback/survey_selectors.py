@@ -1,0 +1,93 @@
+"""Reads for surveys, scoped by practice: the editor's lists and pages, and a response's saved answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from .models import Answer, Question, Response, Survey, SurveyKind, SurveyVersion
+from .shipped import SHIPPED
+
+
+@dataclass
+class KindOverview:
+    kind: str
+    label: str
+    active: Survey | None
+    shipped_name_en: str
+    shipped_name_es: str
+    others: list[Survey] = field(default_factory=list)
+
+    @property
+    def never_used(self) -> bool:
+        return self.active is None and not self.others
+
+
+def surveys_overview(practice) -> list[KindOverview]:
+    """Each kind of survey with the practice's active survey (if any) and its earlier or switched-off ones."""
+    surveys = list(
+        Survey.objects.filter(practice=practice)
+        .select_related("copied_from")
+        .annotate(version_count=Count("versions", distinct=True))
+        .order_by("kind", "-pk")
+    )
+    overview = []
+    for kind, label in SurveyKind.choices:
+        own = [s for s in surveys if s.kind == kind]
+        active = next((s for s in own if s.is_active), None)
+        overview.append(
+            KindOverview(
+                kind=kind,
+                label=str(label),
+                active=active,
+                shipped_name_en=SHIPPED[kind].name_en,
+                shipped_name_es=SHIPPED[kind].name_es,
+                others=[s for s in own if s is not active],
+            )
+        )
+    return overview
+
+
+def survey_or_404(*, practice, pk) -> Survey:
+    """One of the practice's own surveys (never a shipped template, never another practice's)."""
+    return get_object_or_404(Survey.objects.select_related("copied_from"), practice=practice, pk=pk)
+
+
+def viewable_survey_or_404(*, practice, pk) -> Survey:
+    """A survey the practice may preview or copy: its own, or a shipped template."""
+    survey = Survey.objects.filter(Q(practice=practice) | Q(practice__isnull=True), pk=pk).first()
+    if survey is None:
+        raise Http404
+    return survey
+
+
+def versions_with_counts(survey: Survey) -> QuerySet[SurveyVersion]:
+    return (
+        SurveyVersion.objects.filter(survey=survey)
+        .select_related("created_by")
+        .annotate(
+            question_count=Count("questions", distinct=True),
+            answer_count=Count("questions__answers", distinct=True),
+            completed_count=Count("responses", filter=Q(responses__completed_at__isnull=False), distinct=True),
+        )
+        .order_by("-number")
+    )
+
+
+def version_or_404(*, survey: Survey, number) -> SurveyVersion:
+    return get_object_or_404(SurveyVersion, survey=survey, number=number)
+
+
+def questions_of(version: SurveyVersion) -> list[Question]:
+    return list(Question.objects.filter(version=version).order_by("position", "pk"))
+
+
+def saved_answers(response: Response) -> dict[int, int | str]:
+    """{question id: stored value, or the text of a text answer}."""
+    return {
+        a.question_id: (a.value if a.value is not None else a.text)
+        for a in Answer.objects.filter(response=response).only("question_id", "value", "text")
+    }

@@ -1,0 +1,86 @@
+"""Shared feedback fixtures: a finished visit and a post-visit survey invitation with its link.
+
+``survey_invitation`` is what the invitations work will create after ``visit.done``: an Invitation
+for ``patient`` on the practice's post-visit survey (a copy of the shipped template), with a fresh
+token whose hash is stored. Other kinds and patients: ``make_invitation(...)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from feedback import survey_links, surveys
+from feedback.models import Invitation, SurveyKind
+from messaging.tests.test_inbox_helpers import appointment
+from scheduling.models import Appointment, AppointmentStatus, VisitType
+
+
+@dataclass
+class SurveyLink:
+    invitation: Invitation
+    token: str
+
+    @property
+    def path(self) -> str:
+        return survey_links.survey_path(self.invitation.practice.slug, self.token)
+
+    @property
+    def answer_path(self) -> str:
+        return self.path + "answer/"
+
+    @property
+    def thanks_path(self) -> str:
+        return self.path + "thanks/"
+
+
+def fulfilled_appointment(patient, provider, location, *, start=None) -> Appointment:
+    """A visit of ``patient`` that took place (front desk marked it done), three hours ago by default."""
+    visit_type, _ = VisitType.objects.get_or_create(
+        practice=patient.practice, slug="survey-visit", defaults={"name": "Skin check", "duration_minutes": 30}
+    )
+    start = start or timezone.now() - timedelta(hours=3)
+    return appointment(patient, provider, location, visit_type, start=start, status=AppointmentStatus.FULFILLED)
+
+
+@pytest.fixture
+def visit_done(patient, provider, location) -> Appointment:
+    return fulfilled_appointment(patient, provider, location)
+
+
+@pytest.fixture
+def make_invitation(db):
+    def make(
+        patient,
+        *,
+        kind: str = SurveyKind.POST_VISIT,
+        appointment: Appointment | None = None,
+        language: str | None = None,
+        now=None,
+        valid_days: int = 14,
+    ) -> SurveyLink:
+        now = now or timezone.now()
+        survey = surveys.survey_for(practice=patient.practice, kind=kind)
+        token, token_hash = survey_links.new_token()
+        invitation = Invitation.objects.create(
+            practice=patient.practice,
+            version=surveys.current_version(survey),
+            patient=patient,
+            appointment=appointment,
+            token_hash=token_hash,
+            language=language or patient.preferred_language or "en",
+            created_at=now,
+            expires_at=now + timedelta(days=valid_days),
+        )
+        return SurveyLink(invitation=invitation, token=token)
+
+    return make
+
+
+@pytest.fixture
+def survey_invitation(make_invitation, patient, visit_done) -> SurveyLink:
+    """A post-visit survey invitation (and its link) for ``patient`` after ``visit_done``."""
+    return make_invitation(patient, appointment=visit_done)
