@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
+from feedback.demo import build_feedback
 from frontdesk.demo import build_flow
 from insights.services import record_third_next_available
 from journey.models import JourneyEvent
@@ -319,6 +320,7 @@ def build_demo(*, size: str = "small", seed: int = 1, today: date | None = None)
         build_schedule(practice=built, seed=seed, today=today, booked_share=built_size.booked_share)
         build_messaging(practice=built, seed=seed, today=today)
         build_flow(practice=built, seed=seed, today=today)
+        build_feedback(practice=built, seed=seed, today=today)
         # Today's time to third next available only: a back-filled history would be made up, since it
         # depends on the schedule as it stood on each day. The daily job adds one row a day from here.
         record_third_next_available(

@@ -52,7 +52,7 @@ from .models import (
 )
 
 STEP = 15  # minutes between candidate starts, as in the engine's VisitRule
-HISTORY_DAYS = 365
+HISTORY_DAYS = 548  # about 18 months: the survey history covers the same span
 FUTURE_DAYS = 90  # today and the next 89 days
 NO_PROCEDURES = ("PA-C", "NP-C")  # physician assistants and nurse practitioners do not do procedures
 BATCH = 5_000

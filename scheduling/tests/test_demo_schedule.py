@@ -13,6 +13,7 @@ from journey.models import JourneyEvent
 from practices import demo
 from practices.models import Practice
 from scheduling import engine
+from scheduling.demo import HISTORY_DAYS
 from scheduling.models import (
     ACTIVE_STATUSES,
     Appointment,
@@ -203,7 +204,7 @@ def test_small_demo_has_a_living_schedule():
     assert 0.06 < statuses[AppointmentStatus.CANCELLED] / total < 0.10
     assert not past.filter(status=AppointmentStatus.CANCELLED, cancellation_reason="").exists()
     assert set(future.values_list("status", flat=True)) == {AppointmentStatus.BOOKED}
-    assert past.earliest("start").start.astimezone(tz).date() >= TODAY - timedelta(days=365)
+    assert past.earliest("start").start.astimezone(tz).date() >= TODAY - timedelta(days=HISTORY_DAYS)
     assert future.latest("start").start.astimezone(tz).date() < TODAY + timedelta(days=90)
     assert set(appointments.values_list("booked_via", flat=True)) == set(BookedVia.values)
     assert not appointments.filter(visit_type=procedure, booked_via=BookedVia.ONLINE).exists()
