@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.urls import reverse
 
+from frontdesk.models import FlowSettings
 from practices.demo import DEMO_PASSWORD, DEMO_SLUG, DEMO_STAFF
 
 
@@ -19,9 +20,18 @@ class Command(BaseCommand):
             f"  Book online            {base}{reverse('scheduling:book', args=[DEMO_SLUG])}",
             f"  Patient sign-in        {base}{reverse('patients:sign_in', args=[DEMO_SLUG])}"
             "  (the link is printed below as an email)",
+            *self._kiosk(base),
             f"  Staff sign-in          {base}{reverse('accounts:login')}",
             f"Demo staff sign-ins, password '{DEMO_PASSWORD}':",
             *(f"  {role.label:<18} {email}" for email, _name, role in DEMO_STAFF),
             "",
         ]
         self.stdout.write("\n".join(lines))
+
+    def _kiosk(self, base: str) -> list[str]:
+        """The self check-in kiosk's address (its key is the demo practice's own)."""
+        flow = FlowSettings.objects.filter(practice__slug=DEMO_SLUG).first()
+        if flow is None:
+            return []
+        path = reverse("frontdesk:arrive", args=[DEMO_SLUG, flow.arrival_key])
+        return [f"  Check-in kiosk         {base}{path}?kiosk=1"]
