@@ -33,7 +33,7 @@ from journey.models import JourneyEvent
 from messaging import quiet_hours
 from messaging.models import MessageKind, MessagingSettings
 from messaging.outbox import queue_message
-from messaging.recall import contact_channel, local_today
+from messaging.recall import contact_channel
 from messaging.reminders import DEFAULT_QUIET_END, DEFAULT_QUIET_START
 from messaging.rendering import render
 from patients.models import Patient
@@ -236,10 +236,10 @@ def _appointment_for(event: JourneyEvent) -> Appointment | None:
         return scoped.filter(pk=appointment_id).first()
     if event.kind not in ("visit.done", "checkin.completed"):
         return None
-    day = local_today(event.practice, event.occurred_at)
+    day = event.practice.local_date(event.occurred_at)
     if event.kind == "visit.done":
         candidates = scoped.filter(status=AppointmentStatus.FULFILLED, start__lte=event.occurred_at)
-        candidates = [a for a in candidates.order_by("-start")[:5] if local_today(event.practice, a.start) == day]
+        candidates = [a for a in candidates.order_by("-start")[:5] if event.practice.local_date(a.start) == day]
         return candidates[0] if candidates else None
     # Online check-in happens before the visit (the day before at most): the next visit it belongs to.
     return (

@@ -17,7 +17,7 @@ from django.core.cache import cache
 from patients.selectors import normalise_name
 from scheduling.models import Appointment, AppointmentStatus
 
-from .selectors import day_bounds, practice_today
+from .selectors import day_bounds
 
 MIN_LETTERS = 3
 ARRIVABLE_STATUSES = (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED, AppointmentStatus.CHECKED_IN)
@@ -36,7 +36,7 @@ def find_todays_appointment(*, practice, date_of_birth: date, last_name_start: s
     prefix = normalise_name(last_name_start)
     if len(prefix) < MIN_LETTERS:
         return None
-    start, end = day_bounds(practice, practice_today(practice, now))
+    start, end = day_bounds(practice, practice.local_date(now))
     candidates = Appointment.objects.filter(
         practice=practice,
         start__gte=start,

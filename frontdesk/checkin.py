@@ -28,7 +28,7 @@ from patients.services import update_patient
 from scheduling.models import Appointment, AppointmentStatus
 
 from .models import IntakeQuestion, OnlineCheckIn, PracticePolicy
-from .selectors import day_bounds, flow_settings_for, practice_today
+from .selectors import day_bounds, flow_settings_for
 
 CANCELLED = "cancelled"
 TOO_EARLY = "too_early"
@@ -70,7 +70,7 @@ def check_in_state(appointment: Appointment, now: datetime) -> str:
     if appointment.status in GONE_APPOINTMENT_STATUSES:
         return CANCELLED
     practice = appointment.practice
-    _day_start, day_end = day_bounds(practice, practice_today(practice, appointment.start))
+    _day_start, day_end = day_bounds(practice, practice.local_date(appointment.start))
     if appointment.status in CLOSED_APPOINTMENT_STATUSES or now >= day_end:
         return PAST
     if now < opens_at(appointment):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Max, QuerySet
@@ -14,9 +14,10 @@ from django.http import Http404
 
 from messaging.models import RunningLate
 from scheduling.models import Appointment, AppointmentStatus
+from scheduling.selectors import local_day_bounds
 
 from . import estimates
-from .models import FlowSettings, FlowStatus, Visit
+from .models import FlowSettings, FlowStatus, IntakeQuestion, OnlineCheckIn, PracticePolicy, Visit
 
 BOARD_APPOINTMENT_STATUSES = (
     AppointmentStatus.BOOKED,
@@ -31,14 +32,7 @@ WAITING = (FlowStatus.SCHEDULED, FlowStatus.ARRIVED)
 
 def day_bounds(practice, day) -> tuple[datetime, datetime]:
     """The practice-local day as an aware [start, end) pair (23 or 25 hours long on a clock change)."""
-    zone = ZoneInfo(practice.timezone)
-    start = datetime.combine(day, time(0), tzinfo=zone)
-    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
-    return start, end
-
-
-def practice_today(practice, now: datetime):
-    return now.astimezone(ZoneInfo(practice.timezone)).date()
+    return local_day_bounds(ZoneInfo(practice.timezone), day, day)
 
 
 def flow_status_of(appointment: Appointment) -> str:
@@ -48,7 +42,7 @@ def flow_status_of(appointment: Appointment) -> str:
 
 def todays_appointments(*, practice, now: datetime, location=None, provider=None) -> QuerySet[Appointment]:
     """Today's appointments that belong on the board (not cancelled), with their visits."""
-    start, end = day_bounds(practice, practice_today(practice, now))
+    start, end = day_bounds(practice, practice.local_date(now))
     appointments = (
         Appointment.objects.filter(
             practice=practice, start__gte=start, start__lt=end, status__in=BOARD_APPOINTMENT_STATUSES
@@ -65,13 +59,13 @@ def todays_appointments(*, practice, now: datetime, location=None, provider=None
 
 def board_version(*, practice, now: datetime) -> str:
     """Changes whenever anything shown on today's board changes (statuses, check-ins, bookings, delays)."""
-    start, end = day_bounds(practice, practice_today(practice, now))
+    start, end = day_bounds(practice, practice.local_date(now))
     today = Appointment.objects.filter(practice=practice, start__gte=start, start__lt=end)
     appointments = today.aggregate(n=Count("pk"), last=Max("updated_at"))
     visits = Visit.objects.filter(
         practice=practice, appointment__start__gte=start, appointment__start__lt=end
     ).aggregate(n=Count("pk"), last=Max("updated_at"))
-    late = RunningLate.objects.filter(practice=practice, day=practice_today(practice, now)).aggregate(last=Max("pk"))
+    late = RunningLate.objects.filter(practice=practice, day=practice.local_date(now)).aggregate(last=Max("pk"))
     checked_in = today.filter(online_check_in__isnull=False).count()
     # The minute is part of it too: "time in status" on the board moves on even when nothing else does.
     raw = f"{appointments}|{visits}|{late}|{checked_in}|{now:%Y%m%d%H%M}"
@@ -90,7 +84,8 @@ def latest_late_marks(*, practice, day) -> dict[int, RunningLate]:
     return marks
 
 
-def _flow_visit(appointment: Appointment) -> estimates.FlowVisit:
+def flow_visit(appointment: Appointment) -> estimates.FlowVisit:
+    """The appointment as the wait estimate sees it (its time, arrival, call-in and booked end)."""
     visit = getattr(appointment, "visit", None)
     return estimates.FlowVisit(
         scheduled=appointment.start,
@@ -103,7 +98,7 @@ def _flow_visit(appointment: Appointment) -> estimates.FlowVisit:
 def provider_day_visits(*, appointment: Appointment) -> list[Appointment]:
     """The provider's appointments on the same practice day as ``appointment`` (for the lag)."""
     practice = appointment.practice
-    start, end = day_bounds(practice, practice_today(practice, appointment.start))
+    start, end = day_bounds(practice, practice.local_date(appointment.start))
     return list(
         Appointment.objects.filter(
             practice=practice,
@@ -132,18 +127,18 @@ def wait_estimate(*, appointment: Appointment, now: datetime) -> WaitEstimate:
     """The live estimate for the patient of ``appointment`` (caller has already scoped it to them)."""
     status = flow_status_of(appointment)
     practice = appointment.practice
-    day = practice_today(practice, appointment.start)
+    day = practice.local_date(appointment.start)
     mark = None
-    if day == practice_today(practice, now):
+    if day == practice.local_date(now):
         mark = latest_late_marks(practice=practice, day=day).get(appointment.provider_id)
     visits = provider_day_visits(appointment=appointment)
     late_mark = estimates.LateMark(minutes=mark.minutes, marked_at=mark.marked_at) if mark else None
-    day_visits = [_flow_visit(a) for a in visits]
+    day_visits = [flow_visit(a) for a in visits]
     lag = estimates.provider_lag_minutes(day_visits, now=now, late_mark=late_mark)
     if status not in WAITING:
         return WaitEstimate(status, estimates.shown_minutes(lag), None, None, mark)
     call = estimates.expected_call(
-        _flow_visit(appointment), lag_minutes=lag, now=now, day=day_visits, late_mark=late_mark
+        flow_visit(appointment), lag_minutes=lag, now=now, day=day_visits, late_mark=late_mark
     )
     return WaitEstimate(
         status=status,
@@ -163,3 +158,22 @@ def appointment_on_board_or_404(*, practice, pk: int) -> Appointment:
     if appointment is None:
         raise Http404
     return appointment
+
+
+def online_check_in_or_404(*, practice, appointment: Appointment) -> OnlineCheckIn:
+    check_in = OnlineCheckIn.objects.filter(practice=practice, appointment=appointment).first()
+    if check_in is None:
+        raise Http404
+    return check_in
+
+
+def check_in_answers(*, practice, check_in: OnlineCheckIn) -> tuple[list, list]:
+    """([(question, answer)], [(policy, version acknowledged)]) of an online check-in, in the form's order."""
+    answers = check_in.answers if isinstance(check_in.answers, dict) else {}
+    question_ids = [int(k) for k in answers if str(k).isdigit()]
+    questions = IntakeQuestion.objects.filter(practice=practice, pk__in=question_ids).order_by("position", "pk")
+    acknowledged = {
+        item.get("id"): item.get("version") for item in (check_in.policies_acknowledged or []) if isinstance(item, dict)
+    }
+    policies = PracticePolicy.objects.filter(practice=practice, pk__in=[k for k in acknowledged if k])
+    return [(q, answers.get(str(q.pk))) for q in questions], [(p, acknowledged[p.pk]) for p in policies]

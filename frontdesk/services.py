@@ -20,7 +20,6 @@ from audit.models import Action
 from scheduling.models import Appointment, AppointmentStatus
 
 from .models import FLOW_STEPS, STEP_TIME_FIELD, ChangeSource, FlowSettings, FlowStatus, Visit, VisitStatusChange
-from .selectors import practice_today
 
 
 class FlowRefused(ValueError):
@@ -81,7 +80,7 @@ def flow_settings(practice) -> FlowSettings:
 
 
 def is_today(appointment: Appointment, now: datetime) -> bool:
-    return practice_today(appointment.practice, appointment.start) == practice_today(appointment.practice, now)
+    return appointment.practice.local_date(appointment.start) == appointment.practice.local_date(now)
 
 
 def _lock(appointment: Appointment) -> tuple[Appointment, Visit]:
@@ -225,3 +224,15 @@ def record_arrival(
     except AlreadyChanged:
         return Visit.objects.get(appointment=appointment), False
     return visit, True
+
+
+def record_check_in_viewed(*, check_in, actor_user, summary: str = "online check-in viewed") -> None:
+    """Staff looked at what a patient gave at online check-in (the page, or a card photo)."""
+    audit.record(
+        practice=check_in.appointment.practice,
+        action=Action.VIEW,
+        target=check_in,
+        actor_user=actor_user,
+        patient=check_in.appointment.patient,
+        summary=summary,
+    )

@@ -35,10 +35,6 @@ _RECORD_FIELDS = (
 )
 
 
-def practice_today(practice, now: datetime) -> date:
-    return now.astimezone(ZoneInfo(practice.timezone)).date()
-
-
 def appointment_records(
     *,
     practice,
@@ -114,7 +110,7 @@ _UNKNOWN = object()
 
 def _tna_for_visit_type(practice, visit_type: VisitType, *, now: datetime, provider_ids: list[int], location_id):
     """(any-provider days, {provider id: days}) for one visit type, searching widening windows."""
-    today = practice_today(practice, now)
+    today = practice.local_date(now)
     horizon = today + timedelta(days=visit_type.max_days_ahead)
     found: dict[int, list] = {pid: [] for pid in provider_ids}
     per_provider: dict[int, int | None] = {}

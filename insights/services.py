@@ -24,7 +24,7 @@ def record_third_next_available(*, practice: Practice, now: datetime) -> int:
 
     Idempotent per day: a second run the same day replaces that day's values. Returns the rows written.
     """
-    day = selectors.practice_today(practice, now)
+    day = practice.local_date(now)
     written = 0
     for row in selectors.live_third_next_available(practice=practice, now=now):
         ThirdNextAvailable.objects.update_or_create(

@@ -157,7 +157,7 @@ def _compute(practice, filters: dict, now) -> Computed:
 def measures_page(request: HttpRequest) -> HttpResponse:
     practice = request.practice
     now = timezone.now()
-    today = selectors.practice_today(practice, now)
+    today = practice.local_date(now)
     form = MeasuresFilterForm(request.GET or None, practice=practice, today=today)
     if form.is_bound and form.is_valid():
         filters = form.cleaned_data
@@ -229,7 +229,7 @@ def measures_csv(request: HttpRequest) -> HttpResponse:
     """The page's per-period numbers as CSV (same filters, same rounding). Bad filters: 400."""
     practice = request.practice
     now = timezone.now()
-    today = selectors.practice_today(practice, now)
+    today = practice.local_date(now)
     form = MeasuresFilterForm(request.GET or None, practice=practice, today=today)
     if form.is_bound and not form.is_valid():
         problems = "; ".join(str(e) for errors in form.errors.values() for e in errors)

@@ -62,10 +62,6 @@ def add_months(day: date, months: int) -> date:
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def local_today(practice, now: datetime) -> date:
-    return now.astimezone(ZoneInfo(practice.timezone)).date()
-
-
 def contact_channel(patient) -> str | None:
     """A channel the patient agreed to and has an address for: SMS first, then email; None if neither."""
     if patient.sms_consent and patient.phone:
@@ -134,7 +130,7 @@ def set_recall_after_visit(appointment) -> Recall | None:
     months = _interval_for(recall, appointment.visit_type.recall_interval_months)
     if not months:
         return recall
-    due_on = add_months(local_today(practice, appointment.start), months)
+    due_on = add_months(practice.local_date(appointment.start), months)
     if recall is not None and recall.due_on >= due_on:
         return recall
     if recall is None:
@@ -214,7 +210,7 @@ def send_due_recalls(now: datetime | None = None) -> int:
 
     for practice in Practice.objects.filter(pk__in=list(practice_ids)):
         rules = selectors.settings_for_practice(practice)
-        today = local_today(practice, now)
+        today = practice.local_date(now)
         due = selectors.due_recalls(
             practice=practice,
             today=today,
@@ -283,7 +279,7 @@ def lapsed_cutoff(now: datetime) -> datetime:
 
 
 def reactivation_key(patient, practice, now: datetime) -> str:
-    return f"reactivation:{patient.pk}:{local_today(practice, now):%Y-%m}"
+    return f"reactivation:{patient.pk}:{practice.local_date(now):%Y-%m}"
 
 
 def send_reactivation(*, practice, patient, actor_user, now: datetime | None = None) -> Message:

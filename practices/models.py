@@ -1,4 +1,6 @@
 import zoneinfo
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -41,6 +43,10 @@ class Practice(models.Model):
     @property
     def service_list(self) -> list[str]:
         return [line.strip() for line in self.services.splitlines() if line.strip()]
+
+    def local_date(self, moment: datetime) -> date:
+        """The practice's own calendar date at ``moment`` (an aware datetime)."""
+        return moment.astimezone(ZoneInfo(self.timezone)).date()
 
 
 class Role(models.TextChoices):

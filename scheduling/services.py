@@ -14,7 +14,7 @@ Two bookings of one time cannot both succeed:
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
@@ -73,12 +73,8 @@ def _check_same_practice(practice, **objects) -> None:
             raise BookingRefused(f"The {name} does not belong to this practice.")
 
 
-def _local_day(practice, moment: datetime) -> date:
-    return timezone.localtime(moment, ZoneInfo(practice.timezone)).date()
-
-
 def _lead_days(practice, start: datetime, now: datetime) -> int:
-    return max((_local_day(practice, start) - _local_day(practice, now)).days, 0)
+    return max((practice.local_date(start) - practice.local_date(now)).days, 0)
 
 
 def _times(visit_type: VisitType, start: datetime) -> dict:
@@ -114,7 +110,7 @@ def _bookable(
     ignore_hold_token: str | None = None,
     ignore_appointment_id: int | None = None,
 ) -> bool:
-    day = _local_day(practice, start)
+    day = practice.local_date(start)
     if override:
         # Staff override: working hours, notice, horizon and caps do not apply; overlap still does.
         return not _overlaps(
@@ -175,7 +171,7 @@ def nearest_alternatives(
     after ``start`` are known: every later day is farther away.
     """
     now = now or timezone.now()
-    first_day = max(_local_day(practice, start), _local_day(practice, now))
+    first_day = max(practice.local_date(start), practice.local_date(now))
     last_day = first_day + timedelta(days=ALTERNATIVE_DAYS)
     rule = selectors.visit_rule(visit_type)
     schedules = selectors.schedules_for(practice, visit_type, first_day=first_day, last_day=last_day, now=now)

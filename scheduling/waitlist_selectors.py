@@ -6,7 +6,6 @@ Whether a freed time is bookable for an entry's visit type is asked of the slot 
 
 import hashlib
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
 
@@ -33,10 +32,6 @@ def token_hash(token: str) -> str:
 def policy_for(practice) -> BookingPolicy:
     """The practice's booking policy, or the defaults (unsaved) when it has none."""
     return BookingPolicy.objects.filter(practice=practice).first() or BookingPolicy(practice=practice)
-
-
-def local_day(practice, moment: datetime) -> date:
-    return moment.astimezone(ZoneInfo(practice.timezone)).date()
 
 
 # --- what a patient may choose -------------------------------------------------------------
@@ -139,7 +134,7 @@ def bookable_for(
     ignore_appointment_id: int | None = None,
 ) -> bool:
     """Whether the engine would book ``visit_type`` at ``start`` with this provider and location."""
-    day = local_day(practice, start)
+    day = practice.local_date(start)
     schedules = selectors.schedules_for(
         practice,
         visit_type,
@@ -170,8 +165,8 @@ def open_starts_for(
     slots = selectors.open_slots_for(
         practice,
         visit_type,
-        first_day=local_day(practice, start),
-        last_day=local_day(practice, end - timedelta(microseconds=1)),
+        first_day=practice.local_date(start),
+        last_day=practice.local_date(end - timedelta(microseconds=1)),
         now=now,
         provider_ids=[provider_id],
     )

@@ -101,7 +101,7 @@ def join_waitlist(
         visit_type = appointment.visit_type
     if not visit_type.is_active:
         raise WaitlistError("This visit type is no longer offered.")
-    today = wl.local_day(practice, now)
+    today = practice.local_date(now)
     if earliest_day < today:
         earliest_day = today
     if latest_day < earliest_day:
@@ -276,8 +276,8 @@ def send_offers_for_time(
             practice,
             provider=provider,
             location_ids=location_ids,
-            first_day=wl.local_day(practice, start),
-            last_day=wl.local_day(practice, last),
+            first_day=practice.local_date(start),
+            last_day=practice.local_date(last),
         )
         busy_entries = wl.entries_with_live_offers(practice, now=now)
         capacity: dict[datetime, int] = {}

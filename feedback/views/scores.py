@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from journey.catalogue import BY_CODE, CATALOGUE
-from messaging.recall import local_today
 from practices.access import staff_view
 from practices.models import Role
 
@@ -123,7 +122,7 @@ def _filters(cleaned: dict) -> score_selectors.Filters:
 @require_GET
 def scores_page(request: HttpRequest) -> HttpResponse:
     practice = request.practice
-    today = local_today(practice, timezone.now())
+    today = practice.local_date(timezone.now())
     form = ScoresFilterForm(request.GET or None, practice=practice, today=today)
     if form.is_bound and form.is_valid():
         cleaned = form.cleaned_data

@@ -25,8 +25,8 @@ from practices.selectors import locations_for_practice, provider_or_404
 from scheduling.models import Appointment
 
 from .. import estimates, selectors
-from ..models import FLOW_STEPS, ChangeSource, FlowStatus, IntakeQuestion, OnlineCheckIn, PracticePolicy
-from ..services import ALLOWED, AlreadyChanged, FlowRefused, change_status
+from ..models import FLOW_STEPS, ChangeSource, FlowStatus, OnlineCheckIn
+from ..services import ALLOWED, AlreadyChanged, FlowRefused, change_status, record_check_in_viewed
 
 BOARD_EDITORS = frozenset({Role.OWNER, Role.FRONT_DESK, Role.CLINICIAN})
 LATE_MINUTES = (10, 15, 20, 30, 45, 60)
@@ -125,19 +125,10 @@ def _row(appointment: Appointment, flow_settings, now: datetime) -> Row:
     )
 
 
-def _flow_visit(appointment: Appointment) -> estimates.FlowVisit:
-    visit = getattr(appointment, "visit", None)
-    return estimates.FlowVisit(
-        scheduled=appointment.start,
-        arrived=visit.arrived_at if visit else None,
-        called=visit.roomed_at if visit else None,
-    )
-
-
 def build_board(*, practice, now: datetime, location=None) -> list[Section]:
     """Today's board: a section per provider (by name), rows in time order."""
     flow_settings = selectors.flow_settings_for(practice)
-    marks = selectors.latest_late_marks(practice=practice, day=selectors.practice_today(practice, now))
+    marks = selectors.latest_late_marks(practice=practice, day=practice.local_date(now))
     appointments = sorted(
         selectors.todays_appointments(practice=practice, now=now, location=location),
         key=lambda a: (a.provider.last_name, a.provider.first_name, a.provider_id, a.start, a.pk),
@@ -150,7 +141,7 @@ def build_board(*, practice, now: datetime, location=None) -> list[Section]:
         late = estimates.LateMark(minutes=mark.minutes, marked_at=mark.marked_at) if mark else None
         # The lag counts every visit of the provider today, not only those at the chosen location.
         visits = day if location is None else selectors.provider_day_visits(appointment=day[0])
-        lag = estimates.provider_lag_minutes([_flow_visit(a) for a in visits], now=now, late_mark=late)
+        lag = estimates.provider_lag_minutes([selectors.flow_visit(a) for a in visits], now=now, late_mark=late)
         sections.append(
             Section(
                 provider=provider,
@@ -196,7 +187,7 @@ def _rows_context(request: HttpRequest, *, now: datetime, notice: str = "", noti
         "location": location,
         "locations": locations,
         "now": now,
-        "today": selectors.practice_today(request.practice, now),
+        "today": request.practice.local_date(now),
         "notice": notice,
         "notice_level": notice_level,
     }
@@ -315,38 +306,22 @@ def board_running_late(request: HttpRequest, provider_id: int) -> HttpResponse:
     return redirect("frontdesk:board", practice_slug=request.practice.slug)
 
 
-def _check_in_or_404(request: HttpRequest, pk: int) -> tuple[Appointment, OnlineCheckIn]:
+def _check_in_or_404(request: HttpRequest, pk: int) -> OnlineCheckIn:
     appointment = selectors.appointment_on_board_or_404(practice=request.practice, pk=pk)
-    check_in = OnlineCheckIn.objects.filter(practice=request.practice, appointment=appointment).first()
-    if check_in is None:
-        raise Http404
-    return appointment, check_in
+    return selectors.online_check_in_or_404(practice=request.practice, appointment=appointment)
 
 
 @staff_view(ALL_ROLES)
 @require_GET
 def check_in_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    appointment, check_in = _check_in_or_404(request, pk)
-    audit.record(
-        practice=request.practice,
-        action=Action.VIEW,
-        target=check_in,
-        actor_user=request.user,
-        patient=appointment.patient,
-        summary="online check-in viewed",
-    )
-    answers = check_in.answers if isinstance(check_in.answers, dict) else {}
-    question_ids = [int(k) for k in answers if str(k).isdigit()]
-    questions = IntakeQuestion.objects.filter(practice=request.practice, pk__in=question_ids).order_by("position", "pk")
-    acknowledged = {
-        item.get("id"): item.get("version") for item in (check_in.policies_acknowledged or []) if isinstance(item, dict)
-    }
-    policies = PracticePolicy.objects.filter(practice=request.practice, pk__in=[k for k in acknowledged if k])
+    check_in = _check_in_or_404(request, pk)
+    record_check_in_viewed(check_in=check_in, actor_user=request.user)
+    answered, policies = selectors.check_in_answers(practice=request.practice, check_in=check_in)
     context = {
-        "appointment": appointment,
+        "appointment": check_in.appointment,
         "check_in": check_in,
-        "answered": [(q, answers.get(str(q.pk))) for q in questions],
-        "policies": [(p, acknowledged[p.pk]) for p in policies],
+        "answered": answered,
+        "policies": policies,
     }
     return render(request, "frontdesk/board/check_in.html", context)
 
@@ -356,7 +331,7 @@ def check_in_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def card_photo(request: HttpRequest, pk: int, side: str) -> HttpResponse:
     if side not in CARD_SIDES:
         raise Http404
-    appointment, check_in = _check_in_or_404(request, pk)
+    check_in = _check_in_or_404(request, pk)
     photo = getattr(check_in, CARD_SIDES[side])
     if not photo:
         raise Http404
@@ -364,14 +339,7 @@ def card_photo(request: HttpRequest, pk: int, side: str) -> HttpResponse:
         handle = photo.open("rb")
     except OSError:
         raise Http404 from None
-    audit.record(
-        practice=request.practice,
-        action=Action.VIEW,
-        target=check_in,
-        actor_user=request.user,
-        patient=appointment.patient,
-        summary=f"insurance card photo viewed ({side})",
-    )
+    record_check_in_viewed(check_in=check_in, actor_user=request.user, summary=f"insurance card photo viewed ({side})")
     response = FileResponse(handle, content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

@@ -176,7 +176,7 @@ def recall_list(request: HttpRequest) -> HttpResponse:
     services.record_recall_list_viewed(
         practice=request.practice, actor_user=request.user, page_number=page.number, shown=len(page.object_list)
     )
-    today = recall_services.local_today(request.practice, timezone.now())
+    today = request.practice.local_date(timezone.now())
     return render(request, "messaging/inbox/recall_list.html", {"page": page, "today": today})
 
 
@@ -218,7 +218,7 @@ def reactivation(request: HttpRequest) -> HttpResponse:
     services.record_reactivation_list_viewed(
         practice=practice, actor_user=request.user, page_number=page.number, shown=len(page.object_list)
     )
-    month = f"{recall_services.local_today(practice, now):%Y-%m}"
+    month = f"{practice.local_date(now):%Y-%m}"
     sent = selectors.reactivations_sent(
         practice=practice, patient_ids=[p.pk for p in page.object_list], dedupe_prefix_month=month
     )

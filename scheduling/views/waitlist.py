@@ -64,8 +64,8 @@ def waitlist_from_appointment(request: HttpRequest, practice_slug: str, token: s
     form = AppointmentWaitlistForm(
         request.POST or None,
         appointment=appointment,
-        appointment_day=wl.local_day(practice, appointment.start),
-        today=wl.local_day(practice, timezone.now()),
+        appointment_day=practice.local_date(appointment.start),
+        today=practice.local_date(timezone.now()),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -76,7 +76,7 @@ def waitlist_from_appointment(request: HttpRequest, practice_slug: str, token: s
                 visit_type=appointment.visit_type,
                 appointment=appointment,
                 location=data["location"],
-                earliest_day=wl.local_day(practice, timezone.now()),
+                earliest_day=practice.local_date(timezone.now()),
                 latest_day=data["latest_day"],
                 weekdays=data["weekdays"],
                 day_parts=data["day_parts"],
@@ -122,7 +122,7 @@ def waitlist_join(request: HttpRequest, practice_slug: str) -> HttpResponse:
     patient = patient_for_session(practice=practice, session=request.session)
     if patient is None:
         return _sign_in_needed(request, practice)
-    today = wl.local_day(practice, timezone.now())
+    today = practice.local_date(timezone.now())
     initial = {name: _int_or_none(request.GET.get(name)) for name in ("visit_type", "location", "provider")}
     form = JoinWaitlistForm(
         request.POST or None, practice=practice, today=today, initial={k: v for k, v in initial.items() if v}
