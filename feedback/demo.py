@@ -60,7 +60,7 @@ from scheduling.models import Appointment, BookedVia
 
 from . import demo_comments, listening, recovery
 from .comments import analyze
-from .invitations import _skip_reason
+from .invitations import skip_reason_for
 from .models import (
     Answer,
     CaseOutcome,
@@ -558,7 +558,7 @@ class _Feedback:
         self.counts["invitations"] += 1
         try:
             if channel is None:
-                skip_reason = _skip_reason(patient.patient)
+                skip_reason = skip_reason_for(patient.patient)
                 self._event(batch.events, trigger.patient_id, "survey", "survey.skipped", trigger.at,
                             {"survey": trigger.kind, "skipped_because": skip_reason})  # fmt: skip
                 return

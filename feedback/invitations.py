@@ -77,7 +77,7 @@ def in_cooldown(*, practice, patient, days: int, now: datetime, kind: str = Surv
     return _recent_invitations(practice=practice, days=days, now=now, kind=kind).filter(patient=patient).exists()
 
 
-def _skip_reason(patient) -> str:
+def skip_reason_for(patient) -> str:
     consented = (patient.sms_consent and "sms") or (patient.email_consent and "email")
     return "no_address" if consented else "no_consent"
 
@@ -157,7 +157,7 @@ def _create(*, practice, patient, kind, version, appointment, trigger_event, rul
         trigger_event_id=trigger_event.pk if trigger_event is not None else None,
         token_hash=token_hash,
         status=InvitationStatus.SENT if channel else InvitationStatus.SKIPPED,
-        skip_reason="" if channel else _skip_reason(patient),
+        skip_reason="" if channel else skip_reason_for(patient),
         language=language,
         created_at=now,
         expires_at=send_after + timedelta(days=rules.invitation_valid_days),
