@@ -9,6 +9,9 @@ Accuracy on the held-out trust, ours beside VADER and TextBlob on the same rows 
 for the definitions): comments_sentiment_accuracy / comments_sentiment_macro_f1 (three classes),
 comments_posneg_accuracy / comments_posneg_macro_f1 (positive vs negative rows, the method's positive/negative
 decision), and the same for vader_* and textblob_*.
+
+us_check_*_posneg_accuracy: positive/negative accuracy on the team-written blind US wording check
+(data/us-review-check-2, 300 invented reviews in the style of US practice reviews; not real data).
 """
 
 import time
@@ -40,4 +43,7 @@ def run(quick: bool) -> list[tuple[str, float, str]]:
     for method in ("comments", "vader", "textblob"):
         for figure in ("sentiment_accuracy", "sentiment_macro_f1", "posneg_accuracy", "posneg_macro_f1"):
             out.append((f"{method}_{figure}", round(figures[f"{method}_{figure}"], 4), ""))
+    us = evaluate.us_check_figures("us_check")
+    for method in ("comments", "vader", "textblob"):
+        out.append((f"us_check_{method}_posneg_accuracy", round(us[f"{method}_posneg_accuracy"], 4), ""))
     return out

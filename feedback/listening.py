@@ -20,6 +20,7 @@ When a response opens a case (first rule that applies, in this order):
 import hashlib
 from datetime import datetime, timedelta
 from functools import cache
+from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -35,7 +36,8 @@ from messaging.rendering import render
 from practices.models import Practice
 
 from . import recovery
-from .comments import TOUCHPOINT_NAMES, analyze
+from .comments import TOUCHPOINT_NAMES, analyze, spanish
+from .comments.analysis import language_of
 from .comments.model import MODEL_FILE
 from .models import (
     Answer,
@@ -63,10 +65,12 @@ REVIEW_INVITATION_EVERY_DAYS = 365
 
 
 @cache
-def model_version() -> str:
-    """The shipped model's identity: its format and the first digits of the file's SHA-256."""
-    digest = hashlib.sha256(MODEL_FILE.read_bytes()).hexdigest()[:12]
-    return f"sentiment/1-{digest}"
+def model_version(language: str = "en") -> str:
+    """What read a comment in ``language``: the shipped English model or the Spanish lexicon module, each with the
+    first digits of its file's SHA-256, so exported corrections of Spanish comments never train the English model."""
+    if language_of("", language) == "es":
+        return f"spanish/1-{hashlib.sha256(Path(spanish.__file__).read_bytes()).hexdigest()[:12]}"
+    return f"sentiment/1-{hashlib.sha256(MODEL_FILE.read_bytes()).hexdigest()[:12]}"
 
 
 # --- the hook -------------------------------------------------------------------------------------
@@ -94,7 +98,9 @@ def analyse_comments(*, response, answers, now: datetime) -> list[CommentAnalysi
         if answer.pk in existing:
             analyses.append(existing[answer.pk])
             continue
-        reading = analyze(answer.text)
+        # The response's language, unless the patient plainly wrote Spanish in an English survey.
+        language = "es" if spanish.detect_language(answer.text) == "es" else language_of("", response.language)
+        reading = analyze(answer.text, language=language)
         analyses.append(
             CommentAnalysis.objects.create(
                 practice_id=response.practice_id,
@@ -102,7 +108,7 @@ def analyse_comments(*, response, answers, now: datetime) -> list[CommentAnalysi
                 sentiment=Sentiment.MIXED if reading.mixed else reading.sentiment,
                 score=reading.score,
                 touchpoints=[{"name": t.name, "sentiment": t.sentiment} for t in reading.touchpoints],
-                model_version=model_version(),
+                model_version=model_version(language),
                 analysed_at=now,
             )
         )

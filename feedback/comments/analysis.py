@@ -7,13 +7,21 @@
 5. Each touch point named in a clause (``touchpoints.detect``) takes the mean score of the clauses naming it. A
    clause with no sentiment of its own ("The receptionist. So rude!") borrows the comment's score, unless the
    comment is mixed, where borrowing would guess which side the clause is on.
+
+Spanish (``language="es"``) replaces steps 1-2 with ``spanish.read``: a hand-written lexicon scores each clause and
+the comment (VADER's normalisation, ``s / sqrt(s*s + 15)``) and Spanish keywords name the touch points; steps 3-5
+are the same, with the neutral band and mixed threshold of the loaded model. ``language=None`` guesses the language
+with ``spanish.detect_language`` (English when unsure); "en"/"es" skip the guess.
 """
 
 from dataclasses import dataclass, field
 
+from . import spanish
 from .features import featurise
 from .model import load_model
 from .touchpoints import NAMES, detect
+
+LANGUAGES = ("en", "es")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +61,19 @@ def _label(score: float, band: float) -> str:
     return "positive" if score >= band else "negative" if score <= -band else "neutral"
 
 
-def analyze(text: str) -> Analysis:
-    """Sentiment and touch points of one comment."""
+def language_of(text: str, language: str | None = None) -> str:
+    """ "en" or "es": ``language`` when it names one of them ("es-MX" counts as "es"), else a guess from the text."""
+    if language:
+        code = language.strip().lower()[:2]
+        if code in LANGUAGES:
+            return code
+    return spanish.detect_language(text)
+
+
+def analyze(text: str, language: str | None = None) -> Analysis:
+    """Sentiment and touch points of one comment. ``language``: "en", "es", or None to guess it from the text."""
+    if language != "en" and language_of(text, language) == "es":
+        return _analyze_spanish(text)
     model = load_model()
     band = model.neutral_band
     feats = featurise(text)
@@ -68,7 +87,23 @@ def analyze(text: str) -> Analysis:
             ClauseSentiment(part.clause.text, _label(clause_score, band), round(clause_score, 4),
                             tuple(detect(part.clause.text)))
         )  # fmt: skip
-    threshold = model.mixed_threshold
+    return _assemble(score, clauses, band, model.mixed_threshold)
+
+
+def _analyze_spanish(text: str) -> Analysis:
+    model = load_model()  # only for the neutral band and mixed threshold, kept in one place
+    band = model.neutral_band
+    reading = spanish.read(text)
+    if not reading.clauses:
+        return Analysis("neutral", 0.0, False)
+    clauses = [
+        ClauseSentiment(c.text, _label(c.score, band), round(c.score, 4), c.touchpoints) for c in reading.clauses
+    ]
+    return _assemble(reading.score, clauses, band, model.mixed_threshold)
+
+
+def _assemble(score: float, clauses: list[ClauseSentiment], band: float, threshold: float) -> Analysis:
+    """Steps 3-5: the comment's label, ``mixed`` and each touch point's sentiment from the clause readings."""
     mixed = any(c.score >= threshold for c in clauses) and any(c.score <= -threshold for c in clauses)
     by_touchpoint: dict[str, list[float]] = {}
     for clause in clauses:
@@ -85,6 +120,6 @@ def analyze(text: str) -> Analysis:
     return Analysis(_label(score, band), round(score, 4), mixed, touchpoints, clauses)
 
 
-def analyze_many(texts) -> list[Analysis]:
-    """``analyze`` for each text, in order."""
-    return [analyze(text) for text in texts]
+def analyze_many(texts, language: str | None = None) -> list[Analysis]:
+    """``analyze`` for each text, in order (``language`` as in ``analyze``, for every text)."""
+    return [analyze(text, language) for text in texts]

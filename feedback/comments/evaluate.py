@@ -11,14 +11,22 @@ Rows: trust C's labelled comments (``data``; criticality > 0 positive, < 0 negat
   TextBlob: polarity > 0 positive, < 0 negative, else neutral). Macro-F1 averages the F1 of the three classes.
 - ``*_posneg_macro_f1``: macro-F1 of the positive/negative decision on the positive/negative rows.
 
+US wording check: ``data/us-review-check`` (240) and ``data/us-review-check-2`` (300) hold reviews the team wrote in
+the style of US practice reviews, labelled by the star rating the writer meant (see their READMEs: invented text,
+not real reviews). The first was read while adding US review phrases to the lexicon, so it is a development set;
+the second was written blind to the analyser and to the first, and is the check. Neither is used for training or
+for choosing any weight. ``us_check_figures`` gives each method's positive/negative accuracy and macro-F1 on them.
+
 Touch points: the NHS ``code`` of a comment maps onto a touch point for some codes (``CODE_TOUCHPOINTS``); recall is
 the share of comments with such a code where we detect that touch point, precision the share of comments where we
 detect a touch point whose code maps onto it (a comment has one code but may speak of several touch points, so
 precision is a lower bound).
 """
 
+import csv
 import sys
 import time
+from pathlib import Path
 
 from .analysis import analyze
 from .data import HELD_OUT_TRUST, LABELS, load, split
@@ -32,6 +40,12 @@ CODE_TOUCHPOINTS = {
     "ep": "facility and cleanliness",
     "aa": "booking and access", "al": "booking and access",
 }  # fmt: skip
+
+
+US_CHECKS = {
+    "us_dev": Path(__file__).resolve().parents[2] / "data" / "us-review-check" / "reviews.csv",
+    "us_check": Path(__file__).resolve().parents[2] / "data" / "us-review-check-2" / "reviews.csv",
+}
 
 
 def held_out_rows():
@@ -91,6 +105,19 @@ def sentiment_figures(rows=None) -> dict[str, float]:
     return figures
 
 
+def us_check_figures(name: str) -> dict[str, float]:
+    """Positive/negative accuracy and macro-F1 of ours, VADER and TextBlob on one US wording check set."""
+    with US_CHECKS[name].open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    gold = [row["label"] for row in rows]
+    figures: dict[str, float] = {"rows": len(rows)}
+    for method, results in method_scores([row["text"] for row in rows]).items():
+        decision = ["positive" if score >= 0 else "negative" for score, _label in results]
+        figures[f"{method}_posneg_accuracy"] = _accuracy(gold, decision)
+        figures[f"{method}_posneg_macro_f1"] = _macro_f1(gold, decision, ("negative", "positive"))
+    return figures
+
+
 def touchpoint_figures(rows=None) -> dict[str, tuple[float, float, int]]:
     """Per touch point (precision, recall, comments with a mapped code) on the held-out rows."""
     rows = held_out_rows() if rows is None else rows
@@ -130,6 +157,14 @@ def main() -> int:
     print(f"{'touch point':<26} {'precision':>9} {'recall':>7} {'coded':>6}  (NHS codes mapped: see CODE_TOUCHPOINTS)")
     for name, (precision, recall, support) in touchpoint_figures(rows).items():
         print(f"{name:<26} {precision:>9.3f} {recall:>7.3f} {support:>6}")
+    print()
+    for check in US_CHECKS:
+        us = us_check_figures(check)
+        print(f"US wording check {check} ({int(us['rows'])} team-written reviews): pos/neg accuracy (macro-F1)")
+        print("  " + "   ".join(
+            f"{'ours' if m == 'comments' else m} {us[f'{m}_posneg_accuracy']:.4f} ({us[f'{m}_posneg_macro_f1']:.4f})"
+            for m in ("comments", "vader", "textblob")
+        ))  # fmt: skip
     print()
     for name in ("comments_sentiment_accuracy", "comments_sentiment_macro_f1", "comments_posneg_accuracy",
                  "vader_sentiment_accuracy", "textblob_sentiment_accuracy"):  # fmt: skip

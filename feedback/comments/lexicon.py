@@ -78,11 +78,25 @@ PHRASES = [
     (r"\b(?:in|out) (?:less than|under)? ?(?:\d+|five|two|three) minutes?\b[^.]{0,20}\b(?:rushed|left|gone)\b",
      -1.5),
     (r"\b(?:highly|would|definitely|100%) recommend\b", 1.0),
-    (r"\b(?:would not|wouldnt|would never|do not|dont|cannot|cant|can not) recommend\b", -1.5),
+    (r"\b(?:would not|wouldn'?t|would never|do not|don'?t|cannot|can'?t|can not) recommend\b(?![^!?]{0,30}\benough\b)",
+     -1.5),
     (r"\b(?:never (?:going|coming) back|never again|find (?:a |another )?(?:new |different )?(?:doctor|provider|"
      r"practice|office)|switch(?:ed|ing)? (?:doctors|providers|practices))\b", -2.5),
     (r"\b(?:stay away|run away|beware|zero stars|0 stars|one star|1 star)\b", -2.5),
     (r"\b(?:five|5) stars?\b", 2.0),
+    # how Americans praise and complain in reviews, which VADER misreads word by word
+    (r"\b(?:six|6|ten|10) stars?\b|\b10 ?/ ?10\b|\b(?:an |a )?a\+(?!\w)", 2.0),
+    (r"\b(?:can'?t|cannot|can not|couldn'?t) (?:recommend|thank|praise)\b[^!?]{0,30}\benough\b", 2.8),
+    (r"\b(?:can'?t|cannot|can not) say enough good\b", 2.8),
+    (r"\b(?:couldn'?t|could not|can'?t|cannot) (?:be happier|(?:have )?ask(?:ed)? for (?:a )?better)\b", 2.8),
+    (r"\bwhat more could (?:you|i|anyone) (?:want|ask for)\b", 1.8),
+    (r"\b(?:will|would|i'?ll|definitely|i'?d) (?:definitely |certainly )?(?:be back|go back|come back|return)\b", 1.4),
+    (r"\brun,? (?:don'?t|do not) walk\b", 2.5),
+    (r"\babove and beyond\b", 2.2),
+    (r"\bno complaints\b", 1.8),
+    (r"\b(?:squeezed|fit|got) (?:me|us|my \w+) in\b", 1.6),
+    (r"\b(?:a|what a|such a|total|complete) (?:joke|scam|rip[- ]?off)\b|\bscam\b", -2.5),
+    (r"\bwaste (?:of )?(?:my |your |our )?(?:time|money)\b|\bsave yourself\b", -2.5),
     (r"\b(?:did|does|do|done|said|explained|offered|got|helped) (?:absolutely )?nothing\b|\bnothing (?:was|got) done\b",
      -2.0),
     (r"\bnothing (?:special|great|to write home about)\b", -1.2),
@@ -112,8 +126,12 @@ PHRASES = [
 ]
 # fmt: on
 _COMPILED = [(re.compile(pattern), valence) for pattern, valence in PHRASES]
-_ANY_PHRASE = re.compile("|".join(f"(?:{pattern})" for pattern, _valence in PHRASES))  # one search for most clauses
-_WORD_RE = re.compile(r"[a-z][a-z'\-]*|[:;=8xX][\-o^']?[()\[\]dDpP/\\|*]")  # words and ascii emoticons
+_ANY_PHRASE = re.compile(
+    "|".join(f"(?:{pattern})" for pattern, _valence in PHRASES)
+)  # one search for most clauses
+_WORD_RE = re.compile(
+    r"[a-z][a-z'\-]*|[:;=8xX][\-o^']?[()\[\]dDpP/\\|*]"
+)  # words and ascii emoticons
 _ALPHA = 15.0  # VADER's normalisation constant
 
 
@@ -142,5 +160,7 @@ def clause_score(text: str) -> float:
     else:
         compound = analyzer.polarity_scores(text)["compound"]
     compound = max(-0.9999, min(0.9999, compound))
-    raw = compound * math.sqrt(_ALPHA / (1.0 - compound * compound)) + phrase_valence(text)
+    raw = compound * math.sqrt(_ALPHA / (1.0 - compound * compound)) + phrase_valence(
+        text
+    )
     return raw / math.sqrt(raw * raw + _ALPHA)

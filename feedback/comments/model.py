@@ -1,9 +1,12 @@
 """The shipped sentiment model: a logistic regression stored as JSON, loaded once per process.
 
 ``model/sentiment.json`` holds the intercept, one weight per bag-of-words feature (only features kept by
-training) and one weight per lexicon figure (``features.LEXICON_FEATURES``). ``python -m feedback.comments.train``
-rebuilds it. The logit of a comment or clause is the intercept plus the weights of its features; the score is
-``tanh(logit / 2)`` (= 2p - 1), in -1..1.
+training), one weight per lexicon figure (``features.LEXICON_FEATURES``) and ``lexicon_blend``.
+``python -m feedback.comments.train`` rebuilds it. The logit of a comment or clause is the intercept plus the
+weights of its features, and ``tanh(logit / 2)`` (= 2p - 1) is the fitted model's score. The score given out blends
+it with the plain lexicon score (the mean over clauses): ``(1 - b) * model + b * lexicon``, in -1..1. The fitted
+weights learn the NHS survey's habits (its function words, what its questions asked); the lexicon carries over
+to other wording, and ``b`` is chosen by how well the blend carries from one trust to another (see ``train``).
 """
 
 import json
@@ -23,12 +26,14 @@ class Model:
     neutral_band: float
     mixed_threshold: float
     meta: dict
+    lexicon_blend: float = 0.0
 
     def score(self, words, lexicon) -> float:
         get = self.words.get
         logit = self.intercept + sum(get(word, 0.0) for word in words)
         logit += sum(w * x for w, x in zip(self.lexicon, lexicon, strict=True))
-        return math.tanh(logit / 2.0)
+        blend = self.lexicon_blend
+        return (1.0 - blend) * math.tanh(logit / 2.0) + blend * lexicon[0]
 
     def score_clause(self, words, lexicon_score: float) -> float:
         return self.score(words, (lexicon_score,) * len(self.lexicon))
@@ -40,6 +45,7 @@ class Model:
             "lexicon": list(self.lexicon),
             "neutral_band": self.neutral_band,
             "mixed_threshold": self.mixed_threshold,
+            "lexicon_blend": self.lexicon_blend,
             "meta": self.meta,
             "words": self.words,
         }
@@ -53,6 +59,7 @@ class Model:
             neutral_band=float(data["neutral_band"]),
             mixed_threshold=float(data["mixed_threshold"]),
             meta=dict(data.get("meta", {})),
+            lexicon_blend=float(data.get("lexicon_blend", 0.0)),
         )
 
 

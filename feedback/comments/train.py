@@ -7,13 +7,17 @@ comment's bag-of-words features and its four lexicon figures (``features``), pos
 hyper-parameters, the regularisation ``C`` and the scale of the lexicon columns (a larger scale regularises the
 lexicon weights less, so the model leans more on the lexicon, which is what carries over to US wording), are
 chosen by cross-validation inside the training trusts: the mean macro-F1 of leave-one-trust-out (train A, test
-B; train B, test A) and of a stratified 5-fold split of A+B. Trust C is never looked at here. Needs scikit-learn
+B; train B, test A) and of a stratified 5-fold split of A+B. The third, the lexicon blend (how much of the score
+given out is the plain lexicon score rather than the fitted model's, see ``model``), is chosen by leave-one-trust-out
+alone: it exists to carry the model to wording it was not trained on, and training on one trust and scoring another
+is the only such test inside the training data. Trust C is never looked at here. Needs scikit-learn
 (a development dependency); the product itself only reads the JSON file.
 """
 
 import argparse
 import json
 import sys
+from dataclasses import replace
 
 from .data import load, split
 from .features import LEXICON_FEATURES, featurise
@@ -21,6 +25,7 @@ from .model import MODEL_FILE, Model
 
 C_GRID = (0.03, 0.1, 0.3, 1.0)
 LEX_SCALE_GRID = (3.0, 10.0, 30.0)
+BLEND_GRID = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 MIN_DF = 2
 NEUTRAL_BAND = 0.25  # |score| below this is neutral (NHS data has no neutral labels to tune it on)
 MIXED_THRESHOLD = 0.4  # a comment is mixed when one clause scores >= this and another <= -this
@@ -72,7 +77,7 @@ def _macro_f1(model: Model, feats, labels) -> float:
 
 
 def select(rows, feats, log=print) -> tuple[float, float, float]:
-    """(C, lexicon scale, CV macro-F1) chosen by cross-validation inside the training rows."""
+    """(C, lexicon scale, CV macro-F1) chosen by cross-validation inside the training rows (blend 0)."""
     from sklearn.model_selection import StratifiedKFold
 
     labels = [r.label for r in rows]
@@ -100,11 +105,32 @@ def select(rows, feats, log=print) -> tuple[float, float, float]:
     return best
 
 
+def select_blend(rows, feats, c: float, lex_scale: float, log=print) -> tuple[float, float]:
+    """(lexicon blend, its leave-one-trust-out macro-F1) for the chosen C and lexicon scale."""
+    labels = [r.label for r in rows]
+    folds = []
+    for trust in sorted({r.trust for r in rows}):
+        train = [i for i, r in enumerate(rows) if r.trust != trust]
+        test = [i for i, r in enumerate(rows) if r.trust == trust]
+        folds.append((fit([feats[i] for i in train], [labels[i] for i in train], c, lex_scale), test))
+    best = None
+    for blend in BLEND_GRID:
+        f1 = sum(
+            _macro_f1(replace(model, lexicon_blend=blend), [feats[i] for i in test], [labels[i] for i in test])
+            for model, test in folds
+        ) / len(folds)
+        log(f"lexicon blend={blend:<4} leave-one-trust-out F1={f1:.4f}")
+        if best is None or f1 > best[1] + 1e-9:
+            best = (blend, f1)
+    return best
+
+
 def train(log=print) -> Model:
     rows, _held_out = split(load())
     rows = [r for r in rows if r.label != "neutral"]  # 2 rows; the model decides positive vs negative
     feats = [featurise(r.text) for r in rows]
     c, lex_scale, cv_f1 = select(rows, feats, log=log)
+    blend, blend_f1 = select_blend(rows, feats, c, lex_scale, log=log)
     meta = {
         "trained_on": "data/patient-comments trusts A and B (Trust B criticality-0 rows and dirty labels dropped)",
         "held_out": "Trust C",
@@ -112,10 +138,12 @@ def train(log=print) -> Model:
         "C": c,
         "lex_scale": lex_scale,
         "cv_macro_f1": round(cv_f1, 4),
+        "lexicon_blend_loto_macro_f1": round(blend_f1, 4),
         "min_df": MIN_DF,
     }
-    model = fit(feats, [r.label for r in rows], c, lex_scale, meta)
-    log(f"chose C={c} lex_scale={lex_scale} (CV macro-F1 {cv_f1:.4f}); {len(model.words)} word weights")
+    model = replace(fit(feats, [r.label for r in rows], c, lex_scale, meta), lexicon_blend=blend)
+    log(f"chose C={c} lex_scale={lex_scale} (CV macro-F1 {cv_f1:.4f}), lexicon blend {blend}; "
+        f"{len(model.words)} word weights")  # fmt: skip
     return model
 
 

@@ -78,3 +78,41 @@ def test_it_fails_cleanly_from_the_command_line():
     assert b"line 1 is not valid UTF-8" in bad.stderr
     assert b"Traceback" not in bad.stderr
     assert bad.stdout == b""
+
+
+def test_it_guesses_each_lines_language_by_default():
+    lines = run(
+        io.BytesIO(
+            "La recepcionista fue muy grosera pero la doctora fue excelente. ¡Qué pena!\nRude receptionist\n".encode()
+        )
+    )
+    spanish, english = lines
+    assert {t["name"]: t["sentiment"] for t in spanish["touchpoints"]} == {
+        "front desk and staff": "negative",
+        "provider communication": "positive",
+    }
+    assert spanish["mixed"] is True
+    assert english["sentiment"] == "negative"
+    assert [t["name"] for t in english["touchpoints"]] == ["front desk and staff"]
+
+
+def test_it_reads_every_line_in_the_language_given():
+    text = "La recepcionista fue muy grosera conmigo en la recepción\n".encode()
+    out = io.StringIO()
+    call_command("analyze_comments", "--language", "es", stdin=io.BytesIO(text), stdout=out)
+    as_spanish = json.loads(out.getvalue())
+    assert as_spanish["sentiment"] == "negative"
+    assert [t["name"] for t in as_spanish["touchpoints"]] == ["front desk and staff"]
+    out = io.StringIO()
+    call_command("analyze_comments", "--language", "en", stdin=io.BytesIO(text), stdout=out)
+    assert json.loads(out.getvalue())["touchpoints"] == []  # the English reading knows no Spanish
+    out = io.StringIO()
+    call_command("analyze_comments", "--language", "auto", stdin=io.BytesIO(text), stdout=out)
+    assert json.loads(out.getvalue()) == as_spanish
+
+
+def test_it_refuses_an_unknown_language_before_reading():
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="invalid choice: 'fr'"):
+        call_command("analyze_comments", "--language", "fr", stdin=io.BytesIO(b"Bonjour\n"), stdout=out)
+    assert out.getvalue() == ""
