@@ -63,6 +63,7 @@ from .comments import analyze
 from .invitations import skip_reason_for
 from .models import (
     Answer,
+    CaseEventKind,
     CaseOutcome,
     CaseStatus,
     CommentAnalysis,
@@ -73,6 +74,7 @@ from .models import (
     InvitationStatus,
     QuestionKind,
     RecoveryCase,
+    RecoveryCaseEvent,
     Response,
     ReviewSite,
     Sentiment,
@@ -197,7 +199,7 @@ class _Feedback:
         self.dip = (self.now - timedelta(days=dip_start), self.now - timedelta(days=dip_end))
         self.settings = self._settings()
         self.assignee = recovery.default_assignee(practice)
-        self.model_version = listening.model_version()
+        self.model_versions = {language: listening.model_version(language) for language in ("en", "es")}
         quiet = messaging_settings_for(practice)
         self.quiet = (quiet.quiet_start, quiet.quiet_end)
         self.outcome = _weighted(self.rng, OUTCOMES)
@@ -637,12 +639,15 @@ class _Feedback:
                 batch.answers.append((answer_id, response_id, text_question.pk, None, comment, dt(moment)))
             completed = moment + timedelta(seconds=rng.uniform(3, 15))
             if comment:
-                reading = self.readings.get(comment) or self.readings.setdefault(comment, analyze(comment))
+                reading = self.readings.get(comment)
+                if reading is None:
+                    reading = self.readings[comment] = analyze(comment, patient.language)
                 readings.append(reading)
                 touchpoints = [{"name": t.name, "sentiment": t.sentiment} for t in reading.touchpoints]
+                reader = self.model_versions[patient.language]
                 batch.analyses.append(
                     (self.practice.pk, answer_id, Sentiment.MIXED if reading.mixed else reading.sentiment,
-                     reading.score, self.rows.json(touchpoints), self.model_version, "", dt(completed))
+                     reading.score, self.rows.json(touchpoints), reader, "", dt(completed))
                 )  # fmt: skip
                 self.counts["answers"] += 1
                 self.counts["comments"] += 1
@@ -705,6 +710,23 @@ class _Feedback:
 
     def _save_cases(self, cases: list[RecoveryCase]) -> None:
         RecoveryCase.objects.bulk_create(cases)
+        history = []  # the case page's timeline: opened, and closed for the worked ones
+        for case in cases:
+            opened = RecoveryCaseEvent(
+                practice=self.practice, case=case, at=case.opened_at, kind=CaseEventKind.OPENED, detail=case.reason
+            )
+            history.append(opened)
+            if case.status == CaseStatus.CLOSED:
+                closed = RecoveryCaseEvent(
+                    practice=self.practice,
+                    case=case,
+                    at=case.closed_at,
+                    by=case.closed_by,
+                    kind=CaseEventKind.CLOSED,
+                    detail=case.outcome,
+                )
+                history.append(closed)
+        RecoveryCaseEvent.objects.bulk_create(history)
         events: list = []
         for case in cases:
             self._event(events, case.patient_id, "service-recovery", "recovery.opened", case.opened_at,

@@ -16,6 +16,7 @@ from .models import (
     FeedbackSettings,
     QuestionKind,
     RecoveryCase,
+    RecoveryCaseEvent,
     Response,
     ReviewSite,
 )
@@ -158,6 +159,11 @@ def case_answers(*, case) -> list[Answer]:
         .select_related("question", "analysis")
         .order_by("question__position", "pk")
     )
+
+
+def case_events(*, case) -> QuerySet[RecoveryCaseEvent]:
+    """The case's history, oldest first, with who did each thing."""
+    return RecoveryCaseEvent.objects.filter(practice_id=case.practice_id, case=case).select_related("by")
 
 
 def overdue_case_count(*, practice, now: datetime | None = None) -> int:

@@ -340,6 +340,36 @@ class RecoveryCase(models.Model):
         return self.status == CaseStatus.OPEN and self.due_at < (now or timezone.now())
 
 
+class CaseEventKind(models.TextChoices):
+    OPENED = "opened", _("Opened")
+    ASSIGNED = "assigned", _("Assigned")
+    STEP = "step", _("Step")
+    CLOSED = "closed", _("Closed")
+    REOPENED = "reopened", _("Reopened")
+
+
+class RecoveryCaseEvent(models.Model):
+    """One line of a case's history, written by the recovery services in the same transaction as the change.
+
+    ``detail`` is a short label, never clinical: a reason, outcome or step code, or the assignee's name.
+    A reopened case keeps its earlier outcome here (the case row itself is cleared).
+    """
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(RecoveryCase, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    kind = models.CharField(max_length=10, choices=CaseEventKind.choices)
+    detail = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(kind__in=CaseEventKind.values), name="case_event_kind_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.detail}".strip()
+
+
 class ReviewSite(models.Model):
     """A public review site the practice chooses (its Google Business page, Healthgrades, ...)."""
 

@@ -1,9 +1,14 @@
 """Service recovery: opening a case after a failed experience and working it through hear, empathize,
 apologize, respond and thank, to a closed case with an outcome.
 
-Every write is one transaction with its audit entry; opening and closing also record a journey event
-("service-recovery", ``recovery.opened`` / ``recovery.closed``) whose data is a label only. Notes and the
-patient's comments never reach an audit summary, a journey event or a log.
+Every write is one transaction with its audit entry; opening, closing and reopening also record a journey
+event ("service-recovery", ``recovery.opened`` / ``recovery.closed`` / ``recovery.reopened``) whose data is a
+label only. Opening, assigning, steps, closing and reopening each add a ``RecoveryCaseEvent`` (the case's
+history, shown on the case page). Notes and the patient's comments never reach an audit summary, a journey
+event, the history or a log.
+
+Changes that would change nothing (assigning a case to its assignee, reopening an open case) return
+``changed=False`` and write nothing, so a double click is harmless.
 """
 
 from datetime import datetime, timedelta
@@ -17,11 +22,20 @@ from audit import services as audit
 from audit.models import Action
 from practices.models import Membership, Role
 
-from .models import CaseOutcome, CaseStatus, ContactMethod, FeedbackSettings, RecoveryCase
+from .models import (
+    CaseEventKind,
+    CaseOutcome,
+    CaseStatus,
+    ContactMethod,
+    FeedbackSettings,
+    RecoveryCase,
+    RecoveryCaseEvent,
+)
 
 DUE_AFTER = timedelta(hours=48)
 STEPS = ("heard", "empathized", "apologized", "responded", "thanked")
-# Who may be given a case, and who may work any case of the practice.
+# Who gets a new case by default, and who may work any case of the practice. Any active staff member of the
+# practice may be given a case (``case_assignees``).
 ASSIGNABLE_ROLES = (Role.OWNER, Role.EXPERIENCE_LEAD)
 
 
@@ -60,6 +74,9 @@ def open_case(*, response, reason: str, now: datetime | None = None) -> Recovery
                 opened_at=now,
                 due_at=now + DUE_AFTER,
             )
+            _event(case, CaseEventKind.OPENED, None, reason, now)
+            if case.assigned_to:
+                _event(case, CaseEventKind.ASSIGNED, None, _person(case.assigned_to), now)
     except IntegrityError:  # opened by a concurrent call for the same response
         return RecoveryCase.objects.get(response=response)
     audit.record(
@@ -80,6 +97,17 @@ def open_case(*, response, reason: str, now: datetime | None = None) -> Recovery
         data={"case_reason": reason},
     )
     return case
+
+
+def _person(user) -> str:
+    return user.get_full_name() or user.email
+
+
+def _event(case: RecoveryCase, kind: str, by, detail: str = "", at: datetime | None = None) -> RecoveryCaseEvent:
+    """One line of the case's history. ``detail`` is a label (a code or a staff name), never clinical."""
+    return RecoveryCaseEvent.objects.create(
+        practice_id=case.practice_id, case=case, at=at or timezone.now(), by=by, kind=kind, detail=detail[:200]
+    )
 
 
 def _locked(case: RecoveryCase) -> RecoveryCase:
@@ -114,6 +142,7 @@ def record_step(*, case, step: str, done: bool, actor_user, now: datetime | None
         return case
     setattr(case, field, after)
     case.save(update_fields=[field])
+    _event(case, CaseEventKind.STEP, actor_user, f"{step} {'done' if done else 'undone'}", now)
     _audit(
         case,
         actor_user,
@@ -154,25 +183,44 @@ def set_notes(*, case, notes: str, actor_user) -> RecoveryCase:
 
 
 def assignable_members(*, practice):
+    """Who may be chosen as the practice's default recovery assignee (feedback settings): an active owner or
+    experience lead."""
+    return case_assignees(practice=practice).filter(role__in=ASSIGNABLE_ROLES)
+
+
+def case_assignees(*, practice):
+    """Who may be given a case: every active staff member of the practice (any staff role)."""
     return (
-        Membership.objects.filter(practice=practice, is_active=True, user__is_active=True, role__in=ASSIGNABLE_ROLES)
+        Membership.objects.filter(practice=practice, is_active=True, user__is_active=True, role__in=Role.values)
         .select_related("user")
         .order_by("user__full_name", "user__email")
     )
 
 
+NOT_ASSIGNABLE = _("Cases go to an active staff member of this practice; nothing was changed.")
+
+
 @transaction.atomic
-def reassign(*, case, user, actor_user) -> RecoveryCase:
-    """Give the case to an owner or experience lead of the practice."""
-    if not assignable_members(practice=case.practice).filter(user=user).exists():
-        raise CaseRefused(_("Cases go to an owner or experience lead of this practice."))
+def assign(*, case, user, actor_user, now: datetime | None = None) -> tuple[RecoveryCase, bool]:
+    """Give the open case to ``user`` (an active staff member of the case's practice; refused otherwise).
+
+    Who may call it is the view's rule: owners and experience leads assign anyone, other readers take a
+    case for themselves. Returns ``(case, changed)``; giving it to its assignee changes nothing.
+    """
+    if user is None or not case_assignees(practice=case.practice).filter(user_id=user.pk).exists():
+        raise CaseRefused(NOT_ASSIGNABLE)
     case = _locked(case)
-    if case.assigned_to_id != user.pk:
-        before = case.assigned_to.email if case.assigned_to else None
-        case.assigned_to = user
-        case.save(update_fields=["assigned_to"])
-        _audit(case, actor_user, "recovery case reassigned", {"assigned_to": [before, user.email]})
-    return case
+    if case.assigned_to_id == user.pk:
+        return case, False
+    before = case.assigned_to.email if case.assigned_to else None
+    case.assigned_to = user
+    case.save(update_fields=["assigned_to"])
+    summary = "recovery case reassigned" if before else "recovery case assigned"
+    if actor_user is not None and actor_user.pk == user.pk:
+        summary += " (taken by the assignee)"
+    _audit(case, actor_user, summary, {"assigned_to": [before, user.email]})
+    _event(case, CaseEventKind.ASSIGNED, actor_user, _person(user), now)
+    return case, True
 
 
 @transaction.atomic
@@ -187,6 +235,7 @@ def close_case(*, case, outcome: str, actor_user, now: datetime | None = None) -
     _audit(
         case, actor_user, f"recovery case closed ({outcome})", {"status": ["open", "closed"], "outcome": ["", outcome]}
     )
+    _event(case, CaseEventKind.CLOSED, actor_user, outcome, now)
     journey.record(
         practice=case.practice,
         patient=case.patient,
@@ -196,6 +245,43 @@ def close_case(*, case, outcome: str, actor_user, now: datetime | None = None) -
         data={"outcome": outcome},
     )
     return case
+
+
+@transaction.atomic
+def reopen_case(*, case, actor_user, now: datetime | None = None) -> tuple[RecoveryCase, bool]:
+    """Open a closed case again, due 48 hours from now; its outcome and who closed it are cleared on the case
+    and kept in its history and the audit. Returns ``(case, changed)``; reopening an open case changes nothing.
+    """
+    now = now or timezone.now()
+    case = RecoveryCase.objects.select_for_update().get(pk=case.pk)
+    if case.status == CaseStatus.OPEN:
+        return case, False
+    earlier, closed_by = case.outcome, case.closed_by
+    before_due = case.due_at
+    case.status, case.outcome, case.closed_at, case.closed_by = CaseStatus.OPEN, "", None, None
+    case.due_at = now + DUE_AFTER
+    case.save(update_fields=["status", "outcome", "closed_at", "closed_by", "due_at"])
+    _audit(
+        case,
+        actor_user,
+        f"recovery case reopened (was {earlier})",
+        {
+            "status": ["closed", "open"],
+            "outcome": [earlier, ""],
+            "closed_by": [closed_by.email if closed_by else None, None],
+            "due_at": [before_due.isoformat(), case.due_at.isoformat()],
+        },
+    )
+    _event(case, CaseEventKind.REOPENED, actor_user, earlier, now)
+    journey.record(
+        practice=case.practice,
+        patient=case.patient,
+        touchpoint="service-recovery",
+        kind="recovery.reopened",
+        at=now,
+        data={"earlier_outcome": earlier},
+    )
+    return case, True
 
 
 # --- audited reads --------------------------------------------------------------------------------

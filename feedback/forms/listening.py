@@ -12,7 +12,7 @@ from practices.models import Location, Provider
 from ..comments import TOUCHPOINT_NAMES
 from ..listening_selectors import ResponseFilters
 from ..models import CaseOutcome, ContactMethod, FeedbackSettings, ReviewSite, Sentiment, SurveyKind
-from ..recovery import assignable_members
+from ..recovery import NOT_ASSIGNABLE, assignable_members, case_assignees
 
 # The analyser's touch-point names are data (English, lower case); these are what staff read.
 TOPIC_LABELS = {
@@ -131,15 +131,19 @@ class NotesForm(forms.Form):
 
 
 class ReassignForm(forms.Form):
+    """Give the case to any active staff member of the practice; the choices read "name (role)"."""
+
     assigned_to = forms.ModelChoiceField(label=_("Give the case to"), queryset=get_user_model().objects.none())
 
     def __init__(self, *args, practice, **kwargs):
         super().__init__(*args, **kwargs)
-        ids = assignable_members(practice=practice).values_list("user_id", flat=True)
-        self.fields["assigned_to"].queryset = get_user_model().objects.filter(pk__in=ids).order_by("full_name")
-        self.fields["assigned_to"].error_messages["invalid_choice"] = _(
-            "Cases go to an owner or experience lead of this practice."
-        )
+        members = list(case_assignees(practice=practice))
+        roles = {m.user_id: m.get_role_display() for m in members}
+        field = self.fields["assigned_to"]
+        field.queryset = get_user_model().objects.filter(pk__in=roles).order_by("full_name", "email")
+        field.label_from_instance = lambda user: f"{user} ({roles.get(user.pk, '')})"
+        field.error_messages["invalid_choice"] = NOT_ASSIGNABLE
+        field.error_messages["required"] = _("Choose who gets the case.")
 
 
 class CloseForm(forms.Form):

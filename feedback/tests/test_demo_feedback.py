@@ -27,6 +27,7 @@ from feedback.models import (
     InvitationStatus,
     QuestionKind,
     RecoveryCase,
+    RecoveryCaseEvent,
     Response,
     ReviewSite,
     SurveyKind,
@@ -178,7 +179,12 @@ def test_it_analyses_every_comment_and_the_comments_agree_with_the_answers(pract
     analyses = CommentAnalysis.objects.filter(practice=practice)
     assert texts.count() == analyses.count() > 300
     assert not texts.filter(analysis__isnull=True).exists()
-    assert set(analyses.values_list("model_version", flat=True)) == {listening.model_version()}
+    assert set(analyses.values_list("model_version", flat=True)) == {
+        listening.model_version("en"),
+        listening.model_version("es"),
+    }
+    for analysis in analyses.select_related("answer__response"):
+        assert analysis.model_version == listening.model_version(analysis.answer.response.language)
     # Comments on about four responses in ten, and they rarely repeat word for word.
     completed = Response.objects.filter(practice=practice, completed_at__isnull=False)
     assert 0.3 <= texts.count() / completed.count() <= 0.5
@@ -246,6 +252,14 @@ def test_it_opens_recovery_cases_by_the_live_rules(practice):
     still_open = [c for c in cases.values() if c.status == CaseStatus.OPEN]
     assert 2 <= len(still_open) <= 4
     assert 1 <= sum(c.is_overdue(now) for c in still_open) <= 2
+
+    history = defaultdict(list)
+    for event in RecoveryCaseEvent.objects.filter(practice=practice):
+        history[event.case_id].append((event.kind, event.detail))
+    assert {c.pk: history[c.pk] for c in still_open} == {c.pk: [("opened", c.reason)] for c in still_open}
+    assert {c.pk: history[c.pk] for c in closed} == {
+        c.pk: [("opened", c.reason), ("closed", c.outcome)] for c in closed
+    }
 
 
 def test_it_records_each_step_in_the_journey(practice):

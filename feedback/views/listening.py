@@ -5,9 +5,11 @@ Who may do what (every staff view goes through ``staff_view``: strangers get 404
 
 - responses and comments: owner, experience lead, front desk and clinicians read; owner and experience lead
   correct a comment's reading; billing gets 403.
-- recovery cases: owner and experience lead see and work every case; the front desk sees them, read-only
-  (they often take the complaint at the desk); clinicians and billing see only cases assigned to them, and
-  403 on any other case.
+- recovery cases: owner and experience lead see and work every case and give any case to any active staff
+  member of the practice; the front desk sees them, read-only (they often take the complaint at the desk),
+  and may take an open case for themselves, which lets them work it; clinicians and billing see only cases
+  assigned to them, and 403 on any other case. Whoever may close a case (owner, experience lead, the
+  assignee) may reopen it.
 - review sites and settings: the owner edits; the experience lead reads.
 
 Every page that shows patients' names or answers leaves an audit entry.
@@ -41,7 +43,18 @@ from ..forms.listening import (
     ResponseFilterForm,
     ReviewSiteForm,
 )
-from ..models import Answer, CommentAnalysis, QuestionKind, RecoveryCase, Response, ReviewSite
+from ..models import (
+    Answer,
+    CaseEventKind,
+    CaseOutcome,
+    CaseReason,
+    CaseStatus,
+    CommentAnalysis,
+    QuestionKind,
+    RecoveryCase,
+    Response,
+    ReviewSite,
+)
 
 PAGE_SIZE = 50
 LEADS = frozenset({Role.OWNER, Role.EXPERIENCE_LEAD})
@@ -220,6 +233,39 @@ STEP_LABELS = {
 }
 
 
+def _label(choices, value: str) -> str:
+    return str(dict(choices.choices).get(value, value or "—"))
+
+
+def _event_text(event) -> str:
+    """One history line as staff read it; ``detail`` holds only a code or a staff member's name."""
+    if event.kind == CaseEventKind.OPENED:
+        return _("Opened: %(reason)s") % {"reason": _label(CaseReason, event.detail)}
+    if event.kind == CaseEventKind.ASSIGNED:
+        return _("Assigned to %(name)s") % {"name": event.detail}
+    if event.kind == CaseEventKind.STEP:
+        step, _space, how = event.detail.partition(" ")
+        label = STEP_LABELS[step][0] if step in STEP_LABELS else step
+        if how == "undone":
+            return _("Step undone: %(step)s") % {"step": label}
+        return _("Step done: %(step)s") % {"step": label}
+    if event.kind == CaseEventKind.CLOSED:
+        return _("Closed: %(outcome)s") % {"outcome": _label(CaseOutcome, event.detail)}
+    return _("Reopened (earlier outcome: %(outcome)s)") % {"outcome": _label(CaseOutcome, event.detail)}
+
+
+def _history(case: RecoveryCase) -> list[dict]:
+    return [
+        {
+            "at": event.at,
+            "text": _event_text(event),
+            "by": (event.by.get_full_name() or event.by.email) if event.by else None,
+            "kind": event.kind,
+        }
+        for event in selectors.case_events(case=case)
+    ]
+
+
 def _case_page(request: HttpRequest, case: RecoveryCase, *, forms: dict | None = None, status: int = 200):
     recovery.record_case_viewed(case=case, actor_user=request.user)
     forms = forms or {}
@@ -236,12 +282,17 @@ def _case_page(request: HttpRequest, case: RecoveryCase, *, forms: dict | None =
         for step in recovery.STEPS
     ]
     now = timezone.now()
+    is_open = case.status == CaseStatus.OPEN
     context = {
         "case": case,
         "answers": answers,
         "survey_name": case.response.version.survey.name(language),
         "steps": steps,
-        "can_work": _may_work(request, case) and case.status == "open",
+        "history": _history(case),
+        "can_work": _may_work(request, case) and is_open,
+        "can_reopen": _may_work(request, case) and not is_open,
+        "can_take": is_open and case.assigned_to_id != request.user.pk,
+        "can_assign": is_open and _role(request) in LEADS,
         "overdue_hours": int((now - case.due_at).total_seconds() // 3600) if case.is_overdue(now) else None,
         "contact_form": forms.get("contact")
         or ContactForm(initial={"contacted": case.contacted, "contact_method": case.contact_method}),
@@ -318,15 +369,48 @@ def case_notes(request: HttpRequest, pk: int) -> HttpResponse:
     return _case_form_post(request, pk, NotesForm, "notes", apply, _("Notes saved."))
 
 
+def _assignee_name(user) -> str:
+    return user.get_full_name() or user.email
+
+
 @staff_view(LEADS)
 @require_POST
 def case_reassign(request: HttpRequest, pk: int) -> HttpResponse:
-    def apply(case, data):
-        recovery.reassign(case=case, user=data["assigned_to"], actor_user=request.user)
+    """An owner or experience lead gives the case to any active staff member of the practice."""
+    case = _case_for_worker(request, pk)
+    form = ReassignForm(request.POST, practice=request.practice)
+    if form.is_valid():
+        user = form.cleaned_data["assigned_to"]
+        try:
+            case, changed = recovery.assign(case=case, user=user, actor_user=request.user)
+        except recovery.CaseRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            if changed:
+                messages.success(request, _("Case assigned to %(name)s.") % {"name": _assignee_name(user)})
+            else:
+                messages.info(
+                    request, _("%(name)s already has this case; nothing changed.") % {"name": _assignee_name(user)}
+                )
+            return _back_to_case(request, case)
+    return _case_page(request, case, forms={"reassign": form}, status=400)
 
-    return _case_form_post(
-        request, pk, ReassignForm, "reassign", apply, _("Case reassigned."), practice=request.practice
-    )
+
+@staff_view(ALL_ROLES)
+@require_POST
+def case_take(request: HttpRequest, pk: int) -> HttpResponse:
+    """Anyone who may see the case takes it for themselves ("Assign to me")."""
+    case = _case_for_reader(request, pk)
+    try:
+        case, changed = recovery.assign(case=case, user=request.user, actor_user=request.user)
+    except recovery.CaseRefused as refused:
+        messages.error(request, str(refused))
+        return _case_page(request, case, status=400)
+    if changed:
+        messages.success(request, _("The case is now assigned to you."))
+    else:
+        messages.info(request, _("The case is already assigned to you; nothing changed."))
+    return _back_to_case(request, case)
 
 
 @staff_view(ALL_ROLES)
@@ -336,6 +420,19 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
         recovery.close_case(case=case, outcome=data["outcome"], actor_user=request.user)
 
     return _case_form_post(request, pk, CloseForm, "close", apply, _("Case closed."))
+
+
+@staff_view(ALL_ROLES)
+@require_POST
+def case_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    """Whoever may close the case reopens it: open again, due in 48 hours, the earlier outcome kept in its history."""
+    case = _case_for_worker(request, pk)
+    case, changed = recovery.reopen_case(case=case, actor_user=request.user)
+    if changed:
+        messages.success(request, _("Case reopened. It is due again in 48 hours."))
+    else:
+        messages.info(request, _("This case is already open; nothing changed."))
+    return _back_to_case(request, case)
 
 
 # --- review sites and settings --------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Staff listening pages in a real browser: axe-core finds nothing on the responses list, the recovery
-cases list, a case page or the review-sites page, and a keyboard alone records a recovery step."""
+cases list, a case page or the review-sites page, and a keyboard alone records a recovery step, closes the
+case and reopens it."""
 
 from datetime import timedelta
 
@@ -125,3 +126,20 @@ def test_it_records_a_step_and_closes_the_case_by_keyboard(desktop, site, make_s
     expect(page.locator(".messages")).to_contain_text("Case closed.")
     case.refresh_from_db()
     assert case.status == "closed" and case.outcome == "resolved"
+    assert_no_axe_violations(page, "closed recovery case")
+
+    # Reopened with the keyboard alone: open again, and the history keeps the earlier outcome.
+    tab_to(page, "form[action$='/reopen/'] button[type=submit]", limit=80)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator(".messages")).to_contain_text("Case reopened. It is due again in 48 hours.")
+    expect(page.locator(".case-history")).to_contain_text("Closed: Resolved")
+    expect(page.locator(".case-history")).to_contain_text("Reopened (earlier outcome: Resolved)")
+    expect(page.locator("form[action$='/close/']")).to_be_visible()
+    case.refresh_from_db()
+    assert case.status == "open" and case.outcome == "" and case.closed_at is None
+    assert case.due_at > timezone.now() + timedelta(hours=47)
+    assert_no_axe_violations(page, "reopened recovery case")
+    page.set_viewport_size(PHONE)
+    assert_no_axe_violations(page, "reopened recovery case [360px]")
+    assert_fits_phone(page)
