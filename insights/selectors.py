@@ -103,50 +103,59 @@ def _tna_from(slots, visit_type: VisitType, *, now: datetime, zone: str) -> int 
 
 
 # Days of slots computed at a time: most visit types have three openings within the first week, so
-# the engine is not asked for a 90-day horizon of every provider just to find them.
+# the engine is not asked for a 90-day horizon of every provider just to find them. The schedule data
+# is read once per window for every visit type still searching, not once per visit type.
 _TNA_WINDOWS = (7, 28)
 _UNKNOWN = object()
 
 
-def _tna_for_visit_type(practice, visit_type: VisitType, *, now: datetime, provider_ids: list[int], location_id):
-    """(any-provider days, {provider id: days}) for one visit type, searching widening windows."""
-    today = practice.local_date(now)
-    horizon = today + timedelta(days=visit_type.max_days_ahead)
-    found: dict[int, list] = {pid: [] for pid in provider_ids}
-    per_provider: dict[int, int | None] = {}
-    any_provider = _UNKNOWN
-    first_day = today
-    for size in (*_TNA_WINDOWS, None):
-        last_day = horizon if size is None else min(horizon, today + timedelta(days=size - 1))
-        pending = [pid for pid in provider_ids if pid not in per_provider]
+class _TnaSearch:
+    """One visit type's third next available (any provider, each provider), found window by window."""
+
+    def __init__(self, visit_type: VisitType, *, today: date, now: datetime, zone: str, provider_ids: list[int]):
+        self.visit_type = visit_type
+        self.today, self.now, self.zone = today, now, zone
+        self.horizon = today + timedelta(days=visit_type.max_days_ahead)
+        self.provider_ids = provider_ids
+        self.found: dict[int, list] = {pid: [] for pid in provider_ids}
+        self.per_provider: dict[int, int | None] = {}
+        self.any_provider = _UNKNOWN
+        self.done = False
+
+    def pending(self) -> list[int]:
+        """The providers not settled yet."""
+        return [pid for pid in self.provider_ids if pid not in self.per_provider]
+
+    def last_day(self, size: int | None) -> date:
+        """The last day of the window of ``size`` days from today (None: the booking horizon)."""
+        return self.horizon if size is None else min(self.horizon, self.today + timedelta(days=size - 1))
+
+    def step(self, calendar, *, first_day: date, last_day: date, location_id) -> None:
+        """Add the open slots of ``first_day..last_day`` from ``calendar``; settle what is known."""
+        pending = self.pending()
         if first_day <= last_day and pending:
-            for slot in scheduling_selectors.open_slots_for(
-                practice,
-                visit_type,
-                first_day=first_day,
-                last_day=last_day,
-                now=now,
-                provider_ids=pending,
-                location_id=location_id,
+            for slot in calendar.open_slots(
+                self.visit_type, first_day=first_day, last_day=last_day, provider_ids=pending, location_id=location_id
             ):
-                found[slot.provider_id].append(slot)
-        final = last_day >= horizon
+                self.found[slot.provider_id].append(slot)
+        final = last_day >= self.horizon
         # Every provider's slots up to ``last_day`` are known until one of them is settled, and the
         # union has three openings no later than the first provider's third: settle it first.
-        if any_provider is _UNKNOWN:
-            days = _tna_from(
-                [s for slots in found.values() for s in slots], visit_type, now=now, zone=practice.timezone
-            )
+        if self.any_provider is _UNKNOWN:
+            days = self._days([s for slots in self.found.values() for s in slots])
             if days is not None or final:
-                any_provider = days
+                self.any_provider = days
         for pid in pending:
-            days = _tna_from(found[pid], visit_type, now=now, zone=practice.timezone)
+            days = self._days(self.found[pid])
             if days is not None or final:
-                per_provider[pid] = days
-        if final or len(per_provider) == len(provider_ids) and any_provider is not _UNKNOWN:
-            break
-        first_day = last_day + timedelta(days=1)
-    return (None if any_provider is _UNKNOWN else any_provider), per_provider
+                self.per_provider[pid] = days
+        self.done = final or len(self.per_provider) == len(self.provider_ids) and self.any_provider is not _UNKNOWN
+
+    def _days(self, slots) -> int | None:
+        return _tna_from(slots, self.visit_type, now=self.now, zone=self.zone)
+
+    def result(self) -> tuple[int | None, dict[int, int | None]]:
+        return (None if self.any_provider is _UNKNOWN else self.any_provider), self.per_provider
 
 
 def live_third_next_available(
@@ -159,25 +168,61 @@ def live_third_next_available(
 ) -> list[TnaRow]:
     """Today's TNA per offered visit type (any provider), and per visit type and provider.
 
-    Open slots come from ``scheduling.selectors.open_slots_for``: the slot engine exactly as patients
-    see it (hours, exceptions, bookings, holds, minimum notice, daily caps, the booking horizon).
+    Open slots come from the slot engine exactly as patients see it (hours, exceptions, bookings,
+    holds, minimum notice, daily caps, the booking horizon), through
+    ``scheduling.selectors.practice_calendar``: each window of days is read once for every visit type
+    still searching, so the number of queries does not grow with the number of visit types.
     """
     types = scheduling_selectors.visit_types(practice).order_by("name")
     if visit_type_id is not None:
         types = types.filter(pk=visit_type_id)
+    types = list(types)
+    if not types:
+        return []
     people = {p.pk: p for p in providers(practice) if p.is_active}
-    rows: list[TnaRow] = []
+    wanted = [pid for pid in people if provider_id is None or pid == provider_id]
+    offers = scheduling_selectors.visit_type_offers(practice)
+    today = practice.local_date(now)
+    searches = []
     for visit_type in types:
-        offered = set(
-            scheduling_selectors.visit_type_provider_ids(practice, visit_type).values_list("provider_id", flat=True)
-        )
-        ids = [pid for pid in people if pid in offered and (provider_id is None or pid == provider_id)]
-        any_days, per_provider = _tna_for_visit_type(
-            practice, visit_type, now=now, provider_ids=ids, location_id=location_id
-        )
+        offered = offers.providers.get(visit_type.pk, frozenset())
+        ids = [pid for pid in wanted if pid in offered]
+        searches.append(_TnaSearch(visit_type, today=today, now=now, zone=practice.timezone, provider_ids=ids))
+
+    first_day = today
+    for size in (*_TNA_WINDOWS, None):
+        searching = [search for search in searches if not search.done]
+        if not searching:
+            break
+        last_days = [search.last_day(size) for search in searching]
+        # Every search still open has come this far (a search reaching its horizon is done), so the
+        # window starts on the same day for all of them; read it once, as far as the longest needs.
+        needed = {pid for search in searching for pid in search.pending()}
+        calendar = None
+        if needed and first_day <= max(last_days):
+            calendar = scheduling_selectors.practice_calendar(
+                practice,
+                [search.visit_type for search in searching],
+                first_day=first_day,
+                last_day=max(last_days),
+                now=now,
+                provider_ids=needed,
+                offers=offers,
+            )
+        for search, last_day in zip(searching, last_days, strict=True):
+            search.step(calendar, first_day=first_day, last_day=last_day, location_id=location_id)
+        if size is not None:
+            first_day = today + timedelta(days=size)
+
+    rows: list[TnaRow] = []
+    for search in searches:
+        visit_type = search.visit_type
+        any_days, per_provider = search.result()
         if provider_id is None:
             rows.append(TnaRow(visit_type, None, any_days, visit_type.max_days_ahead))
-        rows.extend(TnaRow(visit_type, people[pid], per_provider[pid], visit_type.max_days_ahead) for pid in ids)
+        rows.extend(
+            TnaRow(visit_type, people[pid], per_provider[pid], visit_type.max_days_ahead) for pid in search.provider_ids
+        )
     return rows
 
 

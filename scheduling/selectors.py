@@ -3,13 +3,15 @@
 ``schedules_for`` builds the engine's ``ProviderSchedule`` objects with a constant number of queries,
 however many days or providers: one query each for the providers, the visit type's locations, the
 weekly templates, the exceptions, the busy appointments, the unexpired holds and (when the visit type
-has a daily cap) one aggregate of the day counts.
+has a daily cap) one aggregate of the day counts. ``practice_calendar`` reads the same data once for
+every visit type (for reports over many visit types, such as the measures page's third next available).
 
 Wall-clock availability is in the practice's time zone.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -63,6 +65,66 @@ def weekly_ranges(practice, provider_ids, *, first_day: date, last_day: date) ->
             )
         )
     return weekly
+
+
+def day_exceptions(practice, provider_ids, *, first_day: date, last_day: date) -> dict[int, list[engine.DayException]]:
+    """Each provider's time off and extra clinics on the days ``first_day..last_day``, for the engine (one query)."""
+    exceptions: dict[int, list[engine.DayException]] = defaultdict(list)
+    for x in AvailabilityException.objects.filter(
+        practice=practice, provider_id__in=provider_ids, day__gte=first_day, day__lte=last_day
+    ).order_by("day", "starts_at"):
+        exceptions[x.provider_id].append(
+            engine.DayException(
+                day=x.day,
+                start_minute=_minutes(x.starts_at) if x.starts_at is not None else 0,
+                end_minute=_minutes(x.ends_at) if x.ends_at is not None else 24 * 60,
+                kind=x.kind,
+                location_id=x.location_id,
+            )
+        )
+    return exceptions
+
+
+def _holds(practice, provider_ids, now: datetime, window_start: datetime, window_end: datetime, ignore_token=None):
+    """(provider id, blocked start, blocked end) of the unexpired holds touching the window (one query)."""
+    holds = BookingHold.objects.filter(
+        practice=practice,
+        provider_id__in=provider_ids,
+        expires_at__gt=now,
+        blocked_start__lt=window_end,
+        blocked_end__gt=window_start,
+    )
+    if ignore_token:
+        holds = holds.exclude(token=ignore_token)
+    return holds.values_list("provider_id", "blocked_start", "blocked_end")
+
+
+def _busy_appointments(practice, provider_ids, window_start: datetime, window_end: datetime):
+    """The providers' active appointments whose blocked time touches the window."""
+    return Appointment.objects.filter(
+        practice=practice,
+        provider_id__in=provider_ids,
+        status__in=ACTIVE_STATUSES,
+        blocked_start__lt=window_end,
+        blocked_end__gt=window_start,
+    )
+
+
+def _daily_counts(
+    appointments, visit_type_ids, tz: ZoneInfo, window_start: datetime, window_end: datetime
+) -> dict[tuple[int, int], dict[date, int]]:
+    """{(provider id, visit type id): {local day: appointments starting that day}} for daily caps (one query)."""
+    booked: dict[tuple[int, int], dict[date, int]] = defaultdict(dict)
+    rows = (
+        appointments.filter(visit_type_id__in=list(visit_type_ids), start__gte=window_start, start__lt=window_end)
+        .annotate(local_day=TruncDate("start", tzinfo=tz))
+        .values("provider_id", "visit_type_id", "local_day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        booked[row["provider_id"], row["visit_type_id"]][row["local_day"]] = row["n"]
+    return dict(booked)
 
 
 def visit_types(practice, *, online_only: bool = False):
@@ -127,56 +189,24 @@ def schedules_for(
 
     weekly = weekly_ranges(practice, ids, first_day=first_day, last_day=last_day)
 
-    exceptions: dict[int, list] = defaultdict(list)
-    for x in AvailabilityException.objects.filter(
-        practice=practice, provider_id__in=ids, day__gte=first_day, day__lte=last_day
-    ).order_by("day", "starts_at"):
-        exceptions[x.provider_id].append(
-            engine.DayException(
-                day=x.day,
-                start_minute=_minutes(x.starts_at) if x.starts_at is not None else 0,
-                end_minute=_minutes(x.ends_at) if x.ends_at is not None else 24 * 60,
-                kind=x.kind,
-                location_id=x.location_id,
-            )
-        )
+    exceptions = day_exceptions(practice, ids, first_day=first_day, last_day=last_day)
 
     busy: dict[int, list] = defaultdict(list)
-    appointments = Appointment.objects.filter(
-        practice=practice,
-        provider_id__in=ids,
-        status__in=ACTIVE_STATUSES,
-        blocked_start__lt=window_end,
-        blocked_end__gt=window_start,
-    )
+    appointments = _busy_appointments(practice, ids, window_start, window_end)
     if ignore_appointment_id is not None:
         appointments = appointments.exclude(pk=ignore_appointment_id)
     for provider_id, start, end in appointments.values_list("provider_id", "blocked_start", "blocked_end"):
         busy[provider_id].append(engine.Busy(start=start, end=end))
-    holds = BookingHold.objects.filter(
-        practice=practice,
-        provider_id__in=ids,
-        expires_at__gt=now,
-        blocked_start__lt=window_end,
-        blocked_end__gt=window_start,
-    )
-    if ignore_hold_token:
-        holds = holds.exclude(token=ignore_hold_token)
-    for provider_id, start, end in holds.values_list("provider_id", "blocked_start", "blocked_end"):
+    for provider_id, start, end in _holds(practice, ids, now, window_start, window_end, ignore_hold_token):
         busy[provider_id].append(engine.Busy(start=start, end=end))
 
     booked: dict[int, dict[date, int]] | None = None
     if visit_type.daily_cap_per_provider:
         booked = defaultdict(dict)
-        counted = appointments.filter(visit_type=visit_type, start__gte=window_start, start__lt=window_end)
-        rows = (
-            counted.annotate(local_day=TruncDate("start", tzinfo=tz))
-            .values("provider_id", "local_day")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        for row in rows:
-            booked[row["provider_id"]][row["local_day"]] = row["n"]
+        for (provider_id, _visit_type_id), days in _daily_counts(
+            appointments, [visit_type.pk], tz, window_start, window_end
+        ).items():
+            booked[provider_id] = days
 
     return [
         engine.ProviderSchedule(
@@ -236,6 +266,174 @@ def first_available_for(
         engine.first_available(
             schedules, rule, now=now, first_day=first_day, last_day=last_day, location_id=location_id, limit=limit
         )
+    )
+
+
+# --- one read for many visit types -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VisitTypeOffers:
+    """Who offers each visit type, and where: the links ``schedules_for`` and ``visit_rule`` read."""
+
+    providers: Mapping[int, frozenset[int]]  # visit type id -> provider ids (active or not)
+    locations: Mapping[int, tuple[int, ...]]  # visit type id -> its chosen location ids (none: anywhere)
+
+
+def visit_type_offers(practice) -> VisitTypeOffers:
+    """Every visit type's providers and locations (two queries)."""
+    providers: dict[int, set[int]] = defaultdict(set)
+    for visit_type_id, provider_id in VisitTypeProvider.objects.filter(practice=practice).values_list(
+        "visit_type_id", "provider_id"
+    ):
+        providers[visit_type_id].add(provider_id)
+    locations: dict[int, list[int]] = defaultdict(list)
+    for visit_type_id, location_id in VisitTypeLocation.objects.filter(practice=practice).values_list(
+        "visit_type_id", "location_id"
+    ):
+        locations[visit_type_id].append(location_id)
+    return VisitTypeOffers(
+        providers={vt: frozenset(ids) for vt, ids in providers.items()},
+        locations={vt: tuple(ids) for vt, ids in locations.items()},
+    )
+
+
+@dataclass(frozen=True)
+class PracticeCalendar:
+    """A practice's schedule data over some local days, read once and shared by several visit types.
+
+    What ``schedules_for`` reads for one visit type, read once for a set of visit types and providers
+    (weekly hours, exceptions, active appointments, unexpired holds, the daily counts of the visit
+    types with a cap). ``schedules`` and ``open_slots`` then answer per visit type without touching the
+    database and give what ``schedules_for`` / ``open_slots_for`` give for those days. Read-only reports
+    (the measures page) use it; the booking services keep reading ``schedules_for`` in their transaction.
+    """
+
+    timezone: str
+    first_day: date
+    last_day: date
+    now: datetime
+    visit_type_ids: frozenset[int]  # the visit types read for
+    active_provider_ids: frozenset[int]  # the providers read for (active ones only)
+    offers: VisitTypeOffers
+    weekly: Mapping[int, tuple[engine.WeeklyRange, ...]]
+    exceptions: Mapping[int, tuple[engine.DayException, ...]]
+    busy: Mapping[int, tuple[engine.Busy, ...]]  # sorted by start
+    # Active appointments of a capped visit type per (provider id, visit type id) and local day.
+    booked: Mapping[tuple[int, int], Mapping[date, int]]
+
+    def _check(self, visit_type: VisitType) -> None:
+        if visit_type.pk not in self.visit_type_ids:
+            raise ValueError(f"visit type {visit_type.pk} was not read for")
+
+    def rule(self, visit_type: VisitType) -> engine.VisitRule:
+        return rule_for(visit_type, self.offers.locations.get(visit_type.pk, ()))
+
+    def provider_ids(self, visit_type: VisitType) -> frozenset[int]:
+        """The active providers (of those read for) who offer ``visit_type``."""
+        self._check(visit_type)
+        return self.offers.providers.get(visit_type.pk, frozenset()) & self.active_provider_ids
+
+    def schedules(
+        self, visit_type: VisitType, *, provider_ids: Iterable[int] | None = None
+    ) -> list[engine.ProviderSchedule]:
+        """What ``schedules_for`` gives for ``visit_type`` (optionally only ``provider_ids``), by provider id."""
+        ids = self.provider_ids(visit_type)
+        if provider_ids is not None:
+            ids = ids & frozenset(provider_ids)
+        capped = bool(visit_type.daily_cap_per_provider)
+        return [
+            engine.ProviderSchedule(
+                provider_id=pid,
+                timezone=self.timezone,
+                weekly=self.weekly.get(pid, ()),
+                exceptions=self.exceptions.get(pid, ()),
+                busy=self.busy.get(pid, ()),
+                booked_per_day=dict(self.booked.get((pid, visit_type.pk), {})) if capped else None,
+            )
+            for pid in sorted(ids)
+        ]
+
+    def open_slots(
+        self,
+        visit_type: VisitType,
+        *,
+        first_day: date,
+        last_day: date,
+        provider_ids: Iterable[int] | None = None,
+        location_id: int | None = None,
+    ) -> list[engine.Slot]:
+        """What ``open_slots_for`` gives, from the data read once; the days must lie within those read."""
+        if first_day < self.first_day or last_day > self.last_day:
+            raise ValueError(f"{first_day}..{last_day} is outside the days read ({self.first_day}..{self.last_day})")
+        rule = self.rule(visit_type)
+        slots: list[engine.Slot] = []
+        for schedule in self.schedules(visit_type, provider_ids=provider_ids):
+            slots.extend(
+                engine.open_slots(
+                    schedule, rule, now=self.now, first_day=first_day, last_day=last_day, location_id=location_id
+                )
+            )
+        return sorted(slots, key=lambda s: (s.start, s.provider_id, s.location_id))
+
+
+def practice_calendar(
+    practice,
+    visit_types: Iterable[VisitType],
+    *,
+    first_day: date,
+    last_day: date,
+    now: datetime,
+    provider_ids: Iterable[int] | None = None,
+    offers: VisitTypeOffers | None = None,
+) -> PracticeCalendar:
+    """Read the schedule data of the local days ``first_day..last_day`` once for several visit types.
+
+    The queries of ``schedules_for`` without the visit type, for every active provider offering one of
+    ``visit_types`` (optionally only ``provider_ids``): the providers, the weekly templates, the
+    exceptions, the busy appointments, the unexpired holds and, when some of the visit types have a
+    daily cap, one aggregate of their day counts; plus ``visit_type_offers`` unless ``offers`` is given.
+    However many visit types, providers or days.
+    """
+    types = [vt for vt in visit_types if vt.practice_id == practice.pk]
+    if offers is None:
+        offers = visit_type_offers(practice)
+    tz = ZoneInfo(practice.timezone)
+    offering = set().union(*(offers.providers.get(vt.pk, ()) for vt in types))
+    if provider_ids is not None:
+        offering &= set(provider_ids)
+    ids = list(Provider.objects.filter(practice=practice, is_active=True, pk__in=offering).values_list("pk", flat=True))
+
+    weekly: Mapping[int, list] = {}
+    exceptions: Mapping[int, list] = {}
+    busy: dict[int, list[engine.Busy]] = defaultdict(list)
+    booked: dict[tuple[int, int], dict[date, int]] = {}
+    if ids:
+        # As ``schedules_for``: one day either side of the days asked for.
+        window_start, window_end = local_day_bounds(tz, first_day - timedelta(days=1), last_day + timedelta(days=1))
+        weekly = weekly_ranges(practice, ids, first_day=first_day, last_day=last_day)
+        exceptions = day_exceptions(practice, ids, first_day=first_day, last_day=last_day)
+        appointments = _busy_appointments(practice, ids, window_start, window_end)
+        for provider_id, start, end in appointments.values_list("provider_id", "blocked_start", "blocked_end"):
+            busy[provider_id].append(engine.Busy(start=start, end=end))
+        for provider_id, start, end in _holds(practice, ids, now, window_start, window_end):
+            busy[provider_id].append(engine.Busy(start=start, end=end))
+        capped = [vt.pk for vt in types if vt.daily_cap_per_provider]
+        if capped:
+            booked = _daily_counts(appointments, capped, tz, window_start, window_end)
+
+    return PracticeCalendar(
+        timezone=practice.timezone,
+        first_day=first_day,
+        last_day=last_day,
+        now=now,
+        visit_type_ids=frozenset(vt.pk for vt in types),
+        active_provider_ids=frozenset(ids),
+        offers=offers,
+        weekly={pid: tuple(ranges) for pid, ranges in weekly.items()},
+        exceptions={pid: tuple(days) for pid, days in exceptions.items()},
+        busy={pid: tuple(sorted(times, key=lambda b: b.start)) for pid, times in busy.items()},
+        booked=booked,
     )
 
 
