@@ -260,6 +260,9 @@ class Appointment(models.Model):
         ordering = ["start"]
         indexes = [
             models.Index(fields=["practice", "provider", "blocked_start"], name="appointment_provider_time_idx"),
+            # Busy times ask "blocked_start < window end AND blocked_end > window start"; for a window ahead of
+            # today only the second is selective, so it needs its own index (the first reads all history).
+            models.Index(fields=["practice", "provider", "blocked_end"], name="appointment_provider_end_idx"),
             models.Index(fields=["practice", "start"], name="appointment_practice_time_idx"),
             models.Index(fields=["practice", "patient", "start"], name="appointment_patient_time_idx"),
         ]
