@@ -88,14 +88,7 @@ def open_case(*, response, reason: str, now: datetime | None = None) -> Recovery
         changes={"assigned_to": [None, case.assigned_to.email if case.assigned_to else None]},
     )
     # The event data key is not "reason": the journey log refuses that key (it usually carries clinical detail).
-    journey.record(
-        practice=response.practice,
-        patient=response.patient,
-        touchpoint="service-recovery",
-        kind="recovery.opened",
-        at=now,
-        data={"case_reason": reason},
-    )
+    _journey(case, "recovery.opened", now, {"case_reason": reason})
     return case
 
 
@@ -107,6 +100,12 @@ def _event(case: RecoveryCase, kind: str, by, detail: str = "", at: datetime | N
     """One line of the case's history. ``detail`` is a label (a code or a staff name), never clinical."""
     return RecoveryCaseEvent.objects.create(
         practice_id=case.practice_id, case=case, at=at or timezone.now(), by=by, kind=kind, detail=detail[:200]
+    )
+
+
+def _journey(case: RecoveryCase, kind: str, at: datetime, data: dict) -> None:
+    journey.record(
+        practice=case.practice, patient=case.patient, touchpoint="service-recovery", kind=kind, at=at, data=data
     )
 
 
@@ -236,14 +235,7 @@ def close_case(*, case, outcome: str, actor_user, now: datetime | None = None) -
         case, actor_user, f"recovery case closed ({outcome})", {"status": ["open", "closed"], "outcome": ["", outcome]}
     )
     _event(case, CaseEventKind.CLOSED, actor_user, outcome, now)
-    journey.record(
-        practice=case.practice,
-        patient=case.patient,
-        touchpoint="service-recovery",
-        kind="recovery.closed",
-        at=now,
-        data={"outcome": outcome},
-    )
+    _journey(case, "recovery.closed", now, {"outcome": outcome})
     return case
 
 
@@ -273,14 +265,7 @@ def reopen_case(*, case, actor_user, now: datetime | None = None) -> tuple[Recov
         },
     )
     _event(case, CaseEventKind.REOPENED, actor_user, earlier, now)
-    journey.record(
-        practice=case.practice,
-        patient=case.patient,
-        touchpoint="service-recovery",
-        kind="recovery.reopened",
-        at=now,
-        data={"earlier_outcome": earlier},
-    )
+    _journey(case, "recovery.reopened", now, {"earlier_outcome": earlier})
     return case, True
 
 
