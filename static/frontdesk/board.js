@@ -28,7 +28,9 @@
     kept = { focus: inside ? active.id : "", row: row ? row.id : "", open: open, values: values };
   });
 
-  document.addEventListener("htmx:afterSettle", function () {
+  // afterSwap, not afterSettle: it runs in the same task as the swap, so no key press can land on the page
+  // while the pressed button is gone (settling waits a timer, and an Enter in that gap was lost).
+  document.addEventListener("htmx:afterSwap", function () {
     if (!kept) return;
     var state = kept;
     kept = null;
