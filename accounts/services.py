@@ -23,8 +23,10 @@ def confirm_totp_device(*, device: TOTPDevice, token: str) -> bool:
 
 
 @transaction.atomic
-def remove_totp_devices(*, user) -> None:
-    TOTPDevice.objects.filter(user=user).delete()
+def remove_totp_devices(*, user) -> bool:
+    """Remove every authenticator of ``user``; whether there was one."""
+    removed, _by_model = TOTPDevice.objects.filter(user=user).delete()
+    return removed > 0
 
 
 def verify_any_device(*, user, token: str) -> TOTPDevice | None:

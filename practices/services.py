@@ -13,6 +13,10 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext
 
+from accounts.services import remove_totp_devices
+from audit import services as audit
+from audit.models import Action
+
 from .models import Membership, Practice, Role
 
 User = get_user_model()
@@ -20,6 +24,10 @@ User = get_user_model()
 
 class LastOwnerError(Exception):
     """A practice must always keep at least one active owner."""
+
+
+class TwoFactorResetRefused(Exception):
+    """The owner may not reset this person's two-factor sign-in; the message says why."""
 
 
 @transaction.atomic
@@ -96,6 +104,54 @@ def change_role(*, membership: Membership, role: str, is_active: bool) -> Member
     locked.is_active = is_active
     locked.save(update_fields=["role", "is_active"])
     return locked
+
+
+@transaction.atomic
+def reset_two_factor(*, membership: Membership, actor_user) -> bool:
+    """Remove a staff member's authenticator (a lost or replaced phone): at their next sign-in they set up a new
+    one, as a practice that requires two-factor asks. Audited, and the person is told by email.
+
+    Refused for the owner's own account (their two-factor page does that, after proving who they are) and for
+    someone who also works at another practice: the sign-in is shared, and that practice's owners did not agree.
+    Returns whether there was an authenticator to remove.
+    """
+    user = membership.user
+    if user.pk == actor_user.pk:
+        raise TwoFactorResetRefused(gettext("To change your own authenticator, use your two-factor page."))
+    if Membership.objects.filter(user=user).exclude(practice_id=membership.practice_id).exists():
+        raise TwoFactorResetRefused(
+            gettext(
+                "%(name)s also works at another practice and signs in to both with the same authenticator, "
+                "so it cannot be reset from here. Ask Touchpoints support."
+            )
+            % {"name": user.full_name}
+        )
+    removed = remove_totp_devices(user=user)
+    audit.record(
+        practice=membership.practice,
+        action=Action.UPDATE,
+        target=membership,
+        actor_user=actor_user,
+        summary="two-factor sign-in reset" if removed else "two-factor sign-in reset (none was set up)",
+        changes={"two_factor": ["set up" if removed else "none", "reset"]},
+    )
+    if removed:
+        transaction.on_commit(lambda: send_two_factor_reset_notice.enqueue(membership.pk))
+    return removed
+
+
+@task
+def send_two_factor_reset_notice(membership_id: int) -> None:
+    membership = Membership.objects.select_related("user", "practice").get(pk=membership_id)
+    context = {"membership": membership, "link": settings.SITE_URL + reverse("accounts:login")}
+    with translation.override(settings.LANGUAGE_CODE):
+        send_mail(
+            subject=gettext("Your two-factor sign-in for %(practice)s was reset")
+            % {"practice": membership.practice.name},
+            message=render_to_string("practices/email/two_factor_reset.txt", context),
+            from_email=None,
+            recipient_list=[membership.user.email],
+        )
 
 
 @task

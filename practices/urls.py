@@ -17,5 +17,10 @@ urlpatterns = [
     path("staff/<slug:practice_slug>/team/", views.staff_list, name="staff"),
     path("staff/<slug:practice_slug>/team/<int:pk>/", views.staff_edit, name="staff_edit"),
     path("staff/<slug:practice_slug>/team/<int:pk>/invite/", views.staff_resend_invitation, name="staff_invite"),
+    path(
+        "staff/<slug:practice_slug>/team/<int:pk>/two-factor/reset/",
+        views.staff_reset_two_factor,
+        name="staff_reset_two_factor",
+    ),
     path("p/<slug:practice_slug>/", views.public_page, name="public"),
 ]

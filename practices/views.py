@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import user_has_device
 
 from journey.catalogue import by_stage
 from journey.selectors import event_counts_by_touchpoint
@@ -112,7 +113,8 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Role saved."))
             return redirect("practices:staff", practice_slug=request.practice.slug)
-    return render(request, "practices/staff_form.html", {"form": form, "membership": membership})
+    context = {"form": form, "membership": membership, "has_authenticator": user_has_device(membership.user)}
+    return render(request, "practices/staff_form.html", context)
 
 
 @staff_view(OWNER_ONLY)
@@ -121,6 +123,24 @@ def staff_resend_invitation(request: HttpRequest, pk: int) -> HttpResponse:
     membership = selectors.membership_or_404(practice=request.practice, pk=pk)
     services.resend_invitation(membership=membership)
     messages.success(request, _("A new invitation is on its way to %(email)s.") % {"email": membership.user.email})
+    return redirect("practices:staff_edit", practice_slug=request.practice.slug, pk=membership.pk)
+
+
+@staff_view(OWNER_ONLY)
+@require_POST
+def staff_reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = selectors.membership_or_404(practice=request.practice, pk=pk)
+    try:
+        removed = services.reset_two_factor(membership=membership, actor_user=request.user)
+    except services.TwoFactorResetRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        name = membership.user.full_name
+        if removed:
+            text = _("%(name)s's authenticator was removed. They set up a new one at their next sign-in.")
+            messages.success(request, text % {"name": name})
+        else:
+            messages.info(request, _("%(name)s had no authenticator set up; nothing changed.") % {"name": name})
     return redirect("practices:staff_edit", practice_slug=request.practice.slug, pk=membership.pk)
 
 

@@ -21,18 +21,20 @@ PK_OBJECT = {
     "practices:provider_edit": "provider",
     "practices:staff_edit": "membership",
     "practices:staff_invite": "membership",
+    "practices:staff_reset_two_factor": "membership",
     "patients:staff_detail": "patient",
     "patients:staff_edit": "patient",
 }
 
 # Actions that only answer POST (their GET is 405 even to members).
-POST_ONLY_URLS = {"practices:staff_invite"}
+POST_ONLY_URLS = {"practices:staff_invite", "practices:staff_reset_two_factor"}
 
 OWNER_ONLY_URLS = [
     "practices:settings",
     "practices:staff",
     "practices:staff_edit",
     "practices:staff_invite",
+    "practices:staff_reset_two_factor",
     "practices:location_new",
     "practices:location_edit",
     "practices:provider_new",
