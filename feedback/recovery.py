@@ -76,7 +76,7 @@ def open_case(*, response, reason: str, now: datetime | None = None) -> Recovery
             )
             _event(case, CaseEventKind.OPENED, None, reason, now)
             if case.assigned_to:
-                _event(case, CaseEventKind.ASSIGNED, None, _person(case.assigned_to), now)
+                _event(case, CaseEventKind.ASSIGNED, None, person_name(case.assigned_to), now)
     except IntegrityError:  # opened by a concurrent call for the same response
         return RecoveryCase.objects.get(response=response)
     audit.record(
@@ -92,7 +92,8 @@ def open_case(*, response, reason: str, now: datetime | None = None) -> Recovery
     return case
 
 
-def _person(user) -> str:
+def person_name(user) -> str:
+    """How a staff member is named in a case's history and messages."""
     return user.get_full_name() or user.email
 
 
@@ -218,7 +219,7 @@ def assign(*, case, user, actor_user, now: datetime | None = None) -> tuple[Reco
     if actor_user is not None and actor_user.pk == user.pk:
         summary += " (taken by the assignee)"
     _audit(case, actor_user, summary, {"assigned_to": [before, user.email]})
-    _event(case, CaseEventKind.ASSIGNED, actor_user, _person(user), now)
+    _event(case, CaseEventKind.ASSIGNED, actor_user, person_name(user), now)
     return case, True
 
 

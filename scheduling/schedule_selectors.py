@@ -185,10 +185,6 @@ class Calendar:
         return sum(len(cell.appointments) for row in self.rows for cell in row.cells)
 
 
-def _minutes(value: time) -> int:
-    return value.hour * 60 + value.minute
-
-
 def _clock(minute: int) -> str:
     return "24:00" if minute >= 24 * 60 else f"{minute // 60:02d}:{minute % 60:02d}"
 
@@ -257,15 +253,7 @@ def calendar(
         practice=practice, provider_id__in=ids, day__gte=first_day, day__lte=last_day
     ).order_by("day", "starts_at"):
         x.location = places.get(x.location_id)
-        exceptions[x.provider_id].append(
-            engine.DayException(
-                day=x.day,
-                start_minute=_minutes(x.starts_at) if x.starts_at is not None else 0,
-                end_minute=_minutes(x.ends_at) if x.ends_at is not None else 24 * 60,
-                kind=x.kind,
-                location_id=x.location_id,
-            )
-        )
+        exceptions[x.provider_id].append(selectors.engine_exception(x))
         if location_id is not None and x.location_id not in (None, location_id):
             continue
         if x.kind == ExceptionKind.OFF:

@@ -67,21 +67,24 @@ def weekly_ranges(practice, provider_ids, *, first_day: date, last_day: date) ->
     return weekly
 
 
+def engine_exception(x: AvailabilityException) -> engine.DayException:
+    """An ``AvailabilityException`` as the engine reads it (no times: the whole day)."""
+    return engine.DayException(
+        day=x.day,
+        start_minute=_minutes(x.starts_at) if x.starts_at is not None else 0,
+        end_minute=_minutes(x.ends_at) if x.ends_at is not None else 24 * 60,
+        kind=x.kind,
+        location_id=x.location_id,
+    )
+
+
 def day_exceptions(practice, provider_ids, *, first_day: date, last_day: date) -> dict[int, list[engine.DayException]]:
     """Each provider's time off and extra clinics on the days ``first_day..last_day``, for the engine (one query)."""
     exceptions: dict[int, list[engine.DayException]] = defaultdict(list)
     for x in AvailabilityException.objects.filter(
         practice=practice, provider_id__in=provider_ids, day__gte=first_day, day__lte=last_day
     ).order_by("day", "starts_at"):
-        exceptions[x.provider_id].append(
-            engine.DayException(
-                day=x.day,
-                start_minute=_minutes(x.starts_at) if x.starts_at is not None else 0,
-                end_minute=_minutes(x.ends_at) if x.ends_at is not None else 24 * 60,
-                kind=x.kind,
-                location_id=x.location_id,
-            )
-        )
+        exceptions[x.provider_id].append(engine_exception(x))
     return exceptions
 
 

@@ -126,12 +126,8 @@ PHRASES = [
 ]
 # fmt: on
 _COMPILED = [(re.compile(pattern), valence) for pattern, valence in PHRASES]
-_ANY_PHRASE = re.compile(
-    "|".join(f"(?:{pattern})" for pattern, _valence in PHRASES)
-)  # one search for most clauses
-_WORD_RE = re.compile(
-    r"[a-z][a-z'\-]*|[:;=8xX][\-o^']?[()\[\]dDpP/\\|*]"
-)  # words and ascii emoticons
+_ANY_PHRASE = re.compile("|".join(f"(?:{pattern})" for pattern, _valence in PHRASES))  # one search for most clauses
+_WORD_RE = re.compile(r"[a-z][a-z'\-]*|[:;=8xX][\-o^']?[()\[\]dDpP/\\|*]")  # words and ascii emoticons
 _ALPHA = 15.0  # VADER's normalisation constant
 
 
@@ -160,7 +156,5 @@ def clause_score(text: str) -> float:
     else:
         compound = analyzer.polarity_scores(text)["compound"]
     compound = max(-0.9999, min(0.9999, compound))
-    raw = compound * math.sqrt(_ALPHA / (1.0 - compound * compound)) + phrase_valence(
-        text
-    )
+    raw = compound * math.sqrt(_ALPHA / (1.0 - compound * compound)) + phrase_valence(text)
     return raw / math.sqrt(raw * raw + _ALPHA)

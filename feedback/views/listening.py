@@ -259,7 +259,7 @@ def _history(case: RecoveryCase) -> list[dict]:
         {
             "at": event.at,
             "text": _event_text(event),
-            "by": (event.by.get_full_name() or event.by.email) if event.by else None,
+            "by": recovery.person_name(event.by) if event.by else None,
             "kind": event.kind,
         }
         for event in selectors.case_events(case=case)
@@ -369,10 +369,6 @@ def case_notes(request: HttpRequest, pk: int) -> HttpResponse:
     return _case_form_post(request, pk, NotesForm, "notes", apply, _("Notes saved."))
 
 
-def _assignee_name(user) -> str:
-    return user.get_full_name() or user.email
-
-
 @staff_view(LEADS)
 @require_POST
 def case_reassign(request: HttpRequest, pk: int) -> HttpResponse:
@@ -386,12 +382,11 @@ def case_reassign(request: HttpRequest, pk: int) -> HttpResponse:
         except recovery.CaseRefused as refused:
             form.add_error(None, str(refused))
         else:
+            name = {"name": recovery.person_name(user)}
             if changed:
-                messages.success(request, _("Case assigned to %(name)s.") % {"name": _assignee_name(user)})
+                messages.success(request, _("Case assigned to %(name)s.") % name)
             else:
-                messages.info(
-                    request, _("%(name)s already has this case; nothing changed.") % {"name": _assignee_name(user)}
-                )
+                messages.info(request, _("%(name)s already has this case; nothing changed.") % name)
             return _back_to_case(request, case)
     return _case_page(request, case, forms={"reassign": form}, status=400)
 
