@@ -163,6 +163,16 @@ CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# HTTPS in production (docs/operations.md). All off by default: the embedded demo runs on plain HTTP.
+# HSTS is hard to undo (browsers remember it for SECURE_HSTS_SECONDS): start small, then raise it.
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the proxy's health check may stay on plain HTTP
+# Trust X-Forwarded-Proto only when the proxy in front sets it (and strips it from clients);
+# otherwise anyone could claim HTTPS, and with SECURE_SSL_REDIRECT a missing header would loop.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("PROXY_SETS_X_FORWARDED_PROTO") else None
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
