@@ -1,3 +1,5 @@
+from core.log_masking import mask_text
+
 from .context import RequestOrigin, current_origin
 
 
@@ -11,7 +13,7 @@ class AuditContextMiddleware:
         origin = RequestOrigin(
             ip_address=request.META.get("REMOTE_ADDR") or None,
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
-            path=request.path[:300],
+            path=mask_text(request.path)[:300],  # a link's token is a secret: never kept
         )
         token = current_origin.set(origin)
         try:

@@ -1,8 +1,9 @@
 """Insurance-card photos: refuse what is not a real photo or is too big, and keep a clean copy.
 
 What is kept is always a fresh JPEG: turned upright by its EXIF orientation, shrunk to
-``CARD_PHOTO_MAX_SIDE`` pixels on its longest side, with no EXIF left (no GPS, no camera, no
-time). The original bytes are never stored.
+``CARD_PHOTO_MAX_SIDE`` pixels on its longest side, with no metadata left: no EXIF (no GPS, no
+camera, no time), no comment, XMP, ICC profile or any other APPn segment. The original bytes are
+never stored.
 """
 
 from __future__ import annotations
@@ -86,7 +87,10 @@ def _clean_jpeg(image: Image.Image) -> bytes:
         upright = upright.convert("RGB")
     max_side = settings.CARD_PHOTO_MAX_SIDE
     upright.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    # Only the pixels go on: a fresh image has an empty ``info``, so no comment (Pillow writes
+    # ``info["comment"]`` back by default), EXIF, XMP, ICC profile or other APPn segment survives.
+    pixels = Image.new("RGB", upright.size)
+    pixels.paste(upright)
     out = BytesIO()
-    # No exif=, icc_profile= or comment: nothing from the original file is carried over.
-    upright.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
+    pixels.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
     return out.getvalue()

@@ -10,6 +10,7 @@ urlpatterns = [
     path("p/<slug:practice_slug>/visit/<str:token>/status/", patient.visit_status, name="visit_status"),
     path("p/<slug:practice_slug>/visit/<str:token>/here/", patient.visit_here, name="visit_here"),
     path("p/<slug:practice_slug>/visit/<str:token>/check-in/", patient.check_in, name="check_in"),
+    path("p/<slug:practice_slug>/visit/<str:token>/verify/", patient.visit_verify, name="visit_verify"),
     path("p/<slug:practice_slug>/arrive/<str:key>/", arrival.arrive, name="arrive"),
     path("p/<slug:practice_slug>/arrive/<str:key>/confirm/", arrival.arrive_confirm, name="arrive_confirm"),
 ]

@@ -264,3 +264,13 @@ def test_it_survives_a_bad_page_number(client, practice, owner, log):
     client.force_login(owner)
     for page in ("abc", "999", "-1"):
         assert client.get(reverse("audit:log", args=[practice.slug]), {"page": page}).status_code == 200
+
+
+def test_it_records_the_path_of_a_tokenised_link_with_the_token_masked(client, practice, patient):
+    """The audit entry's path is a log too: a sign-in link's token is not kept in it (issue 11, item 9)."""
+    token = patient_services.issue_sign_in_link(patient=patient)
+    path = reverse("patients:sign_in_confirm", args=[practice.slug, token])
+    assert client.post(path).status_code == 302
+    entry = AuditEntry.objects.filter(patient=patient, actor_patient=patient).exclude(path="").latest("pk")
+    assert entry.path == f"/p/{practice.slug}/sign-in/[masked]/"
+    assert token not in entry.path

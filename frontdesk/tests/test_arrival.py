@@ -17,7 +17,7 @@ from frontdesk import arrival, checkin_links
 from frontdesk.arrival import find_todays_appointment
 from frontdesk.models import ChangeSource, FlowStatus, Visit
 from frontdesk.services import flow_settings
-from frontdesk.tests.test_online_check_in import move_to_zone, zone_with_room
+from frontdesk.tests.test_online_check_in import move_to_zone, verify_visit, zone_with_room
 from messaging.tests.test_inbox_helpers import appointment as book_at
 from scheduling.models import AppointmentStatus, CancellationReason
 from scheduling.tests.conftest import visit_type  # noqa: F401 - the visit_type fixture
@@ -280,8 +280,10 @@ def test_it_gives_the_qr_patient_a_wait_only_link_that_never_opens_the_check_in_
     form = client.get(check_in_url)
     assert form.status_code == 404
     assert todays.patient.email not in form.content.decode()
-    # The patient's own link from the reminder still opens it.
+    # The patient's own link from the reminder still opens it, after the date of birth.
     full = reverse(
         "frontdesk:check_in", kwargs={"practice_slug": practice.slug, "token": checkin_links.token_for(todays)}
     )
+    assert client.get(full)["Location"].endswith("/verify/")
+    verify_visit(client, todays)
     assert client.get(full).status_code == 200

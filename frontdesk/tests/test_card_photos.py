@@ -118,3 +118,68 @@ def test_it_flattens_a_transparent_png_onto_white():
     assert kept.mode == "RGB"
     red, green, blue = kept.getpixel((25, 25))
     assert min(red, green, blue) > 245
+
+
+# --- every metadata segment goes (issue 11, item 12) ----------------------------------------------
+
+SCRIPT_COMMENT = b"<script>alert(1)</script>"
+APPN = range(0xE0, 0xF0)
+COM = 0xFE
+
+
+def _segment(marker: int, payload: bytes) -> bytes:
+    return bytes([0xFF, marker]) + (len(payload) + 2).to_bytes(2, "big") + payload
+
+
+def _markers(jpeg: bytes) -> list[tuple[int, bytes]]:
+    """The (marker, payload) of each segment before the image data (SOS), read from the bytes."""
+    assert jpeg[:2] == b"\xff\xd8", "not a JPEG"
+    found, at = [], 2
+    while at < len(jpeg):
+        assert jpeg[at] == 0xFF
+        marker = jpeg[at + 1]
+        if marker == 0xDA:  # start of scan: the compressed picture follows
+            break
+        length = int.from_bytes(jpeg[at + 2 : at + 4], "big")
+        found.append((marker, jpeg[at + 4 : at + 2 + length]))
+        at += 2 + length
+    return found
+
+
+def _jpeg_with_every_kind_of_metadata() -> bytes:
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    plain = _image_bytes("JPEG", size=(120, 80))
+    xmp = b"http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta>secret-xmp</x:xmpmeta>"
+    icc = b"ICC_PROFILE\x00\x01\x01" + b"fake-icc-profile"
+    iptc = b"Photoshop 3.0\x008BIM\x04\x04\x00\x00\x00\x00\x00\x0bsecret-iptc"
+    segments = (
+        _segment(COM, SCRIPT_COMMENT)
+        + _segment(0xE1, b"Exif\x00\x00" + exif.tobytes())
+        + _segment(0xE1, xmp)
+        + _segment(0xE2, icc)
+        + _segment(0xED, iptc)
+    )
+    crafted = plain[:2] + segments + plain[2:]
+    found = {marker for marker, _payload in _markers(crafted)}
+    assert {COM, 0xE1, 0xE2, 0xED} <= found
+    with Image.open(BytesIO(crafted)) as check:
+        assert check.info.get("comment") == SCRIPT_COMMENT and "exif" in check.info
+    return crafted
+
+
+def test_it_drops_every_metadata_segment_comment_exif_xmp_icc_and_app13():
+    content = normalise_card_photo(_upload(_jpeg_with_every_kind_of_metadata(), "card.jpg", "image/jpeg"))
+    data = content.read()
+
+    assert b"<script>" not in data
+    for secret in (b"PhoneMaker", b"secret-xmp", b"fake-icc-profile", b"secret-iptc", b"Photoshop"):
+        assert secret not in data
+    for marker, payload in _markers(data):
+        assert marker != COM, "a comment segment was kept"
+        # The only application segment allowed is the JFIF header Pillow writes itself.
+        assert marker not in APPN or (marker == 0xE0 and payload.startswith(b"JFIF\x00")), hex(marker)
+    kept = Image.open(BytesIO(data))
+    for key in ("comment", "exif", "icc_profile", "xmp", "photoshop"):
+        assert key not in kept.info, key
+    assert not kept.getexif()

@@ -63,6 +63,15 @@ def png_bytes(size=(600, 380), color=(20, 90, 160)) -> bytes:
     return out.getvalue()
 
 
+def verify_visit(client, appointment) -> None:
+    """Give the patient's date of birth on the visit link, as the check-in form asks first (issue 11, item 8)."""
+    token = checkin_links.token_for(appointment)
+    url = reverse("frontdesk:visit_verify", kwargs={"practice_slug": appointment.practice.slug, "token": token})
+    born = appointment.patient.date_of_birth
+    response = client.post(url, {"month": born.month, "day": born.day, "year": born.year})
+    assert response.status_code == 302, response.content.decode()
+
+
 def private_files() -> list[Path]:
     root = Path(storages["private"].location)
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
@@ -322,6 +331,7 @@ def _post_data(questions, policy, **extra) -> dict:
 
 
 def test_it_checks_in_through_the_form_and_keeps_the_cards_privately(client, soon, questions, policy):
+    verify_visit(client, soon)
     url = _check_in_url(soon)
     page = client.get(url)
     assert page.status_code == 200
@@ -352,6 +362,7 @@ def test_it_checks_in_through_the_form_and_keeps_the_cards_privately(client, soo
 
 
 def test_it_prefills_the_form_with_the_patients_details_and_audits_the_look(client, soon, questions, policy, patient):
+    verify_visit(client, soon)
     patient.insurance_carrier = "Aetna"
     patient.save()
     html = client.get(_check_in_url(soon)).content.decode()
@@ -362,6 +373,7 @@ def test_it_prefills_the_form_with_the_patients_details_and_audits_the_look(clie
 def test_it_refuses_a_card_that_is_not_an_image_with_a_clear_message_and_saves_nothing(
     client, soon, questions, policy, patient
 ):
+    verify_visit(client, soon)
     before = (patient.phone, patient.email)
     fake = SimpleUploadedFile("card.png", b"%PDF-1.4 this is a pdf", content_type="image/png")
     good = SimpleUploadedFile("back.png", png_bytes(), content_type="image/png")
@@ -375,6 +387,7 @@ def test_it_refuses_a_card_that_is_not_an_image_with_a_clear_message_and_saves_n
 
 
 def test_it_refuses_a_card_that_is_too_large_with_a_clear_message(client, soon, questions, policy, settings):
+    verify_visit(client, soon)
     settings.CARD_PHOTO_MAX_BYTES = 10 * 1024 * 1024
     big = SimpleUploadedFile("card.png", png_bytes() + os.urandom(10 * 1024 * 1024), content_type="image/png")
     response = client.post(_check_in_url(soon), _post_data(questions, policy, card_front=big))
@@ -385,6 +398,7 @@ def test_it_refuses_a_card_that_is_too_large_with_a_clear_message(client, soon, 
 
 
 def test_it_asks_for_insurance_unless_the_patient_pays_for_themselves(client, soon, questions, policy):
+    verify_visit(client, soon)
     response = client.post(_check_in_url(soon), _post_data(questions, policy, insurance_carrier=""))
     assert response.status_code == 400
     assert "tick “I pay for myself”" in response.content.decode()
@@ -396,6 +410,7 @@ def test_it_asks_for_insurance_unless_the_patient_pays_for_themselves(client, so
 
 
 def test_it_asks_for_each_required_answer_and_each_policy(client, soon, questions, policy):
+    verify_visit(client, soon)
     data = _post_data(questions, policy)
     del data[f"question_{questions[0].pk}"], data[f"policy_{policy.pk}"]
     response = client.post(_check_in_url(soon), data)
@@ -480,6 +495,7 @@ def test_it_answers_404_under_another_practices_address(client, soon, other_prac
 
 
 def test_it_shows_the_form_in_spanish_for_a_spanish_speaking_patient(client, soon, questions, policy, patient):
+    verify_visit(client, soon)
     patient.preferred_language = "es"
     patient.save()
     html = client.get(_check_in_url(soon)).content.decode()
@@ -488,6 +504,7 @@ def test_it_shows_the_form_in_spanish_for_a_spanish_speaking_patient(client, soo
 
 
 def test_it_never_puts_answers_in_the_journey_log_even_on_the_page_path(client, soon, questions, policy):
+    verify_visit(client, soon)
     client.post(_check_in_url(soon), _post_data(questions, policy))
     assert OnlineCheckIn.objects.filter(appointment=soon).exists()
     for event in JourneyEvent.objects.all():

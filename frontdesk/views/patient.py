@@ -3,6 +3,10 @@ on the day, and the live wait (an htmx partial the page polls).
 
 The signed token names the appointment and its patient; a forged or foreign token (or another
 practice's address) answers 404 with a page that says the link is not valid. GET only shows; POST acts.
+
+The link alone shows what the reminder already says (when, with whom, where), "I'm here" and the wait:
+nothing about the patient. The check-in form (phone, email, insurance) asks first for the date of birth
+(``visit_verify``; ``frontdesk/visit_identity.py``), throttled per visit.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from patients.language import patient_language
@@ -28,8 +32,8 @@ from patients.models import Coverage
 from patients.services import record_patient_viewed
 from practices.selectors import practice_by_slug_or_404
 
-from .. import checkin, checkin_links, services
-from ..forms.checkin import CheckInForm
+from .. import checkin, checkin_links, services, visit_identity
+from ..forms.checkin import CheckInForm, VisitIdentityForm
 from ..models import ChangeSource, FlowStatus
 from ..selectors import flow_status_of, wait_estimate
 
@@ -251,29 +255,83 @@ def _initial(appointment) -> dict:
     return initial
 
 
-@require_http_methods(["GET", "POST"])
-@_link_view(wait_only_allowed=False)
-def check_in(request: HttpRequest, practice, appointment, token: str) -> HttpResponse:
-    now = timezone.now()
+def _check_in_refusal(appointment, now: datetime) -> str | None:
+    """Why online check-in cannot be done or changed now (a reason code), or None."""
     state = checkin.check_in_state(appointment, now)
-    base = {
+    if state not in (checkin.OPEN, checkin.DONE):
+        return state
+    if state == checkin.DONE and now >= appointment.start:
+        return checkin.CheckInRefused.STARTED
+    return None
+
+
+def _base_context(practice, appointment, token: str) -> dict:
+    return {
         "practice": practice,
         "appointment": appointment,
         "local_start": timezone.localtime(appointment.start),
         "phone": appointment.location.phone or practice.phone,
         "visit_url": reverse("frontdesk:visit", kwargs={"practice_slug": practice.slug, "token": token}),
     }
-    refusal = None
-    if state not in (checkin.OPEN, checkin.DONE):
-        refusal = state
-    elif state == checkin.DONE and now >= appointment.start:
-        refusal = checkin.CheckInRefused.STARTED
+
+
+def _too_many_tries(seconds: int) -> str:
+    minutes = visit_identity.wait_minutes(seconds)
+    return ngettext(
+        "Too many tries. To keep your details safe, please wait %(minutes)s minute and try again, "
+        "or check in at the front desk.",
+        "Too many tries. To keep your details safe, please wait %(minutes)s minutes and try again, "
+        "or check in at the front desk.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+@require_http_methods(["GET", "POST"])
+@_link_view(wait_only_allowed=False)
+def visit_verify(request: HttpRequest, practice, appointment, token: str) -> HttpResponse:
+    """The date of birth before the check-in form; a right answer is remembered for this visit."""
+    check_in_url = reverse("frontdesk:check_in", kwargs={"practice_slug": practice.slug, "token": token})
+    if _check_in_refusal(appointment, timezone.now()) or visit_identity.is_verified(request.session, appointment):
+        return redirect(check_in_url)  # says why it is closed, or shows the form
+    base = _base_context(practice, appointment, token)
+
+    def page(form, *, problem: str = "", status: int = 200) -> HttpResponse:
+        context = {**base, "form": form, "problem": problem}
+        return render(request, "frontdesk/patient/verify.html", context, status=status)
+
+    if request.method == "GET":
+        return page(VisitIdentityForm())
+    if wait := visit_identity.wait_seconds(request, appointment):
+        return page(VisitIdentityForm(), problem=_too_many_tries(wait), status=429)
+    form = VisitIdentityForm(request.POST)
+    if not form.is_valid():
+        return page(form, status=400)
+    if not visit_identity.date_of_birth_matches(appointment, form.cleaned_data["date_of_birth"]):
+        visit_identity.record_wrong_answer(request, appointment)
+        if wait := visit_identity.wait_seconds(request, appointment):
+            return page(VisitIdentityForm(), problem=_too_many_tries(wait), status=429)
+        problem = _("This date of birth does not match our records for this visit. Please check it and try again.")
+        return page(VisitIdentityForm(), problem=problem, status=400)
+    request.session.cycle_key()
+    visit_identity.remember_verified(request.session, appointment)
+    return redirect(check_in_url)
+
+
+@require_http_methods(["GET", "POST"])
+@_link_view(wait_only_allowed=False)
+def check_in(request: HttpRequest, practice, appointment, token: str) -> HttpResponse:
+    now = timezone.now()
+    base = _base_context(practice, appointment, token)
+    refusal = _check_in_refusal(appointment, now)
     if refusal:
         text = refusal_message(refusal, appointment)
         if request.method == "POST":
             messages.error(request, text)
             return redirect("frontdesk:visit", practice_slug=practice.slug, token=token)
         return render(request, "frontdesk/patient/check_in_closed.html", {**base, "refusal": text})
+    if not visit_identity.is_verified(request.session, appointment):
+        # Nothing personal is shown or changed before the date of birth (a POST changes nothing).
+        return redirect("frontdesk:visit_verify", practice_slug=practice.slug, token=token)
 
     existing = getattr(appointment, "online_check_in", None)
     language = translation.get_language()

@@ -1,7 +1,7 @@
-"""The patient side of arrival on a 360-pixel phone: online check-in from the visit link (with two card
-photos), "I'm here" on the day, and the live wait that grows, without a reload, when the desk marks the
-provider late; then the tablet kiosk and the QR-code page. axe-core on every page, keyboard submit,
-Spanish."""
+"""The patient side of arrival on a 360-pixel phone: online check-in from the visit link (the date of
+birth first, then the form with two card photos), "I'm here" on the day, and the live wait that grows,
+without a reload, when the desk marks the provider late; then the tablet kiosk and the QR-code page.
+axe-core on every page, keyboard submit, Spanish."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from messaging.tests.test_inbox_helpers import appointment as book_at
 from scheduling.models import VisitType
 
 from .axe import assert_no_axe_violations
-from .pages import assert_fits_phone, switch_language, t, tab_to
+from .pages import assert_fits_phone, is_focused, switch_language, t, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -73,6 +73,16 @@ def _check(page: Page, where: str) -> None:
     assert_no_axe_violations(page, where)
 
 
+def _give_date_of_birth(page: Page, lang: str = "en", *, year: str = "1985") -> None:
+    """The step before the check-in form: the patient's date of birth (April 12, 1985 in the fixtures)."""
+    expect(page.locator("h1")).to_have_text(t(lang, "Confirm it's you"))
+    page.get_by_label(t(lang, "Month")).select_option("4")
+    page.get_by_label(t(lang, "Day")).select_option("12")
+    page.get_by_label(t(lang, "Year")).fill(year)
+    with page.expect_navigation():
+        page.get_by_role("button", name=t(lang, "Continue")).click()
+
+
 def test_a_patient_checks_in_online_says_im_here_and_sees_the_wait_grow(phone, site, today, settings):
     settings.WAIT_PAGE_POLL_SECONDS = 1
     page = phone
@@ -82,7 +92,29 @@ def test_a_patient_checks_in_online_says_im_here_and_sees_the_wait_grow(phone, s
 
     with page.expect_navigation():
         page.get_by_role("link", name="Check in online").click()
+    # A forwarded link shows nothing personal: the date of birth comes first.
+    expect(page.locator("h1")).to_have_text("Confirm it's you")
+    for detail in (site.patient.phone, site.patient.email, "Anabelle"):
+        expect(page.locator("body")).not_to_contain_text(detail)
+    _check(page, "date of birth before check-in")
+
+    # A wrong date: the error summary says so and takes the focus; still nothing personal.
+    _give_date_of_birth(page, year="1986")
+    summary = page.locator(".error-summary")
+    expect(summary).to_contain_text("does not match our records")
+    assert is_focused(page, ".error-summary")
+    expect(page.locator("body")).not_to_contain_text(site.patient.email)
+    _check(page, "date of birth, wrong answer")
+
+    # Keyboard alone gives the right one.
+    page.get_by_label("Month").select_option("4")
+    page.get_by_label("Day").select_option("12")
+    page.get_by_label("Year").fill("1985")
+    tab_to(page, "form.visit-verify-form button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     expect(page.locator("h1")).to_have_text("Online check-in")
+    expect(page.get_by_label("Email")).to_have_value(site.patient.email)
     _check(page, "online check-in form")
 
     # A card that is not a picture is refused with a clear message; nothing is kept.
@@ -146,6 +178,14 @@ def test_the_visit_page_and_form_speak_spanish(phone, site, today):
     _check(page, "visit page in Spanish")
     with page.expect_navigation():
         page.get_by_role("link", name=t("es", "Check in online")).click()
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    _check(page, "date of birth before check-in, in Spanish")
+    _give_date_of_birth(page, "es", year="1986")
+    expect(page.locator(".error-summary")).to_contain_text(
+        t("es", "This date of birth does not match our records for this visit. Please check it and try again.")
+    )
+    _check(page, "date of birth, wrong answer, in Spanish")
+    _give_date_of_birth(page, "es")
     expect(page.locator("main")).to_contain_text("¿Qué medicamentos toma?")
     expect(page.locator("main")).to_contain_text("Política financiera")
     _check(page, "online check-in form in Spanish")
