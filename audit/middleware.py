@@ -1,3 +1,5 @@
+from core.client_address import UNKNOWN, client_address
+
 from .context import RequestOrigin, current_origin
 
 
@@ -9,7 +11,7 @@ class AuditContextMiddleware:
 
     def __call__(self, request):
         origin = RequestOrigin(
-            ip_address=request.META.get("REMOTE_ADDR") or None,
+            ip_address=_address_or_none(request),
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
             path=request.path[:300],
         )
@@ -18,3 +20,8 @@ class AuditContextMiddleware:
             return self.get_response(request)
         finally:
             current_origin.reset(token)
+
+
+def _address_or_none(request) -> str | None:
+    address = client_address(request)
+    return None if address == UNKNOWN else address

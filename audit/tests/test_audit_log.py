@@ -264,3 +264,22 @@ def test_it_survives_a_bad_page_number(client, practice, owner, log):
     client.force_login(owner)
     for page in ("abc", "999", "-1"):
         assert client.get(reverse("audit:log", args=[practice.slug]), {"page": page}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("trusted_proxies", "recorded"),
+    [(0, "10.0.0.2"), (1, "198.51.100.7")],
+    ids=["no proxy trusted: the socket's address", "one proxy trusted: the forwarded client"],
+)
+def test_it_records_the_client_address_behind_a_trusted_proxy_only(
+    client, practice, owner, patient, settings, trusted_proxies, recorded
+):
+    settings.TRUSTED_PROXY_COUNT = trusted_proxies
+    client.force_login(owner)
+    response = client.get(
+        reverse("patients:staff_detail", args=[practice.slug, patient.pk]),
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+    )
+    assert response.status_code == 200
+    assert AuditEntry.objects.get().ip_address == recorded
