@@ -316,7 +316,7 @@ BOOKING_HOLDS_PER_ADDRESS = int(os.environ.get("BOOKING_HOLDS_PER_ADDRESS", "3")
 BOOKING_HOLD_RATE = os.environ.get("BOOKING_HOLD_RATE", "20/10m")
 # Sign-in links (patients) and password-reset emails (staff): requests per email address and per
 # client address. Past either, the page is the same and nothing is sent.
-SIGN_IN_EMAIL_RATE = os.environ.get("SIGN_IN_EMAIL_RATE", "5/h")
+SIGN_IN_EMAIL_RATE = os.environ.get("SIGN_IN_EMAIL_RATE", "3/h")
 SIGN_IN_ADDRESS_RATE = os.environ.get("SIGN_IN_ADDRESS_RATE", "20/h")
 # Self check-in (kiosk, QR): failed tries per browser session, per client address and per date of
 # birth. Each is a list of rates from short to long, so lockouts start short and grow with persistence.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_ratelimit.core import get_usage
@@ -54,6 +55,15 @@ def used_up(request: HttpRequest, *, group: str, key: str, rates: str | Iterable
     """True when any rate's allowance is already spent (counts nothing): for "N failures, then wait"."""
     usages = _usages(request, group=group, key=key, rates=rates, increment=False)
     return any(usage["count"] >= usage["limit"] for usage in usages)
+
+
+def email_request_exceeded(request: HttpRequest, *, purpose: str, email: str) -> bool:
+    """Count a request that emails ``email`` (a sign-in link, a password reset) per email address and per
+    client address (SIGN_IN_EMAIL_RATE, SIGN_IN_ADDRESS_RATE); True when either is exceeded. The caller
+    then sends nothing and shows the very same page."""
+    by_email = hit(request, group=f"{purpose}.email", key=email.strip().lower(), rates=settings.SIGN_IN_EMAIL_RATE)
+    by_address = hit(request, group=f"{purpose}.address", key=address_key(request), rates=settings.SIGN_IN_ADDRESS_RATE)
+    return by_email or by_address
 
 
 def too_many_requests(request: HttpRequest, practice) -> HttpResponse:
