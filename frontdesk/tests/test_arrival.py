@@ -389,3 +389,12 @@ def test_it_gives_the_qr_patient_a_wait_only_link_that_never_opens_the_check_in_
         "frontdesk:check_in", kwargs={"practice_slug": practice.slug, "token": checkin_links.token_for(todays)}
     )
     assert client.get(full).status_code == 200
+
+
+def test_it_says_too_many_tries_in_spanish(practice, todays):
+    client = Client(HTTP_ACCEPT_LANGUAGE="es")
+    for n in range(allowance(settings.ARRIVAL_FAILURES_PER_SESSION)):
+        client.post(_arrive_url(practice), _birthday_form("zzz", born=another_birthday(n)))
+    blocked = client.post(_arrive_url(practice), _birthday_form("nun"))
+    assert blocked.status_code == 429
+    assert "Demasiados intentos. Espere unos minutos" in unescape(blocked.content.decode())
