@@ -157,3 +157,29 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
         ],
     }
+
+
+# --- Rate-limit counters live in Django's shared cache: no test sees another's ----------------
+
+_DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(request):
+    """Clear the cache before each test. The embedded cache is a database table (core.cache), so it is
+    cleared inside a test that has the database; a Redis cache (REDIS_URL) is cleared for every test."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    uses_database = request.node.get_closest_marker("django_db") or _DATABASE_FIXTURES & set(request.fixturenames)
+    if uses_database:
+        request.getfixturevalue("_django_db_helper")
+        cache.clear()
+    elif not settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
+        cache.clear()

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
 
+from core import limits
 from practices.selectors import memberships_for_user
 
 from . import services
@@ -33,6 +34,18 @@ def _two_factor_pending(user) -> bool:
     if user_has_device(user, confirmed=True):
         return True
     return any(m.practice.require_two_factor for m in memberships_for_user(user=user))
+
+
+class ThrottledPasswordResetView(auth_views.PasswordResetView):
+    """Django's reset request, throttled per email and per client address like patients' sign-in links.
+
+    Past a limit nothing is sent and the answer is the same redirect, so nobody learns an account exists.
+    """
+
+    def form_valid(self, form):
+        if limits.email_request_exceeded(self.request, purpose="password-reset", email=form.cleaned_data["email"]):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "django_ratelimit",
     "huey.contrib.djhuey",
     "core",
     "accounts",
@@ -144,15 +145,28 @@ AUTHENTICATION_BACKENDS = [
 # django-axes: five failures in a row lock the account; the sixth attempt is refused.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Failures count per account AND address together: five wrong passwords from one address lock that
+# account from that address only, so an attacker elsewhere cannot lock the front desk out, and one
+# mistyping colleague does not lock out everyone behind the office's shared address.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # The sign-in form's "username" field carries the email; count failures per lower-cased email.
 AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-# We lock the account, not the address: a practice's staff share one office IP, and one
-# mistyping colleague must not lock out the whole front desk (axes.W006 asks for IP too).
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# --- The client's address (core/client_address.py) -----------------------------------------------
+# No proxy (the default): the socket's address, and X-Forwarded-For is ignored (a client cannot spoof
+# it). Behind N reverse proxies that each append to X-Forwarded-For, set TRUSTED_PROXY_COUNT=N; the
+# client is the N-th address from the right. TRUSTED_PROXIES (comma-separated addresses or networks,
+# e.g. "10.0.0.0/8") limits whose forwarded header is believed; it implies a count of 1 when unset.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+TRUSTED_PROXY_HEADER = os.environ.get("TRUSTED_PROXY_HEADER", "HTTP_X_FORWARDED_FOR")
+# django-axes (which would otherwise read its own AXES_IPWARE_* settings) and django-ratelimit ask
+# that same helper, so every limit and the audit log agree on who the client is.
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
+RATELIMIT_IP_META_KEY = "core.client_address.client_address"
 
 # Idle sessions end: the cookie's age is renewed on every request, so it measures idleness.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
@@ -255,10 +269,24 @@ else:
         "immediate": HUEY_IMMEDIATE,
         "consumer": {"workers": int(os.environ.get("HUEY_WORKERS", "1")), "worker_type": "thread"},
     }
-# One cache for all web processes when scaled out (the self check-in throttle counts across them);
-# the embedded default is each process's own memory.
+# One cache that every web process shares: rate-limit counters (django-ratelimit), the self check-in
+# backoff and the sign-in lockouts must agree across processes. Redis when scaled out; otherwise a
+# table in the database (core.cache.DatabaseCache: Django's, with an atomic incr), created by migrate.
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "core.cache.DatabaseCache",
+            "LOCATION": "touchpoints_cache",
+            # Culling drops entries by key order; keep it far away so a flood of keys cannot push a
+            # counter out.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+# django-ratelimit knows Django's RedisCache and our database cache only as "not officially supported"
+# (W001); both increment atomically. Its errors (a per-process or non-atomic cache) stay on.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 TASKS = {
     "default": {
         "BACKEND": "core.tasks_backend.HueyBackend",
@@ -308,6 +336,23 @@ WAIT_PAGE_POLL_SECONDS = int(os.environ.get("WAIT_PAGE_POLL_SECONDS", "20"))
 # Insurance-card photos: the largest upload accepted (bytes) and the longest side kept (pixels).
 CARD_PHOTO_MAX_BYTES = int(os.environ.get("CARD_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
 CARD_PHOTO_MAX_SIDE = 2000
+
+# --- Limits against floods (docs/operations.md, "Proxies and limits") ----------------------------
+# Rates are django-ratelimit's "count/period" (s, m, h, d; e.g. "20/10m"), counted in the cache above.
+# Online booking: a chosen time is held for a few minutes. One client address keeps at most
+# BOOKING_HOLDS_PER_ADDRESS active holds (a further hold lets go of its oldest), and may ask for
+# BOOKING_HOLD_RATE holds; past that it is answered 429.
+BOOKING_HOLDS_PER_ADDRESS = int(os.environ.get("BOOKING_HOLDS_PER_ADDRESS", "3"))
+BOOKING_HOLD_RATE = os.environ.get("BOOKING_HOLD_RATE", "20/10m")
+# Sign-in links (patients) and password-reset emails (staff): requests per email address and per
+# client address. Past either, the page is the same and nothing is sent.
+SIGN_IN_EMAIL_RATE = os.environ.get("SIGN_IN_EMAIL_RATE", "3/h")
+SIGN_IN_ADDRESS_RATE = os.environ.get("SIGN_IN_ADDRESS_RATE", "20/h")
+# Self check-in (kiosk, QR): failed tries per browser session, per client address and per date of
+# birth. Each is a list of rates from short to long, so lockouts start short and grow with persistence.
+ARRIVAL_FAILURES_PER_SESSION = env_list("ARRIVAL_FAILURES_PER_SESSION", "5/2m,10/15m")
+ARRIVAL_FAILURES_PER_ADDRESS = env_list("ARRIVAL_FAILURES_PER_ADDRESS", "10/1m,20/10m,40/1h")
+ARRIVAL_FAILURES_PER_DATE_OF_BIRTH = env_list("ARRIVAL_FAILURES_PER_DATE_OF_BIRTH", "5/10m,10/1h")
 
 # --- SMS and message delivery (messaging/sms/, messaging/delivery.py; docs/messaging.md) ---------
 # SMS_BACKEND: "console" (the demo), "file" (one JSON file per message in SMS_FILE_PATH), "http" (the

@@ -2,8 +2,11 @@
 
 The patient gives their date of birth and the first letters of their last name; that finds today's
 appointment only when exactly one matches, and the page never says whether a patient exists.
-Failed tries are counted in the cache (per browser session and per network address), so the form
-cannot be used to guess who is booked today. The confirmation step carries the appointment in a
+Failed tries are counted in the shared cache (django-ratelimit, ``core.limits``) per browser session,
+per client address (the real one behind a trusted proxy, ``core.client_address``) and per date of
+birth, so the form cannot be used to guess who is booked today. Each count has rates from short to long
+(settings ``ARRIVAL_FAILURES_PER_*``): a few failures wait a minute or two, persistence waits longer,
+and nobody else's check-in is switched off for ten minutes. The confirmation step carries the appointment in a
 short-lived signed token, never a bare id.
 """
 
@@ -11,9 +14,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 
+from core import limits
 from patients.selectors import normalise_name
 from scheduling.models import Appointment, AppointmentStatus
 
@@ -21,10 +25,6 @@ from .selectors import day_bounds
 
 MIN_LETTERS = 3
 ARRIVABLE_STATUSES = (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED, AppointmentStatus.CHECKED_IN)
-
-MAX_FAILED_TRIES = 5  # per browser session
-MAX_FAILED_TRIES_PER_ADDRESS = 20  # a clinic's Wi-Fi is one address for every phone in the waiting room
-THROTTLE_WINDOW = timedelta(minutes=10)
 
 CONFIRM_SALT = "frontdesk.arrive-confirm"
 CONFIRM_MAX_AGE = timedelta(minutes=5)
@@ -51,25 +51,32 @@ def find_todays_appointment(*, practice, date_of_birth: date, last_name_start: s
 # --- Throttle -----------------------------------------------------------------------------------
 
 
-def _limits(practice_id: int, session_key: str, address: str) -> list[tuple[str, int]]:
-    return [
-        (f"frontdesk:arrive-fail:{practice_id}:s:{session_key}", MAX_FAILED_TRIES),
-        (f"frontdesk:arrive-fail:{practice_id}:a:{address}", MAX_FAILED_TRIES_PER_ADDRESS),
+def _counts(*, request, practice_id: int, date_of_birth: date | None) -> list[tuple[str, str, list[str]]]:
+    """(group, key, rates) of each count that applies; the date of birth only once the form gave one."""
+    if not request.session.session_key:
+        request.session.save()
+    counts = [
+        ("arrive.session", f"{practice_id}:{request.session.session_key}", settings.ARRIVAL_FAILURES_PER_SESSION),
+        # A clinic's Wi-Fi is one address for every phone in the waiting room: short lockouts first.
+        ("arrive.address", f"{practice_id}:{limits.address_key(request)}", settings.ARRIVAL_FAILURES_PER_ADDRESS),
     ]
+    if date_of_birth is not None:
+        key = f"{practice_id}:{date_of_birth.isoformat()}"
+        counts.append(("arrive.birthday", key, settings.ARRIVAL_FAILURES_PER_DATE_OF_BIRTH))
+    return counts
 
 
-def is_throttled(*, practice_id: int, session_key: str, address: str) -> bool:
-    return any((cache.get(key) or 0) >= limit for key, limit in _limits(practice_id, session_key, address))
+def is_throttled(*, request, practice_id: int, date_of_birth: date | None = None) -> bool:
+    """True while any count's allowance of failed tries is spent (its window has not ended yet)."""
+    return any(
+        limits.used_up(request, group=group, key=key, rates=rates)
+        for group, key, rates in _counts(request=request, practice_id=practice_id, date_of_birth=date_of_birth)
+    )
 
 
-def record_failed_try(*, practice_id: int, session_key: str, address: str) -> None:
-    seconds = int(THROTTLE_WINDOW.total_seconds())
-    for key, _limit in _limits(practice_id, session_key, address):
-        cache.add(key, 0, timeout=seconds)  # the window starts at the first failure
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=seconds)
+def record_failed_try(*, request, practice_id: int, date_of_birth: date | None) -> None:
+    for group, key, rates in _counts(request=request, practice_id=practice_id, date_of_birth=date_of_birth):
+        limits.hit(request, group=group, key=key, rates=rates)
 
 
 # --- The confirmation token -----------------------------------------------------------------------

@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 from datetime import timedelta
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.db import transaction
@@ -112,9 +113,15 @@ def request_sign_in_links(*, practice, email: str) -> None:
         transaction.on_commit(lambda pid=patient_id: send_sign_in_link.enqueue(pid))
 
 
+def _live_links(patient: Patient):
+    return PatientSignInLink.objects.filter(patient=patient, used_at__isnull=True, expires_at__gt=timezone.now())
+
+
 @transaction.atomic
 def issue_sign_in_link(*, patient: Patient) -> str:
-    """Create a link and return its raw token (only the hash is stored)."""
+    """Create a link and return its raw token (only the hash is stored). It replaces any live one:
+    a patient never has more than one live link."""
+    _live_links(patient).update(expires_at=timezone.now())
     token = secrets.token_urlsafe(32)
     PatientSignInLink.objects.create(
         practice=patient.practice,
@@ -123,6 +130,22 @@ def issue_sign_in_link(*, patient: Patient) -> str:
         expires_at=timezone.now() + timedelta(minutes=settings.PATIENT_SIGN_IN_LINK_MINUTES),
     )
     return token
+
+
+@transaction.atomic
+def _new_link_unless_one_is_live(patient_id: int) -> tuple[Patient, str] | None:
+    """The patient and a new link's token, or None while the link emailed earlier still works (the
+    patient's row is locked, so two requests at once cannot both mint one)."""
+    patient = Patient.objects.select_for_update().select_related("practice").get(pk=patient_id)
+    if not patient.email or _live_links(patient).exists():
+        return None
+    return patient, issue_sign_in_link(patient=patient)
+
+
+def practice_sender(practice) -> tuple[str, list[str]]:
+    """("<Practice name> <site address>", reply-to): the practice's name on the site's own address."""
+    _, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((practice.name, address)), [practice.email] if practice.email else []
 
 
 def find_usable_link(*, practice, token: str) -> PatientSignInLink | None:
@@ -149,24 +172,28 @@ def redeem_sign_in_link(*, practice, token: str) -> Patient | None:
 
 @task
 def send_sign_in_link(patient_id: int) -> None:
-    from django.core.mail import send_mail
+    """Email a sign-in link, unless the one emailed earlier still works: that one is reused, so a
+    flood of requests sends one email and leaves one live link."""
+    from django.core.mail import EmailMessage
     from django.template.loader import render_to_string
     from django.urls import reverse
     from django.utils import translation
 
-    patient = Patient.objects.select_related("practice").get(pk=patient_id)
-    if not patient.email:
+    issued = _new_link_unless_one_is_live(patient_id)
+    if issued is None:
         return
-    token = issue_sign_in_link(patient=patient)
+    patient, token = issued
     link = settings.SITE_URL + reverse("patients:sign_in_confirm", args=[patient.practice.slug, token])
+    from_email, reply_to = practice_sender(patient.practice)
     with translation.override(patient.preferred_language):
         context = {"practice": patient.practice, "link": link, "minutes": settings.PATIENT_SIGN_IN_LINK_MINUTES}
-        send_mail(
+        EmailMessage(
             subject=render_to_string("patients/email/sign_in_subject.txt", context).strip(),
-            message=render_to_string("patients/email/sign_in_body.txt", context),
-            from_email=None,
-            recipient_list=[patient.email],
-        )
+            body=render_to_string("patients/email/sign_in_body.txt", context),
+            from_email=from_email,
+            to=[patient.email],
+            reply_to=reply_to,
+        ).send()
 
 
 # --- Patients who book online -----------------------------------------------------------

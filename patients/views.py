@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core import limits
 from practices.access import PATIENT_EDITORS, staff_view
 from practices.selectors import practice_by_slug_or_404
 
@@ -78,8 +79,11 @@ def sign_in(request: HttpRequest, practice_slug: str) -> HttpResponse:
     _remember_next_page(request, practice)
     form = SignInRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.request_sign_in_links(practice=practice, email=form.cleaned_data["email"])
-        # The same answer whether or not the address is on file: nobody learns who is a patient.
+        email = form.cleaned_data["email"]
+        if not limits.email_request_exceeded(request, purpose="sign-in", email=email):
+            services.request_sign_in_links(practice=practice, email=email)
+        # The same answer whether or not the address is on file, and when throttled: nobody learns
+        # who is a patient, nor that a limit was reached.
         return render(request, "patients/sign_in_sent.html", {"practice": practice})
     return render(request, "patients/sign_in.html", {"practice": practice, "form": form})
 

@@ -307,11 +307,15 @@ class BookingHold(models.Model):
     blocked_end = models.DateTimeField()
     expires_at = models.DateTimeField()
     token = models.CharField(max_length=64, unique=True)
+    # Who asked, for the per-client cap on active holds: a keyed hash of the client's address, never
+    # the address itself (core.client_address; scheduling.services.hold_for_patient).
+    client_key = models.CharField(max_length=32, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["provider", "expires_at"], name="hold_provider_expiry_idx"),
+            models.Index(fields=["practice", "client_key", "expires_at"], name="hold_client_expiry_idx"),
             models.Index(fields=["expires_at"], name="hold_expiry_idx"),
         ]
         constraints = [

@@ -358,6 +358,7 @@ def place_hold(
     start: datetime,
     minutes: int = HOLD_MINUTES,
     now: datetime | None = None,
+    client_key: str = "",
 ) -> BookingHold:
     """Hold a time for a few minutes while a patient finishes booking; others see it as busy."""
     _check_same_practice(practice, provider=provider, location=location, visit_type=visit_type)
@@ -383,6 +384,7 @@ def place_hold(
                 visit_type=visit_type,
                 expires_at=now + timedelta(minutes=minutes),
                 token=secrets.token_urlsafe(32),
+                client_key=client_key,
                 **times,
             )
     except _Gone:
@@ -812,17 +814,38 @@ def hold_for_patient(
     start: datetime,
     first_available: bool,
     now: datetime | None = None,
+    client_key: str = "",
+    holds_per_client: int | None = None,
 ) -> BookingHold:
-    """``place_hold`` for a patient on the booking pages, with its journey event."""
+    """``place_hold`` for a patient on the booking pages, with its journey event.
+
+    With ``client_key`` and ``holds_per_client``, one client keeps at most that many active holds:
+    placing another lets go of its oldest, so a flood from one address cannot take a day's times away.
+    """
+    now = now or timezone.now()
     with transaction.atomic():
+        if client_key and holds_per_client:
+            _release_oldest_holds(practice=practice, client_key=client_key, keep=holds_per_client - 1, now=now)
         hold = place_hold(
-            practice=practice, provider=provider, location=location, visit_type=visit_type, start=start, now=now
+            practice=practice,
+            provider=provider,
+            location=location,
+            visit_type=visit_type,
+            start=start,
+            now=now,
+            client_key=client_key,
         )
         journey.record(
             practice=practice,
             touchpoint="first-available" if first_available else "self-scheduling",
             kind="booking.time_held",
             at=now,
-            data={"lead_days": _lead_days(practice, hold.start, now or timezone.now())},
+            data={"lead_days": _lead_days(practice, hold.start, now)},
         )
     return hold
+
+
+def _release_oldest_holds(*, practice, client_key: str, keep: int, now: datetime) -> None:
+    active = BookingHold.objects.filter(practice=practice, client_key=client_key, expires_at__gt=now)
+    newest = list(active.order_by("-created_at", "-pk").values_list("pk", flat=True)[: max(keep, 0)])
+    active.exclude(pk__in=newest).delete()

@@ -1,9 +1,10 @@
-"""Staff sign-in: django-axes locks an account after five wrong passwords; argon2 hashes."""
+"""Staff sign-in: django-axes locks an account from an address after five wrong passwords; argon2 hashes."""
 
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.test import Client
 from django.urls import reverse
 
 from conftest import PASSWORD
@@ -24,7 +25,7 @@ def assert_locked_out(response, client):
 
 def test_it_locks_the_account_after_five_wrong_passwords(client, owner, make_staff, practice):
     assert settings.AXES_FAILURE_LIMIT == 5
-    assert settings.AXES_LOCKOUT_PARAMETERS == ["username"]
+    assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
     office = {"REMOTE_ADDR": "198.51.100.7"}
     for attempt in range(4):
         response = sign_in(client, owner.email, f"wrong-password-{attempt}", **office)
@@ -36,11 +37,31 @@ def test_it_locks_the_account_after_five_wrong_passwords(client, owner, make_sta
     # The sixth attempt is refused even with the right password.
     assert_locked_out(sign_in(client, owner.email, PASSWORD, **office), client)
     assert client.get(reverse("practices:home")).status_code == 302
-    # The account is locked, not the office address: a colleague behind the same IP signs in.
+    # The account is locked from that address, not the address: a colleague behind the same IP signs in.
     colleague = make_staff(practice)
     response = sign_in(client, colleague.email, PASSWORD, **office)
     assert response.status_code == 302
     assert client.session[SESSION_KEY] == str(colleague.pk)
+
+
+def test_an_attacker_elsewhere_cannot_lock_the_real_person_out(client, owner):
+    attacker = {"REMOTE_ADDR": "203.0.113.66"}
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, owner.email, f"wrong-password-{attempt}", **attacker)
+    assert_locked_out(sign_in(client, owner.email, PASSWORD, **attacker), client)
+    # The real person at the front desk, from the office's address, signs in the first time.
+    response = sign_in(Client(), owner.email, PASSWORD, REMOTE_ADDR="198.51.100.7")
+    assert response.status_code == 302
+
+
+def test_it_locks_the_attackers_address_behind_a_trusted_proxy_not_the_proxy(client, owner, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    attacker = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "203.0.113.66"}
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, owner.email, f"wrong-password-{attempt}", **attacker)
+    assert_locked_out(sign_in(client, owner.email, PASSWORD, **attacker), client)
+    office = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert sign_in(office, owner.email, PASSWORD).status_code == 302
 
 
 def test_it_cannot_be_dodged_by_changing_the_case_of_the_email(client, owner):

@@ -274,3 +274,22 @@ def test_it_records_the_path_of_a_tokenised_link_with_the_token_masked(client, p
     entry = AuditEntry.objects.filter(patient=patient, actor_patient=patient).exclude(path="").latest("pk")
     assert entry.path == f"/p/{practice.slug}/sign-in/[masked]/"
     assert token not in entry.path
+
+
+@pytest.mark.parametrize(
+    ("trusted_proxies", "recorded"),
+    [(0, "10.0.0.2"), (1, "198.51.100.7")],
+    ids=["no proxy trusted: the socket's address", "one proxy trusted: the forwarded client"],
+)
+def test_it_records_the_client_address_behind_a_trusted_proxy_only(
+    client, practice, owner, patient, settings, trusted_proxies, recorded
+):
+    settings.TRUSTED_PROXY_COUNT = trusted_proxies
+    client.force_login(owner)
+    response = client.get(
+        reverse("patients:staff_detail", args=[practice.slug, patient.pk]),
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+    )
+    assert response.status_code == 200
+    assert AuditEntry.objects.get().ip_address == recorded

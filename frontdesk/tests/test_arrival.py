@@ -3,12 +3,14 @@ the key in the address, and the source recorded on the visit."""
 
 from __future__ import annotations
 
+import time
 from datetime import date, timedelta
 from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import formats, timezone
 
@@ -24,13 +26,12 @@ from scheduling.tests.conftest import visit_type  # noqa: F401 - the visit_type 
 
 BIRTHDAY = date(1985, 4, 12)
 NOT_FOUND = "We could not find your appointment today — please see the front desk."
+TOO_MANY = "Too many tries. Please wait a few minutes and try again, or see the front desk."
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
+def allowance(rates: list[str], tier: int = 0) -> int:
+    """How many failures a tier of a setting such as ARRIVAL_FAILURES_PER_SESSION allows."""
+    return int(rates[tier].split("/")[0])
 
 
 @pytest.fixture
@@ -219,21 +220,124 @@ def test_it_refuses_bad_input_with_a_clear_message(client, practice, todays):
 
 
 def test_it_stops_after_five_failed_tries_even_with_the_right_answer(client, practice, todays):
-    for _ in range(arrival.MAX_FAILED_TRIES):
+    assert allowance(settings.ARRIVAL_FAILURES_PER_SESSION) == 5
+    for _ in range(5):
         assert NOT_FOUND in unescape(client.post(_arrive_url(practice), _birthday_form("zzz")).content.decode())
     blocked = client.post(_arrive_url(practice), _birthday_form("nun"))
     assert blocked.status_code == 429
     html = unescape(blocked.content.decode())
-    assert "Too many tries — please see the front desk." in html
+    assert TOO_MANY in html
     assert "Is this you?" not in html
 
 
 def test_it_counts_failures_per_network_address_too(client, practice, todays):
-    for _ in range(arrival.MAX_FAILED_TRIES_PER_ADDRESS):
+    for n in range(allowance(settings.ARRIVAL_FAILURES_PER_ADDRESS)):
         client.cookies.clear()  # a new session each time, as a script that drops cookies would be
-        client.post(_arrive_url(practice), _birthday_form("zzz"))
+        client.post(_arrive_url(practice), _birthday_form("zzz", born=another_birthday(n)))
     client.cookies.clear()
     assert client.post(_arrive_url(practice), _birthday_form("nun")).status_code == 429
+
+
+def another_birthday(n: int) -> date:
+    """A different wrong birthday for each try, so the per-birthday count stays out of the way."""
+    return date(1990, 1, 1) + timedelta(days=n)
+
+
+def _fail_from(practice, address_meta: dict, times: int, born: date | None = None) -> None:
+    for n in range(times):
+        form = _birthday_form("zzz", born=born or another_birthday(n))
+        Client(**address_meta).post(_arrive_url(practice), form)
+
+
+def test_one_addresss_failures_do_not_block_another_address(practice, todays):
+    _fail_from(practice, {"REMOTE_ADDR": "203.0.113.66"}, allowance(settings.ARRIVAL_FAILURES_PER_ADDRESS) + 5)
+    assert Client(REMOTE_ADDR="203.0.113.66").post(_arrive_url(practice), _birthday_form("nun")).status_code == 429
+    patient = Client(REMOTE_ADDR="198.51.100.20").post(_arrive_url(practice), _birthday_form("nun"))
+    assert patient.status_code == 200
+    assert "Is this you?" in unescape(patient.content.decode())
+
+
+def test_it_tells_two_clients_behind_a_trusted_proxy_apart(practice, todays, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = "10.0.0.2"
+    attacker = {"REMOTE_ADDR": proxy, "HTTP_X_FORWARDED_FOR": "203.0.113.66"}
+    _fail_from(practice, attacker, allowance(settings.ARRIVAL_FAILURES_PER_ADDRESS) + 5)
+    assert Client(**attacker).post(_arrive_url(practice), _birthday_form("nun")).status_code == 429
+    # The attacker cannot dodge by writing another address: the proxy appends the one it saw.
+    dodge = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.99, 203.0.113.66")
+    assert dodge.post(_arrive_url(practice), _birthday_form("nun")).status_code == 429
+    patient = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.20")
+    response = patient.post(_arrive_url(practice), _birthday_form("nun"))
+    assert response.status_code == 200
+    assert "Is this you?" in unescape(response.content.decode())
+
+
+def test_without_a_trusted_proxy_a_forwarded_header_does_not_dodge_the_count(practice, todays, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    for n in range(allowance(settings.ARRIVAL_FAILURES_PER_ADDRESS)):
+        meta = {"REMOTE_ADDR": "203.0.113.66", "HTTP_X_FORWARDED_FOR": f"198.51.100.{n}"}
+        _fail_from(practice, meta, 1, born=another_birthday(n))
+    spoof = Client(REMOTE_ADDR="203.0.113.66", HTTP_X_FORWARDED_FOR="198.51.100.200")
+    assert spoof.post(_arrive_url(practice), _birthday_form("nun")).status_code == 429
+
+
+def test_it_counts_failures_per_date_of_birth_across_addresses(practice, todays):
+    for n in range(allowance(settings.ARRIVAL_FAILURES_PER_DATE_OF_BIRTH)):
+        _fail_from(practice, {"REMOTE_ADDR": f"203.0.113.{n + 1}"}, 1, born=BIRTHDAY)
+    guess = Client(REMOTE_ADDR="203.0.113.200").post(_arrive_url(practice), _birthday_form("nun"))
+    assert guess.status_code == 429
+    # Another birthday from that same address is not held up.
+    other = Client(REMOTE_ADDR="203.0.113.200").post(_arrive_url(practice), _birthday_form("zzz", date(1970, 2, 2)))
+    assert other.status_code == 200
+
+
+def test_it_backs_off_progressively_instead_of_blocking_for_ten_minutes(client, practice, todays, monkeypatch):
+    clock = [time.time()]
+    monkeypatch.setattr(time, "time", lambda: clock[0])
+    rates = settings.ARRIVAL_FAILURES_PER_SESSION
+    assert rates == ["5/2m", "10/15m"]
+
+    tries = iter(range(100))
+
+    def fail(times):
+        for _ in range(times):
+            form = _birthday_form("zzz", born=another_birthday(next(tries)))
+            assert client.post(_arrive_url(practice), form).status_code == 200
+
+    def blocked():
+        form = _birthday_form("zzz", born=another_birthday(next(tries)))
+        return client.post(_arrive_url(practice), form).status_code == 429
+
+    fail(5)
+    assert blocked()
+    clock[0] += 121  # the first lockout is a couple of minutes
+    fail(5)
+    assert blocked()
+    clock[0] += 121  # persistence: now the fifteen-minute count is spent too
+    assert blocked()
+    clock[0] += 15 * 60 + 1
+    response = client.post(_arrive_url(practice), _birthday_form("nun"))
+    assert response.status_code == 200
+    assert "Is this you?" in unescape(response.content.decode())
+
+
+def test_it_keeps_the_counts_in_the_shared_cache(client, practice, todays):
+    from core.models import CacheEntry
+
+    if settings.REDIS_URL:
+        pytest.skip("the counts are in Redis")
+    assert not CacheEntry.objects.exists()
+    client.post(_arrive_url(practice), _birthday_form("zzz"))
+    # One count per key (session, address, birthday) and rate, in the table every process reads.
+    expected = sum(
+        len(rates)
+        for rates in (
+            settings.ARRIVAL_FAILURES_PER_SESSION,
+            settings.ARRIVAL_FAILURES_PER_ADDRESS,
+            settings.ARRIVAL_FAILURES_PER_DATE_OF_BIRTH,
+        )
+    )
+    assert CacheEntry.objects.count() == expected
 
 
 def test_it_refuses_a_forged_or_foreign_confirmation(client, practice, other_practice, todays, make_patient):
@@ -287,3 +391,12 @@ def test_it_gives_the_qr_patient_a_wait_only_link_that_never_opens_the_check_in_
     assert client.get(full)["Location"].endswith("/verify/")
     verify_visit(client, todays)
     assert client.get(full).status_code == 200
+
+
+def test_it_says_too_many_tries_in_spanish(practice, todays):
+    client = Client(HTTP_ACCEPT_LANGUAGE="es")
+    for n in range(allowance(settings.ARRIVAL_FAILURES_PER_SESSION)):
+        client.post(_arrive_url(practice), _birthday_form("zzz", born=another_birthday(n)))
+    blocked = client.post(_arrive_url(practice), _birthday_form("nun"))
+    assert blocked.status_code == 429
+    assert "Demasiados intentos. Espere unos minutos" in unescape(blocked.content.decode())

@@ -54,16 +54,6 @@ def _start_url(practice_slug: str, key: str, kiosk: bool) -> str:
     return url + "?kiosk=1" if kiosk else url
 
 
-def _throttle_ids(request: HttpRequest, practice) -> dict:
-    if not request.session.session_key:
-        request.session.save()
-    return {
-        "practice_id": practice.pk,
-        "session_key": request.session.session_key,
-        "address": request.META.get("REMOTE_ADDR") or "unknown",
-    }
-
-
 def _render_start(request, practice, key: str, kiosk: bool, form, *, problem: str = "", status: int = 200):
     context = {
         "practice": practice,
@@ -75,6 +65,11 @@ def _render_start(request, practice, key: str, kiosk: bool, form, *, problem: st
     return _private(render(request, "frontdesk/arrival/start.html", context, status=status))
 
 
+def _too_many_tries(request, practice, key: str, kiosk: bool) -> HttpResponse:
+    problem = _("Too many tries. Please wait a few minutes and try again, or see the front desk.")
+    return _render_start(request, practice, key, kiosk, ArrivalForm(), problem=problem, status=429)
+
+
 @require_http_methods(["GET", "POST"])
 def arrive(request: HttpRequest, practice_slug: str, key: str) -> HttpResponse:
     practice = _settings_or_404(practice_slug, key).practice
@@ -82,20 +77,21 @@ def arrive(request: HttpRequest, practice_slug: str, key: str) -> HttpResponse:
     if request.method == "GET":
         return _render_start(request, practice, key, kiosk, ArrivalForm())
     form = ArrivalForm(request.POST)
-    throttle = _throttle_ids(request, practice)
-    if arrival.is_throttled(**throttle):
-        problem = _("Too many tries — please see the front desk.")
-        return _render_start(request, practice, key, kiosk, ArrivalForm(), problem=problem, status=429)
+    if arrival.is_throttled(request=request, practice_id=practice.pk):
+        return _too_many_tries(request, practice, key, kiosk)
     if not form.is_valid():
         return _render_start(request, practice, key, kiosk, form, status=400)
+    born = form.cleaned_data["date_of_birth"]
+    if arrival.is_throttled(request=request, practice_id=practice.pk, date_of_birth=born):
+        return _too_many_tries(request, practice, key, kiosk)
     appointment = arrival.find_todays_appointment(
         practice=practice,
-        date_of_birth=form.cleaned_data["date_of_birth"],
+        date_of_birth=born,
         last_name_start=form.cleaned_data["last_name_start"],
         now=timezone.now(),
     )
     if appointment is None:
-        arrival.record_failed_try(**throttle)
+        arrival.record_failed_try(request=request, practice_id=practice.pk, date_of_birth=born)
         problem = _("We could not find your appointment today — please see the front desk.")
         return _render_start(request, practice, key, kiosk, ArrivalForm(), problem=problem)
     patient = appointment.patient

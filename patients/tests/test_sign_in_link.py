@@ -168,3 +168,95 @@ def test_it_returns_to_the_practices_own_page_after_sign_in_and_nowhere_else(
     response = client.post(reverse("patients:sign_in_confirm", args=[practice.slug, token]))
     assert response.status_code == 302
     assert response["Location"] == lands_on.format(slug=practice.slug)
+
+
+# --- Floods: one live link, throttled per email and per address, the page never changes (issue 11) ---
+
+
+def live_links(patient) -> int:
+    return PatientSignInLink.objects.filter(
+        patient=patient, used_at__isnull=True, expires_at__gt=timezone.now()
+    ).count()
+
+
+def page_text(response) -> str:
+    return CSRF.sub("", response.content.decode())
+
+
+def test_thirty_requests_send_one_email_and_leave_one_live_link(
+    client, practice, known, django_capture_on_commit_callbacks
+):
+    answers = [request_link(client, practice, known.email, django_capture_on_commit_callbacks) for _ in range(30)]
+    assert len(mail.outbox) == 1
+    assert live_links(known) == 1
+    assert {answer.status_code for answer in answers} == {200}
+    assert len({page_text(answer) for answer in answers}) == 1
+
+
+def test_a_still_live_link_is_reused_from_any_address_and_a_new_one_follows_its_expiry(
+    practice, known, django_capture_on_commit_callbacks
+):
+    assert int(settings.SIGN_IN_EMAIL_RATE.split("/")[0]) >= 3
+    for n in range(2):
+        request_link(
+            Client(REMOTE_ADDR=f"203.0.113.{n + 1}"), practice, known.email, django_capture_on_commit_callbacks
+        )
+    assert len(mail.outbox) == 1
+    PatientSignInLink.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    request_link(Client(REMOTE_ADDR="198.51.100.7"), practice, known.email, django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 2
+    assert live_links(known) == 1
+    assert PatientSignInLink.objects.filter(patient=known).count() == 2
+
+
+def test_it_throttles_per_email_address_even_when_each_link_is_spent(
+    practice, known, django_capture_on_commit_callbacks
+):
+    allowed = int(settings.SIGN_IN_EMAIL_RATE.split("/")[0])
+    for n in range(10):
+        request_link(
+            Client(REMOTE_ADDR=f"203.0.113.{n + 1}"), practice, known.email, django_capture_on_commit_callbacks
+        )
+        PatientSignInLink.objects.update(used_at=timezone.now())
+    assert len(mail.outbox) == allowed < 10
+
+
+def test_it_throttles_per_client_address(client, practice, make_patient, django_capture_on_commit_callbacks):
+    allowed = int(settings.SIGN_IN_ADDRESS_RATE.split("/")[0])
+    patients = [make_patient(practice, email=f"many{n}@example.com") for n in range(allowed + 5)]
+    answers = [
+        request_link(client, practice, patient.email, django_capture_on_commit_callbacks) for patient in patients
+    ]
+    assert len(mail.outbox) == allowed
+    assert len({(answer.status_code, page_text(answer)) for answer in answers}) == 1
+
+
+def test_a_throttled_request_looks_the_same_as_a_known_and_an_unknown_one(
+    client, practice, known, django_capture_on_commit_callbacks
+):
+    found = request_link(client, practice, known.email, django_capture_on_commit_callbacks)
+    unknown = request_link(client, practice, "nobody@example.com", django_capture_on_commit_callbacks)
+    for _ in range(int(settings.SIGN_IN_EMAIL_RATE.split("/")[0]) + 1):
+        throttled = request_link(client, practice, "nobody@example.com", django_capture_on_commit_callbacks)
+    assert found.status_code == unknown.status_code == throttled.status_code == 200
+    assert page_text(found) == page_text(unknown) == page_text(throttled)
+    assert [t.name for t in found.templates] == [t.name for t in throttled.templates]
+
+
+def test_the_email_comes_from_the_practice(client, practice, known, django_capture_on_commit_callbacks):
+    practice.email = "frontdesk@clearskin.example"
+    practice.save()
+    request_link(client, practice, known.email, django_capture_on_commit_callbacks)
+    message = mail.outbox[0]
+    default_address = settings.DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].rstrip(">")
+    assert message.from_email == f"{practice.name} <{default_address}>"
+    assert message.reply_to == ["frontdesk@clearskin.example"]
+
+
+def test_the_page_says_in_spanish_that_an_earlier_link_still_works(
+    client, practice, django_capture_on_commit_callbacks
+):
+    response = request_link(
+        client, practice, "nadie@example.com", django_capture_on_commit_callbacks, HTTP_ACCEPT_LANGUAGE="es"
+    )
+    assert "El enlace que le enviamos entonces sigue funcionando" in response.content.decode()

@@ -18,15 +18,18 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import limits
 from practices.selectors import practice_by_slug_or_404
 
 from .. import manage_links, selectors, services
@@ -375,8 +378,15 @@ def _render_step(
 
 @require_POST
 def hold(request: HttpRequest, practice_slug: str) -> HttpResponse:
-    """The patient chose a time: hold it for a few minutes and ask for their details."""
+    """The patient chose a time: hold it for a few minutes and ask for their details.
+
+    Limited per client address: BOOKING_HOLD_RATE requests (then 429), and at most
+    BOOKING_HOLDS_PER_ADDRESS active holds (a further one lets go of the address's oldest).
+    """
     practice = practice_by_slug_or_404(slug=practice_slug)
+    address = limits.address_key(request)
+    if limits.hit(request, group="booking.hold", key=address, rates=settings.BOOKING_HOLD_RATE):
+        return limits.too_many_requests(request, practice)
     now, today = _now_today(practice)
     flow = _parse(practice, request.POST, today=today)
     if flow.error or flow.day is None:
@@ -404,6 +414,8 @@ def hold(request: HttpRequest, practice_slug: str) -> HttpResponse:
             start=start,
             first_available=flow.first_available,
             now=now,
+            client_key=salted_hmac("scheduling.hold-client", address, algorithm="sha256").hexdigest()[:32],
+            holds_per_client=settings.BOOKING_HOLDS_PER_ADDRESS,
         )
     except services.SlotTaken as taken:
         return _render_step(request, flow, now=now, today=today, message=NOT_OFFERED, alternatives=taken.alternatives)
