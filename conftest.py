@@ -183,3 +183,14 @@ def _empty_cache(request):
         cache.clear()
     elif not settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in English: a test that activates Spanish on its thread must not leak it into
+    the next test that the same worker runs (the order differs under pytest-xdist)."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
