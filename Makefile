@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 QUICK ?=
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+# Test processes (pytest-xdist): one per CPU. TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
+PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 .DEFAULT_GOAL := help
 .PHONY: help demo test test-sqlite test-postgres lint bench messages static clean
@@ -50,12 +53,12 @@ test: lint node_modules/.installed test-sqlite test-postgres
 
 test-sqlite: $(VENV)/.installed node_modules/.installed
 	@echo "== Test suite on SQLite =="
-	$(PY) -m pytest
+	$(PYTEST)
 
 test-postgres: $(VENV)/.installed node_modules/.installed
 	@if $(PY) scripts/db_reachable.py "$(PG_URL)"; then \
 		echo "== Test suite on PostgreSQL ($(PG_URL)) =="; \
-		DATABASE_URL="$(PG_URL)" REQUIRE_DATABASE_VENDOR=postgresql $(PY) -m pytest; \
+		DATABASE_URL="$(PG_URL)" REQUIRE_DATABASE_VENDOR=postgresql $(PYTEST); \
 	elif [ -n "$$CI" ]; then \
 		echo "PostgreSQL is not reachable at $(PG_URL), and CI must test on it." >&2; exit 1; \
 	else \
