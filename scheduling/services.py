@@ -793,12 +793,17 @@ def cancel_by_patient(*, appointment: Appointment, reason: str, now: datetime | 
     )
 
 
-def record_booking_started(*, practice, source: str) -> None:
-    """A visitor opened the booking pages; ``source`` says from where ("widget", "page", "direct")."""
+def record_booking_started(*, practice, source: str, now: datetime | None = None) -> None:
+    """A visitor started booking; ``source`` says from where ("widget", "page", "link", "direct").
+
+    Recorded with the flow's first hold (``hold_for_patient(started_from=...)``), never when a page is
+    only read: an anonymous GET must not write.
+    """
     journey.record(
         practice=practice,
         touchpoint="booking-widget" if source == "widget" else "self-scheduling",
         kind="booking.started",
+        at=now,
         data={"source": source},
     )
 
@@ -811,13 +816,19 @@ def hold_for_patient(
     visit_type: VisitType,
     start: datetime,
     first_available: bool,
+    started_from: str | None = None,
     now: datetime | None = None,
 ) -> BookingHold:
-    """``place_hold`` for a patient on the booking pages, with its journey event."""
+    """``place_hold`` for a patient on the booking pages, with its journey event.
+
+    ``started_from``: this is the flow's first hold; record ``booking.started`` with that source too.
+    """
     with transaction.atomic():
         hold = place_hold(
             practice=practice, provider=provider, location=location, visit_type=visit_type, start=start, now=now
         )
+        if started_from:
+            record_booking_started(practice=practice, source=started_from, now=now)
         journey.record(
             practice=practice,
             touchpoint="first-available" if first_available else "self-scheduling",

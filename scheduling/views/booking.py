@@ -2,9 +2,14 @@
 
 The choices travel in the query string as short, non-descriptive values (never a visit's name):
 ``kind`` (new / returning), ``vt`` (visit type id), ``loc`` (location id), ``prov`` (provider id or
-"any" for the first available), ``day`` (YYYY-MM-DD). ``book`` shows the first step whose choice is
-missing or wrong. Choosing a time places a short hold (its token in the session); the details page
-books with an idempotency key issued with the form, so a double submit books once.
+"any" for the first available), ``day`` (YYYY-MM-DD), ``src`` (where the visitor came from: widget,
+page or link). ``book`` shows the first step whose choice is missing or wrong. Choosing a time places
+a short hold (its token in the session); the details page books with an idempotency key issued with
+the form, so a double submit books once.
+
+Reading the pages writes nothing (an anonymous GET must not cost a database write): the
+``booking.started`` journey event is recorded with the first time a visitor holds, once per flow,
+with the ``src`` that travelled along with the choices.
 
 All times are shown in the practice's time zone.
 """
@@ -36,6 +41,7 @@ from ..models import PatientKind
 DAYS_SHOWN = 10
 SESSION_PREFIX = "booking:"
 DONE_PREFIX = "booking-done:"
+STARTED_PREFIX = "booking-started:"
 SOURCES = ("widget", "page", "link")
 
 CHOOSE_AGAIN = gettext_lazy("That choice is not available. Please choose again from the list.")
@@ -61,6 +67,7 @@ class Flow:
     prov: str | None = None
     providers: list = field(default_factory=list)
     day: date | None = None
+    source: str | None = None  # "widget", "page" or "link"; None: came straight to the pages
     error: str | None = None
 
     @property
@@ -78,6 +85,7 @@ class Flow:
             "loc": self.location.pk if self.location else None,
             "prov": self.prov,
             "day": self.day.isoformat() if self.day else None,
+            "src": self.source,
         }
         values.update(override)
         return {k: v for k, v in values.items() if v is not None}
@@ -97,6 +105,8 @@ def parse_day(value: str | None) -> date | None:
 
 def _parse(practice, params, *, today: date) -> Flow:
     flow = Flow(practice=practice)
+    source = params.get("src")
+    flow.source = source if source in SOURCES else None
     kind = params.get("kind")
     if kind is None:
         return flow
@@ -294,9 +304,6 @@ def book(request: HttpRequest, practice_slug: str) -> HttpResponse:
     practice = practice_by_slug_or_404(slug=practice_slug)
     now, today = _now_today(practice)
     flow = _parse(practice, request.GET, today=today)
-    if not request.GET.get("kind") and not flow.error:
-        source = request.GET.get("src")
-        services.record_booking_started(practice=practice, source=source if source in SOURCES else "direct")
     return _render_step(request, flow, now=now, today=today)
 
 
@@ -306,6 +313,8 @@ def _render_step(
     practice = flow.practice
     context = {"flow": flow, "error": flow.error, "message": message}
     if flow.kind is None:
+        context["new_url"] = flow.url(kind=PatientKind.NEW)
+        context["returning_url"] = flow.url(kind=PatientKind.RETURNING)
         return render_local(request, practice, "scheduling/booking/kind.html", context, status)
     if flow.visit_type is None:
         context["visit_types"] = selectors.online_visit_types(practice, kind=flow.kind)
@@ -395,6 +404,7 @@ def hold(request: HttpRequest, practice_slug: str) -> HttpResponse:
         return _render_step(request, flow, now=now, today=today)
     provider, location, start = providers[slot[0]], locations[slot[1]], slot[2]
     _release_session_hold(request, practice)
+    started_key = f"{STARTED_PREFIX}{practice.pk}"
     try:
         held = services.hold_for_patient(
             practice=practice,
@@ -403,6 +413,7 @@ def hold(request: HttpRequest, practice_slug: str) -> HttpResponse:
             visit_type=flow.visit_type,
             start=start,
             first_available=flow.first_available,
+            started_from=None if request.session.get(started_key) else (flow.source or "direct"),
             now=now,
         )
     except services.SlotTaken as taken:
@@ -419,7 +430,9 @@ def hold(request: HttpRequest, practice_slug: str) -> HttpResponse:
         "provider": provider.pk,
         "start": int(held.start.timestamp()),
         "key": secrets.token_urlsafe(24),
+        "src": flow.source,
     }
+    request.session[started_key] = True
     return redirect("scheduling:book_details", practice_slug=practice.slug)
 
 
@@ -432,6 +445,7 @@ def _flow_from_state(practice, state: dict, *, today: date) -> Flow:
         "loc": str(state.get("loc")),
         "prov": state.get("prov"),
         "day": day.isoformat(),
+        "src": state.get("src"),
     }
     return _parse(practice, params, today=today)
 
@@ -495,6 +509,7 @@ def details(request: HttpRequest, practice_slug: str) -> HttpResponse:
             flow.error = CHOOSE_AGAIN
             return _render_step(request, flow, now=now, today=today)
         request.session.pop(_state_key(practice), None)
+        request.session.pop(f"{STARTED_PREFIX}{practice.pk}", None)  # the flow is over; another one starts anew
         result = "a:" + manage_links.token_for(outcome.appointment) if outcome.appointment else "r:"
         _remember_done(request, practice, state["key"], result)
         return _redirect_to_result(practice, result)
