@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -34,7 +35,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from practices.selectors import practice_by_slug_or_404
 
-from .. import manage_links, selectors, services
+from .. import confirm_links, manage_links, selectors, services
 from ..forms.booking import NewPatientForm, ReturningPatientForm
 from ..models import PatientKind
 
@@ -42,6 +43,7 @@ DAYS_SHOWN = 10
 SESSION_PREFIX = "booking:"
 DONE_PREFIX = "booking-done:"
 STARTED_PREFIX = "booking-started:"
+REQUESTED_PREFIX = "booking-requested:"
 SOURCES = ("widget", "page", "link")
 
 CHOOSE_AGAIN = gettext_lazy("That choice is not available. Please choose again from the list.")
@@ -49,6 +51,10 @@ BAD_DAY = gettext_lazy("That date is not valid. Please choose a day from the lis
 TAKEN = gettext_lazy("Sorry, that time was just taken. These are the nearest times:")
 NOT_OFFERED = gettext_lazy("Sorry, that time is not available. These are the nearest times:")
 EXPIRED = gettext_lazy("We could not keep your time. Please choose a time again.")
+LOST = gettext_lazy("Sorry, that time was taken before you confirmed. These are the nearest times:")
+LINK_EXPIRED = gettext_lazy(
+    "This link has expired, so nothing was booked. These are the nearest times to the one you asked for:"
+)
 
 
 # --- the choices so far ------------------------------------------------------------------------
@@ -510,7 +516,14 @@ def details(request: HttpRequest, practice_slug: str) -> HttpResponse:
             return _render_step(request, flow, now=now, today=today)
         request.session.pop(_state_key(practice), None)
         request.session.pop(f"{STARTED_PREFIX}{practice.pk}", None)  # the flow is over; another one starts anew
+        # A returning patient, matched or not, sees the same request page: never a manage link here.
         result = "a:" + manage_links.token_for(outcome.appointment) if outcome.appointment else "r:"
+        if not outcome.appointment:
+            request.session[f"{REQUESTED_PREFIX}{practice.pk}"] = {
+                "start": state["start"],
+                "provider": provider.pk,
+                "location": flow.location.pk,
+            }
         _remember_done(request, practice, state["key"], result)
         return _redirect_to_result(practice, result)
     context = {
@@ -547,9 +560,99 @@ def release(request: HttpRequest, practice_slug: str) -> HttpResponse:
 
 @require_GET
 def requested(request: HttpRequest, practice_slug: str) -> HttpResponse:
-    """The same page whether or not we know the patient: the front desk will call."""
+    """The same page whether or not the details matched a patient, with the time asked for.
+
+    A match has been sent a link to confirm at the contact details on file; otherwise the front desk
+    will call. The page says both, so it tells a visitor nothing about who is a patient.
+    """
     practice = practice_by_slug_or_404(slug=practice_slug)
-    return render_local(request, practice, "scheduling/booking/requested.html", {})
+    asked = request.session.get(f"{REQUESTED_PREFIX}{practice.pk}")
+    context = {"confirm_minutes": services.CONFIRM_MINUTES}
+    if isinstance(asked, dict):
+        providers, locations = lookup_tables(practice, None)
+        provider, location = providers.get(asked.get("provider")), locations.get(asked.get("location"))
+        if provider is not None and location is not None:
+            context.update(
+                asked_start=timezone.localtime(datetime.fromtimestamp(asked["start"], tz=UTC), practice_tz(practice)),
+                asked_provider=provider,
+                asked_location=location,
+            )
+    return render_local(request, practice, "scheduling/booking/requested.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, practice_slug: str, token: str) -> HttpResponse:
+    """The link sent to a matched returning patient's contact details on file.
+
+    GET shows the time and a button (mail scanners that follow links must not book); POST books it,
+    once. A link already used shows the booking; a late one, or a time lost meanwhile, offers the
+    nearest other times.
+    """
+    practice = practice_by_slug_or_404(slug=practice_slug)
+    try:
+        confirmation = confirm_links.confirmation_for_token(practice, token)
+    except confirm_links.LinkExpired:
+        return render_local(request, practice, "scheduling/booking/confirm.html", {"too_old": True}, status=410)
+    if confirmation is None:
+        raise Http404
+    if confirmation.appointment_id:
+        return redirect_to_booking(confirmation.appointment)
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        # The link went out in the language the patient booked in; the page it opens speaks it too.
+        translation.activate(confirmation.language)
+        request.LANGUAGE_CODE = confirmation.language
+    now, today = _now_today(practice)
+    if confirmation.expires_at <= now:
+        return _other_times(request, confirmation, LINK_EXPIRED, now=now, today=today)
+    if request.method == "GET":
+        context = {
+            "confirmation": confirmation,
+            "local_start": timezone.localtime(confirmation.start, practice_tz(practice)),
+            "local_expiry": timezone.localtime(confirmation.expires_at, practice_tz(practice)),
+        }
+        return render_local(request, practice, "scheduling/booking/confirm.html", context)
+    try:
+        appointment = services.confirm_online_booking(confirmation=confirmation, now=now)
+    except services.ConfirmationExpired:
+        return _other_times(request, confirmation, LINK_EXPIRED, now=now, today=today)
+    except services.SlotTaken as taken:
+        return _other_times(request, confirmation, LOST, now=now, today=today, alternatives=taken.alternatives)
+    except services.BookingRefused:
+        messages.info(request, CHOOSE_AGAIN)
+        return redirect("scheduling:book", practice_slug=practice.slug)
+    return redirect_to_booking(appointment)
+
+
+def redirect_to_booking(appointment) -> HttpResponseRedirect:
+    return redirect(
+        "scheduling:book_confirmed", practice_slug=appointment.practice.slug, token=manage_links.token_for(appointment)
+    )
+
+
+def _other_times(request, confirmation, message, *, now, today, alternatives=None) -> HttpResponse:
+    """The times page of the day asked for (any provider), with the nearest times to the one asked for."""
+    practice = confirmation.practice
+    day = timezone.localtime(confirmation.start, practice_tz(practice)).date()
+    params = {
+        "kind": PatientKind.RETURNING,
+        "vt": str(confirmation.visit_type_id),
+        "loc": str(confirmation.location_id),
+        "prov": "any",
+        "day": day.isoformat(),
+    }
+    flow = _parse(practice, params, today=today)
+    if flow.error == BAD_DAY:  # the day has passed: choose another day
+        flow = _parse(practice, {**params, "day": None}, today=today)
+    if flow.error:
+        messages.info(request, message)
+        return redirect("scheduling:book", practice_slug=practice.slug)
+    if alternatives is None:
+        alternatives = services.nearest_alternatives(
+            practice=practice, visit_type=confirmation.visit_type, start=confirmation.start, now=now
+        )
+    if flow.day is None:
+        return _render_step(request, flow, now=now, today=today, message=message)
+    return _render_step(request, flow, now=now, today=today, message=message, alternatives=alternatives)
 
 
 @require_GET
