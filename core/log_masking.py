@@ -20,9 +20,10 @@ MASK = "[masked]"
 _SEGMENT = r"[^/?#\s\"']+"
 # The tokenised paths of the urls*.py files: the segment(s) after these prefixes are secrets.
 _TOKENISED_PATHS = (
-    # p/<slug>/sign-in/<token>/, book/done/<token>/, manage/<token>/…, visit/<token>/…, arrive/<key>/…,
+    # p/<slug>/sign-in/<token>/, book/done/<token>/, book/confirm/<token>/, manage/<token>/…,
+    # visit/<token>/…, arrive/<key>/…,
     # s/<token>/… (survey), r/<token>/… (reminder answer), offer/<token>/ (waitlist offer)
-    re.compile(rf"(/p/{_SEGMENT}/(?:sign-in|book/done|manage|visit|arrive|s|r|offer)/){_SEGMENT}"),
+    re.compile(rf"(/p/{_SEGMENT}/(?:sign-in|book/done|book/confirm|manage|visit|arrive|s|r|offer)/){_SEGMENT}"),
     # accounts/password/reset/<uidb64>/<token>/ (and Django's "set-password" step after it)
     re.compile(rf"(/accounts/password/reset/){_SEGMENT}/{_SEGMENT}"),
 )

@@ -7,8 +7,9 @@ class MessagingConfig(AppConfig):
     verbose_name = _("Messages")
 
     def ready(self) -> None:
-        from scheduling.signals import appointment_notice, waitlist_notice
+        from scheduling.signals import appointment_notice, booking_link, waitlist_notice
 
+        from .booking_links import on_booking_link
         from .confirmations import on_appointment_notice
         from .waitlist_notices import on_waitlist_notice
 
@@ -16,3 +17,5 @@ class MessagingConfig(AppConfig):
         appointment_notice.connect(on_appointment_notice, dispatch_uid="messaging.confirmations.appointment_notice")
         # Waitlist offers and "someone else took it" notices too.
         waitlist_notice.connect(on_waitlist_notice, dispatch_uid="messaging.waitlist_notices.waitlist_notice")
+        # The link that confirms a returning patient's online booking, to the contact details on file.
+        booking_link.connect(on_booking_link, dispatch_uid="messaging.booking_links.booking_link")

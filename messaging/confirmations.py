@@ -138,13 +138,22 @@ def notice_text(appointment: Appointment, message_kind: str) -> tuple[str, str]:
         "link": _link(appointment, message_kind),
     }
     subject, body = render(practice, message_kind, Channel.EMAIL, language, values)
+    return subject, with_visit_facts(body, provider=appointment.provider, location=location, language=language)
+
+
+def with_visit_facts(body: str, *, provider, location, language: str) -> str:
+    """``body`` with "With: <provider>" and "Where: <place>" below its first paragraph, in ``language``.
+
+    The labels are looked up outside any f-string, so ``makemessages`` finds them (inside one it
+    did not, and their Spanish was dropped as obsolete: Spanish emails said "With:" and "Where:").
+    """
     with translation.override(language):
-        # "With:" and "Where:" are the words of the former booking emails (already translated).
-        place = f"{location.name}, {location.one_line_address}".strip(", ")
-        facts = f"{gettext('With:')} {appointment.provider.display_name}\n{gettext('Where:')} {place}"
+        with_label = gettext("With:")
+        where_label = gettext("Where:")
+    place = f"{location.name}, {location.one_line_address}".strip(", ")
     paragraphs = body.split("\n\n")
-    paragraphs.insert(1, facts)
-    return subject, "\n\n".join(paragraphs)
+    paragraphs.insert(1, f"{with_label} {provider.display_name}\n{where_label} {place}")
+    return "\n\n".join(paragraphs)
 
 
 # --- The calendar file, at send time ----------------------------------------------------------------

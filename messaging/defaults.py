@@ -185,6 +185,33 @@ DEFAULTS: dict[tuple[str, str, str], tuple[str, str]] = {
         "Le enviaremos un correo cuando se libere el próximo horario que le convenga.\n\n"
         "¿Preguntas? Llámenos al {{ phone }}.",
     ),
+    # Confirming a returning patient's online booking (messaging/booking_links.py): sent to the contact
+    # details on file, never to those typed on the booking pages. {{ minutes }}: how long the link works.
+    # The provider and the place are added below the first paragraph of the email.
+    ("booking_link", E, "en"): (
+        "Confirm your appointment at {{ practice }}",
+        "We received a request to book an appointment for you at {{ practice }} on {{ date }} at {{ time }}.\n\n"
+        "To book it, confirm within {{ minutes }} minutes: {{ link }}\n\n"
+        "If you did not ask for this, do nothing: nothing will be booked.\n\n"
+        "Questions? Call us at {{ phone }}.",
+    ),
+    ("booking_link", E, "es"): (
+        "Confirme su cita en {{ practice }}",
+        "Recibimos una solicitud para reservarle una cita en {{ practice }} el {{ date }} a las {{ time }}.\n\n"
+        "Para reservarla, confírmela en los próximos {{ minutes }} minutos: {{ link }}\n\n"
+        "Si usted no la pidió, no haga nada: no se reservará ninguna cita.\n\n"
+        "¿Preguntas? Llámenos al {{ phone }}.",
+    ),
+    ("booking_link", S, "en"): (
+        "",
+        "{{ practice }}: to book {{ date }} at {{ time }} as requested, confirm within {{ minutes }} minutes: "
+        "{{ link }} Did not ask? Ignore this text.",
+    ),
+    ("booking_link", S, "es"): (
+        "",
+        "{{ practice }}: para reservar el {{ date }} a las {{ time }} como se pidió, confirme en {{ minutes }} "
+        "minutos: {{ link }} ¿No lo pidió? Ignore este mensaje.",
+    ),
     # Surveys (feedback/invitations.py): {{ link }} is the patient's single-use survey link. Never the
     # visit's reason or anything about their care: only the practice and the link.
     ("survey", E, "en"): (

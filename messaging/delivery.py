@@ -55,7 +55,13 @@ log = logging.getLogger("messaging.delivery")
 # transactional appointment emails the patient expects after booking, moving or cancelling.
 # Messages the patient asked for, or must get: they go out whatever the reminder and marketing consent says.
 CONSENT_EXEMPT_KINDS = frozenset(
-    {MessageKind.OPT_OUT, *confirmations.NOTICE_KINDS, MessageKind.WAITLIST_OFFER, MessageKind.WAITLIST_TAKEN}
+    {
+        MessageKind.OPT_OUT,
+        *confirmations.NOTICE_KINDS,
+        MessageKind.WAITLIST_OFFER,
+        MessageKind.WAITLIST_TAKEN,
+        MessageKind.BOOKING_LINK,
+    }
 )
 # Reminders, running-late notices and booking emails about a visit that no longer happens are not sent.
 VISIT_KINDS = frozenset(

@@ -40,6 +40,7 @@ class MessageKind(models.TextChoices):
     WAITLIST_TAKEN = "waitlist_taken", _("Waitlist time taken by someone else")
     SURVEY = "survey", _("Survey invitation")
     REVIEW_INVITATION = "review_invitation", _("Invitation to leave a review")
+    BOOKING_LINK = "booking_link", _("Link to confirm an online booking")
 
 
 class MessagingSettings(models.Model):

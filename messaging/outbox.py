@@ -32,6 +32,7 @@ TOUCHPOINT = {
     MessageKind.WAITLIST_TAKEN: "waitlist",
     MessageKind.SURVEY: "survey",
     MessageKind.REVIEW_INVITATION: "service-recovery",
+    MessageKind.BOOKING_LINK: "self-scheduling",
 }
 
 

@@ -23,11 +23,9 @@ from __future__ import annotations
 
 import logging
 
-from django.utils import translation
-from django.utils.translation import gettext
-
 from scheduling.models import OfferStatus, WaitlistOffer
 
+from .confirmations import with_visit_facts
 from .models import Channel, Message, MessageKind
 from .outbox import queue_message
 from .rendering import format_visit, render
@@ -96,10 +94,4 @@ def notice_text(offer: WaitlistOffer, message_kind: str, link: str = "") -> tupl
     subject, body = render(practice, message_kind, Channel.EMAIL, language, values)
     if message_kind != MessageKind.WAITLIST_OFFER:
         return subject, body
-    with translation.override(language):
-        # "With:" and "Where:" are the words of the booking emails (already translated).
-        place = f"{location.name}, {location.one_line_address}".strip(", ")
-        facts = f"{gettext('With:')} {offer.provider.display_name}\n{gettext('Where:')} {place}"
-    paragraphs = body.split("\n\n")
-    paragraphs.insert(1, facts)
-    return subject, "\n\n".join(paragraphs)
+    return subject, with_visit_facts(body, provider=offer.provider, location=location, language=language)

@@ -148,6 +148,8 @@ def _book_and_resolve(
     if provider is None and start == locked.start and location.pk == locked.location_id:
         provider = locked.provider
     provider = _provider_for(booking_request=locked, provider=provider, location=location, start=start, now=now)
+    # The request keeps its time held for a while (services.CONFIRM_MINUTES): booking that time uses the hold.
+    same_time = start == locked.start and provider.pk == locked.provider_id
     appointment = services.book_appointment(
         practice=practice,
         patient=patient,
@@ -157,9 +159,12 @@ def _book_and_resolve(
         start=start,
         booked_via=BookedVia.PHONE,
         actor_user=actor_user,
+        hold_token=(locked.hold_token or None) if same_time else None,
         notify=True,
         now=now,
     )
+    if locked.hold_token and not same_time:
+        services.release_hold(practice=practice, token=locked.hold_token)
     locked.status = BookingRequestStatus.BOOKED
     locked.appointment = appointment
     locked.resolved_at = now
@@ -242,6 +247,8 @@ def close_request(*, booking_request: BookingRequest, actor_user, now: datetime 
         locked.status = BookingRequestStatus.CLOSED
         locked.resolved_at = now
         locked.save(update_fields=["status", "resolved_at"])
+        if locked.hold_token:
+            services.release_hold(practice=locked.practice, token=locked.hold_token)
         audit.record(
             practice=locked.practice,
             action=Action.UPDATE,

@@ -393,6 +393,9 @@ class BookingRequest(models.Model):
         _("status"), max_length=10, choices=BookingRequestStatus.choices, default=BookingRequestStatus.OPEN
     )
     appointment = models.ForeignKey(Appointment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # The hold on the time asked for, kept as long as a matched patient's confirm link lasts (so the two
+    # cases look alike from outside); the front desk's booking of that time uses it.
+    hold_token = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
 
@@ -407,6 +410,31 @@ class BookingRequest(models.Model):
 
     def __str__(self) -> str:
         return f"booking request #{self.pk}"
+
+
+class BookingConfirmation(models.Model):
+    """A returning patient's online booking, waiting for the patient to confirm it.
+
+    The booking pages never tell a visitor whether the details typed match a patient: on a confident
+    match the link to confirm goes to the contact details on file (``confirm_links``), the time stays
+    held until ``expires_at``, and the appointment is booked only when the link is followed (once:
+    ``appointment`` is then set and the link shows it).
+    """
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+")
+    visit_type = models.ForeignKey(VisitType, on_delete=models.CASCADE, related_name="+")
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="+")
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
+    start = models.DateTimeField()
+    hold_token = models.CharField(max_length=64, blank=True, default="")
+    language = models.CharField(max_length=5, default="en")  # the language the patient booked in
+    expires_at = models.DateTimeField()
+    appointment = models.ForeignKey(Appointment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"booking to confirm #{self.pk}"
 
 
 class DayPart(models.TextChoices):

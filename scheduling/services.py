@@ -31,15 +31,19 @@ from .models import (
     Appointment,
     AppointmentStatus,
     BookedVia,
+    BookingConfirmation,
     BookingHold,
     BookingRequest,
     CancellationReason,
     PatientKind,
     VisitType,
 )
-from .signals import announce_appointment_notice, announce_time_freed
+from .signals import announce_appointment_notice, announce_booking_link, announce_time_freed
 
 HOLD_MINUTES = 5
+# How long a returning patient has to follow the link that confirms an online booking; the time stays
+# held meanwhile (and for a request the front desk will handle, so that both look alike from outside).
+CONFIRM_MINUTES = 30
 ALTERNATIVES = 3
 ALTERNATIVE_DAYS = 14
 
@@ -58,6 +62,10 @@ class SlotTaken(BookingError):
     def __init__(self, alternatives: list[engine.Slot] | None = None):
         self.alternatives = list(alternatives or [])
         super().__init__("That time is no longer available.")
+
+
+class ConfirmationExpired(BookingError):
+    """The link to confirm an online booking was followed too late; nothing was booked."""
 
 
 class _Gone(Exception):
@@ -597,10 +605,12 @@ def offer_visit_type(*, visit_type: VisitType, providers=(), locations=()) -> No
 
 @dataclass(frozen=True)
 class OnlineBooking:
-    """What ``book_online`` did: booked ``appointment``, or left ``request`` for the front desk."""
+    """What ``book_online`` did: booked ``appointment`` (a new patient), left ``request`` for the front
+    desk, or sent the matched patient a link to confirm (``confirmation``)."""
 
     appointment: Appointment | None = None
     request: BookingRequest | None = None
+    confirmation: BookingConfirmation | None = None
 
 
 class _KeyAlreadyUsed(Exception):
@@ -630,8 +640,10 @@ def book_online(
     patient behind, and a repeated ``idempotency_key`` returns the first booking without creating
     anyone. Returning patients (``details``: first_name, last_name, date_of_birth, phone, email,
     preferred_language) are matched with ``patients.selectors.match_returning_patient``: one
-    confident match is booked; otherwise (no match, or doubtful) a ``BookingRequest`` is left for
-    the front desk and nobody is created. Emails the confirmation for a booking.
+    confident match gets a link to confirm at the contact details on file (``ask_patient_to_confirm``;
+    nothing is booked until it is followed); otherwise (no match, or doubtful) a ``BookingRequest`` is
+    left for the front desk and nobody is created. Either way the time stays held for
+    ``CONFIRM_MINUTES`` and the visitor is shown the same page. Emails the confirmation for a booking.
     """
     from patients import selectors as patient_selectors
     from patients import services as patient_services
@@ -677,8 +689,18 @@ def book_online(
         email=details.get("email", ""),
     )
     if match.kind == patient_selectors.CONFIDENT:
-        appointment = book_appointment(patient=match.patient, actor_patient=match.patient, **booking)
-        return OnlineBooking(appointment=appointment)
+        confirmation = ask_patient_to_confirm(
+            practice=practice,
+            patient=match.patient,
+            visit_type=visit_type,
+            provider=provider,
+            location=location,
+            start=start,
+            language=details.get("preferred_language") or "en",
+            hold_token=hold_token,
+            now=now,
+        )
+        return OnlineBooking(confirmation=confirmation)
     request = create_booking_request(
         practice=practice,
         visit_type=visit_type,
@@ -709,10 +731,12 @@ def create_booking_request(
 ) -> BookingRequest:
     """Leave an online booking for the front desk to finish (a returning patient not matched with confidence).
 
-    Audited; the journey event carries no detail. Frees the patient's hold: the front desk calls
-    and books whatever time is then open.
+    Audited; the journey event carries no detail. Keeps the time held for ``CONFIRM_MINUTES``, as for
+    a matched patient's link (the two must look alike from outside); the front desk's booking of that
+    time uses the hold, and afterwards books whatever time is then open.
     """
     _check_same_practice(practice, provider=provider, location=location, visit_type=visit_type)
+    now = now or timezone.now()
     fields = {name: details.get(name) or "" for name in REQUEST_FIELDS if name != "date_of_birth"}
     request = BookingRequest(
         practice=practice,
@@ -725,9 +749,17 @@ def create_booking_request(
     )
     request.preferred_language = request.preferred_language or "en"
     request.full_clean()
+    if provider is not None:
+        request.hold_token = _keep_time(
+            practice=practice,
+            provider=provider,
+            location=location,
+            visit_type=visit_type,
+            start=start,
+            hold_token=hold_token,
+            now=now,
+        )
     request.save()
-    if hold_token:
-        BookingHold.objects.filter(practice=practice, token=hold_token).delete()
     audit.record(
         practice=practice,
         action=Action.CREATE,
@@ -742,6 +774,132 @@ def create_booking_request(
         data={"channel": BookedVia.ONLINE},
     )
     return request
+
+
+def _keep_time(*, practice, provider, location, visit_type, start, hold_token, now) -> str:
+    """Hold ``start`` until ``CONFIRM_MINUTES`` from now: the patient's own hold, extended, or a new one.
+
+    Returns the hold's token; "" when the time could not be held (taken meanwhile: the link or the
+    front desk will find out and offer other times).
+    """
+    until = now + timedelta(minutes=CONFIRM_MINUTES)
+    if hold_token:
+        kept = BookingHold.objects.filter(
+            practice=practice, token=hold_token, provider=provider, start=start, expires_at__gt=now
+        ).update(expires_at=until)
+        if kept:
+            return hold_token
+    try:
+        hold = place_hold(
+            practice=practice,
+            provider=provider,
+            location=location,
+            visit_type=visit_type,
+            start=start,
+            minutes=CONFIRM_MINUTES,
+            now=now,
+        )
+    except SlotTaken:
+        return ""
+    return hold.token
+
+
+@transaction.atomic
+def ask_patient_to_confirm(
+    *,
+    practice,
+    patient,
+    visit_type: VisitType,
+    provider: Provider,
+    location: Location,
+    start: datetime,
+    language: str = "en",
+    hold_token: str | None = None,
+    now: datetime | None = None,
+) -> BookingConfirmation:
+    """A returning patient matched on the booking pages: keep the time and send a link to confirm it.
+
+    The link (``confirm_links``) goes, by the ``booking_link`` signal after commit, to the patient's
+    contact details on file; nothing is booked until it is followed (``confirm_online_booking``).
+    Audited; no journey event (the booking pages show the same page whatever the match).
+    """
+    from . import confirm_links
+
+    _check_same_practice(practice, patient=patient, provider=provider, location=location, visit_type=visit_type)
+    now = now or timezone.now()
+    confirmation = BookingConfirmation.objects.create(
+        practice=practice,
+        patient=patient,
+        visit_type=visit_type,
+        provider=provider,
+        location=location,
+        start=start,
+        hold_token=_keep_time(
+            practice=practice,
+            provider=provider,
+            location=location,
+            visit_type=visit_type,
+            start=start,
+            hold_token=hold_token,
+            now=now,
+        ),
+        language=language if language in ("en", "es") else "en",
+        expires_at=now + timedelta(minutes=CONFIRM_MINUTES),
+        created_at=now,
+    )
+    audit.record(
+        practice=practice,
+        action=Action.CREATE,
+        target=confirmation,
+        patient=patient,
+        summary="online booking waiting for the patient: link sent to the contact details on file",
+    )
+    announce_booking_link(confirmation_id=confirmation.pk, link=confirm_links.url_for(confirmation))
+    return confirmation
+
+
+def confirm_online_booking(*, confirmation: BookingConfirmation, now: datetime | None = None) -> Appointment:
+    """The patient followed the link: book the time once (a second call returns that appointment).
+
+    Raises ``ConfirmationExpired`` after ``expires_at``, ``SlotTaken`` (with the nearest times) when
+    the time was lost meanwhile, ``BookingRefused`` when the visit type is no longer offered online.
+    The patient's preferred language becomes the one they booked in (the confirmation email and later
+    messages speak it).
+    """
+    from patients import services as patient_services
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = (
+            BookingConfirmation.objects.select_for_update(of=("self",))
+            .select_related("practice", "patient", "provider", "location", "visit_type", "appointment")
+            .get(pk=confirmation.pk)
+        )
+        if locked.appointment is not None:
+            return locked.appointment
+        if locked.expires_at <= now:
+            raise ConfirmationExpired
+        patient = locked.patient
+        appointment = book_appointment(
+            practice=locked.practice,
+            patient=patient,
+            provider=locked.provider,
+            location=locked.location,
+            visit_type=locked.visit_type,
+            start=locked.start,
+            booked_via=BookedVia.ONLINE,
+            idempotency_key=f"confirm:{locked.pk}",
+            actor_patient=patient,
+            hold_token=locked.hold_token or None,
+            patient_kind=PatientKind.RETURNING,
+            notify=True,
+            now=now,
+        )
+        locked.appointment = appointment
+        locked.save(update_fields=["appointment"])
+        if patient.preferred_language != locked.language:
+            patient_services.update_patient(patient=patient, actor_patient=patient, preferred_language=locked.language)
+        return appointment
 
 
 # --- changes by the patient through the manage link -------------------------------------------
@@ -795,12 +953,17 @@ def cancel_by_patient(*, appointment: Appointment, reason: str, now: datetime | 
     )
 
 
-def record_booking_started(*, practice, source: str) -> None:
-    """A visitor opened the booking pages; ``source`` says from where ("widget", "page", "direct")."""
+def record_booking_started(*, practice, source: str, now: datetime | None = None) -> None:
+    """A visitor started booking; ``source`` says from where ("widget", "page", "link", "direct").
+
+    Recorded with the flow's first hold (``hold_for_patient(started_from=...)``), never when a page is
+    only read: an anonymous GET must not write.
+    """
     journey.record(
         practice=practice,
         touchpoint="booking-widget" if source == "widget" else "self-scheduling",
         kind="booking.started",
+        at=now,
         data={"source": source},
     )
 
@@ -813,6 +976,7 @@ def hold_for_patient(
     visit_type: VisitType,
     start: datetime,
     first_available: bool,
+    started_from: str | None = None,
     now: datetime | None = None,
     client_key: str = "",
     holds_per_client: int | None = None,
@@ -821,6 +985,7 @@ def hold_for_patient(
 
     With ``client_key`` and ``holds_per_client``, one client keeps at most that many active holds:
     placing another lets go of its oldest, so a flood from one address cannot take a day's times away.
+    ``started_from``: this is the flow's first hold; record ``booking.started`` with that source too.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -835,6 +1000,8 @@ def hold_for_patient(
             now=now,
             client_key=client_key,
         )
+        if started_from:
+            record_booking_started(practice=practice, source=started_from, now=now)
         journey.record(
             practice=practice,
             touchpoint="first-available" if first_available else "self-scheduling",

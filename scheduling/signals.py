@@ -62,3 +62,17 @@ def announce_waitlist_notice(*, offer_id: int, kind: str, link: str = "") -> Non
     transaction.on_commit(
         lambda: waitlist_notice.send(sender=None, offer_id=offer_id, kind=kind, link=link), robust=True
     )
+
+
+# ``booking_link``: a returning patient's online booking waits for them to confirm it. kwargs:
+# confirmation_id, link (the absolute confirm link). Sent after the transaction that made the
+# confirmation commits; a failing receiver is logged and never breaks the request. Messaging listens
+# and queues the message to the patient's contact details ON FILE (never those typed on the booking
+# pages); scheduling never imports messaging.
+booking_link = Signal()
+
+
+def announce_booking_link(*, confirmation_id: int, link: str) -> None:
+    transaction.on_commit(
+        lambda: booking_link.send(sender=None, confirmation_id=confirmation_id, link=link), robust=True
+    )

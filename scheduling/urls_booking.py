@@ -11,6 +11,7 @@ urlpatterns = [
     path("p/<slug:practice_slug>/book/back/", booking.release, name="book_release"),
     path("p/<slug:practice_slug>/book/requested/", booking.requested, name="book_requested"),
     path("p/<slug:practice_slug>/book/done/<str:token>/", booking.confirmed, name="book_confirmed"),
+    path("p/<slug:practice_slug>/book/confirm/<str:token>/", booking.confirm, name="book_confirm"),
     path("p/<slug:practice_slug>/book/widget.js", booking.widget, name="book_widget"),
     path("p/<slug:practice_slug>/manage/<str:token>/", manage.manage, name="manage"),
     path("p/<slug:practice_slug>/manage/<str:token>/calendar.ics", manage.calendar, name="manage_calendar"),

@@ -75,6 +75,8 @@ def test_it_writes_the_offer_in_the_patients_language(two_waiting, offer_time):
     message = Message.objects.get(patient=ben)
     assert message.subject.startswith("Se liberó un horario más pronto")
     assert "martes 8 de enero a las 10:00" in message.body and "60 minutos" in message.body
+    assert "Con: " in message.body and "Dónde: " in message.body  # issue 11, item 18
+    assert "With:" not in message.body and "Where:" not in message.body
 
 
 def test_it_emails_a_patient_who_never_gave_email_consent(two_waiting, offer_time, mailoutbox):

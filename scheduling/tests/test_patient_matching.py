@@ -8,7 +8,7 @@ from django.urls import reverse
 from journey.models import JourneyEvent
 from patients import selectors as patient_selectors
 from patients.models import Patient
-from scheduling.models import Appointment, BookingHold, BookingRequest
+from scheduling.models import Appointment, BookingConfirmation, BookingHold, BookingRequest
 
 from .test_booking_pages import TUESDAY_10, details_key, frozen, hold_post, online  # noqa: F401
 
@@ -60,12 +60,21 @@ def _returning_details(client, practice, visit_type, provider, location, **given
     return client.post(reverse("scheduling:book_details", kwargs={"practice_slug": practice.slug}), data)
 
 
-def test_it_books_a_confident_match_for_that_patient(client, practice, online, provider, location, known):  # noqa: F811
+def test_it_asks_a_confident_match_to_confirm_by_the_contact_details_on_file(
+    client,
+    practice,
+    online,  # noqa: F811
+    provider,
+    location,
+    known,
+):
+    """Booked only when the patient follows the link (scheduling/tests/test_booking_confirm_link.py)."""
     response = _returning_details(client, practice, online, provider, location, phone="512-555-0199")
     assert response.status_code == 302
-    assert "/book/done/" in response["Location"]
-    appointment = Appointment.objects.get()
-    assert appointment.patient == known
+    assert response["Location"] == reverse("scheduling:book_requested", kwargs={"practice_slug": practice.slug})
+    assert not Appointment.objects.exists()
+    assert BookingConfirmation.objects.get().patient == known
+    assert not BookingRequest.objects.exists()
     assert Patient.objects.count() == 1
 
 
@@ -88,7 +97,8 @@ def test_it_answers_doubtful_and_unknown_patients_the_same_way(
     assert not Appointment.objects.exists()
     request = BookingRequest.objects.get()
     assert request.start == TUESDAY_10 and request.last_name == "Rivera-Gutiérrez"
-    assert not BookingHold.objects.exists()
+    # The time stays held for the confirm window, as for a matched patient (the two look alike).
+    assert BookingHold.objects.get().token == request.hold_token
     event = JourneyEvent.objects.get(kind="booking_request.created")
     assert event.patient is None and event.data == {"channel": "online"}
 

@@ -2,9 +2,14 @@
 
 The choices travel in the query string as short, non-descriptive values (never a visit's name):
 ``kind`` (new / returning), ``vt`` (visit type id), ``loc`` (location id), ``prov`` (provider id or
-"any" for the first available), ``day`` (YYYY-MM-DD). ``book`` shows the first step whose choice is
-missing or wrong. Choosing a time places a short hold (its token in the session); the details page
-books with an idempotency key issued with the form, so a double submit books once.
+"any" for the first available), ``day`` (YYYY-MM-DD), ``src`` (where the visitor came from: widget,
+page or link). ``book`` shows the first step whose choice is missing or wrong. Choosing a time places
+a short hold (its token in the session); the details page books with an idempotency key issued with
+the form, so a double submit books once.
+
+Reading the pages writes nothing (an anonymous GET must not cost a database write): the
+``booking.started`` journey event is recorded with the first time a visitor holds, once per flow,
+with the ``src`` that travelled along with the choices.
 
 All times are shown in the practice's time zone.
 """
@@ -32,13 +37,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import limits
 from practices.selectors import practice_by_slug_or_404
 
-from .. import manage_links, selectors, services
+from .. import confirm_links, manage_links, selectors, services
 from ..forms.booking import NewPatientForm, ReturningPatientForm
 from ..models import PatientKind
 
 DAYS_SHOWN = 10
 SESSION_PREFIX = "booking:"
 DONE_PREFIX = "booking-done:"
+STARTED_PREFIX = "booking-started:"
+REQUESTED_PREFIX = "booking-requested:"
 SOURCES = ("widget", "page", "link")
 
 CHOOSE_AGAIN = gettext_lazy("That choice is not available. Please choose again from the list.")
@@ -46,6 +53,10 @@ BAD_DAY = gettext_lazy("That date is not valid. Please choose a day from the lis
 TAKEN = gettext_lazy("Sorry, that time was just taken. These are the nearest times:")
 NOT_OFFERED = gettext_lazy("Sorry, that time is not available. These are the nearest times:")
 EXPIRED = gettext_lazy("We could not keep your time. Please choose a time again.")
+LOST = gettext_lazy("Sorry, that time was taken before you confirmed. These are the nearest times:")
+LINK_EXPIRED = gettext_lazy(
+    "This link has expired, so nothing was booked. These are the nearest times to the one you asked for:"
+)
 
 
 # --- the choices so far ------------------------------------------------------------------------
@@ -64,6 +75,7 @@ class Flow:
     prov: str | None = None
     providers: list = field(default_factory=list)
     day: date | None = None
+    source: str | None = None  # "widget", "page" or "link"; None: came straight to the pages
     error: str | None = None
 
     @property
@@ -81,6 +93,7 @@ class Flow:
             "loc": self.location.pk if self.location else None,
             "prov": self.prov,
             "day": self.day.isoformat() if self.day else None,
+            "src": self.source,
         }
         values.update(override)
         return {k: v for k, v in values.items() if v is not None}
@@ -100,6 +113,8 @@ def parse_day(value: str | None) -> date | None:
 
 def _parse(practice, params, *, today: date) -> Flow:
     flow = Flow(practice=practice)
+    source = params.get("src")
+    flow.source = source if source in SOURCES else None
     kind = params.get("kind")
     if kind is None:
         return flow
@@ -297,9 +312,6 @@ def book(request: HttpRequest, practice_slug: str) -> HttpResponse:
     practice = practice_by_slug_or_404(slug=practice_slug)
     now, today = _now_today(practice)
     flow = _parse(practice, request.GET, today=today)
-    if not request.GET.get("kind") and not flow.error:
-        source = request.GET.get("src")
-        services.record_booking_started(practice=practice, source=source if source in SOURCES else "direct")
     return _render_step(request, flow, now=now, today=today)
 
 
@@ -309,6 +321,8 @@ def _render_step(
     practice = flow.practice
     context = {"flow": flow, "error": flow.error, "message": message}
     if flow.kind is None:
+        context["new_url"] = flow.url(kind=PatientKind.NEW)
+        context["returning_url"] = flow.url(kind=PatientKind.RETURNING)
         return render_local(request, practice, "scheduling/booking/kind.html", context, status)
     if flow.visit_type is None:
         context["visit_types"] = selectors.online_visit_types(practice, kind=flow.kind)
@@ -405,6 +419,7 @@ def hold(request: HttpRequest, practice_slug: str) -> HttpResponse:
         return _render_step(request, flow, now=now, today=today)
     provider, location, start = providers[slot[0]], locations[slot[1]], slot[2]
     _release_session_hold(request, practice)
+    started_key = f"{STARTED_PREFIX}{practice.pk}"
     try:
         held = services.hold_for_patient(
             practice=practice,
@@ -413,6 +428,7 @@ def hold(request: HttpRequest, practice_slug: str) -> HttpResponse:
             visit_type=flow.visit_type,
             start=start,
             first_available=flow.first_available,
+            started_from=None if request.session.get(started_key) else (flow.source or "direct"),
             now=now,
             client_key=salted_hmac("scheduling.hold-client", address, algorithm="sha256").hexdigest()[:32],
             holds_per_client=settings.BOOKING_HOLDS_PER_ADDRESS,
@@ -431,7 +447,9 @@ def hold(request: HttpRequest, practice_slug: str) -> HttpResponse:
         "provider": provider.pk,
         "start": int(held.start.timestamp()),
         "key": secrets.token_urlsafe(24),
+        "src": flow.source,
     }
+    request.session[started_key] = True
     return redirect("scheduling:book_details", practice_slug=practice.slug)
 
 
@@ -444,6 +462,7 @@ def _flow_from_state(practice, state: dict, *, today: date) -> Flow:
         "loc": str(state.get("loc")),
         "prov": state.get("prov"),
         "day": day.isoformat(),
+        "src": state.get("src"),
     }
     return _parse(practice, params, today=today)
 
@@ -507,7 +526,15 @@ def details(request: HttpRequest, practice_slug: str) -> HttpResponse:
             flow.error = CHOOSE_AGAIN
             return _render_step(request, flow, now=now, today=today)
         request.session.pop(_state_key(practice), None)
+        request.session.pop(f"{STARTED_PREFIX}{practice.pk}", None)  # the flow is over; another one starts anew
+        # A returning patient, matched or not, sees the same request page: never a manage link here.
         result = "a:" + manage_links.token_for(outcome.appointment) if outcome.appointment else "r:"
+        if not outcome.appointment:
+            request.session[f"{REQUESTED_PREFIX}{practice.pk}"] = {
+                "start": state["start"],
+                "provider": provider.pk,
+                "location": flow.location.pk,
+            }
         _remember_done(request, practice, state["key"], result)
         return _redirect_to_result(practice, result)
     context = {
@@ -544,9 +571,99 @@ def release(request: HttpRequest, practice_slug: str) -> HttpResponse:
 
 @require_GET
 def requested(request: HttpRequest, practice_slug: str) -> HttpResponse:
-    """The same page whether or not we know the patient: the front desk will call."""
+    """The same page whether or not the details matched a patient, with the time asked for.
+
+    A match has been sent a link to confirm at the contact details on file; otherwise the front desk
+    will call. The page says both, so it tells a visitor nothing about who is a patient.
+    """
     practice = practice_by_slug_or_404(slug=practice_slug)
-    return render_local(request, practice, "scheduling/booking/requested.html", {})
+    asked = request.session.get(f"{REQUESTED_PREFIX}{practice.pk}")
+    context = {"confirm_minutes": services.CONFIRM_MINUTES}
+    if isinstance(asked, dict):
+        providers, locations = lookup_tables(practice, None)
+        provider, location = providers.get(asked.get("provider")), locations.get(asked.get("location"))
+        if provider is not None and location is not None:
+            context.update(
+                asked_start=timezone.localtime(datetime.fromtimestamp(asked["start"], tz=UTC), practice_tz(practice)),
+                asked_provider=provider,
+                asked_location=location,
+            )
+    return render_local(request, practice, "scheduling/booking/requested.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, practice_slug: str, token: str) -> HttpResponse:
+    """The link sent to a matched returning patient's contact details on file.
+
+    GET shows the time and a button (mail scanners that follow links must not book); POST books it,
+    once. A link already used shows the booking; a late one, or a time lost meanwhile, offers the
+    nearest other times.
+    """
+    practice = practice_by_slug_or_404(slug=practice_slug)
+    try:
+        confirmation = confirm_links.confirmation_for_token(practice, token)
+    except confirm_links.LinkExpired:
+        return render_local(request, practice, "scheduling/booking/confirm.html", {"too_old": True}, status=410)
+    if confirmation is None:
+        raise Http404
+    if confirmation.appointment_id:
+        return redirect_to_booking(confirmation.appointment)
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        # The link went out in the language the patient booked in; the page it opens speaks it too.
+        translation.activate(confirmation.language)
+        request.LANGUAGE_CODE = confirmation.language
+    now, today = _now_today(practice)
+    if confirmation.expires_at <= now:
+        return _other_times(request, confirmation, LINK_EXPIRED, now=now, today=today)
+    if request.method == "GET":
+        context = {
+            "confirmation": confirmation,
+            "local_start": timezone.localtime(confirmation.start, practice_tz(practice)),
+            "local_expiry": timezone.localtime(confirmation.expires_at, practice_tz(practice)),
+        }
+        return render_local(request, practice, "scheduling/booking/confirm.html", context)
+    try:
+        appointment = services.confirm_online_booking(confirmation=confirmation, now=now)
+    except services.ConfirmationExpired:
+        return _other_times(request, confirmation, LINK_EXPIRED, now=now, today=today)
+    except services.SlotTaken as taken:
+        return _other_times(request, confirmation, LOST, now=now, today=today, alternatives=taken.alternatives)
+    except services.BookingRefused:
+        messages.info(request, CHOOSE_AGAIN)
+        return redirect("scheduling:book", practice_slug=practice.slug)
+    return redirect_to_booking(appointment)
+
+
+def redirect_to_booking(appointment) -> HttpResponseRedirect:
+    return redirect(
+        "scheduling:book_confirmed", practice_slug=appointment.practice.slug, token=manage_links.token_for(appointment)
+    )
+
+
+def _other_times(request, confirmation, message, *, now, today, alternatives=None) -> HttpResponse:
+    """The times page of the day asked for (any provider), with the nearest times to the one asked for."""
+    practice = confirmation.practice
+    day = timezone.localtime(confirmation.start, practice_tz(practice)).date()
+    params = {
+        "kind": PatientKind.RETURNING,
+        "vt": str(confirmation.visit_type_id),
+        "loc": str(confirmation.location_id),
+        "prov": "any",
+        "day": day.isoformat(),
+    }
+    flow = _parse(practice, params, today=today)
+    if flow.error == BAD_DAY:  # the day has passed: choose another day
+        flow = _parse(practice, {**params, "day": None}, today=today)
+    if flow.error:
+        messages.info(request, message)
+        return redirect("scheduling:book", practice_slug=practice.slug)
+    if alternatives is None:
+        alternatives = services.nearest_alternatives(
+            practice=practice, visit_type=confirmation.visit_type, start=confirmation.start, now=now
+        )
+    if flow.day is None:
+        return _render_step(request, flow, now=now, today=today, message=message)
+    return _render_step(request, flow, now=now, today=today, message=message, alternatives=alternatives)
 
 
 @require_GET

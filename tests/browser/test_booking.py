@@ -8,6 +8,7 @@ link; another cancels from it.
 from datetime import date, time, timedelta
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -63,7 +64,7 @@ def test_a_new_patient_books_the_first_available_skin_check_by_keyboard(phone, s
 
     expect(page.locator("h1")).to_have_text("Have you been to our practice before?")
     check(page, "kind")
-    tab_to(page, 'a.booking-choice[href="?kind=new"]', limit=40)
+    tab_to(page, 'a.booking-choice[href*="kind=new"]', limit=40)
     press(page, "Enter")
 
     expect(page.locator("h1")).to_have_text("What is the visit for?")
@@ -191,3 +192,38 @@ def test_a_patient_cancels_from_the_manage_link(phone, site, skin_check, mailout
     assert cancelled.status == AppointmentStatus.CANCELLED
     assert cancelled.cancellation_reason == "schedule_conflict"
     assert len(mailoutbox) == 1
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_returning_patient_confirms_by_the_link_sent_to_them(phone, site, skin_check, mailoutbox, language):
+    """Issue 11, item 7: the request page (the same for a match and a non-match), then the emailed link."""
+    page = phone
+    page.goto(f"/p/{site.slug}/book/")
+    if language == "es":
+        switch_language(page, "es")
+    page.goto(f"/p/{site.slug}/book/?kind=returning&vt={skin_check.pk}&prov=any")
+    page.locator("a.booking-day").first.click()
+    with page.expect_navigation():
+        page.locator("button.booking-time").first.click()
+    page.locator("#id_first_name").fill("Anabelle")
+    page.locator("#id_last_name").fill("Rivera-Gutiérrez")
+    page.locator("#id_date_of_birth").fill("04/12/1985" if language == "en" else "12/04/1985")
+    page.locator("#id_phone").fill("512-555-0199")
+    with page.expect_navigation():
+        page.locator("button.booking-submit").click()
+    assert page.url.endswith(f"/p/{site.slug}/book/requested/")
+    expect(page.locator("main dl")).to_contain_text("Hannah Cole")
+    check(page, f"request ({language})")
+    assert not Appointment.objects.exists()
+
+    [message] = mailoutbox
+    assert message.to == [site.patient.email]
+    link = next(word for word in message.body.split() if "/book/confirm/" in word)
+    page.goto(link.replace(settings.SITE_URL, ""))
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    check(page, f"confirm ({language})")
+    with page.expect_navigation():
+        page.locator("button.booking-submit").click()
+    assert "/book/done/" in page.url
+    check(page, f"booked ({language})")
+    assert Appointment.objects.get().patient == site.patient
