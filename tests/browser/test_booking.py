@@ -168,6 +168,12 @@ def test_a_returning_patient_reschedules_from_the_manage_link(phone, site, skin_
     expect(page.locator("h1")).to_have_text("Choose a new time")
     check(page, "reschedule time")
     page.locator("button.booking-time").first.click()
+    # A tap only asks; nothing moves until the patient confirms.
+    expect(page.locator("h1")).to_have_text("Confirm the new time")
+    expect(page.locator("main")).to_contain_text("Move your visit from")
+    check(page, "reschedule confirm")
+    assert Appointment.objects.get(pk=appointment.pk).start == appointment.start
+    page.get_by_role("button", name="Confirm").click()
     expect(page.locator("h1")).to_have_text("Your appointment")
     expect(page.locator(".messages")).to_contain_text("Your appointment has been moved")
     check(page, "manage after reschedule")
