@@ -145,20 +145,20 @@ class ReturningPatientForm(_PatientDetailsForm):
         }
 
 
-# Reasons a patient may give; the front desk's other codes are theirs to use.
-PATIENT_CANCEL_REASONS = (
-    CancellationReason.SCHEDULE_CONFLICT,
-    CancellationReason.WEATHER,
-    CancellationReason.DUPLICATE,
-    CancellationReason.OTHER,
-)
+# Reasons a patient may give, in the patient's own voice (the front desk reads the staff wording of the
+# same codes); the front desk's other codes are theirs to use.
+PATIENT_CANCEL_REASONS = {
+    CancellationReason.SCHEDULE_CONFLICT: _("I have a conflict"),
+    CancellationReason.WEATHER: _("Because of the weather"),
+    CancellationReason.DUPLICATE: _("I booked it twice"),
+    CancellationReason.OTHER: _("Another reason"),
+}
 
 
 class CancelForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("Why are you cancelling? (optional)"),
-        choices=[("", _("I'd rather not say"))]
-        + [(code, label) for code, label in CancellationReason.choices if code in PATIENT_CANCEL_REASONS],
+        choices=[("", _("I'd rather not say")), *PATIENT_CANCEL_REASONS.items()],
         required=False,
     )
 

@@ -143,6 +143,21 @@ def test_it_cancels_with_the_reason_given(client, appointment, mailoutbox, djang
     assert len(mailoutbox) == 1
 
 
+def test_it_words_cancel_reasons_in_the_patients_voice(client, appointment, staff_client, front_desk):
+    html = unescape(client.get(url("scheduling:manage_cancel", appointment)).content.decode())
+    assert "I have a conflict" in html and "I booked it twice" in html
+    assert "Patient has a conflict" not in html and "Booked twice" not in html
+    spanish = unescape(
+        client.get(url("scheduling:manage_cancel", appointment), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    )
+    assert "Tengo un conflicto" in spanish and "Lo reservé dos veces" in spanish
+    # The front desk keeps its own wording.
+    staff = staff_client(front_desk).get(
+        reverse("scheduling:fd_appointment_cancel", args=[appointment.practice.slug, appointment.pk])
+    ).content.decode()
+    assert "Patient has a conflict" in staff and "I have a conflict" not in staff
+
+
 def test_it_records_patient_request_without_a_reason_and_refuses_unknown_ones(client, appointment):
     response = client.post(url("scheduling:manage_cancel", appointment), {"reason": "it itches"})
     assert response.status_code == 200

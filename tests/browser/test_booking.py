@@ -189,7 +189,7 @@ def test_a_patient_cancels_from_the_manage_link(phone, site, skin_check, mailout
     page.get_by_role("link", name="Cancel appointment").click()
     expect(page.locator("h1")).to_have_text("Cancel your appointment")
     check(page, "cancel")
-    page.locator("#id_reason").select_option("schedule_conflict")
+    page.locator("#id_reason").select_option(label="I have a conflict")
     page.get_by_role("button", name="Yes, cancel it").click()
     expect(page.locator("main")).to_contain_text("This appointment is cancelled.")
     check(page, "manage after cancel")
