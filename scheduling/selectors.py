@@ -447,6 +447,18 @@ def appointment_for(practice, *, pk: int) -> Appointment | None:
 # --- online booking --------------------------------------------------------------------------
 
 
+def patient_kind_of(practice, patient) -> str:
+    """ "returning" once the patient has had (or has) a visit that was not cancelled, else "new"."""
+    from .models import AppointmentStatus, PatientKind
+
+    had_visit = (
+        Appointment.objects.filter(practice=practice, patient=patient)
+        .exclude(status__in=(AppointmentStatus.CANCELLED, AppointmentStatus.ENTERED_IN_ERROR))
+        .exists()
+    )
+    return PatientKind.RETURNING if had_visit else PatientKind.NEW
+
+
 def kinds_allowed(kind: str) -> tuple[str, ...]:
     """The ``VisitType.patient_kind`` values open to a patient of ``kind`` ("new" or "returning")."""
     from .models import PatientKind
