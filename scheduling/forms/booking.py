@@ -32,14 +32,15 @@ class _PatientDetailsForm(forms.Form):
     date_of_birth = forms.DateField(
         label=_("Date of birth"),
         widget=forms.TextInput(attrs={"autocomplete": "bday"}),
-        error_messages={"invalid": _("Enter your date of birth like the example below.")},
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["date_of_birth"].help_text = _("For example: %(example)s") % {
-            "example": date_format(EXAMPLE_BIRTHDAY, "SHORT_DATE_FORMAT")
-        }
+        example = {"example": date_format(EXAMPLE_BIRTHDAY, "SHORT_DATE_FORMAT")}
+        field = self.fields["date_of_birth"]
+        field.help_text = _("For example: %(example)s") % example
+        # The error names the example itself: no "above" or "below", which depend on the layout.
+        field.error_messages["invalid"] = _("Enter your date of birth like this: %(example)s") % example
 
     def clean_first_name(self) -> str:
         return " ".join(self.cleaned_data["first_name"].replace("\x00", "").split())
