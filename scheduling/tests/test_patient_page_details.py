@@ -143,3 +143,18 @@ def test_the_visit_page_asks_a_self_paying_patient_for_no_insurance_card(
     assert "Check in online" in html
     assert "insurance card" not in html
     assert "Confirm your details and answer a few questions before you come." in html
+
+
+def test_the_check_in_page_asks_for_the_card_only_if_insured(client, patient, provider, location, visit_type):
+    start = (timezone.now() + timedelta(hours=30)).replace(second=0, microsecond=0)
+    appointment = book_at(patient, provider, location, visit_type, start=start)
+    patient.coverage = Coverage.SELF_PAY
+    patient.save()
+    url = reverse("frontdesk:check_in", args=[patient.practice.slug, checkin_links.token_for(appointment)])
+    html = unescape(client.get(url).content.decode())
+    assert 'name="self_pay" id="id_self_pay" checked' in html
+    assert "You may also bring the card" not in html
+    assert "If you use insurance, you may also bring the card." in html
+    # The insurance fields sit in one block, hidden by the stylesheet while "I pay for myself" is ticked.
+    block = html.split('<div class="checkin-insurance">')[1]
+    assert 'name="card_front"' in block and 'name="insurance_member_id"' in block
