@@ -82,3 +82,19 @@ def test_the_front_desk_offers_a_follow_up_only_to_a_patient_who_has_had_a_visit
     response = client.post(url, {**data, "idempotency_key": uuid.uuid4().hex})
     assert response.status_code == 302
     assert Appointment.objects.filter(visit_type=follow_up, patient=patient).exists()
+
+
+def test_the_waitlist_offers_a_follow_up_only_to_a_patient_who_has_had_a_visit(
+    client, practice, patient, provider, location, visit_type, follow_up
+):
+    # An offer is booked online, which refuses a follow-up for a new patient: never let them wait for one.
+    session = client.session
+    session["patient_id"], session["patient_practice_id"] = patient.pk, practice.pk
+    session.save()
+    url = reverse("scheduling:waitlist_join", args=[practice.slug])
+    page = client.get(url).content.decode()
+    assert "Full-body skin check" in page and "Follow-up" not in page
+    response = client.post(url, {"visit_type": follow_up.pk, "day_parts": ["morning"], "latest_day": "2030-02-01"})
+    assert response.status_code == 200 and not patient.waitlist_entries.exists()
+    _had_a_visit(patient, provider, location, visit_type)
+    assert "Follow-up" in client.get(url).content.decode()
