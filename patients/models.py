@@ -97,6 +97,12 @@ class Patient(models.Model):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
+    @property
+    def is_self_pay(self) -> bool:
+        """The record says they pay for themselves (also set when they say so at online check-in):
+        never ask them for an insurance card."""
+        return self.coverage == Coverage.SELF_PAY
+
 
 class PatientSignInLink(models.Model):
     """A one-time, short-lived sign-in link. Only a hash of the token is stored."""

@@ -69,6 +69,10 @@ LOCATIONS = [
     ("North Lamar", "8800 North Lamar Blvd", "", "Austin", "TX", "78753", "(512) 555-0177"),
     ("Round Rock", "1201 Round Rock Ave", "Building B", "Round Rock", "TX", "78681", "(512) 555-0199"),
 ]
+# The second practice is another business: its own place and phone.
+SECOND_LOCATIONS = [
+    ("Cedar Park", "1500 Whitestone Blvd", "Suite 210", "Cedar Park", "TX", "78613", "(512) 555-0162"),
+]
 
 SERVICES = [
     "Full-body skin checks",
@@ -161,12 +165,13 @@ def _build_practice(
     names_es: NamePool,
     users,
     today: date,
+    places=LOCATIONS,
 ) -> Practice:
     practice = Practice.objects.create(
         name=name,
         slug=slug,
         timezone=DEMO_TIMEZONE,
-        phone=LOCATIONS[0][6],
+        phone=places[0][6],
         email=f"hello@{slug}.example",
         website=f"https://{slug}.example",
         about="Board-certified dermatologists caring for skin, hair and nails, for the whole family.",
@@ -177,7 +182,7 @@ def _build_practice(
 
     locations = []
     for index in range(size.locations):
-        loc_name, line1, line2, city, region, postal, phone = LOCATIONS[index]
+        loc_name, line1, line2, city, region, postal, phone = places[index]
         location = Location.objects.create(
             practice=practice,
             name=loc_name,
@@ -314,6 +319,7 @@ def build_demo(*, size: str = "small", seed: int = 1, today: date | None = None)
         names_es=names_es,
         users={Role.OWNER: users[Role.OWNER]},
         today=today,
+        places=SECOND_LOCATIONS,
     )
     # Each feature adds its own history, from its own stream of the seed.
     for built, built_size in ((practice, dims), (second, SECOND_SIZE)):

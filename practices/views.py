@@ -8,6 +8,7 @@ from django_otp import user_has_device
 
 from journey.catalogue import by_stage
 from journey.selectors import event_counts_by_touchpoint
+from scheduling import selectors as scheduling_selectors
 
 from . import selectors, services
 from .access import OWNER_ONLY, staff_view
@@ -49,7 +50,7 @@ def practice_settings(request: HttpRequest) -> HttpResponse:
 
 @staff_view()
 def location_list(request: HttpRequest) -> HttpResponse:
-    locations = selectors.locations_for_practice(practice=request.practice)
+    locations = _with_booking_days(request.practice, selectors.locations_for_practice(practice=request.practice))
     return render(request, "practices/location_list.html", {"locations": locations})
 
 
@@ -144,11 +145,24 @@ def staff_reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("practices:staff_edit", practice_slug=request.practice.slug, pk=membership.pk)
 
 
+def _with_booking_days(practice, locations) -> list:
+    """The locations, each with ``days_without_online_booking``: open weekdays on which the booking pages
+    offer no times (no provider's bookable hours there), so the page says so instead of promising them."""
+    online = scheduling_selectors.weekdays_with_online_booking(practice)
+    locations = list(locations)
+    for location in locations:
+        open_days = {hours.weekday for hours in location.hours.all()}
+        location.days_without_online_booking = open_days - online.get(location.pk, set())
+    return locations
+
+
 def public_page(request: HttpRequest, practice_slug: str) -> HttpResponse:
     practice = selectors.practice_by_slug_or_404(slug=practice_slug)
     context = {
         "practice": practice,
-        "locations": selectors.locations_for_practice(practice=practice, active_only=True),
+        "locations": _with_booking_days(
+            practice, selectors.locations_for_practice(practice=practice, active_only=True)
+        ),
         "providers": selectors.providers_for_practice(practice=practice, active_only=True),
     }
     return render(request, "practices/public_page.html", context)

@@ -57,10 +57,9 @@ FUTURE_DAYS = 90  # today and the next 89 days
 NO_PROCEDURES = ("PA-C", "NP-C")  # physician assistants and nurse practitioners do not do procedures
 BATCH = 5_000
 
-WHAT_TO_BRING = (
-    "Please bring a photo ID, your insurance card and a list of the medicines you take. "
-    "Arrive 10 minutes early to check in."
-)
+# What every patient brings (a photo ID, the insurance card when insured, a list of medicines) is on the
+# confirmation page already, asked of each patient as it applies; a visit's instructions add only its own.
+WHAT_TO_BRING = "Please arrive 10 minutes early to check in."
 
 
 @dataclass(frozen=True)
@@ -105,7 +104,7 @@ VISIT_TYPES = (
         13,
         WHAT_TO_BRING + " If the rash comes and goes, photos of it at its worst are helpful.",
     ),
-    DemoVisitType("follow-up", "Follow-up", 15, 20, WHAT_TO_BRING),
+    DemoVisitType("follow-up", "Follow-up", 15, 20, WHAT_TO_BRING, patient_kind=PatientKind.RETURNING),
     DemoVisitType(
         "cosmetic-consultation",
         "Cosmetic consultation",

@@ -38,9 +38,13 @@ CANDIDATE_LIMIT = 20
 # --- choices for the picker ---------------------------------------------------------------------
 
 
-def visit_types_for_front_desk(*, practice) -> QuerySet[VisitType]:
-    """Every offered visit type, phone-only ones included (the front desk books them all)."""
-    return selectors.visit_types(practice)
+def visit_types_for_front_desk(*, practice, patient_kind: str | None = None) -> QuerySet[VisitType]:
+    """Every offered visit type, phone-only ones included (the front desk books them all); with
+    ``patient_kind``, only those open to that kind of patient (no follow-up for a new patient)."""
+    visit_types = selectors.visit_types(practice)
+    if patient_kind:
+        visit_types = visit_types.filter(patient_kind__in=selectors.kinds_allowed(patient_kind))
+    return visit_types
 
 
 def locations_for_booking(*, practice) -> QuerySet[Location]:

@@ -447,6 +447,41 @@ def appointment_for(practice, *, pk: int) -> Appointment | None:
 # --- online booking --------------------------------------------------------------------------
 
 
+def weekdays_with_online_booking(practice, *, today: date | None = None) -> dict[int, set[int]]:
+    """Location id -> the weekdays on which the booking pages can offer times there: some active provider
+    who sees a visit type patients may book online has weekly hours at the location, in effect today or
+    later. The public page checks its opening hours against this (one query); a one-off extra clinic
+    (an ``AvailabilityException``) does not make a weekday bookable."""
+    today = today or timezone.localtime(timezone.now(), ZoneInfo(practice.timezone)).date()
+    online_providers = VisitTypeProvider.objects.filter(
+        practice=practice, visit_type__is_active=True, visit_type__bookable_online=True
+    ).values("provider_id")
+    rows = (
+        AvailabilityTemplate.objects.filter(
+            practice=practice, provider__is_active=True, provider_id__in=online_providers
+        )
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=today))
+        .values_list("location_id", "weekday")
+        .distinct()
+    )
+    weekdays: dict[int, set[int]] = defaultdict(set)
+    for location_id, weekday in rows:
+        weekdays[location_id].add(weekday)
+    return weekdays
+
+
+def patient_kind_of(practice, patient) -> str:
+    """ "returning" once the patient has had (or has) a visit that was not cancelled, else "new"."""
+    from .models import AppointmentStatus, PatientKind
+
+    had_visit = (
+        Appointment.objects.filter(practice=practice, patient=patient)
+        .exclude(status__in=(AppointmentStatus.CANCELLED, AppointmentStatus.ENTERED_IN_ERROR))
+        .exists()
+    )
+    return PatientKind.RETURNING if had_visit else PatientKind.NEW
+
+
 def kinds_allowed(kind: str) -> tuple[str, ...]:
     """The ``VisitType.patient_kind`` values open to a patient of ``kind`` ("new" or "returning")."""
     from .models import PatientKind

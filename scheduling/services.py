@@ -238,7 +238,7 @@ def book_appointment(
     if idempotency_key and (existing := _by_idempotency_key(practice, idempotency_key)):
         return existing
     if booked_via == BookedVia.ONLINE or patient_kind:
-        _check_patient_kind(visit_type, patient_kind or _kind_of(practice, patient))
+        _check_patient_kind(visit_type, patient_kind or selectors.patient_kind_of(practice, patient))
     now = now or timezone.now()
     times = _times(visit_type, start)
     try:
@@ -316,16 +316,6 @@ def book_appointment(
         if not _overlaps(practice=practice, provider=provider, visit_type=visit_type, start=start, now=now):
             raise
     raise SlotTaken(nearest_alternatives(practice=practice, visit_type=visit_type, start=times["start"], now=now))
-
-
-def _kind_of(practice, patient) -> str:
-    """ "returning" once the patient has had (or has) a visit that was not cancelled, else "new"."""
-    had_visit = (
-        Appointment.objects.filter(practice=practice, patient=patient)
-        .exclude(status__in=(AppointmentStatus.CANCELLED, AppointmentStatus.ENTERED_IN_ERROR))
-        .exists()
-    )
-    return PatientKind.RETURNING if had_visit else PatientKind.NEW
 
 
 def _check_patient_kind(visit_type: VisitType, kind: str) -> None:

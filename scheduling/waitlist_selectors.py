@@ -37,9 +37,10 @@ def policy_for(practice) -> BookingPolicy:
 # --- what a patient may choose -------------------------------------------------------------
 
 
-def visit_types_for_waitlist(practice) -> QuerySet[VisitType]:
-    """Visit types a patient may wait for online: active, bookable online."""
-    return selectors.visit_types(practice, online_only=True)
+def visit_types_for_waitlist(practice, *, patient_kind: str | None = None) -> QuerySet[VisitType]:
+    """Visit types a patient may wait for online: active, bookable online, and (with ``patient_kind``) open
+    to that kind of patient, as the online booking of an accepted offer requires."""
+    return selectors.online_visit_types(practice, kind=patient_kind)
 
 
 def locations_for_visit_type(practice, visit_type: VisitType) -> QuerySet[Location]:

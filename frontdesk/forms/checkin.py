@@ -62,7 +62,8 @@ class CheckInForm(forms.Form):
                 self.fields[field].help_text = _("We have your photo. Choose a new one only to replace it.")
             else:
                 self.fields[field].help_text = _(
-                    "A photo (JPEG, PNG or WebP) of up to %(size)s MB. You may also bring the card."
+                    "A photo (JPEG, PNG or WebP) of up to %(size)s MB. "
+                    "If you use insurance, you may also bring the card."
                 ) % {"size": max_megabytes()}
         for question in questions:
             self.fields[self.question_field(question)] = self._question_field(question)

@@ -32,14 +32,15 @@ class _PatientDetailsForm(forms.Form):
     date_of_birth = forms.DateField(
         label=_("Date of birth"),
         widget=forms.TextInput(attrs={"autocomplete": "bday"}),
-        error_messages={"invalid": _("Enter your date of birth like the example below.")},
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["date_of_birth"].help_text = _("For example: %(example)s") % {
-            "example": date_format(EXAMPLE_BIRTHDAY, "SHORT_DATE_FORMAT")
-        }
+        example = {"example": date_format(EXAMPLE_BIRTHDAY, "SHORT_DATE_FORMAT")}
+        field = self.fields["date_of_birth"]
+        field.help_text = _("For example: %(example)s") % example
+        # The error names the example itself: no "above" or "below", which depend on the layout.
+        field.error_messages["invalid"] = _("Enter your date of birth like this: %(example)s") % example
 
     def clean_first_name(self) -> str:
         return " ".join(self.cleaned_data["first_name"].replace("\x00", "").split())
@@ -145,20 +146,20 @@ class ReturningPatientForm(_PatientDetailsForm):
         }
 
 
-# Reasons a patient may give; the front desk's other codes are theirs to use.
-PATIENT_CANCEL_REASONS = (
-    CancellationReason.SCHEDULE_CONFLICT,
-    CancellationReason.WEATHER,
-    CancellationReason.DUPLICATE,
-    CancellationReason.OTHER,
-)
+# Reasons a patient may give, in the patient's own voice (the front desk reads the staff wording of the
+# same codes); the front desk's other codes are theirs to use.
+PATIENT_CANCEL_REASONS = {
+    CancellationReason.SCHEDULE_CONFLICT: _("I have a conflict"),
+    CancellationReason.WEATHER: _("Because of the weather"),
+    CancellationReason.DUPLICATE: _("I booked it twice"),
+    CancellationReason.OTHER: _("Another reason"),
+}
 
 
 class CancelForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("Why are you cancelling? (optional)"),
-        choices=[("", _("I'd rather not say"))]
-        + [(code, label) for code, label in CancellationReason.choices if code in PATIENT_CANCEL_REASONS],
+        choices=[("", _("I'd rather not say")), *PATIENT_CANCEL_REASONS.items()],
         required=False,
     )
 

@@ -13,7 +13,7 @@ from patients.forms import PatientForm
 from practices.models import Location, Provider
 
 from .. import front_desk_selectors as fd_selectors
-from ..models import CancellationReason, VisitType
+from ..models import CancellationReason, PatientKind, VisitType
 
 # The audit summary holds 200 characters; with its "booked phone; outside the rules: " prefix a reason
 # of this length is always kept whole.
@@ -65,14 +65,20 @@ class PickerForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
-    def __init__(self, *args, practice, visit_type: VisitType | None = None, **kwargs):
+    def __init__(self, *args, practice, visit_type: VisitType | None = None, patient_kind: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.practice = practice
         self.fixed_visit_type = visit_type
         if visit_type is not None:
             del self.fields["visit_type"]
         else:
-            self.fields["visit_type"].queryset = fd_selectors.visit_types_for_front_desk(practice=practice)
+            self.fields["visit_type"].queryset = fd_selectors.visit_types_for_front_desk(
+                practice=practice, patient_kind=patient_kind
+            )
+            if patient_kind == PatientKind.NEW:
+                self.fields["visit_type"].help_text = _(
+                    "Only visit types open to new patients: this patient has had no visit with us yet."
+                )
         self.fields["location"].queryset = fd_selectors.locations_for_booking(practice=practice)
         self.fields["provider"].queryset = fd_selectors.providers_for_booking(practice=practice)
 

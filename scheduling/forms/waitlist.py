@@ -82,10 +82,10 @@ class JoinWaitlistForm(_Preferences):
     )
     field_order = ["visit_type", "location", "provider", "weekdays", "day_parts", "latest_day"]
 
-    def __init__(self, *args, practice, **kwargs):
+    def __init__(self, *args, practice, patient_kind: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.practice = practice
-        self.fields["visit_type"].queryset = wl.visit_types_for_waitlist(practice).order_by("name")
+        self.fields["visit_type"].queryset = wl.visit_types_for_waitlist(practice, patient_kind=patient_kind)
         self.fields["location"].queryset = Location.objects.filter(practice=practice, is_active=True).order_by("name")
         self.fields["provider"].queryset = Provider.objects.filter(practice=practice, is_active=True).order_by(
             "last_name", "first_name"

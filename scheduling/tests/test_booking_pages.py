@@ -304,7 +304,7 @@ def test_it_lets_go_of_the_hold_when_the_patient_goes_back(client, practice, onl
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("date_of_birth", "31/31/1990", "Enter your date of birth like the example below."),
+        ("date_of_birth", "31/31/1990", "Enter your date of birth like this: 04/12/1985"),
         ("date_of_birth", "01/01/2031", "The date of birth cannot be in the future."),
         ("phone", "call me", "Enter a phone number with its area code"),
         ("insurance_member_id", "", "Needed when you use insurance."),

@@ -1,6 +1,7 @@
 """The manage link: see, reschedule, cancel; the policy cutoff; strangers get 404."""
 
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -74,7 +75,9 @@ def test_it_reschedules_to_another_open_time(
     value = slot_value(provider.pk, location.pk, TUESDAY_10)
     assert value in times
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url("scheduling:manage_reschedule", appointment), {"day": "2030-01-08", "slot": value})
+        response = client.post(
+            url("scheduling:manage_reschedule", appointment), {"day": "2030-01-08", "slot": value, "confirm": "1"}
+        )
     assert response.status_code == 302
     appointment.refresh_from_db()
     assert appointment.start == TUESDAY_10
@@ -83,9 +86,36 @@ def test_it_reschedules_to_another_open_time(
     assert len(mailoutbox) == 1
 
 
+def test_a_tap_on_a_time_asks_to_confirm_and_moves_nothing(client, appointment, provider, location, mailoutbox):
+    value = slot_value(provider.pk, location.pk, TUESDAY_10)
+    response = client.post(url("scheduling:manage_reschedule", appointment), {"day": "2030-01-08", "slot": value})
+    html = unescape(response.content.decode())
+    assert response.status_code == 200
+    assert "Move your visit from Thursday Jan. 10, 2030, 10 a.m. to Tuesday Jan. 8, 2030, 10 a.m.?" in html
+    assert 'name="confirm"' in html and f'value="{value}"' in html
+    # "Choose another time" goes back to the same day's times.
+    assert url("scheduling:manage_reschedule", appointment) + "?day=2030-01-08" in html
+    appointment.refresh_from_db()
+    assert appointment.start == THURSDAY_10 and appointment.sequence == 0
+    assert not mailoutbox
+
+
+def test_the_confirmation_reads_in_spanish(client, appointment, provider, location):
+    value = slot_value(provider.pk, location.pk, TUESDAY_10)
+    response = client.post(
+        url("scheduling:manage_reschedule", appointment),
+        {"day": "2030-01-08", "slot": value},
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    html = unescape(response.content.decode())
+    assert "¿Cambiar su cita del" in html and "Confirmar" in html and "Elegir otro horario" in html
+
+
 def test_it_offers_the_nearest_times_when_the_new_time_is_gone(client, appointment, provider, location):
     value = slot_value(provider.pk, location.pk, TUESDAY_10.replace(hour=9))  # 03:00: never open
-    response = client.post(url("scheduling:manage_reschedule", appointment), {"day": "2030-01-08", "slot": value})
+    response = client.post(
+        url("scheduling:manage_reschedule", appointment), {"day": "2030-01-08", "slot": value, "confirm": "1"}
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "Sorry, that time was just taken. These are the nearest times:" in html
@@ -111,6 +141,21 @@ def test_it_cancels_with_the_reason_given(client, appointment, mailoutbox, djang
     page = client.get(response["Location"]).content.decode()
     assert "This appointment is cancelled" in page and "Cancel appointment" not in page
     assert len(mailoutbox) == 1
+
+
+def test_it_words_cancel_reasons_in_the_patients_voice(client, appointment, staff_client, front_desk):
+    html = unescape(client.get(url("scheduling:manage_cancel", appointment)).content.decode())
+    assert "I have a conflict" in html and "I booked it twice" in html
+    assert "Patient has a conflict" not in html and "Booked twice" not in html
+    spanish = unescape(
+        client.get(url("scheduling:manage_cancel", appointment), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    )
+    assert "Tengo un conflicto" in spanish and "Lo reservé dos veces" in spanish
+    # The front desk keeps its own wording.
+    staff = staff_client(front_desk).get(
+        reverse("scheduling:fd_appointment_cancel", args=[appointment.practice.slug, appointment.pk])
+    ).content.decode()
+    assert "Patient has a conflict" in staff and "I have a conflict" not in staff
 
 
 def test_it_records_patient_request_without_a_reason_and_refuses_unknown_ones(client, appointment):

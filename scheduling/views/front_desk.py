@@ -22,7 +22,7 @@ from practices.models import Role
 
 from .. import front_desk_selectors as fd_selectors
 from .. import front_desk_services as fd_services
-from .. import services
+from .. import selectors, services
 from ..forms.front_desk import (
     BookForm,
     CancelForm,
@@ -93,10 +93,12 @@ def _times(practice, picker: PickerForm, *, now: datetime, ignore_appointment_id
     }
 
 
-def _book_form(picker_data, *, practice, visit_type=None, key: str | None = None, now: datetime) -> BookForm:
+def _book_form(
+    picker_data, *, practice, visit_type=None, key: str | None = None, now: datetime, patient_kind=None
+) -> BookForm:
     initial = {name: picker_data.get(name, "") for name in ("visit_type", "location", "provider", "day")}
     initial["idempotency_key"] = key or uuid.uuid4().hex
-    return BookForm(practice=practice, visit_type=visit_type, initial=initial, now=now)
+    return BookForm(practice=practice, visit_type=visit_type, initial=initial, now=now, patient_kind=patient_kind)
 
 
 # --- a patient's appointments ---------------------------------------------------------------------
@@ -134,14 +136,20 @@ def _picker_source(request: HttpRequest, default: dict | None = None):
     return data
 
 
-def _render_picker_page(request: HttpRequest, context: dict, source, *, visit_type=None, ignore_appointment_id=None):
+def _render_picker_page(
+    request: HttpRequest, context: dict, source, *, visit_type=None, ignore_appointment_id=None, patient_kind=None
+):
     """The booking page (or, for htmx, its times section) for the picker's choices."""
     practice, now = request.practice, context["now"]
-    picker = context.setdefault("picker", PickerForm(source, practice=practice, visit_type=visit_type))
+    picker = context.setdefault(
+        "picker", PickerForm(source, practice=practice, visit_type=visit_type, patient_kind=patient_kind)
+    )
     if "form" not in context:
         key = source.get("idempotency_key") if source else None
         key = key if key and len(key) == 32 and key.isalnum() else None
-        context["form"] = _book_form(source or {}, practice=practice, visit_type=visit_type, key=key, now=now)
+        context["form"] = _book_form(
+            source or {}, practice=practice, visit_type=visit_type, key=key, now=now, patient_kind=patient_kind
+        )
     context["times"] = _times(practice, picker, now=now, ignore_appointment_id=ignore_appointment_id)
     booking = request.method == "POST" and "book" in request.POST
     template = (
@@ -159,8 +167,10 @@ def book(request: HttpRequest, patient_id: int) -> HttpResponse:
     now = _now()
     source = _picker_source(request)
     context: dict = {"patient": patient, "now": now}
+    # A visit type for established patients only (a follow-up) is not offered to a new patient.
+    kind = selectors.patient_kind_of(practice, patient)
     if request.method == "POST" and "book" in request.POST:
-        form = BookForm(source, practice=practice, now=now)
+        form = BookForm(source, practice=practice, now=now, patient_kind=kind)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -175,6 +185,7 @@ def book(request: HttpRequest, patient_id: int) -> HttpResponse:
                     idempotency_key=data["idempotency_key"],
                     actor_user=request.user,
                     override_reason=data["override_reason"] or None,
+                    patient_kind=kind,
                     notify=True,
                     now=now,
                 )
@@ -190,7 +201,7 @@ def book(request: HttpRequest, patient_id: int) -> HttpResponse:
                     messages.success(request, _("The visit is booked."))
                     return redirect("scheduling:fd_appointment", practice_slug=practice.slug, pk=appointment.pk)
         context["form"] = form
-    return _render_picker_page(request, context, source)
+    return _render_picker_page(request, context, source, patient_kind=kind)
 
 
 # --- one appointment ------------------------------------------------------------------------------

@@ -130,6 +130,9 @@ def reschedule(request: HttpRequest, practice_slug: str, token: str) -> HttpResp
         locations = {loc.pk: loc for loc in selectors.booking_locations(practice, visit_type)}
         if slot is None or slot[0] not in providers or slot[1] not in locations:
             error = str(CHOOSE_AGAIN)
+        elif "confirm" not in request.POST:
+            # A tap on a time only asks: nothing moves until the patient confirms.
+            return _confirm_move(request, practice, context, day, slot, providers[slot[0]], locations[slot[1]])
         else:
             try:
                 services.reschedule_by_patient(
@@ -178,6 +181,20 @@ def reschedule(request: HttpRequest, practice_slug: str, token: str) -> HttpResp
         days_url=base,
     )
     return render_local(request, practice, "scheduling/manage/reschedule_time.html", context)
+
+
+def _confirm_move(request: HttpRequest, practice, context: dict, day, slot, provider, location) -> HttpResponse:
+    """ "Move your visit from X to Y?" with Confirm (the same choice, confirmed) and Choose another time."""
+    base = reverse("scheduling:manage_reschedule", kwargs={"practice_slug": practice.slug, "token": context["token"]})
+    context.update(
+        new_start=timezone.localtime(slot[2], practice_tz(practice)),
+        new_provider=provider,
+        new_location=location,
+        hidden={"slot": request.POST.get("slot"), **({"day": day.isoformat()} if day else {})},
+        action=base,
+        times_url=f"{base}?day={day.isoformat()}" if day else base,
+    )
+    return render_local(request, practice, "scheduling/manage/reschedule_confirm.html", context)
 
 
 @require_http_methods(["GET", "POST"])

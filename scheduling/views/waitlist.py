@@ -19,8 +19,8 @@ from patients.selectors import patient_for_session
 from practices.models import Weekday
 from practices.selectors import practice_by_slug_or_404
 
+from .. import selectors, waitlist_services
 from .. import waitlist_selectors as wl
-from .. import waitlist_services
 from ..forms.waitlist import AppointmentWaitlistForm, JoinWaitlistForm
 from ..manage_links import appointment_for_token
 from ..models import DayPart, OfferStatus, WaitlistEntry
@@ -125,7 +125,11 @@ def waitlist_join(request: HttpRequest, practice_slug: str) -> HttpResponse:
     today = practice.local_date(timezone.now())
     initial = {name: _int_or_none(request.GET.get(name)) for name in ("visit_type", "location", "provider")}
     form = JoinWaitlistForm(
-        request.POST or None, practice=practice, today=today, initial={k: v for k, v in initial.items() if v}
+        request.POST or None,
+        practice=practice,
+        today=today,
+        initial={k: v for k, v in initial.items() if v},
+        patient_kind=selectors.patient_kind_of(practice, patient),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -169,6 +169,12 @@ def test_a_returning_patient_reschedules_from_the_manage_link(phone, site, skin_
     expect(page.locator("h1")).to_have_text("Choose a new time")
     check(page, "reschedule time")
     page.locator("button.booking-time").first.click()
+    # A tap only asks; nothing moves until the patient confirms.
+    expect(page.locator("h1")).to_have_text("Confirm the new time")
+    expect(page.locator("main")).to_contain_text("Move your visit from")
+    check(page, "reschedule confirm")
+    assert Appointment.objects.get(pk=appointment.pk).start == appointment.start
+    page.get_by_role("button", name="Confirm").click()
     expect(page.locator("h1")).to_have_text("Your appointment")
     expect(page.locator(".messages")).to_contain_text("Your appointment has been moved")
     check(page, "manage after reschedule")
@@ -184,7 +190,7 @@ def test_a_patient_cancels_from_the_manage_link(phone, site, skin_check, mailout
     page.get_by_role("link", name="Cancel appointment").click()
     expect(page.locator("h1")).to_have_text("Cancel your appointment")
     check(page, "cancel")
-    page.locator("#id_reason").select_option("schedule_conflict")
+    page.locator("#id_reason").select_option(label="I have a conflict")
     page.get_by_role("button", name="Yes, cancel it").click()
     expect(page.locator("main")).to_contain_text("This appointment is cancelled.")
     check(page, "manage after cancel")
