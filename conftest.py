@@ -3,7 +3,9 @@
 import itertools
 import os
 import shutil
-from datetime import date
+import time
+import zlib
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.hashers import make_password
@@ -194,3 +196,28 @@ def _default_language():
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+class RateLimitClock:
+    """time.time() under a test's control. django-ratelimit counts in fixed windows of time.time(), so a
+    test that counts requests and then expects a limit must not straddle a window's end (on a busy
+    machine that happens). Signing and the cache's expiry read the same clock, so move it forward only."""
+
+    def __init__(self, monkeypatch):
+        self.now = time.time()
+        monkeypatch.setattr(time, "time", lambda: self.now)
+
+    def advance(self, **delta) -> None:
+        self.now += timedelta(**delta).total_seconds()
+
+    def start_window(self, key: str, period: int) -> None:
+        """Move forward to just after the start of ``key``'s next window of ``period`` seconds, where
+        django-ratelimit places it (each key's windows are shifted by a hash of the key)."""
+        offset = zlib.crc32(key.encode()) % period
+        now = int(self.now)
+        self.now = now + period - ((now - offset) % period) + 1
+
+
+@pytest.fixture
+def ratelimit_clock(monkeypatch) -> RateLimitClock:
+    return RateLimitClock(monkeypatch)

@@ -1,9 +1,13 @@
 """Staff password-reset requests: throttled like patients' sign-in links; the page never changes."""
 
+import pytest
 from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+
+# Counted limits: no rate-limit window may end halfway through a test (conftest.RateLimitClock).
+pytestmark = pytest.mark.usefixtures("ratelimit_clock")
 
 RESET = reverse("accounts:password_reset")
 

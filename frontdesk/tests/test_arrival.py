@@ -3,7 +3,6 @@ the key in the address, and the source recorded on the visit."""
 
 from __future__ import annotations
 
-import time
 from datetime import date, timedelta
 from html import unescape
 from zoneinfo import ZoneInfo
@@ -219,6 +218,7 @@ def test_it_refuses_bad_input_with_a_clear_message(client, practice, todays):
     assert response.status_code == 400
 
 
+@pytest.mark.usefixtures("ratelimit_clock")
 def test_it_stops_after_five_failed_tries_even_with_the_right_answer(client, practice, todays):
     assert allowance(settings.ARRIVAL_FAILURES_PER_SESSION) == 5
     for _ in range(5):
@@ -230,6 +230,7 @@ def test_it_stops_after_five_failed_tries_even_with_the_right_answer(client, pra
     assert "Is this you?" not in html
 
 
+@pytest.mark.usefixtures("ratelimit_clock")
 def test_it_counts_failures_per_network_address_too(client, practice, todays):
     for n in range(allowance(settings.ARRIVAL_FAILURES_PER_ADDRESS)):
         client.cookies.clear()  # a new session each time, as a script that drops cookies would be
@@ -243,12 +244,15 @@ def another_birthday(n: int) -> date:
     return date(1990, 1, 1) + timedelta(days=n)
 
 
+
+
 def _fail_from(practice, address_meta: dict, times: int, born: date | None = None) -> None:
     for n in range(times):
         form = _birthday_form("zzz", born=born or another_birthday(n))
         Client(**address_meta).post(_arrive_url(practice), form)
 
 
+@pytest.mark.usefixtures("ratelimit_clock")
 def test_one_addresss_failures_do_not_block_another_address(practice, todays):
     _fail_from(practice, {"REMOTE_ADDR": "203.0.113.66"}, allowance(settings.ARRIVAL_FAILURES_PER_ADDRESS) + 5)
     assert Client(REMOTE_ADDR="203.0.113.66").post(_arrive_url(practice), _birthday_form("nun")).status_code == 429
@@ -257,6 +261,7 @@ def test_one_addresss_failures_do_not_block_another_address(practice, todays):
     assert "Is this you?" in unescape(patient.content.decode())
 
 
+@pytest.mark.usefixtures("ratelimit_clock")
 def test_it_tells_two_clients_behind_a_trusted_proxy_apart(practice, todays, settings):
     settings.TRUSTED_PROXY_COUNT = 1
     proxy = "10.0.0.2"
@@ -272,6 +277,7 @@ def test_it_tells_two_clients_behind_a_trusted_proxy_apart(practice, todays, set
     assert "Is this you?" in unescape(response.content.decode())
 
 
+@pytest.mark.usefixtures("ratelimit_clock")
 def test_without_a_trusted_proxy_a_forwarded_header_does_not_dodge_the_count(practice, todays, settings):
     settings.TRUSTED_PROXY_COUNT = 0
     for n in range(allowance(settings.ARRIVAL_FAILURES_PER_ADDRESS)):
@@ -281,6 +287,7 @@ def test_without_a_trusted_proxy_a_forwarded_header_does_not_dodge_the_count(pra
     assert spoof.post(_arrive_url(practice), _birthday_form("nun")).status_code == 429
 
 
+@pytest.mark.usefixtures("ratelimit_clock")
 def test_it_counts_failures_per_date_of_birth_across_addresses(practice, todays):
     for n in range(allowance(settings.ARRIVAL_FAILURES_PER_DATE_OF_BIRTH)):
         _fail_from(practice, {"REMOTE_ADDR": f"203.0.113.{n + 1}"}, 1, born=BIRTHDAY)
@@ -291,11 +298,11 @@ def test_it_counts_failures_per_date_of_birth_across_addresses(practice, todays)
     assert other.status_code == 200
 
 
-def test_it_backs_off_progressively_instead_of_blocking_for_ten_minutes(client, practice, todays, monkeypatch):
-    clock = [time.time()]
-    monkeypatch.setattr(time, "time", lambda: clock[0])
+def test_it_backs_off_progressively_instead_of_blocking_for_ten_minutes(client, practice, todays, ratelimit_clock):
     rates = settings.ARRIVAL_FAILURES_PER_SESSION
     assert rates == ["5/2m", "10/15m"]
+    # The fifteen-minute count must span the whole test: start at the beginning of its window.
+    ratelimit_clock.start_window(f"{practice.pk}:{client.session.session_key}", 15 * 60)
 
     tries = iter(range(100))
 
@@ -310,12 +317,12 @@ def test_it_backs_off_progressively_instead_of_blocking_for_ten_minutes(client, 
 
     fail(5)
     assert blocked()
-    clock[0] += 121  # the first lockout is a couple of minutes
+    ratelimit_clock.advance(seconds=121)  # the first lockout is a couple of minutes
     fail(5)
     assert blocked()
-    clock[0] += 121  # persistence: now the fifteen-minute count is spent too
+    ratelimit_clock.advance(seconds=121)  # persistence: now the fifteen-minute count is spent too
     assert blocked()
-    clock[0] += 15 * 60 + 1
+    ratelimit_clock.advance(minutes=15, seconds=1)
     response = client.post(_arrive_url(practice), _birthday_form("nun"))
     assert response.status_code == 200
     assert "Is this you?" in unescape(response.content.decode())
@@ -393,6 +400,7 @@ def test_it_gives_the_qr_patient_a_wait_only_link_that_never_opens_the_check_in_
     assert client.get(full).status_code == 200
 
 
+@pytest.mark.usefixtures("ratelimit_clock")
 def test_it_says_too_many_tries_in_spanish(practice, todays):
     client = Client(HTTP_ACCEPT_LANGUAGE="es")
     for n in range(allowance(settings.ARRIVAL_FAILURES_PER_SESSION)):

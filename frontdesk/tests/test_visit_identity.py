@@ -4,7 +4,6 @@ Wrong answers are throttled per visit link (5, then a longer wait each round), i
 
 from __future__ import annotations
 
-import time
 from datetime import date, timedelta
 
 import pytest
@@ -39,15 +38,9 @@ def private_patient(patient):
 
 
 @pytest.fixture
-def clock(monkeypatch):
+def clock(ratelimit_clock):
     """time.time() under the test's control (django-ratelimit's windows, the cache's expiry, the session)."""
-    now = [time.time()]
-    monkeypatch.setattr(time, "time", lambda: now[0])
-
-    def advance(**delta):
-        now[0] += timedelta(**delta).total_seconds()
-
-    return advance
+    return ratelimit_clock
 
 
 def _urls(appointment) -> dict[str, str]:
@@ -135,6 +128,7 @@ def test_it_throttles_wrong_answers_per_visit_link_and_waits_longer_each_round(
     urls = _urls(soon)
     other = book_at(patient, provider, location, visit_type, start=soon.start + timedelta(hours=1))
     wrong = _birthday(date(1990, 1, 1))
+    clock.start_window(f"{soon.pk}:{soon.patient_id}", 2 * 60 * 60)  # the rounds below fit one 2-hour window
 
     for _ in range(4):
         assert client.post(urls["visit_verify"], wrong).status_code == 400
@@ -152,17 +146,17 @@ def test_it_throttles_wrong_answers_per_visit_link_and_waits_longer_each_round(
     # Another visit's link is not affected.
     assert client.post(_urls(other)["visit_verify"], _birthday()).status_code == 302
 
-    clock(minutes=16)  # the first window is over: five more tries
+    clock.advance(minutes=16)  # the first window is over: five more tries
     for _ in range(5):
         assert client.post(urls["visit_verify"], wrong).status_code in (400, 429)
     response = client.post(urls["visit_verify"], _birthday())
     assert response.status_code == 429
-    clock(minutes=16)  # a 15-minute wait is no longer enough after the second round
+    clock.advance(minutes=16)  # a 15-minute wait is no longer enough after the second round
     assert client.post(urls["visit_verify"], _birthday()).status_code == 429
     waited = visit_identity.wait_seconds(None, soon)
     assert waited > 15 * 60
 
-    clock(seconds=waited + 1)
+    clock.advance(seconds=waited + 1)
     assert stranger.post(urls["visit_verify"], _birthday()).status_code == 302
 
 
@@ -185,7 +179,7 @@ def test_the_answer_is_remembered_for_that_visit_only_and_for_a_limited_time(
     # The same patient's other visit asks again.
     assert client.get(_urls(other)["check_in"])["Location"] == _urls(other)["visit_verify"]
 
-    clock(seconds=visit_identity.VERIFIED_FOR.total_seconds() + 1)
+    clock.advance(seconds=visit_identity.VERIFIED_FOR.total_seconds() + 1)
     assert client.get(urls["check_in"])["Location"] == urls["visit_verify"]
 
 

@@ -13,6 +13,9 @@ from django.utils import timezone
 from patients import services
 from patients.models import PatientSignInLink
 
+# Counted limits: no rate-limit window may end halfway through a test (conftest.RateLimitClock).
+pytestmark = pytest.mark.usefixtures("ratelimit_clock")
+
 LINK = re.compile(r"https?://\S+/sign-in/[^\s/]+/")
 CSRF = re.compile(r'(name="csrfmiddlewaretoken" value=|"X-CSRFToken": )"[^"]*"')
 

@@ -14,6 +14,9 @@ from scheduling.views.booking import slot_value
 from .conftest import TUESDAY_10
 from .test_booking_pages import NEW_PATIENT, book_url, details_key, frozen, hold_post, online  # noqa: F401
 
+# Counted limits: no rate-limit window may end halfway through a test (conftest.RateLimitClock).
+pytestmark = pytest.mark.usefixtures("ratelimit_clock")
+
 ATTACKER = {"REMOTE_ADDR": "203.0.113.66"}
 PATIENT = {"REMOTE_ADDR": "198.51.100.20"}
 SLOT = re.compile(r'name="slot" value="([^"]+)"')

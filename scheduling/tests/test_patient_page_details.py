@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from frontdesk import checkin_links
+from frontdesk.tests.test_online_check_in import verify_visit
 from messaging.tests.test_inbox_helpers import appointment as book_at
 from patients.models import Coverage
 from practices.models import Location
@@ -151,6 +152,7 @@ def test_the_check_in_page_asks_for_the_card_only_if_insured(client, patient, pr
     patient.coverage = Coverage.SELF_PAY
     patient.save()
     url = reverse("frontdesk:check_in", args=[patient.practice.slug, checkin_links.token_for(appointment)])
+    verify_visit(client, appointment)
     html = unescape(client.get(url).content.decode())
     assert 'name="self_pay" id="id_self_pay" checked' in html
     assert "You may also bring the card" not in html

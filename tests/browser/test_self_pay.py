@@ -31,6 +31,12 @@ def test_a_self_paying_patient_sees_no_card_fields_until_they_untick_self_pay(ph
     page.goto(checkin_links.visit_path(appointment))
     expect(page.locator("main")).not_to_contain_text("insurance card")
     page.get_by_role("link", name="Check in online").click()
+    # The date of birth comes before anything personal (issue 11, item 8).
+    born = site.patient.date_of_birth
+    page.get_by_label("Month").select_option(str(born.month))
+    page.get_by_label("Day").select_option(str(born.day))
+    page.get_by_label("Year").fill(str(born.year))
+    page.get_by_role("button", name="Continue").click()
     expect(page.locator("h1")).to_have_text("Online check-in")
     expect(page.locator("#id_self_pay")).to_be_checked()
     expect(page.locator("#id_card_front")).to_be_hidden()
