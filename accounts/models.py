@@ -49,4 +49,37 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name
 
     def get_short_name(self) -> str:
-        return self.full_name.split(" ")[0] if self.full_name else self.email
+        return self.greeting_name or self.email
+
+    @property
+    def greeting_name(self) -> str:
+        """How to address the person: "Dr. Cole" for "Dr. Hannah Cole", "Sam" for "Sam Staff", "" without a name.
+
+        A title is kept only with a last name after it ("Dr." alone is no name), and the result never
+        ends in a full stop, so "Welcome, {name}." never reads "Welcome, Dr..".
+        """
+        return greeting_name(self.full_name)
+
+
+TITLES = {"dr": "Dr.", "doctor": "Dr.", "prof": "Prof.", "mr": "Mr.", "mrs": "Mrs.", "ms": "Ms.", "mx": "Mx."}
+SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "md", "do", "phd", "np", "pa", "rn"}
+
+
+def greeting_name(full_name: str) -> str:
+    # "Hannah Cole, MD" -> "Hannah Cole": credentials after a comma are not part of the name.
+    words = full_name.split(",")[0].split()
+    title = TITLES.get(words[0].rstrip(".").lower()) if words else None
+    if title:
+        words = words[1:]
+    while words and words[-1].rstrip(".").lower() in SUFFIXES:
+        words = words[:-1]
+    if not words:
+        return ""
+    if title:
+        # A title goes with the last name; a name that is one word counts as the last name.
+        return f"{title} {words[-1].rstrip('.')}" if words[-1].rstrip(".") else ""
+    first = words[0]
+    # An initial ("J. Smith") says too little on its own: use the whole name.
+    if len(first.rstrip(".")) <= 1:
+        return " ".join(words).rstrip(".")
+    return first.rstrip(".")

@@ -4,6 +4,7 @@ from django.shortcuts import render
 
 from practices.access import OWNER_ONLY, staff_view
 
+from .describe import describe_entries
 from .forms import AuditFilterForm
 from .selectors import audit_entries_for_practice
 
@@ -25,4 +26,5 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "audit/log.html", {"form": form, "page": page, "query": query.urlencode()})
+    rows = describe_entries(page.object_list, practice=request.practice)
+    return render(request, "audit/log.html", {"form": form, "page": page, "rows": rows, "query": query.urlencode()})

@@ -64,6 +64,9 @@ DEMO_STAFF = [
     ("billing@demo.touchpoints.test", "Grace Kim", Role.BILLING),
 ]
 
+# The demo clinician's provider profile (first name, last name, credentials).
+CLINICIAN_PROVIDER = ("Hannah", "Cole", "MD, FAAD")
+
 LOCATIONS = [
     ("Downtown", "410 Elm Street", "Suite 300", "Austin", "TX", "78701", "(512) 555-0140"),
     ("North Lamar", "8800 North Lamar Blvd", "", "Austin", "TX", "78753", "(512) 555-0177"),
@@ -217,6 +220,13 @@ def _build_practice(
         )
         # Most providers work at one or two locations.
         provider.locations.set(rng.sample(locations, k=min(len(locations), 1 + (index % 2))))
+        if index == 0 and Role.CLINICIAN in users:
+            # The demo clinician sees patients: she is the first provider, linked to her user, so she
+            # has a schedule of her own ("My calendar"). The names drawn above are replaced after the
+            # draws, so every other row of the demo stays the same for a seed.
+            provider.first_name, provider.last_name, provider.credentials = CLINICIAN_PROVIDER
+            provider.user = users[Role.CLINICIAN]
+            provider.save(update_fields=["first_name", "last_name", "credentials", "user"])
 
     _build_patients(practice=practice, count=size.patients, rng=rng, names_en=names_en, names_es=names_es, today=today)
     return practice

@@ -196,9 +196,11 @@ def appointment_or_404(*, practice, pk: int) -> Appointment:
 
 def appointment_history(*, practice, appointment: Appointment) -> QuerySet[AuditEntry]:
     """The appointment's audit entries, oldest first (their changes are stored masked)."""
-    return AuditEntry.objects.filter(
-        practice=practice, object_type=APPOINTMENT_OBJECT_TYPE, object_id=str(appointment.pk)
-    ).order_by("at", "id")
+    return (
+        AuditEntry.objects.filter(practice=practice, object_type=APPOINTMENT_OBJECT_TYPE, object_id=str(appointment.pk))
+        .select_related("actor_user")
+        .order_by("at", "id")
+    )
 
 
 # --- booking requests -----------------------------------------------------------------------------

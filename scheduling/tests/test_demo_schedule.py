@@ -288,3 +288,19 @@ def test_it_gives_the_demo_a_waitlist_a_booking_request_and_patient_billing_deta
     assert patients.filter(coverage="insurance").exclude(insurance_carrier="").exists()
     assert patients.filter(coverage="self_pay", insurance_carrier="").exists()
     assert patients.exclude(referral_source="").count() == patients.count()
+
+
+@pytest.mark.django_db
+def test_the_demo_clinician_is_a_provider_with_a_schedule_of_her_own(tiny_size, client):
+    practice = demo.build_demo(size=tiny_size, seed=3, today=TODAY)
+    clinician = get_user_model().objects.get(email="clinician@demo.touchpoints.test")
+    provider = practice.providers.get(user=clinician)
+    assert (provider.first_name, provider.last_name) == ("Hannah", "Cole")
+    assert AvailabilityTemplate.objects.filter(practice=practice, provider=provider).exists()
+    assert Appointment.objects.filter(practice=practice, provider=provider, start__date__gte=TODAY).exists()
+
+    client.force_login(clinician)
+    page = client.get(f"/staff/{practice.slug}/schedule/week/?date={TODAY.isoformat()}").content.decode()
+    assert f"provider={provider.pk}" in page and "My calendar" in page
+    home = client.get(f"/staff/{practice.slug}/").content.decode()
+    assert "Welcome, Dr. Cole." in home

@@ -319,7 +319,7 @@ def test_it_shows_an_appointment_with_its_history_and_audits_the_view(client, pr
     response = client.get(reverse("scheduling:fd_appointment", args=[practice.slug, appointment.pk]))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "booked phone" in html
+    assert "Booked (Phone)" in html
     assert reverse("scheduling:fd_appointment_move", args=[practice.slug, appointment.pk]) not in html
     view = _audit_for(appointment).get(action=Action.VIEW)
     assert view.actor_user == clinician and view.patient == appointment.patient

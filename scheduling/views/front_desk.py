@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audit.describe import describe_entries
 from patients import selectors as patient_selectors
 from practices.access import PATIENT_EDITORS, staff_view
 from practices.models import Role
@@ -212,7 +213,9 @@ def book(request: HttpRequest, patient_id: int) -> HttpResponse:
 def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = fd_selectors.appointment_or_404(practice=request.practice, pk=pk)
     fd_services.record_appointment_viewed(appointment=appointment, actor_user=request.user)
-    history = fd_selectors.appointment_history(practice=request.practice, appointment=appointment)
+    history = describe_entries(
+        fd_selectors.appointment_history(practice=request.practice, appointment=appointment), practice=request.practice
+    )
     context = {"appointment": appointment, "history": history, "can_edit": request.membership.role in EDITORS}
     return render(request, "scheduling/front_desk/appointment.html", context)
 

@@ -171,3 +171,17 @@ def assert_tap_target(page: Page, selector: str, *, width: int = 360, min_size: 
         assert box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5, f"{selector} #{i} sticks out: {box}"
         assert box["height"] >= min_size, f"{selector} #{i} is {box['height']}px tall, under {min_size}px"
         assert box["width"] >= min_size, f"{selector} #{i} is {box['width']}px wide, under {min_size}px"
+
+
+# --- Staff -------------------------------------------------------------------------------------
+
+
+def sign_in_staff(page: Page, user, base_url: str) -> None:
+    """Put a signed-in staff session in the browser (no password form: Argon2 is slow)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base_url}])
