@@ -8,8 +8,6 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-TIMEZONE_CHOICES = sorted((tz, tz) for tz in zoneinfo.available_timezones() if "/" in tz)
-
 
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
