@@ -6,6 +6,7 @@ import zoneinfo
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from practices.forms import LocationForm, PracticeForm
 from practices.models import Location
@@ -13,8 +14,28 @@ from practices.time_zones import canonical_zones, time_zone_choices
 
 pytestmark = pytest.mark.django_db
 
-ALIASES = ["US/Central", "US/Eastern", "EST5EDT", "CST6CDT", "Etc/GMT+6", "Etc/UTC", "GMT", "UTC", "Navajo",
-           "America/Buenos_Aires", "Asia/Calcutta", "Europe/Kiev", "America/Indianapolis"]  # fmt: skip
+
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    """A Spanish request leaves Spanish active in the thread; the next test starts in English."""
+    yield
+    translation.activate("en")
+
+ALIASES = [
+    "US/Central",
+    "US/Eastern",
+    "EST5EDT",
+    "CST6CDT",
+    "Etc/GMT+6",
+    "Etc/UTC",
+    "GMT",
+    "UTC",
+    "Navajo",
+    "America/Buenos_Aires",
+    "Asia/Calcutta",
+    "Europe/Kiev",
+    "America/Indianapolis",
+]
 
 
 def flat(choices) -> list[tuple[str, str]]:
@@ -39,6 +60,7 @@ def test_it_offers_only_canonical_zones_and_fewer_than_450():
 
 
 def test_it_puts_a_us_practices_zones_first_with_friendly_names(practice, location):
+    translation.activate("en")
     form = PracticeForm(instance=practice)
     groups = form.fields["timezone"].choices
     first_group, first_options = groups[0]
