@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.formats import time_format
 from django.utils.translation import gettext_lazy as _
 
 
@@ -130,7 +131,7 @@ class OpeningHours(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+        return f"{self.get_weekday_display()} {time_format(self.opens)}–{time_format(self.closes)}"
 
 
 class Provider(models.Model):

@@ -47,7 +47,7 @@ def test_it_shows_the_appointment_with_change_buttons(client, appointment):
     assert page.status_code == 200
     assert "Choose another time" in html and "Cancel appointment" in html
     assert "Hannah Cole" in html and "410 Elm Street" in html
-    assert "10 a.m." in html
+    assert "10:00 AM" in html
 
 
 @pytest.mark.parametrize("name", ["scheduling:manage", "scheduling:manage_reschedule", "scheduling:manage_cancel"])
