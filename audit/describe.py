@@ -2,8 +2,8 @@
 
 An entry stores developer-shaped facts: ``scheduling.appointment`` #42, ``{"status": {"from": "booked",
 "to": "cancelled"}}``, UTC ISO times, ids of related rows. This module turns a page of entries into
-what a practice reads: "Appointment for J. Smith, Tue 8 Dec 9:30 a.m.", "Status: Booked → Cancelled",
-"Start: — → Mon 7 Dec 9:00 a.m. CST". Field names come from the models' ``verbose_name``, codes from
+what a practice reads: "Appointment for J. Smith, Tue 8 Dec 9:30 AM", "Status: Booked → Cancelled",
+"Start: — → Mon 7 Dec 9:00 AM CST". Field names come from the models' ``verbose_name``, codes from
 their choices, related ids become names, booleans Yes/No, empty values "—", datetimes the practice's
 local time with the zone named. Masked values (protected patient fields) stay exactly as stored.
 
@@ -24,7 +24,7 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch, reverse
-from django.utils import dateformat
+from django.utils import dateformat, formats
 from django.utils.translation import gettext as _
 
 from .masking import MASK
@@ -73,12 +73,12 @@ def short_name(first_name: str, last_name: str) -> str:
 
 
 def local_datetime(value: datetime, tz: ZoneInfo, *, year: bool = False, zone: bool = True) -> str:
-    """ "Mon 7 Dec 9:00 a.m. CST" in the practice's zone (with the year when asked for)."""
+    """ "Mon 7 Dec 9:00 AM CST" in the practice's zone (with the year when asked for), the time written
+    the active language's one way (``formats.time_format``)."""
     local = value.astimezone(tz)
-    pattern = "D j M Y, g:i a" if year else "D j M g:i a"
-    if zone:
-        pattern += " T"
-    return dateformat.format(local, pattern)
+    day = dateformat.format(local, "D j M Y," if year else "D j M")
+    text = f"{day} {formats.time_format(local)}"
+    return f"{text} {local.tzname()}" if zone else text
 
 
 def _is_masked(value: object) -> bool:

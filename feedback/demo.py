@@ -218,6 +218,7 @@ class _Feedback:
             .order_by("pk")
             .first()
         )
+        # The demo offers the public review link to every patient who answers a survey (never chosen by score).
         row, _created = FeedbackSettings.objects.update_or_create(
             practice=self.practice,
             defaults={"recovery_assignee": lead.user if lead else None, "review_invitations": True},

@@ -1,5 +1,5 @@
 """What happens when a patient finishes a survey: their comments are read, a failed experience opens a
-service-recovery case, and a promoter may be invited to leave a public review. Also the staff's writes
+service-recovery case, and the patient may be offered the link to leave a public review. Also the staff's writes
 around listening: corrections of the machine's reading of a comment, review sites and the settings.
 
 ``response_completed`` is the one entry point, called inside the transaction that completes a response.
@@ -15,6 +15,11 @@ When a response opens a case (first rule that applies, in this order):
   never open a case: whether "no" is bad depends on how the question is worded;
 - **negative comment**: a comment whose overall score is at most ``STRONGLY_NEGATIVE`` (−0.5), clearly past
   the analyser's neutral band (±0.25), so a mildly critical suggestion does not open a case.
+
+The public review link is offered to every patient who answers a survey, when the practice offers it, or to
+nobody: never chosen by score, comment or open case. Google's review policy forbids asking only satisfied
+customers ("review gating"), and reviews gathered that way mislead readers. Recovery is separate: a detractor
+gets both the case (someone calls them) and the same review link everyone gets.
 """
 
 import hashlib
@@ -42,17 +47,14 @@ from .comments.model import MODEL_FILE
 from .models import (
     Answer,
     CaseReason,
-    CaseStatus,
     CommentAnalysis,
     FeedbackSettings,
     QuestionKind,
-    RecoveryCase,
     ReviewSite,
     Sentiment,
 )
 
 DETRACTOR_MAX = 6
-PROMOTER_MIN = 9
 STRONGLY_NEGATIVE = -0.5
 # The bottom box of each scale (see the module docstring); yes/no and free text have none.
 BOTTOM_BOX = {
@@ -60,7 +62,7 @@ BOTTOM_BOX = {
     QuestionKind.RATING: 6,  # 0–6 on a 0–10 rating
     QuestionKind.EASE: 1,  # very hard
 }
-# A patient is invited to review at most once in this many days, however often they are a promoter.
+# A patient is invited to review at most once in this many days, however often they answer a survey.
 REVIEW_INVITATION_EVERY_DAYS = 365
 
 
@@ -84,8 +86,7 @@ def response_completed(*, response, now=None) -> None:
     reason = case_reason(answers, analyses)
     if reason:
         recovery.open_case(response=response, reason=reason, now=now)
-    elif is_promoter(answers):
-        invite_to_review(response=response, now=now)
+    invite_to_review(response=response, now=now)
 
 
 def analyse_comments(*, response, answers, now: datetime) -> list[CommentAnalysis]:
@@ -132,11 +133,6 @@ def case_reason(answers, analyses) -> str | None:
     return None
 
 
-def is_promoter(answers) -> bool:
-    values = _recommend_values(answers)
-    return bool(values) and all(value >= PROMOTER_MIN for value in values)
-
-
 # --- review invitations ---------------------------------------------------------------------------
 
 
@@ -145,18 +141,17 @@ def reviews_url(practice) -> str:
 
 
 def invite_to_review(*, response, now: datetime) -> Message | None:
-    """Invite a promoter to leave a public review, when the practice asks for it and has review sites.
+    """Offer the patient who answered ``response`` the public review link, when the practice offers it and has
+    review sites, whatever the answers were (see the module docstring: no review gating).
 
-    Never while the patient has an open recovery case; at most once per response (``review:<response>``)
-    and once per patient in ``REVIEW_INVITATION_EVERY_DAYS``. None when no invitation is queued.
+    At most once per response (``review:<response>``) and once per patient in ``REVIEW_INVITATION_EVERY_DAYS``.
+    None when no invitation is queued.
     """
     practice, patient = response.practice, response.patient
     feedback_settings = FeedbackSettings.objects.filter(practice=practice).first()
     if feedback_settings is None or not feedback_settings.review_invitations:
         return None
     if not ReviewSite.objects.filter(practice=practice, is_active=True).exists():
-        return None
-    if RecoveryCase.objects.filter(practice=practice, patient=patient, status=CaseStatus.OPEN).exists():
         return None
     dedupe_key = f"review:{response.pk}"
     recent = Message.objects.filter(

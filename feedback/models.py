@@ -135,7 +135,15 @@ class FeedbackSettings(models.Model):
         related_name="+",
         verbose_name=_("recovery cases go to"),
     )
-    review_invitations = models.BooleanField(_("invite promoters to leave a public review"), default=False)
+    # Every patient who answers a survey, or nobody: never chosen by score (feedback/listening.py).
+    review_invitations = models.BooleanField(
+        _("offer every patient who answers a survey the link to leave a public review"),
+        default=False,
+        help_text=_(
+            "Everyone or no one, whatever their answers: asking only satisfied patients breaks Google's review "
+            "policy. Unhappy answers still open a recovery case, separately."
+        ),
+    )
 
     def __str__(self) -> str:
         return f"feedback settings of practice #{self.practice_id}"

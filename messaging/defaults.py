@@ -234,29 +234,29 @@ DEFAULTS: dict[tuple[str, str, str], tuple[str, str]] = {
         "",
         "{{ practice }}: ¿cómo lo hicimos? Encuesta de 2 minutos: {{ link }} Responda STOP para no recibir más.",
     ),
-    # Review invitations (promoters only, feedback/listening.py): {{ link }} is the practice's chosen
-    # review page or the list of them.
+    # Review invitations (every patient who answered a survey, when the practice offers it; never chosen by
+    # score: feedback/listening.py). {{ link }} is the practice's page of review sites.
     ("review_invitation", E, "en"): (
-        "Thank you from {{ practice }}",
-        "Thank you for your kind words about {{ practice }}. If you would like to share them, a short "
-        "public review helps other patients find us: {{ link }}\n\n"
+        "Share your experience with {{ practice }}",
+        "Thank you for answering our survey. If you would like, you can also share your experience, good or "
+        "bad, in a short public review; it helps other patients choose: {{ link }}\n\n"
         "There is no need to reply if you would rather not.",
     ),
     ("review_invitation", E, "es"): (
-        "Gracias de parte de {{ practice }}",
-        "Gracias por sus amables palabras sobre {{ practice }}. Si desea compartirlas, una breve reseña "
-        "pública ayuda a otros pacientes a encontrarnos: {{ link }}\n\n"
+        "Comparta su experiencia con {{ practice }}",
+        "Gracias por responder a nuestra encuesta. Si lo desea, también puede compartir su experiencia, buena o "
+        "mala, en una breve reseña pública; ayuda a otros pacientes a elegir: {{ link }}\n\n"
         "No tiene que responder si prefiere no hacerlo.",
     ),
     ("review_invitation", S, "en"): (
         "",
-        "{{ practice }}: thank you for your kind words! If you'd like, share them in a review: {{ link }} "
-        "Reply STOP to opt out.",
+        "{{ practice }}: thank you for answering our survey. If you'd like, share your experience in a public "
+        "review: {{ link }} Reply STOP to opt out.",
     ),
     ("review_invitation", S, "es"): (
         "",
-        "{{ practice }}: ¡gracias por sus amables palabras! Si lo desea, compártalas en una reseña: {{ link }} "
-        "Responda STOP para no recibir más.",
+        "{{ practice }}: gracias por responder a nuestra encuesta. Si lo desea, comparta su experiencia en una "
+        "reseña pública: {{ link }} Responda STOP para no recibir más.",
     ),
     ("opt_out", S, "en"): ("", "{{ practice }}: you won't get more texts from us. Reply START to subscribe again."),
     ("opt_out", S, "es"): (

@@ -14,7 +14,7 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django.utils import dateformat, translation
+from django.utils import dateformat, formats, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -34,9 +34,9 @@ SMS_MAX_LENGTH = 480  # three SMS segments
 SUBJECT_MAX_LENGTH = 150
 BODY_MAX_LENGTH = 2000
 
-# How dates and times read in each language ("Tuesday, March 3" / "martes 3 de marzo").
+# How dates read in each language ("Tuesday, March 3" / "martes 3 de marzo"); times are written the one way of
+# each language (TIME_FORMAT in config/formats/<language>/formats.py: "10:30 AM" / "10:30").
 DATE_FORMATS = {"en": "l, F j", "es": r"l j \d\e F"}
-TIME_FORMATS = {"en": "g:i A", "es": "H:i"}
 
 
 def unknown_variables(text: str) -> list[str]:
@@ -63,7 +63,7 @@ def format_visit(moment: datetime, zone: str, language: str) -> dict[str, str]:
         return {
             # Spanish writes day and month names in lower case ("martes 5 de marzo").
             "date": day.lower() if language == "es" else day,
-            "time": dateformat.format(local, TIME_FORMATS[language]),
+            "time": formats.time_format(local),
         }
 
 

@@ -45,7 +45,7 @@ def when_values(appointment, language: str) -> dict:
     with translation.override(language):
         return {
             "date": formats.date_format(local, "l, F j"),
-            "time": formats.time_format(local, "TIME_FORMAT"),
+            "time": formats.time_format(local),
         }
 
 

@@ -1,3 +1,6 @@
+import re
+import unicodedata
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -26,6 +29,31 @@ class ReferralSource(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+_APOSTROPHES = re.compile(r"['’ʼ`´]")
+_NOT_A_LETTER = re.compile(r"[\W_]+")
+SEARCH_NAME_LENGTH = 255
+
+
+def search_key(*parts: str) -> str:
+    """Words of a name without case, accents or punctuation: ("Ana", "Rivera-Gutiérrez") → "ana rivera gutierrez".
+
+    Apostrophes join (O'Brien → obrien); any other mark separates words. Staff search matches the start of a word of
+    this key (``selectors.search_patients``), the same on SQLite and PostgreSQL, whose own lower() and LIKE only
+    fold ASCII (SQLite) or keep accents (both).
+    """
+    decomposed = unicodedata.normalize("NFKD", " ".join(parts).casefold())
+    letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(_NOT_A_LETTER.sub(" ", _APOSTROPHES.sub("", letters)).split())[:SEARCH_NAME_LENGTH]
+
+
+class PatientQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for patient in objs:
+            patient.search_name = patient.name_search_key()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Patient(models.Model):
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="patients")
     first_name = models.CharField(_("first name"), max_length=100)
@@ -48,6 +76,10 @@ class Patient(models.Model):
     sms_consent = models.BooleanField(_("may contact by text message"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # First and last name folded for search (``search_key``), kept in step by save() and bulk_create().
+    search_name = models.CharField(max_length=SEARCH_NAME_LENGTH, blank=True, default="", editable=False)
+
+    objects = PatientQuerySet.as_manager()
 
     # The patient's own details: what staff edit, and what every change audits.
     DETAIL_FIELDS = (
@@ -93,6 +125,13 @@ class Patient(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def save(self, *args, **kwargs):
+        self.search_name = self.name_search_key()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"first_name", "last_name"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
+
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
@@ -102,6 +141,9 @@ class Patient(models.Model):
         """The record says they pay for themselves (also set when they say so at online check-in):
         never ask them for an insurance card."""
         return self.coverage == Coverage.SELF_PAY
+
+    def name_search_key(self) -> str:
+        return search_key(self.first_name, self.last_name)
 
 
 class PatientSignInLink(models.Model):

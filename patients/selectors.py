@@ -3,22 +3,23 @@
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import Patient
+from .models import Patient, search_key
 
 
 def search_patients(*, practice, query: str = "") -> QuerySet[Patient]:
+    """Patients each of whose words matches the start of a word of the name, ignoring case and accents ("álv",
+    "ALV" and "alv" find Álvarez and Alvarez), the start of the email or part of the phone number."""
     patients = Patient.objects.filter(practice=practice)
     query = query.replace("\x00", "").strip()  # PostgreSQL refuses NUL characters in text
     if not query:
         return patients.order_by("last_name", "first_name")
     terms = query.split()
     for term in terms:
-        patients = patients.filter(
-            Q(first_name__istartswith=term)
-            | Q(last_name__istartswith=term)
-            | Q(email__istartswith=term)
-            | Q(phone__contains=term)
-        )
+        matches = Q(email__istartswith=term) | Q(phone__contains=term)
+        key = search_key(term)
+        if key:
+            matches |= Q(search_name__startswith=key) | Q(search_name__contains=f" {key}")
+        patients = patients.filter(matches)
     return patients.order_by("last_name", "first_name")
 
 

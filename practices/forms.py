@@ -2,11 +2,25 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from .models import TIMEZONE_CHOICES, Location, Membership, OpeningHours, Practice, Provider, Role
+from .models import Location, Membership, OpeningHours, Practice, Provider, Role
+from .selectors import practice_country
+from .time_zones import time_zone_choices
 
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
 # Row ids are 64-bit; SQLite raises OverflowError (a 500) when a query names a bigger one.
 MAX_ROW_ID = 2**63 - 1
+
+
+def _choose_time_zone(form: forms.ModelForm, *, country: str) -> None:
+    """The time zone as a choice of the canonical zones, ``country``'s first; a stored alias stays on offer."""
+    field = form.fields["timezone"]
+    current = form.instance.timezone if form.instance.pk else ""
+    form.fields["timezone"] = forms.ChoiceField(
+        label=field.label,
+        help_text=field.help_text,
+        choices=time_zone_choices(country=country, current=current),
+        initial=field.initial,
+    )
 
 
 class PracticeForm(forms.ModelForm):
@@ -16,8 +30,12 @@ class PracticeForm(forms.ModelForm):
         widgets = {
             "about": forms.Textarea(attrs={"rows": 4}),
             "services": forms.Textarea(attrs={"rows": 6}),
-            "timezone": forms.Select(choices=TIMEZONE_CHOICES),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        country = practice_country(practice=self.instance) if self.instance.pk else "US"
+        _choose_time_zone(self, country=country)
 
 
 class LocationForm(forms.ModelForm):
@@ -34,11 +52,12 @@ class LocationForm(forms.ModelForm):
             "timezone",
             "is_active",
         ]
-        widgets = {"timezone": forms.Select(choices=TIMEZONE_CHOICES)}
 
     def __init__(self, *args, practice: Practice, **kwargs):
         super().__init__(*args, **kwargs)
         self.practice = practice
+        country = self.instance.country if self.instance.pk else practice_country(practice=practice)
+        _choose_time_zone(self, country=country)
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

@@ -6,9 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.formats import time_format
 from django.utils.translation import gettext_lazy as _
-
-TIMEZONE_CHOICES = sorted((tz, tz) for tz in zoneinfo.available_timezones() if "/" in tz)
 
 
 def validate_timezone(value: str) -> None:
@@ -132,7 +131,7 @@ class OpeningHours(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+        return f"{self.get_weekday_display()} {time_format(self.opens)}–{time_format(self.closes)}"
 
 
 class Provider(models.Model):

@@ -27,6 +27,12 @@ def locations_for_practice(*, practice, active_only: bool = False) -> QuerySet[L
     return locations.filter(is_active=True) if active_only else locations
 
 
+def practice_country(*, practice) -> str:
+    """The country (ISO code) most of the practice's locations are in; "US" before it has any."""
+    countries = list(Location.objects.filter(practice=practice).values_list("country", flat=True))
+    return max(set(countries), key=countries.count) if countries else "US"
+
+
 def location_or_404(*, practice, pk: int) -> Location:
     return get_object_or_404(Location, practice=practice, pk=pk)
 

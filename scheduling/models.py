@@ -9,10 +9,13 @@ practice's time zone; appointments and holds are aware datetimes stored in UTC.
 """
 
 import uuid
+from datetime import time
 
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import time_format
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from patients.models import Patient
@@ -147,7 +150,7 @@ class AvailabilityTemplate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+        return f"{self.get_weekday_display()} {time_format(self.starts_at)}–{time_format(self.ends_at)}"
 
 
 class ExceptionKind(models.TextChoices):
@@ -287,7 +290,7 @@ class Appointment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"appointment #{self.pk} {self.start:%Y-%m-%d %H:%M} UTC"
+        return f"appointment #{self.pk} {self.start:%Y-%m-%d %H:%M} UTC"  # machine-readable (logs, admin)
 
     @property
     def is_active(self) -> bool:
@@ -327,7 +330,7 @@ class BookingHold(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"hold #{self.pk} until {self.expires_at:%H:%M:%S} UTC"
+        return f"hold #{self.pk} until {self.expires_at:%H:%M:%S} UTC"  # machine-readable (logs, admin)
 
 
 class BookingPolicy(models.Model):
@@ -437,10 +440,15 @@ class BookingConfirmation(models.Model):
         return f"booking to confirm #{self.pk}"
 
 
+def _with_times(label, **times):
+    """``label`` with its times written the active language's one way ("12:00 PM" / "12:00"), when shown."""
+    return lazy(lambda: str(label) % {name: time_format(value) for name, value in times.items()}, str)()
+
+
 class DayPart(models.TextChoices):
-    MORNING = "morning", _("Morning (before noon)")
-    AFTERNOON = "afternoon", _("Afternoon (noon to 5 pm)")
-    EVENING = "evening", _("Evening (after 5 pm)")
+    MORNING = "morning", _with_times(_("Morning (before %(noon)s)"), noon=time(12))
+    AFTERNOON = "afternoon", _with_times(_("Afternoon (%(noon)s to %(five)s)"), noon=time(12), five=time(17))
+    EVENING = "evening", _with_times(_("Evening (after %(five)s)"), five=time(17))
 
 
 class WaitlistStatus(models.TextChoices):

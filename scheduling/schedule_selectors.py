@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.formats import time_format
 
 from practices.models import Location, Provider, Weekday
 
@@ -142,13 +143,13 @@ class WorkRange:
     location: Location
     start: datetime  # aware, practice zone
     end: datetime
-    label: str  # local wall-clock "HH:MM–HH:MM"
+    label: str  # local wall-clock "9:00 AM–5:00 PM" (the language's time format)
 
 
 @dataclass
 class Block:
     exception: AvailabilityException
-    label: str  # "All day" or "HH:MM–HH:MM"
+    label: str  # "All day" or "9:00 AM–12:00 PM" (the language's time format)
 
 
 @dataclass
@@ -186,7 +187,9 @@ class Calendar:
 
 
 def _clock(minute: int) -> str:
-    return "24:00" if minute >= 24 * 60 else f"{minute // 60:02d}:{minute % 60:02d}"
+    """A local minute of the day as the language writes times; the end of the day is midnight."""
+    minute %= 24 * 60
+    return time_format(time(minute // 60, minute % 60))
 
 
 def _open_ranges(schedule: engine.ProviderSchedule, day: date, location_id: int | None):
@@ -257,7 +260,7 @@ def calendar(
         if location_id is not None and x.location_id not in (None, location_id):
             continue
         if x.kind == ExceptionKind.OFF:
-            label = f"{x.starts_at:%H:%M}–{x.ends_at:%H:%M}" if x.starts_at is not None else ""
+            label = f"{time_format(x.starts_at)}–{time_format(x.ends_at)}" if x.starts_at is not None else ""
             blocks[(x.provider_id, x.day)].append(Block(exception=x, label=label))
         else:
             extras[(x.provider_id, x.day)].append(x)

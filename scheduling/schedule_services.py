@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import time_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -58,7 +59,7 @@ class BlockConflict(ScheduleRefused):
 
     def __init__(self, starts: list[datetime]):
         self.starts = starts
-        times = ", ".join(f"{s:%H:%M}" for s in starts)
+        times = ", ".join(time_format(s) for s in starts)
         super().__init__(
             ngettext(
                 "%(count)d booked appointment falls in this time (%(times)s). Move it first, "
@@ -177,8 +178,8 @@ def _check_template(*, practice, provider, location, weekday, starts_at, ends_at
             )
             % {
                 "provider": provider.display_name,
-                "start": f"{other.starts_at:%H:%M}",
-                "end": f"{other.ends_at:%H:%M}",
+                "start": time_format(other.starts_at),
+                "end": time_format(other.ends_at),
                 "location": other.location.name,
                 "from": other.effective_from.isoformat(),
             }
@@ -189,8 +190,8 @@ def _template_changes(template: AvailabilityTemplate) -> dict:
     return {
         "location": template.location_id,
         "weekday": template.weekday,
-        "starts_at": f"{template.starts_at:%H:%M}",
-        "ends_at": f"{template.ends_at:%H:%M}",
+        "starts_at": f"{template.starts_at:%H:%M}",  # machine-readable (audit data)
+        "ends_at": f"{template.ends_at:%H:%M}",  # machine-readable (audit data)
         "effective_from": template.effective_from.isoformat(),
         "effective_to": template.effective_to.isoformat() if template.effective_to else None,
     }
@@ -283,8 +284,8 @@ def _exception_changes(x: AvailabilityException) -> dict:
     return {
         "kind": x.kind,
         "day": x.day.isoformat(),
-        "starts_at": f"{x.starts_at:%H:%M}" if x.starts_at else None,
-        "ends_at": f"{x.ends_at:%H:%M}" if x.ends_at else None,
+        "starts_at": f"{x.starts_at:%H:%M}" if x.starts_at else None,  # machine-readable (audit data)
+        "ends_at": f"{x.ends_at:%H:%M}" if x.ends_at else None,  # machine-readable (audit data)
         "location": x.location_id,
     }
 

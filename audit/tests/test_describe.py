@@ -1,6 +1,6 @@
 """Audit entries in words: the owner's log and an appointment's history read like a person wrote them
-("Appointment for J. Smith, Tue 8 Jan 10:00 a.m.", "Status: Booked → Cancelled", "Starts: — →
-Tue 8 Jan 10:00 a.m. CST"), not "scheduling.appointment #", "status: ∅ → ∅" and UTC ISO times."""
+("Appointment for J. Smith, Tue 8 Jan 10:00 AM", "Status: Booked → Cancelled", "Starts: — →
+Tue 8 Jan 10:00 AM CST"), not "scheduling.appointment #", "status: ∅ → ∅" and UTC ISO times."""
 
 import re
 from datetime import UTC, datetime
@@ -63,16 +63,16 @@ def test_it_describes_an_appointment_booked_moved_and_cancelled(
         booked, moved, cancelled = describe.describe_entries(entries, practice=practice)
 
     for row in (booked, moved, cancelled):
-        assert row.record == "Appointment for J. Smith, Wed 9 Jan 9:30 a.m."
+        assert row.record == "Appointment for J. Smith, Wed 9 Jan 9:30 AM"
         assert row.record_url == reverse("scheduling:fd_appointment", args=[practice.slug, appointment.pk])
         assert row.patient == "J. Smith"
         assert row.patient_url == reverse("patients:staff_detail", args=[practice.slug, smith.pk])
         assert row.who == f"Sam Staff ({owner.email})"
-        assert row.when == "Mon 7 Jan 2030, 9:00 a.m. CST"  # the frozen "now", in Chicago
+        assert row.when == "Mon 7 Jan 2030, 9:00 AM CST"  # the frozen "now", in Chicago
     assert (booked.action, booked.summary) == ("Created", "Booked (Staff)")
-    assert booked.changes == [describe.Change("Starts", "—", "Tue 8 Jan 10:00 a.m. CST")]
+    assert booked.changes == [describe.Change("Starts", "—", "Tue 8 Jan 10:00 AM CST")]
     assert (moved.action, moved.summary) == ("Changed", "Rescheduled")
-    assert moved.changes == [describe.Change("Starts", "Tue 8 Jan 10:00 a.m. CST", "Wed 9 Jan 9:30 a.m. CST")]
+    assert moved.changes == [describe.Change("Starts", "Tue 8 Jan 10:00 AM CST", "Wed 9 Jan 9:30 AM CST")]
     assert (cancelled.action, cancelled.summary) == ("Changed", "Cancelled: Weather")
     assert cancelled.changes == [describe.Change("Status", "Booked", "Cancelled")]
 
@@ -99,15 +99,15 @@ def test_the_owners_log_and_the_appointment_page_read_in_words(
     appointment = _history(practice, smith, provider, location, visit_type, owner)
     client.force_login(owner)
     log = _text(client.get(reverse("audit:log", args=[practice.slug])).content.decode())
-    assert "Appointment for J. Smith, Wed 9 Jan 9:30 a.m." in log
+    assert "Appointment for J. Smith, Wed 9 Jan 9:30 AM" in log
     assert "Status: Booked → Cancelled" in log
-    assert "Starts: — → Tue 8 Jan 10:00 a.m. CST" in log
+    assert "Starts: — → Tue 8 Jan 10:00 AM CST" in log
     assert "scheduling.appointment" not in log and "∅" not in log and "+00:00" not in log
 
     page = client.get(reverse("scheduling:fd_appointment", args=[practice.slug, appointment.pk])).content.decode()
     history = _text(page.split("History of this appointment")[1].split("</table>")[0])
-    assert "Starts: — → Tue 8 Jan 10:00 a.m. CST" in history
-    assert "Starts: Tue 8 Jan 10:00 a.m. CST → Wed 9 Jan 9:30 a.m. CST" in history
+    assert "Starts: — → Tue 8 Jan 10:00 AM CST" in history
+    assert "Starts: Tue 8 Jan 10:00 AM CST → Wed 9 Jan 9:30 AM CST" in history
     assert "Status: Booked → Cancelled" in history
     assert "Cancelled: Weather" in history
     assert "∅" not in history and "+00:00" not in history
@@ -122,5 +122,5 @@ def test_it_words_plain_values(value, expected):
 
 
 def test_it_shows_an_iso_time_in_the_practices_zone_with_the_zone_named():
-    assert describe.value_words("2026-12-07T15:00:00+00:00", None, CHICAGO, {}) == "Mon 7 Dec 9:00 a.m. CST"
+    assert describe.value_words("2026-12-07T15:00:00+00:00", None, CHICAGO, {}) == "Mon 7 Dec 9:00 AM CST"
     assert describe.short_name("Jane", "Smith") == "J. Smith"

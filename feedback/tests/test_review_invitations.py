@@ -1,5 +1,6 @@
-"""Promoters invited to leave a public review: only when the practice switched it on and has review
-sites, once, never while the patient has an open recovery case; and the public page they land on."""
+"""Every patient who answers a survey is offered the public review link when the practice offers it and
+has review sites, whatever their answers (Google's review policy forbids asking only happy patients); nobody
+when it is off. Service recovery for unhappy patients stays separate. And the public page they land on."""
 
 from datetime import timedelta
 
@@ -74,22 +75,45 @@ def test_it_does_not_invite_without_an_offered_site(version, texting_patient, re
     assert not invitations().exists()
 
 
-def test_it_does_not_invite_a_passive(version, texting_patient, reviews_on):
-    complete(version, texting_patient, recommend=8)
+@pytest.mark.parametrize("recommend", [0, 4, 6, 7, 8, 9, 10])
+def test_it_offers_the_review_link_whatever_the_score(version, texting_patient, reviews_on, recommend):
+    complete(version, texting_patient, recommend=recommend, comment="")
+    assert invitations().count() == 1
+
+
+def test_it_offers_a_detractor_and_a_promoter_the_link_and_still_opens_the_detractors_case(
+    version, practice, make_patient, reviews_on, owner
+):
+    unhappy = make_patient(practice, first_name="Dana", sms_consent=True)
+    happy = make_patient(practice, first_name="Pilar", sms_consent=True)
+    detractor = complete(version, unhappy, recommend=2, comment="Nobody called me back.")
+    complete(version, happy, recommend=10)
+    assert set(invitations().values_list("patient", flat=True)) == {unhappy.pk, happy.pk}
+    case = RecoveryCase.objects.get()
+    assert case.response == detractor and case.reason == "detractor" and case.status == "open"
+
+
+def test_it_offers_nobody_the_link_when_off(version, practice, make_patient, reviews_on, owner):
+    FeedbackSettings.objects.filter(practice=practice).update(review_invitations=False)
+    for recommend in (2, 10):
+        complete(version, make_patient(practice, sms_consent=True), recommend=recommend)
     assert not invitations().exists()
+    assert RecoveryCase.objects.count() == 1  # recovery does not depend on the review setting
 
 
-def test_it_never_invites_a_patient_with_an_open_case(version, texting_patient, reviews_on, owner):
-    complete(version, texting_patient, recommend=2)  # opens a case
-    complete(version, texting_patient, now=NOW + timedelta(days=3))
+def test_it_offers_the_link_while_a_recovery_case_is_open(version, texting_patient, reviews_on, owner):
+    complete(version, texting_patient, cg_access=1)  # "never" opens a case
     assert RecoveryCase.objects.filter(status="open").exists()
-    assert not invitations().exists()
+    assert invitations().count() == 1
 
 
-def test_it_never_invites_from_a_promoter_response_that_opened_a_case(version, texting_patient, reviews_on, owner):
-    complete(version, texting_patient, cg_access=1)  # promoter, but "never" opens a case
-    assert RecoveryCase.objects.exists()
-    assert not invitations().exists()
+def test_the_message_does_not_assume_the_patient_was_pleased(version, practice, make_patient, reviews_on, owner):
+    for language in ("en", "es"):
+        complete(version, make_patient(practice, email_consent=True, preferred_language=language), recommend=1)
+    for message in invitations():
+        text = f"{message.subject} {message.body}".lower()
+        assert "kind words" not in text and "amables" not in text
+        assert "/reviews/" in text
 
 
 def test_it_invites_a_patient_once_a_year(version, texting_patient, reviews_on):

@@ -102,7 +102,7 @@ def _here_state(appointment, now: datetime) -> str | None:
         return _("You can tell us you are here only on the day of your visit.")
     if now < appointment.start - HERE_OPENS_BEFORE:
         opens = timezone.localtime(appointment.start - HERE_OPENS_BEFORE)
-        return _("You can tell us you are here from %(time)s.") % {"time": formats.time_format(opens, "TIME_FORMAT")}
+        return _("You can tell us you are here from %(time)s.") % {"time": formats.time_format(opens)}
     status = flow_status_of(appointment)
     if status in (FlowStatus.NO_SHOW, FlowStatus.LEFT):
         return _("Please see the front desk.")
@@ -233,7 +233,7 @@ def refusal_message(reason: str, appointment) -> str:
     when = opens if reason == checkin.TOO_EARLY else start
     return _(REFUSED[reason]) % {
         "date": formats.date_format(when, "DATE_FORMAT"),
-        "time": formats.time_format(when, "TIME_FORMAT"),
+        "time": formats.time_format(when),
     }
 
 

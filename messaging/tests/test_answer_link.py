@@ -51,7 +51,7 @@ def test_it_shows_the_appointment_without_the_visit_type(client, appointment):
     page = client.get(url(appointment))
     html = page.content.decode()
     assert page.status_code == 200
-    assert "Hannah Cole" in html and "410 Elm Street" in html and "10 a.m." in html
+    assert "Hannah Cole" in html and "410 Elm Street" in html and "10:00 AM" in html
     assert "Yes, I'll be there" in html and "I need another time" in html and "Cancel my appointment" in html
     assert VISIT_TYPE_NAME not in html
     assert page["Cache-Control"] == "private, no-store"

@@ -64,7 +64,7 @@ def test_it_texts_with_consent_else_emails_with_the_manage_link_and_no_visit_rea
     assert sms.channel == Channel.SMS and email.channel == Channel.EMAIL
     link = manage_links.token_for(day["later"])
     assert reverse("scheduling:manage", args=[practice.slug, link]) in sms.body
-    assert sms.body.startswith(practice.name) and "20 min" in sms.body and "10 a.m." in sms.body
+    assert sms.body.startswith(practice.name) and "20 min" in sms.body and "10:00 AM" in sms.body
     assert sms.dedupe_key == f"late:{RunningLate.objects.get().pk}:{day['later'].pk}"
     for message in (sms, email):
         assert "skin check" not in message.body.lower() and "skin check" not in message.subject.lower()

@@ -181,7 +181,7 @@ def test_the_link_books_exactly_once_and_then_shows_the_booking(
     page = patient_browser.get(link)
     assert page.status_code == 200
     assert "Confirm this booking" in page.content.decode()
-    assert "Hannah Cole" in page.content.decode() and "10 a.m." in page.content.decode()
+    assert "Hannah Cole" in page.content.decode() and "10:00 AM" in page.content.decode()
     assert not Appointment.objects.exists()  # a mail scanner that follows the link books nothing
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -341,7 +341,7 @@ def test_a_spanish_booking_confirms_and_emails_in_spanish(
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("en", ["Tuesday", "10 a.m.", "Hannah Cole", "Downtown"]),
+        ("en", ["Tuesday", "10:00 AM", "Hannah Cole", "Downtown"]),
         ("es", ["8 de enero", "10:00", "Hannah Cole", "Downtown"]),
     ],
 )
@@ -371,7 +371,7 @@ def test_the_request_page_says_which_time_was_asked_for(
     html = client.get(response["Location"]).content.decode()
     for text in expected:
         assert text in html, text
-    assert "4 p.m." not in html and "16:00" not in html  # not UTC
+    assert "4:00 PM" not in html and "16:00" not in html  # not UTC
 
 
 def test_the_front_desk_books_a_requests_kept_time_or_lets_it_go(

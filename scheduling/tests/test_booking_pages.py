@@ -98,7 +98,7 @@ def test_it_walks_a_new_patient_from_the_first_step_to_the_confirmation(
     html = page.content.decode()
     assert "Morning" in html and "Afternoon" in html
     assert slot_value(provider.pk, location.pk, TUESDAY_10) in html
-    assert "10 a.m." in html  # practice time (Chicago), not UTC (16:00)
+    assert "10:00 AM" in html  # practice time (Chicago), not UTC (16:00)
 
     response = hold_post(client, practice, online, provider, location, TUESDAY_10)
     assert response.status_code == 302

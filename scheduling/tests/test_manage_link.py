@@ -48,7 +48,7 @@ def test_it_shows_the_appointment_with_change_buttons(client, appointment):
     assert page.status_code == 200
     assert "Choose another time" in html and "Cancel appointment" in html
     assert "Hannah Cole" in html and "410 Elm Street" in html
-    assert "10 a.m." in html
+    assert "10:00 AM" in html
 
 
 @pytest.mark.parametrize("name", ["scheduling:manage", "scheduling:manage_reschedule", "scheduling:manage_cancel"])
@@ -91,7 +91,7 @@ def test_a_tap_on_a_time_asks_to_confirm_and_moves_nothing(client, appointment, 
     response = client.post(url("scheduling:manage_reschedule", appointment), {"day": "2030-01-08", "slot": value})
     html = unescape(response.content.decode())
     assert response.status_code == 200
-    assert "Move your visit from Thursday Jan. 10, 2030, 10 a.m. to Tuesday Jan. 8, 2030, 10 a.m.?" in html
+    assert "Move your visit from Thursday Jan. 10, 2030, 10:00 AM to Tuesday Jan. 8, 2030, 10:00 AM?" in html
     assert 'name="confirm"' in html and f'value="{value}"' in html
     # "Choose another time" goes back to the same day's times.
     assert url("scheduling:manage_reschedule", appointment) + "?day=2030-01-08" in html

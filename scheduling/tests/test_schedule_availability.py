@@ -72,7 +72,7 @@ def test_it_adds_two_ranges_on_one_day_for_a_lunch_break(client, practice, provi
 
     page = client.get(reverse("scheduling:schedule_provider", args=[practice.slug, provider.pk])).content.decode()
     monday = page.split('<th scope="row">Monday</th>')[1].split('<th scope="row">Tuesday</th>')[0]
-    assert "08:00–12:00" in monday and "13:00–17:00" in monday
+    assert "8:00 AM–12:00 PM" in monday and "1:00 PM–5:00 PM" in monday
 
 
 BAD_HOURS = {
@@ -310,7 +310,7 @@ def test_it_refuses_a_block_over_booked_appointments_then_blocks_anyway(
     response = client.post(block_url(practice, provider), data)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "2 booked appointments fall in this time (10:00, 11:00)" in page
+    assert "2 booked appointments fall in this time (10:00 AM, 11:00 AM)" in page
     assert patient.last_name not in page
     assert not AvailabilityException.objects.exists()
 

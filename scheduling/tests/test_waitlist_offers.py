@@ -89,7 +89,7 @@ def test_it_stores_only_a_hash_and_emails_no_visit_reason(practice, visit_type, 
     assert visit_type.name not in message.body and visit_type.name not in message.subject
     assert practice.name in message.subject
     assert "Hannah Cole" in message.body and "410 Elm Street" in message.body
-    assert "10:00" in message.body or "10 a.m." in message.body
+    assert "10:00" in message.body or "10:00 AM" in message.body
 
 
 @pytest.mark.parametrize(
