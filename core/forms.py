@@ -5,6 +5,24 @@ from datetime import date, timedelta
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+# Dates a staff filter or form accepts: far dates (9999-12-31, 0001-01-01) overflow the day after or the
+# week around them, and no report or booking means them.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2199, 12, 31)
+
+
+class DayField(forms.DateField):
+    """A date between FIRST_DAY and LAST_DAY; anything else is refused with a message."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and not FIRST_DAY <= value <= LAST_DAY:
+            raise forms.ValidationError(
+                _("Enter a date between %(first)s and %(last)s."),
+                code="out_of_range",
+                params={"first": FIRST_DAY.year, "last": LAST_DAY.year},
+            )
+
 
 class DateRangeForm(forms.Form):
     """A "From"/"To" pair for a report page; either may be left blank.
@@ -17,8 +35,8 @@ class DateRangeForm(forms.Form):
     default_days = 28
     max_days = 366
 
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = DayField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = DayField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, today: date, **kwargs):
         super().__init__(*args, **kwargs)

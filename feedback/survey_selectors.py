@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -64,14 +65,24 @@ def viewable_survey_or_404(*, practice, pk) -> Survey:
     return survey
 
 
+def _count_per_version(queryset: QuerySet, version_field: str) -> Subquery:
+    """COUNT(*) of ``queryset``'s rows whose ``version_field`` is the outer version: one relation at a time."""
+    rows = queryset.filter(**{version_field: OuterRef("pk")}).order_by().values(version_field)
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")[:1]), 0)
+
+
 def versions_with_counts(survey: Survey) -> QuerySet[SurveyVersion]:
+    """The survey's versions, newest first, with their question, completed-response and answer counts.
+
+    Each relation is counted in its own subquery: joining questions, answers and responses in one
+    GROUP BY multiplies them (questions × answers × responses per version; ~10^8 rows on the demo)."""
     return (
         SurveyVersion.objects.filter(survey=survey)
         .select_related("created_by")
         .annotate(
-            question_count=Count("questions", distinct=True),
-            answer_count=Count("questions__answers", distinct=True),
-            completed_count=Count("responses", filter=Q(responses__completed_at__isnull=False), distinct=True),
+            question_count=_count_per_version(Question.objects.all(), "version"),
+            answer_count=_count_per_version(Answer.objects.all(), "question__version"),
+            completed_count=_count_per_version(Response.objects.filter(completed_at__isnull=False), "version"),
         )
         .order_by("-number")
     )

@@ -104,4 +104,6 @@ def flow_settings_for_key(*, practice_slug: str, key: str):
     """The practice's flow settings whose kiosk / QR key is ``key``; None for a wrong key or practice."""
     from .models import FlowSettings
 
+    if "\x00" in key:  # never a key; PostgreSQL refuses NUL in a query (a 500)
+        return None
     return FlowSettings.objects.select_related("practice").filter(practice__slug=practice_slug, arrival_key=key).first()

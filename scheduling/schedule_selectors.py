@@ -40,6 +40,16 @@ MAX_ROW_ID = 2**63 - 1
 HIDDEN_STATUSES = (AppointmentStatus.CANCELLED, AppointmentStatus.ENTERED_IN_ERROR)
 
 
+# Calendars open within this many years of today: a far date (9999-12-31, 0001-01-01) would overflow
+# the window's datetimes and its previous/next links.
+CALENDAR_YEARS = 100
+
+
+def calendar_bounds(today: date) -> tuple[date, date]:
+    """The first and last day a staff calendar opens on."""
+    return date(today.year - CALENDAR_YEARS, 1, 1), date(today.year + CALENDAR_YEARS, 12, 31)
+
+
 def _pk(value) -> int:
     try:
         pk = int(value)

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DayField
 from journey.catalogue import TOUCHPOINT_CHOICES
 from practices.models import Location, Provider
 
@@ -47,8 +48,8 @@ class ResponseFilterForm(forms.Form):
     survey_kind = forms.ChoiceField(
         label=_("Survey"), required=False, choices=_blank(_("Any")) + list(SurveyKind.choices)
     )
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = DayField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = DayField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, practice, **kwargs):
         super().__init__(*args, **kwargs)

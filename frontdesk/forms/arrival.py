@@ -52,14 +52,18 @@ class ArrivalForm(forms.Form):
     def clean(self):
         data = super().clean()
         month, day, year = data.get("month"), data.get("day"), data.get("year")
-        if month and day and year:
+        if month and day and year is not None:
             today = timezone.localdate()
+            # The year first: a huge one (99999999999999999999) would overflow date() instead of failing.
+            if not today.year - MAX_AGE_YEARS <= year <= today.year:
+                self.add_error("year", _("Please check the year of birth."))
+                return data
             try:
                 born = date(year, month, day)
             except ValueError:
                 self.add_error("day", _("This date does not exist. Please check the day and month."))
                 return data
-            if born > today or year < today.year - MAX_AGE_YEARS:
+            if born > today:
                 self.add_error("year", _("Please check the year of birth."))
                 return data
             data["date_of_birth"] = born

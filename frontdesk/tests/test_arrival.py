@@ -218,6 +218,21 @@ def test_it_refuses_bad_input_with_a_clear_message(client, practice, todays):
     assert response.status_code == 400
 
 
+def test_a_key_with_a_nul_byte_is_a_404_on_every_database(client, practice, todays):
+    client.raise_request_exception = False
+    url = reverse("frontdesk:arrive", kwargs={"practice_slug": practice.slug, "key": "a\x00b"})
+    assert client.get(url).status_code == 404
+    assert client.post(url, _birthday_form()).status_code == 404
+
+
+@pytest.mark.parametrize("year", ["99999999999999999999", "10000", "-1985", "0", "1800"])
+def test_an_impossible_year_is_refused_with_a_message_not_a_500(client, practice, todays, year):
+    client.raise_request_exception = False
+    response = client.post(_arrive_url(practice), _birthday_form() | {"year": year})
+    assert response.status_code == 400
+    assert "Please check the year of birth." in unescape(response.content.decode())
+
+
 @pytest.mark.usefixtures("ratelimit_clock")
 def test_it_stops_after_five_failed_tries_even_with_the_right_answer(client, practice, todays):
     assert allowance(settings.ARRIVAL_FAILURES_PER_SESSION) == 5

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DayField
 from patients.forms import PatientForm
 from practices.models import Location, Provider
 
@@ -58,7 +59,7 @@ class PickerForm(forms.Form):
     provider = forms.ModelChoiceField(
         queryset=Provider.objects.none(), required=False, empty_label=_("First available"), label=_("Provider")
     )
-    day = forms.DateField(
+    day = DayField(
         required=False,
         label=_("Day"),
         help_text=_("Leave empty to see the first open times."),

@@ -193,6 +193,18 @@ def test_it_reads_a_bad_date_as_today_with_a_message(client, practice, owner):
     assert "That date could not be read" in response.content.decode()
 
 
+@pytest.mark.parametrize("view", ["day", "week"])
+@pytest.mark.parametrize("raw", ["9999-12-31", "0001-01-01", "1000-06-15", "5000-01-01"])
+def test_a_date_outside_the_calendar_shows_today_with_a_message(client, practice, provider, owner, view, raw):
+    client.force_login(owner)
+    client.raise_request_exception = False
+    response = get(client, view, practice, date=raw, provider=provider.pk)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "That date is outside the calendar" in html
+    assert re.search(r'href="[^"]+date=\d{4}-\d{2}-\d{2}" rel="next"', html)
+
+
 def test_viewing_a_calendar_is_audited_without_names(client, practice, provider, location, visit_type, patient, owner):
     book(practice, patient, provider, location, visit_type, datetime(2030, 1, 9, 16, 0, tzinfo=UTC))
     client.force_login(owner)

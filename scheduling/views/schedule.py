@@ -46,6 +46,14 @@ def _calendar_page(request: HttpRequest, *, view: str) -> HttpResponse:
             day = date.fromisoformat(raw_date)
         except ValueError:
             messages.error(request, _("That date could not be read (use YYYY-MM-DD); showing today."))
+        first, last = selectors.calendar_bounds(today)
+        if not first <= day <= last:
+            day = today
+            messages.error(
+                request,
+                _("That date is outside the calendar (%(first)s to %(last)s); showing today.")
+                % {"first": first.isoformat(), "last": last.isoformat()},
+            )
     provider = selectors.provider_or_404(practice, request.GET["provider"]) if request.GET.get("provider") else None
     location = selectors.location_or_404(practice, request.GET["location"]) if request.GET.get("location") else None
 
