@@ -47,12 +47,13 @@ from messaging.models import Conversation
 from messaging.tests.test_inbox_helpers import appointment as book_at
 from patients import services as patient_services
 from practices.models import Membership
-from scheduling import manage_links
+from scheduling import confirm_links, manage_links
 from scheduling import waitlist_selectors as wl
 from scheduling.models import (
     AppointmentStatus,
     AvailabilityException,
     AvailabilityTemplate,
+    BookingConfirmation,
     BookingRequest,
     ExceptionKind,
     WaitlistEntry,
@@ -160,6 +161,15 @@ def world(practice, owner, front_desk, patient, location, provider, visit_type):
         due_at=now + timedelta(hours=48),
     )
     site = ReviewSite.objects.create(practice=practice, name="Maps", url="https://example.com/review")
+    to_confirm = BookingConfirmation.objects.create(
+        practice=practice,
+        patient=patient,
+        visit_type=visit_type,
+        provider=provider,
+        location=location,
+        start=upcoming.start + timedelta(days=7),
+        expires_at=now + timedelta(minutes=30),
+    )
     kind, channel, language = messaging_selectors.template_keys()[0]
     return {
         "practice": practice,
@@ -188,6 +198,7 @@ def world(practice, owner, front_desk, patient, location, provider, visit_type):
         "tokens": {
             "sign_in": patient_services.issue_sign_in_link(patient=patient),
             "manage": manage_links.token_for(upcoming),
+            "confirm": confirm_links.token_for(to_confirm),
             "visit": checkin_links.token_for(upcoming),
             "answer": answer_links.token_for(upcoming),
             "offer": offer_token,
@@ -214,6 +225,7 @@ def kwargs_for(name: str, params: list[str], world) -> dict | None:
         "patients:sign_in_confirm": {"token": tokens["sign_in"]},
         "accounts:password_reset_confirm": {"uidb64": tokens["uidb64"], "token": tokens["reset"]},
         "scheduling:book_confirmed": {"token": tokens["manage"]},
+        "scheduling:book_confirm": {"token": tokens["confirm"]},
         "scheduling:manage": {"token": tokens["manage"]},
         "scheduling:manage_calendar": {"token": tokens["manage"]},
         "scheduling:manage_reschedule": {"token": tokens["manage"]},
@@ -254,6 +266,7 @@ def kwargs_for(name: str, params: list[str], world) -> dict | None:
         "frontdesk:visit_status": {"token": tokens["visit"]},
         "frontdesk:visit_here": {"token": tokens["visit"]},
         "frontdesk:check_in": {"token": tokens["visit"]},
+        "frontdesk:visit_verify": {"token": tokens["visit"]},
         "frontdesk:arrive": {"key": tokens["arrival"]},
         "frontdesk:arrive_confirm": {"key": tokens["arrival"]},
         "frontdesk:board_change": {"pk": ids["appointment"]},
