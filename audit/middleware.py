@@ -1,4 +1,4 @@
-from core.client_address import UNKNOWN, client_address
+from core.client_address import client_address_or_none
 from core.log_masking import mask_text
 
 from .context import RequestOrigin, current_origin
@@ -12,7 +12,7 @@ class AuditContextMiddleware:
 
     def __call__(self, request):
         origin = RequestOrigin(
-            ip_address=_address_or_none(request),
+            ip_address=client_address_or_none(request),
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
             path=mask_text(request.path)[:300],  # a link's token is a secret: never kept
         )
@@ -22,7 +22,3 @@ class AuditContextMiddleware:
         finally:
             current_origin.reset(token)
 
-
-def _address_or_none(request) -> str | None:
-    address = client_address(request)
-    return None if address == UNKNOWN else address

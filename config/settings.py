@@ -165,7 +165,7 @@ TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 TRUSTED_PROXY_HEADER = os.environ.get("TRUSTED_PROXY_HEADER", "HTTP_X_FORWARDED_FOR")
 # django-axes (which would otherwise read its own AXES_IPWARE_* settings) and django-ratelimit ask
 # that same helper, so every limit and the audit log agree on who the client is.
-AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address_or_none"
 RATELIMIT_IP_META_KEY = "core.client_address.client_address"
 
 # Idle sessions end: the cookie's age is renewed on every request, so it measures idleness.

@@ -69,3 +69,10 @@ def client_address(request: HttpRequest) -> str:
         if forwarded:
             return forwarded
     return remote or UNKNOWN
+
+
+def client_address_or_none(request: HttpRequest) -> str | None:
+    """``client_address``, or None when there is none (a request made in code, as ``force_login`` does):
+    for the columns that store an IP address (the audit log's, django-axes')."""
+    address = client_address(request)
+    return None if address == UNKNOWN else address
