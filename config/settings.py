@@ -346,14 +346,20 @@ CARD_PHOTO_MAX_SIDE = 2000
 # BOOKING_HOLD_RATE holds; past that it is answered 429.
 BOOKING_HOLDS_PER_ADDRESS = int(os.environ.get("BOOKING_HOLDS_PER_ADDRESS", "3"))
 BOOKING_HOLD_RATE = os.environ.get("BOOKING_HOLD_RATE", "20/10m")
+# A returning patient's booking is confirmed by a link sent to the contact details on file: at most
+# this many links per patient an hour, whoever types the patient's details (the page never changes).
+BOOKING_CONFIRM_LINKS_PER_HOUR = int(os.environ.get("BOOKING_CONFIRM_LINKS_PER_HOUR", "3"))
 # Sign-in links (patients) and password-reset emails (staff): requests per email address and per
 # client address. Past either, the page is the same and nothing is sent.
 SIGN_IN_EMAIL_RATE = os.environ.get("SIGN_IN_EMAIL_RATE", "3/h")
 SIGN_IN_ADDRESS_RATE = os.environ.get("SIGN_IN_ADDRESS_RATE", "20/h")
 # Self check-in (kiosk, QR): failed tries per browser session, per client address and per date of
 # birth. Each is a list of rates from short to long, so lockouts start short and grow with persistence.
+# The address's longest window is ten minutes: a waiting room's Wi-Fi is one address for every phone,
+# so one visitor must not switch self check-in off for an hour; the date-of-birth and session counts
+# are what stop guessing one patient's details.
 ARRIVAL_FAILURES_PER_SESSION = env_list("ARRIVAL_FAILURES_PER_SESSION", "5/2m,10/15m")
-ARRIVAL_FAILURES_PER_ADDRESS = env_list("ARRIVAL_FAILURES_PER_ADDRESS", "10/1m,20/10m,40/1h")
+ARRIVAL_FAILURES_PER_ADDRESS = env_list("ARRIVAL_FAILURES_PER_ADDRESS", "10/1m,20/10m")
 ARRIVAL_FAILURES_PER_DATE_OF_BIRTH = env_list("ARRIVAL_FAILURES_PER_DATE_OF_BIRTH", "5/10m,10/1h")
 
 # --- SMS and message delivery (messaging/sms/, messaging/delivery.py; docs/messaging.md) ---------

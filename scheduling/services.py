@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -844,7 +845,13 @@ def ask_patient_to_confirm(
         patient=patient,
         summary="online booking waiting for the patient: link sent to the contact details on file",
     )
-    announce_booking_link(confirmation_id=confirmation.pk, link=confirm_links.url_for(confirmation))
+    # A stranger who knows a patient's details must not turn the booking pages into a way to fill the
+    # patient's inbox: past the hourly allowance the page stays the same and no link is sent.
+    sent_lately = BookingConfirmation.objects.filter(
+        practice=practice, patient=patient, created_at__gt=now - timedelta(hours=1)
+    ).count()
+    if sent_lately <= settings.BOOKING_CONFIRM_LINKS_PER_HOUR:
+        announce_booking_link(confirmation_id=confirmation.pk, link=confirm_links.url_for(confirmation))
     return confirmation
 
 

@@ -276,6 +276,24 @@ def test_one_addresss_failures_do_not_block_another_address(practice, todays):
     assert "Is this you?" in unescape(patient.content.decode())
 
 
+
+def test_one_address_cannot_switch_self_check_in_off_for_more_than_ten_minutes(practice, todays, ratelimit_clock):
+    """The probe of the demo: forty failures in an hour from the waiting room's one Wi-Fi address blocked
+    every phone there for the rest of the hour. Now each burst costs that address ten minutes at most."""
+    address = {"REMOTE_ADDR": "203.0.113.66"}
+    address_key = f"{practice.pk}:203.0.113.66"
+    # Start an hour's window (which is also a ten-minute window's start): the bursts below all fall in it.
+    ratelimit_clock.start_window(address_key, 60 * 60)
+    for burst in range(3):
+        for _minute in range(2):  # twenty counted failures: ten a minute is the first limit
+            _fail_from(practice, address, 10)
+            ratelimit_clock.advance(seconds=61)
+        assert Client(**address).post(_arrive_url(practice), _birthday_form("nun")).status_code == 429
+        ratelimit_clock.start_window(address_key, 10 * 60)  # ten minutes at most
+        patient = Client(**address).post(_arrive_url(practice), _birthday_form("nun"))
+        assert patient.status_code == 200, f"still blocked after burst {burst + 1}"
+        assert "Is this you?" in unescape(patient.content.decode())
+
 @pytest.mark.usefixtures("ratelimit_clock")
 def test_it_tells_two_clients_behind_a_trusted_proxy_apart(practice, todays, settings):
     settings.TRUSTED_PROXY_COUNT = 1

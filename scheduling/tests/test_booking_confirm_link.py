@@ -142,6 +142,33 @@ def test_it_keeps_the_time_for_the_confirm_window_either_way(
     assert services.CONFIRM_MINUTES == 30
 
 
+
+def test_someone_typing_a_patients_details_again_and_again_cannot_fill_their_inbox(
+    practice,
+    online,  # noqa: F811
+    provider,
+    location,
+    known,
+    mailoutbox,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    """The probe of the demo sent one confirm email per try: a stranger could flood a patient's inbox."""
+    from django.test import Client
+
+    settings.BOOKING_CONFIRM_LINKS_PER_HOUR = 3
+    pages = set()
+    for n in range(6):
+        BookingHold.objects.all().delete()
+        visitor = Client(REMOTE_ADDR=f"203.0.113.{n + 1}")  # a new address each time: no hold limit applies
+        answer = returning_details(
+            visitor, practice, online, provider, location, capture=django_capture_on_commit_callbacks, phone="5125550199"
+        )
+        pages.add((answer.status_code, answer["Location"]))
+    assert len(mailoutbox) == 3 and {message.to[0] for message in mailoutbox} == {"anabelle.on.file@example.com"}
+    assert pages == {(302, reverse("scheduling:book_requested", kwargs={"practice_slug": practice.slug}))}
+    assert not Appointment.objects.exists()
+
 def test_a_patient_without_an_email_on_file_gets_the_link_by_text_message(
     client,
     practice,
