@@ -161,9 +161,8 @@ def test_someone_typing_a_patients_details_again_and_again_cannot_fill_their_inb
     for n in range(6):
         BookingHold.objects.all().delete()
         visitor = Client(REMOTE_ADDR=f"203.0.113.{n + 1}")  # a new address each time: no hold limit applies
-        answer = returning_details(
-            visitor, practice, online, provider, location, capture=django_capture_on_commit_callbacks, phone="5125550199"
-        )
+        capture = django_capture_on_commit_callbacks
+        answer = returning_details(visitor, practice, online, provider, location, capture=capture, phone="5125550199")
         pages.add((answer.status_code, answer["Location"]))
     assert len(mailoutbox) == 3 and {message.to[0] for message in mailoutbox} == {"anabelle.on.file@example.com"}
     assert pages == {(302, reverse("scheduling:book_requested", kwargs={"practice_slug": practice.slug}))}
