@@ -221,3 +221,12 @@ class RateLimitClock:
 @pytest.fixture
 def ratelimit_clock(monkeypatch) -> RateLimitClock:
     return RateLimitClock(monkeypatch)
+
+
+@pytest.fixture
+def database_cache(settings, db):
+    """The embedded install's cache (the database table), also in a run whose default cache is Redis."""
+    settings.CACHES = {"default": settings.DATABASE_CACHE}
+    from django.core.cache import cache
+
+    cache.clear()

@@ -274,18 +274,16 @@ else:
 # One cache that every web process shares: rate-limit counters (django-ratelimit), the self check-in
 # backoff and the sign-in lockouts must agree across processes. Redis when scaled out; otherwise a
 # table in the database (core.cache.DatabaseCache: Django's, with an atomic incr), created by migrate.
+DATABASE_CACHE = {
+    "BACKEND": "core.cache.DatabaseCache",
+    "LOCATION": "touchpoints_cache",
+    # Culling drops entries by key order; keep it far away so a flood of keys cannot push a counter out.
+    "OPTIONS": {"MAX_ENTRIES": 100_000},
+}
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {
-        "default": {
-            "BACKEND": "core.cache.DatabaseCache",
-            "LOCATION": "touchpoints_cache",
-            # Culling drops entries by key order; keep it far away so a flood of keys cannot push a
-            # counter out.
-            "OPTIONS": {"MAX_ENTRIES": 100_000},
-        }
-    }
+    CACHES = {"default": DATABASE_CACHE}
 # django-ratelimit knows Django's RedisCache and our database cache only as "not officially supported"
 # (W001); both increment atomically. Its errors (a per-process or non-atomic cache) stay on.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]

@@ -17,8 +17,7 @@ def test_it_configures_a_cache_that_processes_share():
     assert "locmem" not in backend.lower()
 
 
-@pytest.mark.skipif(bool(settings.REDIS_URL), reason="the embedded cache is the database table")
-def test_it_keeps_counters_in_the_database_table_where_another_process_reads_them(db):
+def test_it_keeps_counters_in_the_database_table_where_another_process_reads_them(database_cache):
     request = RequestFactory().post("/", REMOTE_ADDR="203.0.113.9")
     for _ in range(3):
         assert not limits.hit(request, group="test", key="203.0.113.9", rates="3/h")
@@ -31,8 +30,7 @@ def test_it_keeps_counters_in_the_database_table_where_another_process_reads_the
     assert elsewhere.get(stored.split(":", 2)[2]) == 4
 
 
-@pytest.mark.skipif(bool(settings.REDIS_URL), reason="the embedded cache is the database table")
-def test_its_increment_keeps_the_expiry_and_refuses_a_missing_or_expired_key(db):
+def test_its_increment_keeps_the_expiry_and_refuses_a_missing_or_expired_key(database_cache):
     cache.set("counter", 1, timeout=100)
     expires = CacheEntry.objects.get().expires
     assert cache.incr("counter") == 2
