@@ -3,21 +3,18 @@ intake questions and its policies. Built per practice, labelled in the patient's
 
 from __future__ import annotations
 
-from datetime import date
-
 from django import forms
-from django.utils import dates, timezone
 from django.utils.translation import gettext_lazy as _
 
 from patients.forms import clean_phone_number
 
 from ..card_photos import CardPhotoRejected, max_megabytes, normalise_card_photo
 from ..models import IntakeQuestion, PracticePolicy, QuestionKind
+from .date_of_birth import DateOfBirthForm
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 SHORT_ANSWER_MAX = 200
 LONG_ANSWER_MAX = 1000
-MAX_AGE_YEARS = 120
 
 
 def _card_input() -> forms.FileInput:
@@ -165,50 +162,11 @@ class CheckInForm(forms.Form):
 # --- Before the form: the date of birth (frontdesk/visit_identity.py) -----------------------------
 
 
-def _month_choices():
-    return [("", _("Month"))] + [(str(n), dates.MONTHS[n]) for n in range(1, 13)]
-
-
-class VisitIdentityForm(forms.Form):
-    """The patient's date of birth in three boxes (easy on a phone, no date format to guess)."""
-
-    month = forms.TypedChoiceField(
-        label=_("Month"), coerce=int, choices=_month_choices, widget=forms.Select(attrs={"autocomplete": "bday-month"})
-    )
-    day = forms.TypedChoiceField(
-        label=_("Day"),
-        coerce=int,
-        choices=[("", _("Day"))] + [(str(n), str(n)) for n in range(1, 32)],
-        widget=forms.Select(attrs={"autocomplete": "bday-day"}),
-    )
-    year = forms.CharField(
-        label=_("Year"),
-        widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "autocomplete": "bday-year", "maxlength": "4", "pattern": "[0-9]{4}"}
-        ),
-    )
+class VisitIdentityForm(DateOfBirthForm):
+    """The date of birth before the check-in form shows anything personal (three boxes, as at the kiosk)."""
 
     def clean_year(self) -> int:
-        value = self.cleaned_data["year"].replace("\x00", "").strip()
-        if len(value) != 4 or not value.isascii() or not value.isdigit():
+        year = self.cleaned_data["year"]
+        if not 1000 <= year <= 9999:
             raise forms.ValidationError(_("Enter the year with four digits, for example 1985."))
-        year = int(value)
-        today = timezone.localdate()
-        if year > today.year or year < today.year - MAX_AGE_YEARS:
-            raise forms.ValidationError(_("Please check the year of birth."))
         return year
-
-    def clean(self):
-        data = super().clean()
-        month, day, year = data.get("month"), data.get("day"), data.get("year")
-        if month and day and year:
-            try:
-                born = date(year, month, day)
-            except ValueError:
-                self.add_error("day", _("This date does not exist. Please check the day and month."))
-                return data
-            if born > timezone.localdate():
-                self.add_error("year", _("Please check the year of birth."))
-                return data
-            data["date_of_birth"] = born
-        return data
