@@ -57,6 +57,14 @@ def used_up(request: HttpRequest, *, group: str, key: str, rates: str | Iterable
     return any(usage["count"] >= usage["limit"] for usage in usages)
 
 
+def wait_seconds(request: HttpRequest | None, *, group: str, key: str, rates: str | Iterable[str]) -> int:
+    """How long until a "N failures, then wait" count hears the caller again: 0 when it may try now,
+    else the time left in the longest window whose allowance is spent."""
+    usages = _usages(request, group=group, key=key, rates=rates, increment=False)
+    full = [usage for usage in usages if usage["count"] >= usage["limit"]]
+    return max((max(usage["time_left"], 1) for usage in full), default=0)
+
+
 def email_request_exceeded(request: HttpRequest, *, purpose: str, email: str) -> bool:
     """Count a request that emails ``email`` (a sign-in link, a password reset) per email address and per
     client address (SIGN_IN_EMAIL_RATE, SIGN_IN_ADDRESS_RATE); True when either is exceeded. The caller

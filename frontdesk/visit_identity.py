@@ -6,7 +6,7 @@ the patient's phone, email or insurance, the holder types the patient's date of 
 remembered in the session for that one visit (appointment and patient) for ``VERIFIED_FOR``.
 
 Wrong answers are counted per visit (not per address or browser: a forwarded link is guessed at from
-anywhere) with django-ratelimit on Django's cache, in tiers so that each round of failures waits
+anywhere) with django-ratelimit on Django's cache (``core.limits``), in tiers so that each round of failures waits
 longer: 5 wrong answers wait out a 15-minute window, 10 a 2-hour one, 20 the day. Once a tier is
 full every answer is refused, right or wrong, until its window ends. With ``REDIS_URL`` the cache is
 shared by every web process, so they all count together.
@@ -18,8 +18,7 @@ import math
 import time
 from datetime import date, timedelta
 
-from django_ratelimit.core import get_usage
-
+from core import limits
 from scheduling.models import Appointment
 
 VERIFIED_FOR = timedelta(minutes=30)
@@ -55,28 +54,13 @@ def date_of_birth_matches(appointment: Appointment, born: date) -> bool:
 # --- Wrong answers, per visit ---------------------------------------------------------------------
 
 
-def _usages(request, appointment: Appointment, *, increment: bool) -> list[dict]:
-    def key(_group, _request) -> str:
-        return _visit_key(appointment)
-
-    usages = []
-    for rate in WRONG_ANSWER_TIERS:
-        usage = get_usage(request, group=RATE_GROUP, key=key, rate=rate, increment=increment)
-        if usage is not None:  # None: rate limiting is switched off (RATELIMIT_ENABLE = False)
-            usages.append(usage)
-    return usages
-
-
 def wait_seconds(request, appointment: Appointment) -> int:
     """How long until an answer is heard again for this visit: 0 when it may be tried now."""
-    full = [usage for usage in _usages(request, appointment, increment=False) if usage["count"] >= usage["limit"]]
-    if not full:
-        return 0
-    return max(max(usage["time_left"], 1) for usage in full)
+    return limits.wait_seconds(request, group=RATE_GROUP, key=_visit_key(appointment), rates=WRONG_ANSWER_TIERS)
 
 
 def record_wrong_answer(request, appointment: Appointment) -> None:
-    _usages(request, appointment, increment=True)
+    limits.hit(request, group=RATE_GROUP, key=_visit_key(appointment), rates=WRONG_ANSWER_TIERS)
 
 
 def wait_minutes(seconds: int) -> int:
