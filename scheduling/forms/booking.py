@@ -38,7 +38,7 @@ class _PatientDetailsForm(forms.Form):
         super().__init__(*args, **kwargs)
         example = {"example": date_format(EXAMPLE_BIRTHDAY, "SHORT_DATE_FORMAT")}
         field = self.fields["date_of_birth"]
-        field.help_text = _("For example: %(example)s") % example
+        field.help_text = _("Month, day and year, for example: %(example)s") % example
         # The error names the example itself: no "above" or "below", which depend on the layout.
         field.error_messages["invalid"] = _("Enter your date of birth like this: %(example)s") % example
 
