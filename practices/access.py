@@ -14,15 +14,26 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django_otp import user_has_device
 
+from accounts.models import User
+from core.http import HtmxHttpRequest
+
 from . import selectors
-from .models import Role
+from .models import Membership, Practice, Role
 
 ALL_ROLES = frozenset(Role.values)
 OWNER_ONLY = frozenset({Role.OWNER})
 PATIENT_EDITORS = frozenset({Role.OWNER, Role.FRONT_DESK})
 
 
-def two_factor_required(user, practice) -> bool:
+class StaffRequest(HtmxHttpRequest):
+    """A request that passed ``staff_view``: a signed-in member of the practice in the URL."""
+
+    user: User
+    practice: Practice
+    membership: Membership
+
+
+def two_factor_required(user: User, practice: Practice) -> bool:
     return practice.require_two_factor or user_has_device(user, confirmed=True)
 
 
@@ -42,8 +53,8 @@ def staff_view(roles: Iterable[str] = ALL_ROLES) -> Callable:
                 return redirect("accounts:otp_setup")
             if membership.role not in allowed:
                 raise PermissionDenied
-            request.practice = practice
-            request.membership = membership
+            request.practice = practice  # type: ignore[attr-defined]  # staff_view makes it a StaffRequest
+            request.membership = membership  # type: ignore[attr-defined]
             request.session["last_practice"] = practice.slug
             return view(request, *args, **kwargs)
 
