@@ -6,7 +6,7 @@ Called by ``practices.demo.build_demo`` after ``build_schedule``, ``build_messag
 (its own ``random.Random``; only the unusable token hashes are random) and fast: one read of the
 past visits, one of the online bookings, every row written with ``bulk_create`` in batches.
 
-It follows the live rules (``feedback.invitations``, ``feedback.responses``, ``feedback.listening``):
+It follows the live rules (``feedback.services.invitations``, ``.responses``, ``.listening``):
 a visit survey is created a few minutes after the visit is done and sent two hours later, outside
 quiet hours; a booking survey right after an online booking (switched on six months ago); the channel
 is the patient's (SMS first, then email); without one the invitation is kept as skipped; one
@@ -58,9 +58,8 @@ from patients.models import Patient
 from practices.models import Location, Membership, Provider, Role
 from scheduling.models import Appointment, BookedVia
 
-from . import demo_comments, listening, recovery
+from . import demo_comments
 from .comments import analyze
-from .invitations import skip_reason_for
 from .models import (
     Answer,
     CaseEventKind,
@@ -80,8 +79,10 @@ from .models import (
     Sentiment,
     SurveyKind,
 )
+from .services import listening, recovery
+from .services.invitations import skip_reason_for
+from .services.surveys import current_version, survey_for
 from .shipped import MAIN_TOUCHPOINT
-from .surveys import current_version, survey_for
 
 HISTORY_DAYS = 548  # about 18 months: the visits the schedule has, up to this far back
 AFTER_BOOKING_DAYS = 183  # the practice turned the booking micro-survey on six months ago

@@ -243,7 +243,7 @@ def stored_today(practice, day: date) -> bool:
 
 def estimate_accuracy(*, practice, first_day: date, last_day: date, provider=None):
     """How far the live wait estimate was off over the local days ``first_day..last_day``."""
-    from frontdesk.estimate_accuracy import estimate_errors
+    from frontdesk.selectors.wait import estimate_errors
 
     start, end = scheduling_selectors.local_day_bounds(ZoneInfo(practice.timezone), first_day, last_day)
     return estimate_errors(practice=practice, start=start, end=end, provider=provider)

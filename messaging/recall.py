@@ -29,7 +29,7 @@ Thank you
 ``queue_thank_you(appointment)`` once per fulfilled visit (``thanks:<appointment>``), and
 ``queue_thank_yous(now)`` catches any fulfilled visit that ended in the last day without one. Its
 link is built by ``thank_you_link`` only. It goes only where the practice switched its visit survey
-off: otherwise the survey invitation (``feedback.invitations``) is the thank-you.
+off: otherwise the survey invitation (``feedback.services.invitations``) is the thank-you.
 """
 
 import calendar

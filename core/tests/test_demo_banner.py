@@ -4,7 +4,7 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from frontdesk.services import flow_settings
+from frontdesk.services.setup import flow_settings
 from practices.demo import DEMO_SLUG
 
 

@@ -15,7 +15,6 @@ from django.db import transaction
 from django.db.models import F
 from django.test import override_settings
 
-from feedback import listening
 from feedback.demo import DESK_DIP_DAYS_AGO, build_feedback
 from feedback.models import (
     Answer,
@@ -32,6 +31,7 @@ from feedback.models import (
     ReviewSite,
     SurveyKind,
 )
+from feedback.services import listening
 from frontdesk.demo import LATE_PROVIDER_INDEX
 from journey.models import JourneyEvent
 from practices import demo

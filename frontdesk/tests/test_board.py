@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from frontdesk.models import FlowSettings, FlowStatus, Visit, VisitStatusChange
-from frontdesk.services import change_status
+from frontdesk.services.flow import change_status
 from journey.models import JourneyEvent
 from messaging.tests.test_inbox_helpers import appointment, visit_type
 from practices.models import Location, Provider, Role

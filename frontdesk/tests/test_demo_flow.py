@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from frontdesk.demo import LATE_PROVIDER_INDEX, build_flow
-from frontdesk.estimate_accuracy import estimate_errors
 from frontdesk.models import FlowSettings, FlowStatus, IntakeQuestion, PracticePolicy, Visit
+from frontdesk.selectors.wait import estimate_errors
 from practices import demo
 from scheduling.models import Appointment, AppointmentStatus
 

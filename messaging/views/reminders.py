@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from frontdesk import checkin as frontdesk_checkin
 from frontdesk import checkin_links
+from frontdesk.services import checkin as frontdesk_checkin
 from patients.language import patient_language
 from practices.access import staff_view
 from practices.models import Role

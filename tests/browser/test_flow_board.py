@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from conftest import PASSWORD
 from frontdesk.models import FlowStatus, Visit
-from frontdesk.services import change_status
+from frontdesk.services.flow import change_status
 from messaging.tests.test_inbox_helpers import appointment, visit_type
 from practices.models import Role
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
-from feedback import listening
 from feedback.models import FeedbackSettings, RecoveryCase, ReviewSite
+from feedback.services import listening
 from feedback.tests.listening_data import make_response, make_survey
 from practices.models import Role
 

@@ -12,8 +12,9 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from conftest import PASSWORD
-from feedback import survey_links, surveys
+from feedback import survey_links
 from feedback.models import Answer, Invitation, InvitationStatus, Question, Response, SurveyKind
+from feedback.services import surveys
 from feedback.shipped import POST_VISIT
 from feedback.tests.conftest import fulfilled_appointment
 from practices.models import Role

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from feedback import listening
 from feedback.comments import TOUCHPOINT_NAMES, analyze, analyze_many, detect_language, model, spanish
 from feedback.comments.clauses import split_clauses
 from feedback.models import CaseReason, CommentAnalysis, RecoveryCase
+from feedback.services import listening
 from feedback.tests.listening_data import NOW, make_response, make_survey
 from practices.models import Role
 

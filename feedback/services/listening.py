@@ -40,11 +40,10 @@ from messaging.recall import contact_channel
 from messaging.rendering import render
 from practices.models import Practice
 
-from . import recovery
-from .comments import TOUCHPOINT_NAMES, analyze, spanish
-from .comments.analysis import language_of
-from .comments.model import MODEL_FILE
-from .models import (
+from ..comments import TOUCHPOINT_NAMES, analyze, spanish
+from ..comments.analysis import language_of
+from ..comments.model import MODEL_FILE
+from ..models import (
     Answer,
     CaseReason,
     CommentAnalysis,
@@ -53,6 +52,7 @@ from .models import (
     ReviewSite,
     Sentiment,
 )
+from . import recovery
 
 DETRACTOR_MAX = 6
 STRONGLY_NEGATIVE = -0.5
