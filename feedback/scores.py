@@ -216,7 +216,8 @@ def composite_score(composite: str, items: list[ItemScore], answers: Iterable[Sc
     members = tuple(item for item in items if item.composite == composite and item.n)
     codes = {item.code for item in members}
     responses = {a.response_id for a in answers if a.code in codes and is_scored(a.kind, a.value)}
-    top = sum(item.top_box for item in members) / len(members) if members else None
+    # Every member has answers (n > 0), so a top-box percentage.
+    top = sum(item.top_box or 0.0 for item in members) / len(members) if members else None
     return CompositeScore(composite=composite, n=len(responses), top_box=top, items=members)
 
 
@@ -251,7 +252,7 @@ def items_mean(name: str, answers: Iterable[ScoredAnswer]) -> CompositeScore:
     return CompositeScore(
         composite=name,
         n=len({a.response_id for a in answers}),
-        top_box=sum(item.top_box for item in items) / len(items) if items else None,
+        top_box=sum(item.top_box or 0.0 for item in items) / len(items) if items else None,  # each item has n > 0
         items=items,
     )
 
@@ -323,5 +324,10 @@ def by_period(
     answers: Iterable[ScoredAnswer], *, period: str, zone: ZoneInfo, first: date, last: date
 ) -> list[tuple[date, Summary]]:
     """A summary per month or week from ``first`` to ``last`` (local days), empty periods included."""
-    groups = group_by([a for a in answers if a.at is not None], lambda a: period_start(a.at, period, zone))
+
+    def start_of(answer: ScoredAnswer) -> date:
+        assert answer.at is not None  # only dated answers are grouped
+        return period_start(answer.at, period, zone)
+
+    groups = group_by([a for a in answers if a.at is not None], start_of)
     return [(start, summarize(groups.get(start, []))) for start in periods_between(first, last, period)]

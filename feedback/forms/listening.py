@@ -1,11 +1,14 @@
 """Forms of the listening pages: response filters, comment corrections, recovery case changes, review sites
 and the feedback settings."""
 
+from typing import cast
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from core.forms import DayField
 from journey.catalogue import TOUCHPOINT_CHOICES
 from practices.models import Location, Provider
@@ -54,13 +57,19 @@ class ResponseFilterForm(forms.Form):
 
     def __init__(self, *args, practice, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["touchpoint"].choices = _blank(_("Any")) + [(code, _(name)) for code, name in TOUCHPOINT_CHOICES]
-        self.fields["topic"].choices = _blank(_("Any")) + list(TOPIC_LABELS.items())
-        self.fields["provider"].queryset = Provider.objects.filter(practice=practice)
-        self.fields["location"].queryset = Location.objects.filter(practice=practice)
+        touchpoints = [(code, _(name)) for code, name in TOUCHPOINT_CHOICES]
+        cast(forms.ChoiceField, self.fields["touchpoint"]).choices = _blank(_("Any")) + touchpoints
+        cast(forms.ChoiceField, self.fields["topic"]).choices = _blank(_("Any")) + list(TOPIC_LABELS.items())
+        cast("forms.ModelChoiceField[Provider]", self.fields["provider"]).queryset = Provider.objects.filter(
+            practice=practice
+        )
+        cast("forms.ModelChoiceField[Location]", self.fields["location"]).queryset = Location.objects.filter(
+            practice=practice
+        )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", _("The end date is before the start date."))
         return data
@@ -116,7 +125,8 @@ class ContactForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("contacted") and not data.get("contact_method"):
             self.add_error("contact_method", _("Say how the patient was contacted."))
         return data
@@ -132,18 +142,27 @@ class NotesForm(forms.Form):
     )
 
 
+class MemberChoiceField(forms.ModelChoiceField):
+    """Staff members, each shown as "name (role)" from ``roles`` (user id → role label)."""
+
+    roles: dict[int, str] = {}
+
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj} ({self.roles.get(obj.pk, '')})"
+
+
 class ReassignForm(forms.Form):
     """Give the case to any active staff member of the practice; the choices read "name (role)"."""
 
-    assigned_to = forms.ModelChoiceField(label=_("Give the case to"), queryset=get_user_model().objects.none())
+    assigned_to = MemberChoiceField(label=_("Give the case to"), queryset=get_user_model().objects.none())
 
     def __init__(self, *args, practice, **kwargs):
         super().__init__(*args, **kwargs)
         members = list(case_assignees(practice=practice))
         roles = {m.user_id: m.get_role_display() for m in members}
-        field = self.fields["assigned_to"]
+        field = cast(MemberChoiceField, self.fields["assigned_to"])
         field.queryset = get_user_model().objects.filter(pk__in=roles).order_by("full_name", "email")
-        field.label_from_instance = lambda user: f"{user} ({roles.get(user.pk, '')})"
+        field.roles = roles
         field.error_messages["invalid_choice"] = NOT_ASSIGNABLE
         field.error_messages["required"] = _("Choose who gets the case.")
 
@@ -184,7 +203,7 @@ class FeedbackSettingsForm(forms.ModelForm):
     def __init__(self, *args, practice, **kwargs):
         super().__init__(*args, **kwargs)
         ids = assignable_members(practice=practice).values_list("user_id", flat=True)
-        field = self.fields["recovery_assignee"]
+        field = cast("forms.ModelChoiceField[User]", self.fields["recovery_assignee"])
         field.queryset = get_user_model().objects.filter(pk__in=ids).order_by("full_name")
         field.empty_label = _("The experience lead (or else the owner)")
         field.error_messages["invalid_choice"] = _("Choose an owner or experience lead of this practice.")

@@ -1,12 +1,16 @@
 """The scores page's filters. Bad input is reported on the form; the page then shows the defaults."""
 
+from __future__ import annotations
+
 from datetime import date
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateRangeForm
 from journey.catalogue import TOUCHPOINT_CHOICES
+from practices.models import Location, Provider
 
 from ..models import SurveyKind
 from ..scores import MONTH, WEEK
@@ -25,16 +29,20 @@ class ScoresFilterForm(DateRangeForm):
     touchpoint = forms.ChoiceField(
         label=_("Touch point"), required=False, choices=[("", _("All touch points")), *TOUCHPOINT_CHOICES]
     )
-    provider = forms.ModelChoiceField(label=_("Provider"), queryset=None, required=False, empty_label=_("All"))
-    location = forms.ModelChoiceField(label=_("Location"), queryset=None, required=False, empty_label=_("All"))
+    provider: forms.ModelChoiceField[Provider] = forms.ModelChoiceField(
+        label=_("Provider"), queryset=None, required=False, empty_label=_("All")
+    )
+    location: forms.ModelChoiceField[Location] = forms.ModelChoiceField(
+        label=_("Location"), queryset=None, required=False, empty_label=_("All")
+    )
     period = forms.ChoiceField(
         label=_("Trend per"), required=False, choices=[(MONTH, _("Month")), (WEEK, _("Week (from Monday)"))]
     )
 
     def __init__(self, *args, practice, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["provider"].queryset = score_selectors.providers(practice)
-        self.fields["location"].queryset = score_selectors.locations(practice)
+        cast("forms.ModelChoiceField[Provider]", self.fields["provider"]).queryset = score_selectors.providers(practice)
+        cast("forms.ModelChoiceField[Location]", self.fields["location"]).queryset = score_selectors.locations(practice)
 
     def clean(self):
         cleaned = super().clean()

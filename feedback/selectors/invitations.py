@@ -11,9 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 
 from journey.models import JourneyEvent
+from patients.models import Patient
+from practices.models import Practice
 from scheduling.models import Appointment, AppointmentStatus
 
 from ..models import Invitation, InvitationStatus, SurveyKind
@@ -21,17 +23,17 @@ from ..models import Invitation, InvitationStatus, SurveyKind
 LOOKBACK = timedelta(days=3)
 
 # Journey event kind → the survey it triggers. Statements have no events yet (billing comes later).
-TRIGGERS = {
+TRIGGERS: dict[str, str] = {
     "visit.done": SurveyKind.POST_VISIT,
     "appointment.booked": SurveyKind.AFTER_BOOKING,
     "checkin.completed": SurveyKind.AFTER_CHECK_IN,
     "statement.sent": SurveyKind.AFTER_STATEMENT,
 }
 # Lower goes first within one run of the job.
-PRIORITY = {SurveyKind.POST_VISIT: 0}
+PRIORITY: dict[str, int] = {SurveyKind.POST_VISIT: 0}
 
 
-def recent_invitations(*, practice, days: int, now: datetime, kind: str):
+def recent_invitations(*, practice: Practice, days: int, now: datetime, kind: str) -> QuerySet[Invitation]:
     """Invitations (not skipped) of the last ``days`` days that hold back a survey of ``kind``.
 
     The visit survey is the one that matters most, so only an earlier visit survey holds it back; a
@@ -45,7 +47,9 @@ def recent_invitations(*, practice, days: int, now: datetime, kind: str):
     return invitations
 
 
-def in_cooldown(*, practice, patient, days: int, now: datetime, kind: str = SurveyKind.POST_VISIT) -> bool:
+def in_cooldown(
+    *, practice: Practice, patient: Patient, days: int, now: datetime, kind: str = SurveyKind.POST_VISIT
+) -> bool:
     """Whether an invitation of the last ``days`` days holds back a new survey of ``kind`` for the patient."""
     return recent_invitations(practice=practice, days=days, now=now, kind=kind).filter(patient=patient).exists()
 
@@ -81,7 +85,9 @@ def pending_triggers(*, now: datetime) -> list[Trigger]:
 
 def appointment_for(event: JourneyEvent) -> Appointment | None:
     """The visit the event is about: its id in the event data, else (visit done, check-in) the
-    patient's appointment on that local day."""
+    patient's appointment on that local day. None for an event without a patient."""
+    if event.patient_id is None:
+        return None
     scoped = Appointment.objects.filter(practice_id=event.practice_id, patient_id=event.patient_id)
     appointment_id = event.data.get("appointment")
     if isinstance(appointment_id, int):
@@ -90,8 +96,8 @@ def appointment_for(event: JourneyEvent) -> Appointment | None:
         return None
     day = event.practice.local_date(event.occurred_at)
     if event.kind == "visit.done":
-        candidates = scoped.filter(status=AppointmentStatus.FULFILLED, start__lte=event.occurred_at)
-        candidates = [a for a in candidates.order_by("-start")[:5] if event.practice.local_date(a.start) == day]
+        done = scoped.filter(status=AppointmentStatus.FULFILLED, start__lte=event.occurred_at)
+        candidates = [a for a in done.order_by("-start")[:5] if event.practice.local_date(a.start) == day]
         return candidates[0] if candidates else None
     # Online check-in happens before the visit (the day before at most): the next visit it belongs to.
     return (

@@ -1,12 +1,16 @@
 """Reads for the listening pages, each scoped by practice: survey responses with their comments, comment
 readings, review sites and settings (recovery cases: ``selectors/recovery.py``)."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
+
+from practices.models import Practice
 
 from ..models import (
     Answer,
@@ -50,7 +54,7 @@ def _comments_with(*, sentiment: str = "", topic: str = "") -> QuerySet[CommentA
     return comments
 
 
-def responses(*, practice, filters: ResponseFilters = ResponseFilters()) -> QuerySet[Response]:
+def responses(*, practice: Practice, filters: ResponseFilters = ResponseFilters()) -> QuerySet[Response]:
     """Completed responses of the practice, newest first, with patient, survey, recommend score and
     comments (with their readings) loaded in a fixed number of queries."""
     recommend = Answer.objects.filter(
@@ -90,7 +94,7 @@ def responses(*, practice, filters: ResponseFilters = ResponseFilters()) -> Quer
     return rows
 
 
-def comment_or_404(*, practice, pk: int) -> CommentAnalysis:
+def comment_or_404(*, practice: Practice, pk: int) -> CommentAnalysis:
     return get_object_or_404(
         CommentAnalysis.objects.select_related(
             "answer__question", "answer__response__patient", "answer__response__version__survey", "corrected_by"
@@ -100,7 +104,7 @@ def comment_or_404(*, practice, pk: int) -> CommentAnalysis:
     )
 
 
-def corrections(*, practice=None) -> QuerySet[CommentAnalysis]:
+def corrections(*, practice: Practice | None = None) -> QuerySet[CommentAnalysis]:
     """Every corrected comment reading (of one practice, or all), oldest correction first."""
     rows = CommentAnalysis.objects.filter(corrected_at__isnull=False).select_related("answer", "practice")
     if practice is not None:
@@ -111,15 +115,15 @@ def corrections(*, practice=None) -> QuerySet[CommentAnalysis]:
 # --- review sites and settings --------------------------------------------------------------------
 
 
-def review_sites(*, practice, active_only: bool = False) -> QuerySet[ReviewSite]:
+def review_sites(*, practice: Practice, active_only: bool = False) -> QuerySet[ReviewSite]:
     rows = ReviewSite.objects.filter(practice=practice)
     return rows.filter(is_active=True) if active_only else rows
 
 
-def review_site_or_404(*, practice, pk: int) -> ReviewSite:
+def review_site_or_404(*, practice: Practice, pk: int) -> ReviewSite:
     return get_object_or_404(ReviewSite, practice=practice, pk=pk)
 
 
-def feedback_settings(*, practice) -> FeedbackSettings:
+def feedback_settings(*, practice: Practice) -> FeedbackSettings:
     """The practice's settings, or unsaved defaults when it has none yet (reading never writes)."""
     return FeedbackSettings.objects.filter(practice=practice).first() or FeedbackSettings(practice=practice)

@@ -1,13 +1,16 @@
 """Reads for service recovery, each scoped by practice: the cases list, one case with its answers and
 history, the overdue count, and who may be given a case."""
 
+from __future__ import annotations
+
 from datetime import datetime
 
 from django.db.models import F, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from practices.models import Membership, Role
+from accounts.models import User
+from practices.models import Membership, Practice, Role
 
 from ..models import Answer, CaseStatus, RecoveryCase, RecoveryCaseEvent
 
@@ -18,7 +21,9 @@ ASSIGNABLE_ROLES = (Role.OWNER, Role.EXPERIENCE_LEAD)
 CASE_VIEWS = ("open", "mine", "closed", "all")
 
 
-def cases(*, practice, view: str = "open", user=None, only_assigned_to=None) -> QuerySet[RecoveryCase]:
+def cases(
+    *, practice: Practice, view: str = "open", user: User | None = None, only_assigned_to: User | None = None
+) -> QuerySet[RecoveryCase]:
     """The practice's cases: open ones first (soonest due first), then closed (latest first).
 
     ``view``: open, mine (open and closed cases assigned to ``user``), closed, all.
@@ -37,7 +42,7 @@ def cases(*, practice, view: str = "open", user=None, only_assigned_to=None) -> 
     return rows.order_by(F("closed_at").desc(nulls_first=True), "due_at", "pk")
 
 
-def case_or_404(*, practice, pk: int) -> RecoveryCase:
+def case_or_404(*, practice: Practice, pk: int) -> RecoveryCase:
     return get_object_or_404(
         RecoveryCase.objects.select_related(
             "patient",
@@ -52,7 +57,7 @@ def case_or_404(*, practice, pk: int) -> RecoveryCase:
     )
 
 
-def case_answers(*, case) -> list[Answer]:
+def case_answers(*, case: RecoveryCase) -> list[Answer]:
     """The case's response, answer by answer, in the survey's order, with comment readings."""
     return list(
         Answer.objects.filter(response_id=case.response_id)
@@ -61,12 +66,12 @@ def case_answers(*, case) -> list[Answer]:
     )
 
 
-def case_events(*, case) -> QuerySet[RecoveryCaseEvent]:
+def case_events(*, case: RecoveryCase) -> QuerySet[RecoveryCaseEvent]:
     """The case's history, oldest first, with who did each thing."""
     return RecoveryCaseEvent.objects.filter(practice_id=case.practice_id, case=case).select_related("by")
 
 
-def overdue_case_count(*, practice, now: datetime | None = None) -> int:
+def overdue_case_count(*, practice: Practice, now: datetime | None = None) -> int:
     return RecoveryCase.objects.filter(
         practice=practice, status=CaseStatus.OPEN, due_at__lt=now or timezone.now()
     ).count()
@@ -75,13 +80,13 @@ def overdue_case_count(*, practice, now: datetime | None = None) -> int:
 # --- who may be given a case ----------------------------------------------------------------------
 
 
-def assignable_members(*, practice):
+def assignable_members(*, practice: Practice) -> QuerySet[Membership]:
     """Who may be chosen as the practice's default recovery assignee (feedback settings): an active owner or
     experience lead."""
     return case_assignees(practice=practice).filter(role__in=ASSIGNABLE_ROLES)
 
 
-def case_assignees(*, practice):
+def case_assignees(*, practice: Practice) -> QuerySet[Membership]:
     """Who may be given a case: every active staff member of the practice (any staff role)."""
     return (
         Membership.objects.filter(practice=practice, is_active=True, user__is_active=True, role__in=Role.values)

@@ -4,13 +4,14 @@ no patient appears."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
-from practices.models import Location, Provider
+from practices.models import Location, Practice, Provider
 
 from ..models import Answer, Invitation, InvitationStatus, Question, QuestionKind
 from ..scores import ScoredAnswer
@@ -48,7 +49,7 @@ class InvitationCounts:
         return self.completed * 100 / self.sent if self.sent else None
 
 
-def local_bounds(practice, first_day: date, last_day: date) -> tuple[datetime, datetime]:
+def local_bounds(practice: Practice, first_day: date, last_day: date) -> tuple[datetime, datetime]:
     """UTC instants of the start of ``first_day`` and the end of ``last_day`` in the practice's zone."""
     zone = ZoneInfo(practice.timezone)
     return (
@@ -57,7 +58,7 @@ def local_bounds(practice, first_day: date, last_day: date) -> tuple[datetime, d
     )
 
 
-def scored_answers(practice, filters: Filters) -> list[ScoredAnswer]:
+def scored_answers(practice: Practice, filters: Filters) -> list[ScoredAnswer]:
     """Every answer to a scale question of a response started in the range (partial responses too)."""
     start, end = local_bounds(practice, filters.first_day, filters.last_day)
     rows = Answer.objects.filter(
@@ -100,20 +101,21 @@ def scored_answers(practice, filters: Filters) -> list[ScoredAnswer]:
             survey_kind=survey_kind,
         )
         for r, code, kind, value, composite, touchpoint, at, provider_id, location_id, survey_kind in values
+        if value is not None  # always: the query keeps answers with a value only
     ]
 
 
-def question_labels(practice, codes) -> dict[str, QuestionLabel]:
+def question_labels(practice: Practice, codes: Iterable[str]) -> dict[str, QuestionLabel]:
     """The newest wording of each question code among the practice's surveys (and the shipped ones)."""
-    codes = list(set(codes))
-    if not codes:
+    unique = list(set(codes))
+    if not unique:
         return {}
     rows = (
-        Question.objects.filter(code__in=codes)
+        Question.objects.filter(code__in=unique)
         .filter(Q(version__survey__practice=practice) | Q(version__survey__practice__isnull=True))
         .values_list("code", "text_en", "text_es", "version__survey__practice_id", "version__number", "pk")
     )
-    best: dict[str, tuple] = {}
+    best: dict[str, tuple[tuple[bool, int, int], QuestionLabel]] = {}
     for code, text_en, text_es, owner, number, pk in rows:
         # The practice's own wording wins over the shipped template's; within it, the newest version.
         rank = (owner is None, -number, -pk)
@@ -122,7 +124,7 @@ def question_labels(practice, codes) -> dict[str, QuestionLabel]:
     return {code: label for code, (_rank, label) in best.items()}
 
 
-def invitation_counts(practice, filters: Filters) -> InvitationCounts:
+def invitation_counts(practice: Practice, filters: Filters) -> InvitationCounts:
     """Invitations created in the range: sent, completed, and not sent (by reason)."""
     start, end = local_bounds(practice, filters.first_day, filters.last_day)
     rows = Invitation.objects.filter(practice=practice, created_at__gte=start, created_at__lt=end)
@@ -147,16 +149,16 @@ def invitation_counts(practice, filters: Filters) -> InvitationCounts:
     )
 
 
-def providers(practice):
+def providers(practice: Practice) -> QuerySet[Provider]:
     """Every provider, past ones too: their scores still count (for the filter; nothing prefetched)."""
     return Provider.objects.filter(practice=practice).order_by("last_name", "first_name")
 
 
-def locations(practice):
+def locations(practice: Practice) -> QuerySet[Location]:
     return Location.objects.filter(practice=practice).order_by("name")
 
 
-def names(practice) -> tuple[dict[int, str], dict[int, str]]:
+def names(practice: Practice) -> tuple[dict[int, str], dict[int, str]]:
     """Provider and location names by id, for the group tables (two small queries)."""
     provider_names = {
         provider.pk: provider.display_name

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+
+from practices.models import Practice
 
 from ..models import Answer, Question, Response, Survey, SurveyKind, SurveyVersion
 from ..shipped import SHIPPED
@@ -27,7 +29,7 @@ class KindOverview:
         return self.active is None and not self.others
 
 
-def surveys_overview(practice) -> list[KindOverview]:
+def surveys_overview(practice: Practice) -> list[KindOverview]:
     """Each kind of survey with the practice's active survey (if any) and its earlier or switched-off ones."""
     surveys = list(
         Survey.objects.filter(practice=practice)
@@ -52,12 +54,12 @@ def surveys_overview(practice) -> list[KindOverview]:
     return overview
 
 
-def survey_or_404(*, practice, pk) -> Survey:
+def survey_or_404(*, practice: Practice, pk: int) -> Survey:
     """One of the practice's own surveys (never a shipped template, never another practice's)."""
     return get_object_or_404(Survey.objects.select_related("copied_from"), practice=practice, pk=pk)
 
 
-def viewable_survey_or_404(*, practice, pk) -> Survey:
+def viewable_survey_or_404(*, practice: Practice, pk: int) -> Survey:
     """A survey the practice may preview or copy: its own, or a shipped template."""
     survey = Survey.objects.filter(Q(practice=practice) | Q(practice__isnull=True), pk=pk).first()
     if survey is None:
@@ -65,7 +67,7 @@ def viewable_survey_or_404(*, practice, pk) -> Survey:
     return survey
 
 
-def _count_per_version(queryset: QuerySet, version_field: str) -> Subquery:
+def _count_per_version(queryset: QuerySet[Model], version_field: str) -> Coalesce:
     """COUNT(*) of ``queryset``'s rows whose ``version_field`` is the outer version: one relation at a time."""
     rows = queryset.filter(**{version_field: OuterRef("pk")}).order_by().values(version_field)
     return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")[:1]), 0)
@@ -88,7 +90,7 @@ def versions_with_counts(survey: Survey) -> QuerySet[SurveyVersion]:
     )
 
 
-def version_or_404(*, survey: Survey, number) -> SurveyVersion:
+def version_or_404(*, survey: Survey, number: int) -> SurveyVersion:
     return get_object_or_404(SurveyVersion, survey=survey, number=number)
 
 

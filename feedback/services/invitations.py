@@ -28,6 +28,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 import journey
+from journey.models import JourneyEvent
 from messaging import quiet_hours
 from messaging.models import MessageKind, MessagingSettings
 from messaging.outbox import queue_message
@@ -35,9 +36,11 @@ from messaging.recall import contact_channel
 from messaging.reminders import DEFAULT_QUIET_END, DEFAULT_QUIET_START
 from messaging.rendering import render
 from patients.models import Patient
+from practices.models import Practice
+from scheduling.models import Appointment
 
 from .. import survey_links
-from ..models import FeedbackSettings, Invitation, InvitationStatus, SurveyKind
+from ..models import FeedbackSettings, Invitation, InvitationStatus, SurveyKind, SurveyVersion
 from ..selectors.invitations import appointment_for, in_cooldown, pending_triggers, recent_invitations
 from ..selectors.listening import feedback_settings
 from .surveys import current_version, survey_for
@@ -45,12 +48,20 @@ from .surveys import current_version, survey_for
 LANGUAGES = ("en", "es")
 
 
-def skip_reason_for(patient) -> str:
+def skip_reason_for(patient: Patient) -> str:
     consented = (patient.sms_consent and "sms") or (patient.email_consent and "email")
     return "no_address" if consented else "no_consent"
 
 
-def _send_after(*, practice, patient, kind: str, trigger_event, rules: FeedbackSettings, now: datetime) -> datetime:
+def _send_after(
+    *,
+    practice: Practice,
+    patient: Patient,
+    kind: str,
+    trigger_event: JourneyEvent | None,
+    rules: FeedbackSettings,
+    now: datetime,
+) -> datetime:
     moment = now
     if kind == SurveyKind.POST_VISIT:
         moment = max(
@@ -63,7 +74,15 @@ def _send_after(*, practice, patient, kind: str, trigger_event, rules: FeedbackS
     return window[1] if window else moment
 
 
-def invite(*, practice, patient, kind: str, appointment=None, trigger_event=None, now=None) -> Invitation | None:
+def invite(
+    *,
+    practice: Practice,
+    patient: Patient,
+    kind: str,
+    appointment: Appointment | None = None,
+    trigger_event: JourneyEvent | None = None,
+    now: datetime | None = None,
+) -> Invitation | None:
     """Invite ``patient`` to the practice's survey of ``kind``; None when they are not to be asked."""
     invitation, _created = _invite(
         practice=practice, patient=patient, kind=kind, appointment=appointment, trigger_event=trigger_event, now=now
@@ -71,7 +90,15 @@ def invite(*, practice, patient, kind: str, appointment=None, trigger_event=None
     return invitation
 
 
-def _invite(*, practice, patient, kind, appointment, trigger_event, now) -> tuple[Invitation | None, bool]:
+def _invite(
+    *,
+    practice: Practice,
+    patient: Patient,
+    kind: str,
+    appointment: Appointment | None,
+    trigger_event: JourneyEvent | None,
+    now: datetime | None,
+) -> tuple[Invitation | None, bool]:
     now = now or timezone.now()
     if patient.practice_id != practice.pk:
         raise ValueError("The patient belongs to another practice.")
@@ -110,7 +137,17 @@ def _invite(*, practice, patient, kind, appointment, trigger_event, now) -> tupl
         raise
 
 
-def _create(*, practice, patient, kind, version, appointment, trigger_event, rules, now) -> Invitation:
+def _create(
+    *,
+    practice: Practice,
+    patient: Patient,
+    kind: str,
+    version: SurveyVersion,
+    appointment: Appointment | None,
+    trigger_event: JourneyEvent | None,
+    rules: FeedbackSettings,
+    now: datetime,
+) -> Invitation:
     language = patient.preferred_language if patient.preferred_language in LANGUAGES else "en"
     channel = contact_channel(patient)
     send_after = _send_after(
@@ -177,7 +214,7 @@ def invite_from_journey(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     made = 0
     # (practice, survey kind is the visit survey) → patients held back by the cooldown (skip cheaply)
-    cooling: dict[tuple[int, bool], set[int]] = {}
+    cooling: dict[tuple[int, bool], set[int | None]] = {}
     for trigger in pending_triggers(now=now):
         event = trigger.event
         practice = event.practice
@@ -188,17 +225,18 @@ def invite_from_journey(*, now: datetime | None = None) -> int:
                 recent = recent_invitations(practice=practice, days=days, now=now, kind=kind)
                 cooling[practice.pk, post_visit] = set(recent.values_list("patient_id", flat=True))
         held_back = cooling[practice.pk, trigger.kind == SurveyKind.POST_VISIT]
-        if event.patient_id in held_back:
+        patient = event.patient  # never None: pending_triggers reads patients' events only
+        if patient is None or event.patient_id in held_back:
             continue
         invitation, created = _invite(
             practice=practice,
-            patient=event.patient,
+            patient=patient,
             kind=trigger.kind,
             appointment=appointment_for(event),
             trigger_event=event,
             now=now,
         )
-        if created:
+        if created and invitation is not None:
             made += 1
             if invitation.status != InvitationStatus.SKIPPED:
                 cooling[practice.pk, False].add(event.patient_id)

@@ -22,16 +22,21 @@ customers ("review gating"), and reviews gathered that way mislead readers. Reco
 gets both the case (someone calls them) and the same review link everyone gets.
 """
 
+from __future__ import annotations
+
 import hashlib
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from audit import services as audit
 from audit.models import Action
 from messaging.models import Channel, Message, MessageKind, MessageStatus
@@ -49,6 +54,7 @@ from ..models import (
     CommentAnalysis,
     FeedbackSettings,
     QuestionKind,
+    Response,
     ReviewSite,
     Sentiment,
 )
@@ -57,7 +63,7 @@ from . import recovery
 DETRACTOR_MAX = 6
 STRONGLY_NEGATIVE = -0.5
 # The bottom box of each scale (see the module docstring); yes/no and free text have none.
-BOTTOM_BOX = {
+BOTTOM_BOX: dict[str, int] = {
     QuestionKind.FREQUENCY: 1,  # never
     QuestionKind.RATING: 6,  # 0–6 on a 0–10 rating
     QuestionKind.EASE: 1,  # very hard
@@ -75,10 +81,32 @@ def model_version(language: str = "en") -> str:
     return f"sentiment/1-{hashlib.sha256(MODEL_FILE.read_bytes()).hexdigest()[:12]}"
 
 
+class _QuestionLike(Protocol):
+    @property
+    def kind(self) -> str: ...
+
+
+class AnswerLike(Protocol):
+    """What ``case_reason`` reads of an answer (an ``Answer``, or the demo builder's stand-in)."""
+
+    @property
+    def question(self) -> _QuestionLike: ...
+
+    @property
+    def value(self) -> int | None: ...
+
+
+class ReadingLike(Protocol):
+    """What ``case_reason`` reads of a comment's reading (a ``CommentAnalysis`` or the analyser's result)."""
+
+    @property
+    def score(self) -> float: ...
+
+
 # --- the hook -------------------------------------------------------------------------------------
 
 
-def response_completed(*, response, now=None) -> None:
+def response_completed(*, response: Response, now: datetime | None = None) -> None:
     """Called inside the transaction that completes ``response``."""
     now = now or timezone.now()
     answers = list(Answer.objects.filter(response=response).select_related("question"))
@@ -89,7 +117,7 @@ def response_completed(*, response, now=None) -> None:
     invite_to_review(response=response, now=now)
 
 
-def analyse_comments(*, response, answers, now: datetime) -> list[CommentAnalysis]:
+def analyse_comments(*, response: Response, answers: Sequence[Answer], now: datetime) -> list[CommentAnalysis]:
     """One ``CommentAnalysis`` per non-blank text answer; an existing one (maybe corrected) is kept."""
     existing = {a.answer_id: a for a in CommentAnalysis.objects.filter(answer__response=response)}
     analyses = []
@@ -116,11 +144,11 @@ def analyse_comments(*, response, answers, now: datetime) -> list[CommentAnalysi
     return analyses
 
 
-def _recommend_values(answers) -> list[int]:
+def _recommend_values(answers: Sequence[AnswerLike]) -> list[int]:
     return [a.value for a in answers if a.question.kind == QuestionKind.RECOMMEND and a.value is not None]
 
 
-def case_reason(answers, analyses) -> str | None:
+def case_reason(answers: Sequence[AnswerLike], analyses: Sequence[ReadingLike]) -> str | None:
     """Why this response opens a case (detractor, bottom box, negative comment, in that order), or None."""
     if any(value <= DETRACTOR_MAX for value in _recommend_values(answers)):
         return CaseReason.DETRACTOR
@@ -136,11 +164,11 @@ def case_reason(answers, analyses) -> str | None:
 # --- review invitations ---------------------------------------------------------------------------
 
 
-def reviews_url(practice) -> str:
+def reviews_url(practice: Practice) -> str:
     return settings.SITE_URL + reverse("feedback:reviews", kwargs={"practice_slug": practice.slug})
 
 
-def invite_to_review(*, response, now: datetime) -> Message | None:
+def invite_to_review(*, response: Response, now: datetime) -> Message | None:
     """Offer the patient who answered ``response`` the public review link, when the practice offers it and has
     review sites, whatever the answers were (see the module docstring: no review gating).
 
@@ -186,7 +214,14 @@ class CorrectionRefused(ValueError):
 
 
 @transaction.atomic
-def correct_comment(*, analysis: CommentAnalysis, sentiment: str, touchpoints: list[dict], actor_user, now=None):
+def correct_comment(
+    *,
+    analysis: CommentAnalysis,
+    sentiment: str,
+    touchpoints: list[dict[str, str]],
+    actor_user: User,
+    now: datetime | None = None,
+) -> CommentAnalysis:
     """Keep the staff's reading beside the machine's. ``touchpoints`` is [{"name", "sentiment"}, ...]."""
     if sentiment not in Sentiment.values:
         raise CorrectionRefused(f"Unknown sentiment {sentiment!r}.")
@@ -227,7 +262,7 @@ def correct_comment(*, analysis: CommentAnalysis, sentiment: str, touchpoints: l
     return analysis
 
 
-def record_comment_viewed(*, analysis: CommentAnalysis, actor_user) -> None:
+def record_comment_viewed(*, analysis: CommentAnalysis, actor_user: User) -> None:
     audit.record(
         practice=analysis.practice,
         action=Action.VIEW,
@@ -252,7 +287,9 @@ def record_corrections_exported(*, practice_id: int, count: int) -> None:
 
 
 @transaction.atomic
-def save_review_site(*, practice, actor_user, site: ReviewSite | None = None, **fields) -> ReviewSite:
+def save_review_site(
+    *, practice: Practice, actor_user: User, site: ReviewSite | None = None, **fields: Any
+) -> ReviewSite:
     """Add a review site (``site`` None) or change one of the practice's (name, url, position, is_active)."""
     creating = site is None
     site = site or ReviewSite(practice=practice)
@@ -275,13 +312,13 @@ def save_review_site(*, practice, actor_user, site: ReviewSite | None = None, **
     return site
 
 
-def feedback_settings_for(*, practice) -> FeedbackSettings:
+def feedback_settings_for(*, practice: Practice) -> FeedbackSettings:
     """The practice's settings row, created with the defaults the first time it is needed."""
     return FeedbackSettings.objects.get_or_create(practice=practice)[0]
 
 
 @transaction.atomic
-def save_feedback_settings(*, practice, actor_user, **fields) -> FeedbackSettings:
+def save_feedback_settings(*, practice: Practice, actor_user: User, **fields: Any) -> FeedbackSettings:
     row = FeedbackSettings.objects.select_for_update().get_or_create(practice=practice)[0]
     changes = {}
     for name, value in fields.items():

@@ -11,16 +11,21 @@ Changes that would change nothing (assigning a case to its assignee, reopening a
 ``changed=False`` and write nothing, so a double click is harmless.
 """
 
+from __future__ import annotations
+
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 import journey
+from accounts.models import User
 from audit import services as audit
 from audit.models import Action
-from practices.models import Membership
+from practices.models import Membership, Practice
 
 from ..models import (
     CaseEventKind,
@@ -30,6 +35,7 @@ from ..models import (
     FeedbackSettings,
     RecoveryCase,
     RecoveryCaseEvent,
+    Response,
 )
 from ..selectors.recovery import ASSIGNABLE_ROLES, case_assignees
 
@@ -41,7 +47,7 @@ class CaseRefused(ValueError):
     """A change the case does not allow (closed already, no outcome, unknown step...); the message says why."""
 
 
-def default_assignee(practice):
+def default_assignee(practice: Practice) -> User | None:
     """The settings' recovery assignee if still an active member, else the first experience lead, else
     the first owner; None for a practice with neither."""
     members = Membership.objects.filter(practice=practice, is_active=True, user__is_active=True)
@@ -55,7 +61,7 @@ def default_assignee(practice):
     return None
 
 
-def open_case(*, response, reason: str, now: datetime | None = None) -> RecoveryCase:
+def open_case(*, response: Response, reason: str, now: datetime | None = None) -> RecoveryCase:
     """Open the response's case (or return the one it has): assigned, due in 48 hours, audited."""
     now = now or timezone.now()
     existing = RecoveryCase.objects.filter(response=response).first()
@@ -90,19 +96,21 @@ def open_case(*, response, reason: str, now: datetime | None = None) -> Recovery
     return case
 
 
-def person_name(user) -> str:
+def person_name(user: User) -> str:
     """How a staff member is named in a case's history and messages."""
     return user.get_full_name() or user.email
 
 
-def _event(case: RecoveryCase, kind: str, by, detail: str = "", at: datetime | None = None) -> RecoveryCaseEvent:
+def _event(
+    case: RecoveryCase, kind: str, by: User | None, detail: str = "", at: datetime | None = None
+) -> RecoveryCaseEvent:
     """One line of the case's history. ``detail`` is a label (a code or a staff name), never clinical."""
     return RecoveryCaseEvent.objects.create(
         practice_id=case.practice_id, case=case, at=at or timezone.now(), by=by, kind=kind, detail=detail[:200]
     )
 
 
-def _journey(case: RecoveryCase, kind: str, at: datetime, data: dict) -> None:
+def _journey(case: RecoveryCase, kind: str, at: datetime, data: dict[str, Any]) -> None:
     journey.record(
         practice=case.practice, patient=case.patient, touchpoint="service-recovery", kind=kind, at=at, data=data
     )
@@ -115,7 +123,7 @@ def _locked(case: RecoveryCase) -> RecoveryCase:
     return locked
 
 
-def _audit(case, actor_user, summary: str, changes: dict) -> None:
+def _audit(case: RecoveryCase, actor_user: User | None, summary: str, changes: dict[str, Any]) -> None:
     audit.record(
         practice=case.practice,
         action=Action.UPDATE,
@@ -128,7 +136,9 @@ def _audit(case, actor_user, summary: str, changes: dict) -> None:
 
 
 @transaction.atomic
-def record_step(*, case, step: str, done: bool, actor_user, now: datetime | None = None) -> RecoveryCase:
+def record_step(
+    *, case: RecoveryCase, step: str, done: bool, actor_user: User | None, now: datetime | None = None
+) -> RecoveryCase:
     """Mark one of the five steps done now (``done``) or undo it."""
     if step not in STEPS:
         raise CaseRefused(_("Unknown step."))
@@ -151,13 +161,13 @@ def record_step(*, case, step: str, done: bool, actor_user, now: datetime | None
 
 
 @transaction.atomic
-def set_contact(*, case, contacted: bool, method: str, actor_user) -> RecoveryCase:
+def set_contact(*, case: RecoveryCase, contacted: bool, method: str, actor_user: User | None) -> RecoveryCase:
     """Whether the patient was reached, and how (required when they were; cleared when not)."""
     if contacted and method not in ContactMethod.values:
         raise CaseRefused(_("Say how the patient was contacted."))
     case = _locked(case)
     method = method if contacted else ""
-    changes = {}
+    changes: dict[str, Any] = {}
     if case.contacted != contacted:
         changes["contacted"] = [case.contacted, contacted]
     if case.contact_method != method:
@@ -170,7 +180,7 @@ def set_contact(*, case, contacted: bool, method: str, actor_user) -> RecoveryCa
 
 
 @transaction.atomic
-def set_notes(*, case, notes: str, actor_user) -> RecoveryCase:
+def set_notes(*, case: RecoveryCase, notes: str, actor_user: User | None) -> RecoveryCase:
     case = _locked(case)
     if case.notes != notes:
         case.notes = notes
@@ -184,7 +194,9 @@ NOT_ASSIGNABLE = _("Cases go to an active staff member of this practice; nothing
 
 
 @transaction.atomic
-def assign(*, case, user, actor_user, now: datetime | None = None) -> tuple[RecoveryCase, bool]:
+def assign(
+    *, case: RecoveryCase, user: User | None, actor_user: User | None, now: datetime | None = None
+) -> tuple[RecoveryCase, bool]:
     """Give the open case to ``user`` (an active staff member of the case's practice; refused otherwise).
 
     Who may call it is the view's rule: owners and experience leads assign anyone, other readers take a
@@ -207,7 +219,9 @@ def assign(*, case, user, actor_user, now: datetime | None = None) -> tuple[Reco
 
 
 @transaction.atomic
-def close_case(*, case, outcome: str, actor_user, now: datetime | None = None) -> RecoveryCase:
+def close_case(
+    *, case: RecoveryCase, outcome: str, actor_user: User | None, now: datetime | None = None
+) -> RecoveryCase:
     """Close with an outcome (refused without one)."""
     if outcome not in CaseOutcome.values:
         raise CaseRefused(_("Choose an outcome before closing the case."))
@@ -224,7 +238,9 @@ def close_case(*, case, outcome: str, actor_user, now: datetime | None = None) -
 
 
 @transaction.atomic
-def reopen_case(*, case, actor_user, now: datetime | None = None) -> tuple[RecoveryCase, bool]:
+def reopen_case(
+    *, case: RecoveryCase, actor_user: User | None, now: datetime | None = None
+) -> tuple[RecoveryCase, bool]:
     """Open a closed case again, due 48 hours from now; its outcome and who closed it are cleared on the case
     and kept in its history and the audit. Returns ``(case, changed)``; reopening an open case changes nothing.
     """
@@ -256,7 +272,7 @@ def reopen_case(*, case, actor_user, now: datetime | None = None) -> tuple[Recov
 # --- audited reads --------------------------------------------------------------------------------
 
 
-def record_case_viewed(*, case, actor_user) -> None:
+def record_case_viewed(*, case: RecoveryCase, actor_user: User) -> None:
     audit.record(
         practice=case.practice,
         action=Action.VIEW,
@@ -267,7 +283,9 @@ def record_case_viewed(*, case, actor_user) -> None:
     )
 
 
-def record_list_viewed(*, practice, actor_user, target, what: str, page_number: int, shown: int) -> None:
+def record_list_viewed(
+    *, practice: Practice, actor_user: User, target: type[Model], what: str, page_number: int, shown: int
+) -> None:
     """A page listing named patients (cases or survey responses) was shown. Filters are not stored."""
     audit.record(
         practice=practice,

@@ -10,8 +10,9 @@ completed response carries only the survey kind and numbers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +23,9 @@ import journey
 from .. import survey_links
 from ..models import Answer, Invitation, InvitationStatus, Question, QuestionKind, Response
 from ..shipped import MAIN_TOUCHPOINT
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 from . import listening
 
 # Stored values per kind: rating/recommend 0–10, frequency 1–4 (never..always), yes/no 1/0, ease 1–5.
@@ -47,7 +51,7 @@ class SurveyClosed(Exception):
 class AnswersInvalid(ValueError):
     """``errors``: {question id (or the key as sent): message}. Nothing was saved."""
 
-    def __init__(self, errors: dict):
+    def __init__(self, errors: dict[Hashable, StrOrPromise]):
         self.errors = errors
         super().__init__(f"{len(errors)} answer(s) refused")
 
@@ -90,7 +94,7 @@ def open_response(*, invitation: Invitation, language: str | None = None, now: d
     return response
 
 
-def _parse(question: Question, raw) -> tuple[int | None, str, str | None]:
+def _parse(question: Question, raw: object) -> tuple[int | None, str, StrOrPromise | None]:
     """(value, text, error). ``None``/"" means "no answer" (the saved one is cleared)."""
     if question.kind == QuestionKind.TEXT:
         if raw is None:
@@ -116,7 +120,7 @@ def _parse(question: Question, raw) -> tuple[int | None, str, str | None]:
 
 
 def save_answers(
-    *, response: Response, answers: Mapping, language: str | None = None, now: datetime | None = None
+    *, response: Response, answers: Mapping[Hashable, object], language: str | None = None, now: datetime | None = None
 ) -> int:
     """Save ``answers`` ({question id: value or text}) into the response; returns how many were kept.
 
@@ -126,7 +130,7 @@ def save_answers(
     """
     now = now or timezone.now()
     questions = {q.pk: q for q in Question.objects.filter(version_id=response.version_id)}
-    errors: dict = {}
+    errors: dict[Hashable, StrOrPromise] = {}
     parsed: dict[int, tuple[int | None, str]] = {}
     for key, raw in answers.items():
         question = questions.get(key) if isinstance(key, int) and not isinstance(key, bool) else None
@@ -137,7 +141,7 @@ def save_answers(
         if error:
             errors[key] = error
         else:
-            parsed[key] = (value, text)
+            parsed[question.pk] = (value, text)
     if errors:
         raise AnswersInvalid(errors)
     with transaction.atomic():

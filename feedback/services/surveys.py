@@ -13,13 +13,17 @@ import re
 import secrets
 import zlib
 from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 import audit.services as audit
+from accounts.models import User
 from audit.models import Action
 from journey.catalogue import BY_CODE
 from practices.models import Practice
@@ -27,17 +31,32 @@ from practices.models import Practice
 from ..models import Answer, Composite, Question, QuestionKind, Survey, SurveyKind, SurveyVersion
 from ..shipped import SHIPPED, ShippedSurvey
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 QUESTION_FIELDS = ("code", "kind", "text_en", "text_es", "touchpoint", "composite", "required")
 TEXT_MAX = 300
 CODE_RE = re.compile(r"^[a-z0-9_]{1,60}$")
 MAX_QUESTIONS = 40
 
 
+class QuestionData(TypedDict):
+    """One question as plain data (the keys are ``QUESTION_FIELDS``), in and out of the editor."""
+
+    code: str
+    kind: str
+    text_en: str
+    text_es: str
+    touchpoint: str
+    composite: str
+    required: bool
+
+
 class SurveyError(ValueError):
     """A change that cannot be made; ``messages`` says why, in words fit for the editor."""
 
-    def __init__(self, messages: Iterable[str] | str):
-        self.messages = [messages] if isinstance(messages, str) else list(messages)
+    def __init__(self, messages: Iterable[StrOrPromise] | StrOrPromise):
+        self.messages: list[StrOrPromise] = [messages] if isinstance(messages, str) else list(messages)
         super().__init__("; ".join(str(m) for m in self.messages))
 
 
@@ -52,7 +71,7 @@ def _serialise(key: str) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(key.encode())])
 
 
-def _shipped_rows(kind: str):
+def _shipped_rows(kind: str) -> QuerySet[Survey]:
     return Survey.objects.filter(practice__isnull=True, kind=kind).order_by("pk")
 
 
@@ -87,18 +106,26 @@ def shipped_survey(kind: str) -> Survey:
 
 
 def current_version(survey: Survey) -> SurveyVersion:
-    """The survey's newest version (the one new invitations use)."""
-    return SurveyVersion.objects.filter(survey=survey).order_by("-number").first()
+    """The survey's newest version (the one new invitations use); every survey has one from the start."""
+    return SurveyVersion.objects.filter(survey=survey).latest("number")
 
 
-def questions_data(version: SurveyVersion) -> list[dict]:
+def questions_data(version: SurveyVersion) -> list[QuestionData]:
     """The version's questions as the plain dicts ``update_questions`` takes, in order."""
     return _as_data(version)
 
 
-def _as_data(version: SurveyVersion) -> list[dict]:
+def _as_data(version: SurveyVersion) -> list[QuestionData]:
     return [
-        {field: getattr(q, field) for field in QUESTION_FIELDS}
+        QuestionData(
+            code=q.code,
+            kind=q.kind,
+            text_en=q.text_en,
+            text_es=q.text_es,
+            touchpoint=q.touchpoint,
+            composite=q.composite,
+            required=q.required,
+        )
         for q in Question.objects.filter(version=version).order_by("position", "pk")
     ]
 
@@ -135,7 +162,7 @@ class _Raced(Exception):
     """Another request made the practice's copy first."""
 
 
-def _copy(*, practice: Practice, source: Survey, is_active: bool, actor_user=None) -> Survey:
+def _copy(*, practice: Practice, source: Survey, is_active: bool, actor_user: User | None = None) -> Survey:
     source_version = current_version(source)
     survey = Survey.objects.create(
         practice=practice,
@@ -150,7 +177,7 @@ def _copy(*, practice: Practice, source: Survey, is_active: bool, actor_user=Non
     return survey
 
 
-def copy_survey(*, practice: Practice, source: Survey, actor_user) -> Survey:
+def copy_survey(*, practice: Practice, source: Survey, actor_user: User) -> Survey:
     """A new survey for the practice from ``source`` (a shipped template or one of its own surveys).
 
     The copy takes the place of the practice's survey of that kind, on or off as that one was; the
@@ -177,7 +204,7 @@ def copy_survey(*, practice: Practice, source: Survey, actor_user) -> Survey:
     return survey
 
 
-def set_sending(*, practice: Practice, kind: str, on: bool, actor_user) -> Survey | None:
+def set_sending(*, practice: Practice, kind: str, on: bool, actor_user: User) -> Survey | None:
     """Turn a kind of survey on or off for the practice. Off keeps every survey and answer; on again
     sends the survey that was last used (or a copy of the shipped template)."""
     if kind not in SurveyKind.values:
@@ -218,20 +245,20 @@ def set_sending(*, practice: Practice, kind: str, on: bool, actor_user) -> Surve
 # --- editing questions -----------------------------------------------------------------------------
 
 
-def _clean_questions(questions_data: Iterable[Mapping]) -> list[dict]:
-    cleaned: list[dict] = []
-    problems: list[str] = []
+def _clean_questions(questions_data: Iterable[Mapping[str, Any]]) -> list[QuestionData]:
+    cleaned: list[QuestionData] = []
+    problems: list[StrOrPromise] = []
     seen: set[str] = set()
     for number, raw in enumerate(questions_data, start=1):
-        q = {
-            "code": str(raw.get("code") or "").strip(),
-            "kind": str(raw.get("kind") or ""),
-            "text_en": " ".join(str(raw.get("text_en") or "").split()),
-            "text_es": " ".join(str(raw.get("text_es") or "").split()),
-            "touchpoint": str(raw.get("touchpoint") or ""),
-            "composite": str(raw.get("composite") or ""),
-            "required": bool(raw.get("required")),
-        }
+        q = QuestionData(
+            code=str(raw.get("code") or "").strip(),
+            kind=str(raw.get("kind") or ""),
+            text_en=" ".join(str(raw.get("text_en") or "").split()),
+            text_es=" ".join(str(raw.get("text_es") or "").split()),
+            touchpoint=str(raw.get("touchpoint") or ""),
+            composite=str(raw.get("composite") or ""),
+            required=bool(raw.get("required")),
+        )
         if not q["code"]:
             q["code"] = _new_code(q["text_en"], seen)
         if not CODE_RE.match(q["code"]):
@@ -273,14 +300,19 @@ def _known_kinds(survey: Survey) -> dict[str, str]:
     return dict(Question.objects.filter(version__survey__in=surveys).values_list("code", "kind"))
 
 
-def _create_questions(version: SurveyVersion, questions: list[dict]) -> None:
+def _create_questions(version: SurveyVersion, questions: list[QuestionData]) -> None:
     Question.objects.bulk_create(
-        Question(version=version, position=position, **{f: q[f] for f in QUESTION_FIELDS})
-        for position, q in enumerate(questions)
+        Question(version=version, position=position, **q) for position, q in enumerate(questions)
     )
 
 
-def update_questions(*, survey: Survey, questions_data: Iterable[Mapping], actor_user, now=None) -> SurveyVersion:
+def update_questions(
+    *,
+    survey: Survey,
+    questions_data: Iterable[Mapping[str, Any]],
+    actor_user: User,
+    now: datetime | None = None,
+) -> SurveyVersion:
     """Replace the survey's questions with ``questions_data`` (dicts of QUESTION_FIELDS, in order; an
     empty code makes a new question). Returns the version now current: the same one edited in
     place if nobody has answered it yet, otherwise a new one."""
@@ -328,7 +360,7 @@ def update_questions(*, survey: Survey, questions_data: Iterable[Mapping], actor
     return version
 
 
-def rename_survey(*, survey: Survey, name_en: str, name_es: str, actor_user) -> Survey:
+def rename_survey(*, survey: Survey, name_en: str, name_es: str, actor_user: User) -> Survey:
     if survey.practice_id is None:
         raise SurveyError(_("The shipped templates cannot be changed; copy one to change it."))
     name_en, name_es = " ".join(name_en.split()), " ".join(name_es.split())

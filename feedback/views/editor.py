@@ -8,15 +8,18 @@ English or Spanish. Other staff get 403; strangers 404 (``staff_view``). No pati
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from practices.access import staff_view
+from practices.access import StaffRequest, staff_view
 from practices.models import Role
 
 from ..forms.editor import AddQuestionForm, NameForm, QuestionFormSet
@@ -31,7 +34,7 @@ PREVIEW_LANGUAGES = {"en": "English", "es": "Español"}
 
 @staff_view(EDITORS)
 @require_GET
-def survey_list(request: HttpRequest) -> HttpResponse:
+def survey_list(request: StaffRequest) -> HttpResponse:
     practice = request.practice
     context = {"overview": survey_selectors.surveys_overview(practice)}
     return render(request, "feedback/editor/list.html", context)
@@ -39,7 +42,7 @@ def survey_list(request: HttpRequest) -> HttpResponse:
 
 @staff_view(EDITORS)
 @require_POST
-def survey_sending(request: HttpRequest) -> HttpResponse:
+def survey_sending(request: StaffRequest) -> HttpResponse:
     practice = request.practice
     kind, action = request.POST.get("kind"), request.POST.get("action")
     if kind not in SurveyKind.values or action not in ("on", "off"):
@@ -56,7 +59,7 @@ def survey_sending(request: HttpRequest) -> HttpResponse:
 
 @staff_view(EDITORS)
 @require_POST
-def survey_copy(request: HttpRequest) -> HttpResponse:
+def survey_copy(request: StaffRequest) -> HttpResponse:
     """Start a new survey from a shipped template or one of the practice's surveys."""
     practice = request.practice
     source_pk = request.POST.get("source", "")
@@ -83,7 +86,7 @@ def _edit_context(request, survey, formset=None, add_form=None, name_form=None, 
     }
 
 
-def _moved(questions: list[dict], action: str) -> list[dict] | None:
+def _moved(questions: list[Mapping[str, Any]], action: str) -> list[Mapping[str, Any]] | None:
     """Apply "up:<code>", "down:<code>" or "remove:<code>" to the list; None if it names no question."""
     verb, _sep, code = action.partition(":")
     index = next((i for i, q in enumerate(questions) if q["code"] == code), None)
@@ -112,7 +115,7 @@ def _saved_message(request, before_number: int, version) -> None:
 
 @staff_view(EDITORS)
 @require_http_methods(["GET", "POST"])
-def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def survey_edit(request: StaffRequest, pk: int) -> HttpResponse:
     practice = request.practice
     survey = survey_selectors.survey_or_404(practice=practice, pk=pk)
     if request.method == "GET":
@@ -145,9 +148,10 @@ def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     [_("Someone changed this survey while you were editing it. Here it is as it is now.")]
                 )
             if action != "save":
-                questions = _moved(questions, action)
-                if questions is None:
+                moved = _moved(questions, action)
+                if moved is None:
                     raise surveys.SurveyError([_("Nothing was changed.")])
+                questions = moved
         version = surveys.update_questions(survey=survey, questions_data=questions, actor_user=request.user)
     except surveys.SurveyError as error:
         context = _edit_context(request, survey, formset, add_form, name_form, [str(m) for m in error.messages])
@@ -158,7 +162,7 @@ def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view(EDITORS)
 @require_GET
-def survey_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def survey_preview(request: StaffRequest, pk: int) -> HttpResponse:
     """The survey as patients see it, in English or Spanish (?lang=), any version (?version=)."""
     practice = request.practice
     survey = survey_selectors.viewable_survey_or_404(practice=practice, pk=pk)

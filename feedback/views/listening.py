@@ -25,7 +25,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from practices.access import ALL_ROLES, staff_view
+from practices.access import ALL_ROLES, StaffRequest, staff_view
 from practices.models import Role
 from practices.selectors import practice_by_slug_or_404
 
@@ -64,7 +64,7 @@ CASE_READERS = LEADS | {Role.FRONT_DESK}
 SETTINGS_READERS = LEADS
 
 
-def _role(request: HttpRequest) -> str:
+def _role(request: StaffRequest) -> str:
     return request.membership.role
 
 
@@ -108,7 +108,7 @@ def topics(touchpoints: list) -> list[dict]:
 
 @staff_view(RESPONSE_READERS)
 @require_GET
-def response_list(request: HttpRequest) -> HttpResponse:
+def response_list(request: StaffRequest) -> HttpResponse:
     practice = request.practice
     form = ResponseFilterForm(request.GET or None, practice=practice)
     status = 200
@@ -129,10 +129,12 @@ def response_list(request: HttpRequest) -> HttpResponse:
         shown=len(page.object_list),
     )
     for row in page.object_list:
-        for comment in row.comments:
+        comments = row.comments  # type: ignore[attr-defined]  # Prefetch(to_attr=) in selectors.listening
+        for comment in comments:
             analysis = getattr(comment, "analysis", None)
             comment.topics = topics(analysis.effective_touchpoints) if analysis else []
-        row.survey_name = row.version.survey.name(get_language() or "en")
+        survey_name = row.version.survey.name(get_language() or "en")
+        row.survey_name = survey_name  # type: ignore[attr-defined]  # for the template
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -143,7 +145,7 @@ def response_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _comment_page(request: HttpRequest, analysis: CommentAnalysis, form: CorrectionForm, status: int = 200):
+def _comment_page(request: StaffRequest, analysis: CommentAnalysis, form: CorrectionForm, status: int = 200):
     response = analysis.answer.response
     listening.record_comment_viewed(analysis=analysis, actor_user=request.user)
     context = {
@@ -158,7 +160,7 @@ def _comment_page(request: HttpRequest, analysis: CommentAnalysis, form: Correct
 
 @staff_view(LEADS)
 @require_http_methods(["GET", "POST"])
-def comment_correct(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_correct(request: StaffRequest, pk: int) -> HttpResponse:
     analysis = listening_selectors.comment_or_404(practice=request.practice, pk=pk)
     if request.method == "POST":
         form = CorrectionForm(request.POST)
@@ -178,11 +180,11 @@ def comment_correct(request: HttpRequest, pk: int) -> HttpResponse:
 # --- recovery cases -------------------------------------------------------------------------------
 
 
-def _may_work(request: HttpRequest, case: RecoveryCase) -> bool:
+def _may_work(request: StaffRequest, case: RecoveryCase) -> bool:
     return _role(request) in LEADS or case.assigned_to_id == request.user.pk
 
 
-def _case_for_reader(request: HttpRequest, pk: int) -> RecoveryCase:
+def _case_for_reader(request: StaffRequest, pk: int) -> RecoveryCase:
     """404 outside the practice; 403 for roles that see only their own cases when it is not theirs."""
     case = recovery_selectors.case_or_404(practice=request.practice, pk=pk)
     if _role(request) not in CASE_READERS and case.assigned_to_id != request.user.pk:
@@ -190,7 +192,7 @@ def _case_for_reader(request: HttpRequest, pk: int) -> RecoveryCase:
     return case
 
 
-def _case_for_worker(request: HttpRequest, pk: int) -> RecoveryCase:
+def _case_for_worker(request: StaffRequest, pk: int) -> RecoveryCase:
     case = _case_for_reader(request, pk)
     if not _may_work(request, case):
         raise PermissionDenied
@@ -199,7 +201,7 @@ def _case_for_worker(request: HttpRequest, pk: int) -> RecoveryCase:
 
 @staff_view(ALL_ROLES)
 @require_GET
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: StaffRequest) -> HttpResponse:
     view = request.GET.get("view", "open")
     view = view if view in recovery_selectors.CASE_VIEWS else "open"
     only_mine = None if _role(request) in CASE_READERS else request.user
@@ -215,8 +217,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
     now = timezone.now()
     for case in page.object_list:
-        case.overdue_hours = int((now - case.due_at).total_seconds() // 3600) if case.is_overdue(now) else None
-        case.steps_done = sum(1 for step in recovery.STEPS if getattr(case, f"{step}_at"))
+        overdue_hours = int((now - case.due_at).total_seconds() // 3600) if case.is_overdue(now) else None
+        case.overdue_hours = overdue_hours  # type: ignore[attr-defined]  # for the template
+        steps_done = sum(1 for step in recovery.STEPS if getattr(case, f"{step}_at"))
+        case.steps_done = steps_done  # type: ignore[attr-defined]  # for the template
     views = [("open", _("Open")), ("mine", _("Mine")), ("closed", _("Closed")), ("all", _("All"))]
     return render(
         request,
@@ -267,17 +271,18 @@ def _history(case: RecoveryCase) -> list[dict]:
     ]
 
 
-def _case_page(request: HttpRequest, case: RecoveryCase, *, forms: dict | None = None, status: int = 200):
+def _case_page(request: StaffRequest, case: RecoveryCase, *, forms: dict | None = None, status: int = 200):
     recovery.record_case_viewed(case=case, actor_user=request.user)
     forms = forms or {}
     language = get_language() or "en"
     answers = recovery_selectors.case_answers(case=case)
     for answer in answers:
-        answer.label = answer_label(answer)
-        answer.question_text = answer.question.text(language)
+        answer.label = answer_label(answer)  # type: ignore[attr-defined]  # for the template
+        answer.question_text = answer.question.text(language)  # type: ignore[attr-defined]  # for the template
         analysis = getattr(answer, "analysis", None) if answer.question.kind == QuestionKind.TEXT else None
-        answer.reading = analysis
-        answer.topics = topics(analysis.effective_touchpoints) if analysis else []
+        answer.reading = analysis  # type: ignore[attr-defined]  # for the template
+        answer_topics = topics(analysis.effective_touchpoints) if analysis else []
+        answer.topics = answer_topics  # type: ignore[attr-defined]  # for the template
     steps = [
         {"name": step, "label": STEP_LABELS[step][0], "hint": STEP_LABELS[step][1], "at": getattr(case, f"{step}_at")}
         for step in recovery.STEPS
@@ -307,17 +312,17 @@ def _case_page(request: HttpRequest, case: RecoveryCase, *, forms: dict | None =
 
 @staff_view(ALL_ROLES)
 @require_GET
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: StaffRequest, pk: int) -> HttpResponse:
     return _case_page(request, _case_for_reader(request, pk))
 
 
-def _back_to_case(request: HttpRequest, case: RecoveryCase) -> HttpResponse:
+def _back_to_case(request: StaffRequest, case: RecoveryCase) -> HttpResponse:
     return redirect("feedback:recovery_case", practice_slug=request.practice.slug, pk=case.pk)
 
 
 @staff_view(ALL_ROLES)
 @require_POST
-def case_step(request: HttpRequest, pk: int) -> HttpResponse:
+def case_step(request: StaffRequest, pk: int) -> HttpResponse:
     case = _case_for_worker(request, pk)
     step, action = request.POST.get("step", ""), request.POST.get("action", "")
     if step not in recovery.STEPS or action not in ("done", "undo"):
@@ -352,7 +357,7 @@ def _case_form_post(request, pk, form_class, key, apply, success, **form_kwargs)
 
 @staff_view(ALL_ROLES)
 @require_POST
-def case_contact(request: HttpRequest, pk: int) -> HttpResponse:
+def case_contact(request: StaffRequest, pk: int) -> HttpResponse:
     def apply(case, data):
         recovery.set_contact(
             case=case, contacted=data["contacted"], method=data["contact_method"], actor_user=request.user
@@ -363,7 +368,7 @@ def case_contact(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view(ALL_ROLES)
 @require_POST
-def case_notes(request: HttpRequest, pk: int) -> HttpResponse:
+def case_notes(request: StaffRequest, pk: int) -> HttpResponse:
     def apply(case, data):
         recovery.set_notes(case=case, notes=data["notes"], actor_user=request.user)
 
@@ -372,7 +377,7 @@ def case_notes(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view(LEADS)
 @require_POST
-def case_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+def case_reassign(request: StaffRequest, pk: int) -> HttpResponse:
     """An owner or experience lead gives the case to any active staff member of the practice."""
     case = _case_for_worker(request, pk)
     form = ReassignForm(request.POST, practice=request.practice)
@@ -394,7 +399,7 @@ def case_reassign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view(ALL_ROLES)
 @require_POST
-def case_take(request: HttpRequest, pk: int) -> HttpResponse:
+def case_take(request: StaffRequest, pk: int) -> HttpResponse:
     """Anyone who may see the case takes it for themselves ("Assign to me")."""
     case = _case_for_reader(request, pk)
     try:
@@ -411,7 +416,7 @@ def case_take(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view(ALL_ROLES)
 @require_POST
-def case_close(request: HttpRequest, pk: int) -> HttpResponse:
+def case_close(request: StaffRequest, pk: int) -> HttpResponse:
     def apply(case, data):
         recovery.close_case(case=case, outcome=data["outcome"], actor_user=request.user)
 
@@ -420,7 +425,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view(ALL_ROLES)
 @require_POST
-def case_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def case_reopen(request: StaffRequest, pk: int) -> HttpResponse:
     """Whoever may close the case reopens it: open again, due in 48 hours, the earlier outcome kept in its history."""
     case = _case_for_worker(request, pk)
     case, changed = recovery.reopen_case(case=case, actor_user=request.user)
@@ -434,7 +439,7 @@ def case_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 # --- review sites and settings --------------------------------------------------------------------
 
 
-def _review_sites_page(request: HttpRequest, *, site_form=None, settings_form=None, editing=None, status=200):
+def _review_sites_page(request: StaffRequest, *, site_form=None, settings_form=None, editing=None, status=200):
     practice = request.practice
     can_edit = _role(request) == Role.OWNER
     current = listening_selectors.feedback_settings(practice=practice)
@@ -451,7 +456,7 @@ def _review_sites_page(request: HttpRequest, *, site_form=None, settings_form=No
 
 @staff_view(SETTINGS_READERS)
 @require_GET
-def review_sites(request: HttpRequest) -> HttpResponse:
+def review_sites(request: StaffRequest) -> HttpResponse:
     editing = None
     if request.GET.get("edit"):
         try:
@@ -463,7 +468,7 @@ def review_sites(request: HttpRequest) -> HttpResponse:
 
 @staff_view({Role.OWNER})
 @require_POST
-def review_site_save(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def review_site_save(request: StaffRequest, pk: int | None = None) -> HttpResponse:
     site: ReviewSite | None = listening_selectors.review_site_or_404(practice=request.practice, pk=pk) if pk else None
     form = ReviewSiteForm(request.POST, instance=site)
     if not form.is_valid():
@@ -478,7 +483,7 @@ def review_site_save(request: HttpRequest, pk: int | None = None) -> HttpRespons
 
 @staff_view({Role.OWNER})
 @require_POST
-def review_site_active(request: HttpRequest, pk: int) -> HttpResponse:
+def review_site_active(request: StaffRequest, pk: int) -> HttpResponse:
     site = listening_selectors.review_site_or_404(practice=request.practice, pk=pk)
     active = request.POST.get("is_active") == "1"
     listening.save_review_site(practice=request.practice, actor_user=request.user, site=site, is_active=active)
@@ -491,7 +496,7 @@ def review_site_active(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view({Role.OWNER})
 @require_POST
-def feedback_settings_save(request: HttpRequest) -> HttpResponse:
+def feedback_settings_save(request: StaffRequest) -> HttpResponse:
     practice = request.practice
     form = FeedbackSettingsForm(
         request.POST, instance=listening_selectors.feedback_settings(practice=practice), practice=practice

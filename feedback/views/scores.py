@@ -10,7 +10,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from journey.catalogue import BY_CODE, CATALOGUE
-from practices.access import staff_view
+from practices.access import StaffRequest, staff_view
 from practices.models import Role
 
 from .. import scores
@@ -121,7 +121,7 @@ def _filters(cleaned: dict) -> score_selectors.Filters:
 
 @staff_view(SCORES_ROLES)
 @require_GET
-def scores_page(request: HttpRequest) -> HttpResponse:
+def scores_page(request: StaffRequest) -> HttpResponse:
     practice = request.practice
     today = practice.local_date(timezone.now())
     form = ScoresFilterForm(request.GET or None, practice=practice, today=today)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 import journey
+from accounts.models import User
 from audit import services as audit
 from audit.models import Action
 from scheduling.models import Appointment, AppointmentStatus
@@ -64,7 +65,7 @@ MOVABLE_APPOINTMENT_STATUSES = (
     AppointmentStatus.NOSHOW,
 )
 
-_ARRIVAL_TOUCHPOINT = {
+_ARRIVAL_TOUCHPOINT: dict[str, str] = {
     ChangeSource.DESK: "flow-board",
     ChangeSource.KIOSK: "self-check-in",
     ChangeSource.QR: "self-check-in",
@@ -89,12 +90,13 @@ def _lock(appointment: Appointment) -> tuple[Appointment, Visit]:
 
 def _initial_status(appointment: Appointment) -> str:
     """A visit made for an appointment already marked elsewhere starts where the appointment is."""
-    return {
+    started: dict[str, str] = {
         AppointmentStatus.NOSHOW: FlowStatus.NO_SHOW,
         AppointmentStatus.FULFILLED: FlowStatus.DONE,
         AppointmentStatus.ARRIVED: FlowStatus.ARRIVED,
         AppointmentStatus.CHECKED_IN: FlowStatus.ARRIVED,
-    }.get(appointment.status, FlowStatus.SCHEDULED)
+    }
+    return started.get(appointment.status, FlowStatus.SCHEDULED)
 
 
 def _touchpoint(to_status: str, source: str) -> str:
@@ -109,7 +111,7 @@ def change_status(
     to_status: str,
     expected_status: str | None = None,
     source: str = ChangeSource.DESK,
-    actor_user=None,
+    actor_user: User | None = None,
     now: datetime | None = None,
 ) -> Visit:
     """Move the appointment's visit to ``to_status``; raises FlowRefused (AlreadyChanged) with the reason."""
@@ -195,7 +197,7 @@ def _after_visit(appointment_id: int) -> None:
 
 
 def record_arrival(
-    *, appointment: Appointment, source: str, actor_user=None, now: datetime | None = None
+    *, appointment: Appointment, source: str, actor_user: User | None = None, now: datetime | None = None
 ) -> tuple[Visit, bool]:
     """The patient is here. Returns (visit, changed); arriving twice changes nothing the second time."""
     now = now or timezone.now()
