@@ -13,8 +13,8 @@ NY = ZoneInfo("America/New_York")
 NOW = datetime(2030, 1, 15, 18, tzinfo=NY)
 
 
-def local(*args, fold=0) -> datetime:
-    return datetime(*args, tzinfo=NY).replace(fold=fold)
+def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0, *, fold: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=NY).replace(fold=fold)
 
 
 def rec(start: datetime, **fields) -> AppointmentRecord:

@@ -112,7 +112,7 @@ def url(practice) -> str:
     return reverse("insights:measures", kwargs={"practice_slug": practice.slug})
 
 
-def cells(html: str, row_label: str) -> list[str]:
+def cells(html: str, row_label: str) -> list[list[str]]:
     """The text of each cell in the table row whose header is ``row_label`` (first such row)."""
     match = re.search(r'<tr><th scope="row">' + re.escape(row_label) + r"</th>(.*?)</tr>", html, re.S)
     assert match, f"no row {row_label!r}"

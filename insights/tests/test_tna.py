@@ -10,8 +10,8 @@ from insights.tna import OpenSlot, bookable_starts, days_to_nth, third_next_avai
 NY = ZoneInfo("America/New_York")
 
 
-def local(*args, fold=0) -> datetime:
-    return datetime(*args, tzinfo=NY).replace(fold=fold)
+def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0, *, fold: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=NY).replace(fold=fold)
 
 
 # Monday 7 January 2030, 09:00 in New York.

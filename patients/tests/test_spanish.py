@@ -5,6 +5,7 @@ import gettext
 import re
 from datetime import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -209,9 +210,11 @@ def test_spanish_speaking_patient_gets_the_sign_in_email_in_spanish(
 
 def parse_po(path: Path) -> list[dict]:
     """A small PO reader: one dict per entry with msgctxt, msgid, msgid_plural, msgstr list and flags."""
-    entries, entry, field = [], None, None
+    entries: list[dict[str, Any]] = []
+    entry: dict[str, Any] | None = None
+    field: str | None = None
 
-    def finish():
+    def finish() -> None:
         if entry is not None and entry.get("msgid") is not None:
             entries.append(entry)
 
@@ -229,6 +232,7 @@ def parse_po(path: Path) -> list[dict]:
         keyword, _, rest = line.partition(" ")
         if line.startswith('"'):
             value = ast.literal_eval(line)
+            assert entry is not None and field is not None  # a continuation line follows its keyword
             if field == "msgstr":
                 entry["msgstr"][-1] += value
             else:
@@ -237,6 +241,7 @@ def parse_po(path: Path) -> list[dict]:
         if keyword in ("msgctxt", "msgid") and (entry is None or entry["msgstr"]):
             finish()
             entry = {"flags": set(), "msgstr": []}
+        assert entry is not None  # a keyword line starts an entry or continues one
         value = ast.literal_eval(rest)
         if keyword.startswith("msgstr"):
             entry["msgstr"].append(value)
