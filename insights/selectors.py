@@ -127,7 +127,9 @@ _UNKNOWN: Final = _Unknown.UNKNOWN
 class _TnaSearch:
     """One visit type's third next available (any provider, each provider), found window by window."""
 
-    def __init__(self, visit_type: VisitType, *, today: date, now: datetime, zone: str, provider_ids: list[int]):
+    def __init__(
+        self, visit_type: VisitType, *, today: date, now: datetime, zone: str, provider_ids: list[int]
+    ) -> None:
         self.visit_type = visit_type
         self.today, self.now, self.zone = today, now, zone
         self.horizon = today + timedelta(days=visit_type.max_days_ahead)

@@ -74,7 +74,7 @@ class PatientMatch:
 
     __slots__ = ("kind", "patient")
 
-    def __init__(self, kind: str, patient: Patient | None = None):
+    def __init__(self, kind: str, patient: Patient | None = None) -> None:
         self.kind = kind
         self.patient = patient
 

@@ -360,7 +360,7 @@ class _Engine:
     Everything is sorted once; Busy time is converted and merged only as far as the days asked for need.
     """
 
-    def __init__(self, schedule: ProviderSchedule, rule: VisitRule, now: datetime, location_id: int | None):
+    def __init__(self, schedule: ProviderSchedule, rule: VisitRule, now: datetime, location_id: int | None) -> None:
         _require_aware(now, "now")
         if rule.duration <= 0 or rule.step <= 0:
             raise ValueError("duration and step must be positive")

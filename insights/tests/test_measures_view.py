@@ -14,7 +14,7 @@ from django.utils import timezone
 from frontdesk import estimate_accuracy
 from frontdesk.models import Visit
 from insights.models import ThirdNextAvailable
-from practices.models import Location, Provider, Role
+from practices.models import Location, Practice, Provider, Role
 from scheduling.models import Appointment, AvailabilityTemplate, VisitType
 from scheduling.services import offer_visit_type
 
@@ -34,7 +34,7 @@ def fixed_now(monkeypatch):
 
 
 @pytest.fixture
-def visit_type(practice, provider, location) -> VisitType:
+def visit_type(practice: Practice, provider: Provider, location: Location) -> VisitType:
     visit_type = VisitType.objects.create(practice=practice, name="Skin check", slug="skin-check", duration_minutes=30)
     offer_visit_type(visit_type=visit_type, providers=[provider], locations=[location])
     for weekday in range(5):
@@ -69,7 +69,7 @@ def appointment(practice, patient, provider, location, visit_type, start, *, cre
     )
 
 
-def visit(appt, status="done", **times) -> Visit:
+def visit(appt: Appointment, status: str = "done", **times: datetime) -> Visit:
     return Visit.objects.create(practice=appt.practice, appointment=appt, status=status, **times)
 
 
@@ -108,7 +108,7 @@ def seeded(practice, patient, provider, location, visit_type):
     )
 
 
-def url(practice) -> str:
+def url(practice: Practice) -> str:
     return reverse("insights:measures", kwargs={"practice_slug": practice.slug})
 
 
@@ -348,7 +348,7 @@ def test_it_reads_the_same_number_of_queries_however_many_appointments(
         client.get(url(practice), RANGE)
 
 
-def csv_url(practice) -> str:
+def csv_url(practice: Practice) -> str:
     return reverse("insights:measures_csv", kwargs={"practice_slug": practice.slug})
 
 

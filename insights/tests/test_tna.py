@@ -1,5 +1,6 @@
 """Time to third next available appointment (IHI definition), from plain slot times."""
 
+from collections.abc import Hashable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -75,7 +76,7 @@ def test_it_refuses_a_naive_now():
         days_to_nth([], now=datetime(2030, 1, 7, 9), zone=NY)
 
 
-def _slot(start: datetime, minutes: int, resource) -> OpenSlot:
+def _slot(start: datetime, minutes: int, resource: Hashable) -> OpenSlot:
     return OpenSlot(start=start, end=start + timedelta(minutes=minutes), resource=resource)
 
 

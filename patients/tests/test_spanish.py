@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from patients.models import Language
+from patients.models import Language, Patient
 from practices.models import OpeningHours, Weekday
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale" / "es" / "LC_MESSAGES"
@@ -31,7 +32,7 @@ def assert_spanish(html: str, spanish: list[str], english: list[str]) -> None:
     assert not leftover, f"English text still shown: {leftover}"
 
 
-def sign_in_patient(client, patient) -> None:
+def sign_in_patient(client: Client, patient: Patient) -> None:
     session = client.session
     session["patient_id"] = patient.pk
     session["patient_practice_id"] = patient.practice_id
