@@ -5,6 +5,7 @@ import io
 import json
 import re
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,6 +15,7 @@ from django.utils import timezone
 from frontdesk import estimate_accuracy
 from frontdesk.models import Visit
 from insights.models import ThirdNextAvailable
+from patients.models import Patient
 from practices.models import Location, Practice, Provider, Role
 from scheduling.models import Appointment, AvailabilityTemplate, VisitType
 from scheduling.services import offer_visit_type
@@ -50,7 +52,18 @@ def visit_type(practice: Practice, provider: Provider, location: Location) -> Vi
     return visit_type
 
 
-def appointment(practice, patient, provider, location, visit_type, start, *, created, status="fulfilled", **fields):
+def appointment(
+    practice: Practice,
+    patient: Patient,
+    provider: Provider,
+    location: Location,
+    visit_type: VisitType,
+    start: datetime,
+    *,
+    created: datetime,
+    status: str = "fulfilled",
+    **fields: Any,
+) -> Appointment:
     end = start + timedelta(minutes=30)
     return Appointment.objects.create(
         practice=practice,
@@ -74,7 +87,7 @@ def visit(appt: Appointment, status: str = "done", **times: datetime) -> Visit:
 
 
 @pytest.fixture
-def seeded(practice, patient, provider, location, visit_type):
+def seeded(practice: Practice, patient: Patient, provider: Provider, location: Location, visit_type: VisitType) -> None:
     """Five appointments, Monday 14 to Wednesday 16 January 2030 (numbers worked out in the tests)."""
     args = (practice, patient, provider, location, visit_type)
     a = appointment(*args, at(14, 9), created=at(7, 12))

@@ -1,6 +1,7 @@
 """Patients sign in with a one-time emailed link."""
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from patients import services
 from patients.models import Patient, PatientSignInLink
+from practices.models import Practice
 
 # Counted limits: no rate-limit window may end halfway through a test (conftest.RateLimitClock).
 pytestmark = pytest.mark.usefixtures("ratelimit_clock")
@@ -34,7 +36,7 @@ def link_path(message: EmailMessage) -> str:
 
 
 @pytest.fixture
-def known(make_patient, practice):
+def known(make_patient: Callable[..., Patient], practice: Practice) -> Patient:
     return make_patient(practice, first_name="Beatriz", last_name="Okonkwo", email="beatriz@example.com")
 
 
