@@ -35,7 +35,7 @@ def realistic_searches(practice) -> list[str]:
 
 
 def _demo_practice():
-    from practices.demo import DEMO_SLUG
+    from demo.practices import DEMO_SLUG
     from practices.models import Practice
 
     return Practice.objects.get(slug=DEMO_SLUG)
@@ -80,7 +80,7 @@ def page(repeats: int) -> dict:
     from django.test import Client
     from django.urls import reverse
 
-    from practices.demo import DEMO_STAFF
+    from demo.practices import DEMO_STAFF
 
     practice = _demo_practice()
     client = Client()

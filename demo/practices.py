@@ -1,9 +1,9 @@
 """The demo dermatology practice: deterministic, realistic, and sized for demos or benchmarks.
 
 ``build_demo(size=..., seed=...)`` is what ``manage.py seed_demo`` runs. Each feature adds its own
-history from here so the demo stays a living practice: scheduling (``scheduling/demo.py``: visit
-types, weekly hours, time off, a year of appointments and the coming 90 days); later messages,
-visits, surveys.
+history from here so the demo stays a living practice: scheduling (``demo/scheduling.py``: visit
+types, weekly hours, time off, a year of appointments and the coming 90 days), messages
+(``demo/messaging.py``), visits (``demo/frontdesk.py``) and surveys (``demo/feedback.py``).
 
 Speed matters (the large demo has 50,000 patients): Faker is only used to draw fixed-size name
 pools once per seed; every per-patient choice is then a pick from those pools with the seeded
@@ -24,15 +24,15 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
-from feedback.demo import build_feedback
-from frontdesk.demo import build_flow
 from insights.services import record_third_next_available
 from journey.models import JourneyEvent
-from messaging.demo import build_messaging
 from patients.models import Patient
-from scheduling.demo import build_schedule
+from practices.models import Location, Membership, OpeningHours, Practice, Provider, Role
 
-from .models import Location, Membership, OpeningHours, Practice, Provider, Role
+from .feedback import build_feedback
+from .frontdesk import build_flow
+from .messaging import build_messaging
+from .scheduling import build_schedule
 
 DEMO_SLUG = "clearskin-dermatology"
 SECOND_SLUG = "sunrise-skin-clinic"

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from practices.demo import DEMO_PASSWORD, DEMO_STAFF, SIZES, build_demo
+from demo.practices import DEMO_PASSWORD, DEMO_STAFF, SIZES, build_demo
 
 
 class Command(BaseCommand):

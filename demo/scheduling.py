@@ -1,6 +1,6 @@
 """The demo practice's scheduling history: visit types, weekly hours, time off, a year of appointments.
 
-Called by ``practices.demo.build_demo`` once the practice, its providers and patients exist.
+Called by ``demo.practices.build_demo`` once the practice, its providers and patients exist.
 Deterministic from the seed (its own ``random.Random``, so the rest of the demo is unchanged) and
 fast: every row goes in with ``bulk_create``; no services, no per-row validation.
 
@@ -33,8 +33,7 @@ from journey.catalogue import BY_CODE
 from journey.models import JourneyEvent
 from patients.models import Patient
 from practices.models import Location, Provider
-
-from .models import (
+from scheduling.models import (
     Appointment,
     AppointmentStatus,
     AvailabilityException,

@@ -5,10 +5,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from messaging.demo import build_messaging
+from demo.messaging import build_messaging
 from messaging.models import AppointmentResponse, Conversation, InboundMessage, Message, MessageKind, ReminderPlan
-
-from .test_reminders_support import VISIT_TYPE_NAME, make_reminder_world
+from messaging.tests.test_reminders_support import VISIT_TYPE_NAME, make_reminder_world
 
 
 @pytest.fixture

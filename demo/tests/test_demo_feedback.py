@@ -15,8 +15,10 @@ from django.db import transaction
 from django.db.models import F
 from django.test import override_settings
 
+from demo import practices as demo
+from demo.feedback import DESK_DIP_DAYS_AGO, build_feedback
+from demo.frontdesk import LATE_PROVIDER_INDEX
 from feedback import listening
-from feedback.demo import DESK_DIP_DAYS_AGO, build_feedback
 from feedback.models import (
     Answer,
     CaseReason,
@@ -32,9 +34,7 @@ from feedback.models import (
     ReviewSite,
     SurveyKind,
 )
-from frontdesk.demo import LATE_PROVIDER_INDEX
 from journey.models import JourneyEvent
-from practices import demo
 from practices.models import Membership, Provider, Role
 
 TODAY = date(2026, 3, 2)
@@ -51,7 +51,7 @@ def seeded(django_db_setup, django_db_blocker):
         transaction.atomic(),
     ):
         practice = demo.build_demo(size="small", seed=SEED, today=TODAY)
-        if not Invitation.objects.filter(practice=practice).exists():  # until practices/demo.py calls it
+        if not Invitation.objects.filter(practice=practice).exists():  # until demo/practices.py calls it
             build_feedback(practice=practice, seed=SEED, today=TODAY)
         yield practice
         transaction.set_rollback(True)

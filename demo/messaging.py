@@ -3,7 +3,7 @@ patients' answers by link and by text, a few inbox conversations (one from an un
 a recall list.
 
 Deterministic from the seed with its own ``random.Random`` stream, written with ``bulk_create``.
-Call ``build_messaging(practice=..., seed=..., today=...)`` after ``scheduling.demo.build_schedule``.
+Call ``build_messaging(practice=..., seed=..., today=...)`` after ``demo.scheduling.build_schedule``.
 """
 
 from __future__ import annotations
@@ -14,11 +14,8 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
-from patients.models import Patient
-from scheduling.models import Appointment, AppointmentStatus, VisitType
-
-from . import answer_links, quiet_hours
-from .models import (
+from messaging import answer_links, quiet_hours
+from messaging.models import (
     AppointmentResponse,
     Channel,
     Conversation,
@@ -32,9 +29,11 @@ from .models import (
     Recall,
     ReminderStep,
 )
-from .reminders import dedupe_key
-from .rendering import TemplateBook, format_visit
-from .services import create_visit_type_plan, default_plan_for
+from messaging.reminders import dedupe_key
+from messaging.rendering import TemplateBook, format_visit
+from messaging.services import create_visit_type_plan, default_plan_for
+from patients.models import Patient
+from scheduling.models import Appointment, AppointmentStatus, VisitType
 
 HISTORY_DAYS = 30
 UNCLEAR_REPLIES = (

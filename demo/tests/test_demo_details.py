@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from practices import demo
+from demo import practices as demo
 from practices.models import Location, Practice
 from scheduling.models import PatientKind, VisitType
 

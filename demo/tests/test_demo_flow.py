@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from frontdesk.demo import LATE_PROVIDER_INDEX, build_flow
+from demo import practices as demo
+from demo.frontdesk import LATE_PROVIDER_INDEX, build_flow
 from frontdesk.estimate_accuracy import estimate_errors
 from frontdesk.models import FlowSettings, FlowStatus, IntakeQuestion, PracticePolicy, Visit
-from practices import demo
 from scheduling.models import Appointment, AppointmentStatus
 
 TODAY = date(2026, 3, 2)

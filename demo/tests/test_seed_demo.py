@@ -9,9 +9,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
+from demo import practices as demo
 from journey.models import JourneyEvent
 from patients.models import Patient
-from practices import demo
 from practices.models import Location, Membership, OpeningHours, Practice, Provider
 
 TODAY = date(2026, 3, 2)

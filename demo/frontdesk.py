@@ -1,8 +1,8 @@
 """The demo practice's day-of-visit history: how each past visit actually flowed, and the practice's
 check-in questions and policies.
 
-Called by ``practices.demo.build_demo`` after ``scheduling.demo.build_schedule`` (and
-``messaging.demo.build_messaging``). Deterministic from the seed (its own ``random.Random``) and
+Called by ``demo.practices.build_demo`` after ``demo.scheduling.build_schedule`` (and
+``demo.messaging.build_messaging``). Deterministic from the seed (its own ``random.Random``) and
 fast: one read of the past appointments, every row written with ``bulk_create``.
 
 Each provider's day is a small queue, simulated in time order: patients arrive around their time
@@ -22,10 +22,9 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import F
 
+from frontdesk.models import ChangeSource, FlowSettings, FlowStatus, IntakeQuestion, PracticePolicy, QuestionKind, Visit
 from practices.models import Provider
 from scheduling.models import Appointment, AppointmentStatus
-
-from .models import ChangeSource, FlowSettings, FlowStatus, IntakeQuestion, PracticePolicy, QuestionKind, Visit
 
 BATCH = 5_000
 LATE_PROVIDER_INDEX = 1  # by primary key among the practice's providers (the first, if it has only one)

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.urls import reverse
 
+from demo.practices import DEMO_PASSWORD, DEMO_SLUG, DEMO_STAFF
 from frontdesk.models import FlowSettings
-from practices.demo import DEMO_PASSWORD, DEMO_SLUG, DEMO_STAFF
 
 
 class Command(BaseCommand):

@@ -1,8 +1,8 @@
 """The demo practice's survey history: invitations after visits and online bookings, answers that
 vary the way real ones do, comments that read like patients, their analysis, and service recovery.
 
-Called by ``practices.demo.build_demo`` after ``build_schedule``, ``build_messaging`` and
-``frontdesk.demo.build_flow`` (it reads the visits' real step times). Deterministic from the seed
+Called by ``demo.practices.build_demo`` after ``build_schedule``, ``build_messaging`` and
+``demo.frontdesk.build_flow`` (it reads the visits' real step times). Deterministic from the seed
 (its own ``random.Random``; only the unusable token hashes are random) and fast: one read of the
 past visits, one of the online bookings, every row written with ``bulk_create`` in batches.
 
@@ -17,7 +17,7 @@ completing it records ``survey.completed`` and, by ``listening.case_reason``, ma
 
 The story in the numbers (what an experience lead can find on the scores pages):
 
-- the provider who runs late (``frontdesk.demo.LATE_PROVIDER_INDEX``) keeps patients waiting: their
+- the provider who runs late (``demo.frontdesk.LATE_PROVIDER_INDEX``) keeps patients waiting: their
   "seen within 15 minutes" answers come from the visits' own times, and their scores are a little lower;
 - a warm provider (``WARM_PROVIDER_INDEX``) gets the best communication scores;
 - a long wait lowers the wait item and the likelihood to recommend;
@@ -47,21 +47,11 @@ from django.db.models import Max
 from faker.providers.person.en_US import Provider as EnglishNames
 from faker.providers.person.es_MX import Provider as SpanishNames
 
-from frontdesk.demo import LATE_PROVIDER_INDEX
-from frontdesk.models import FlowStatus, Visit
-from journey.catalogue import BY_CODE
-from journey.models import JourneyEvent
-from messaging import quiet_hours
-from messaging.inbox_selectors import settings_for_practice as messaging_settings_for
-from messaging.recall import contact_channel
-from patients.models import Patient
-from practices.models import Location, Membership, Provider, Role
-from scheduling.models import Appointment, BookedVia
-
-from . import demo_comments, listening, recovery
-from .comments import analyze
-from .invitations import skip_reason_for
-from .models import (
+from demo.frontdesk import LATE_PROVIDER_INDEX
+from feedback import listening, recovery
+from feedback.comments import analyze
+from feedback.invitations import skip_reason_for
+from feedback.models import (
     Answer,
     CaseEventKind,
     CaseOutcome,
@@ -80,8 +70,19 @@ from .models import (
     Sentiment,
     SurveyKind,
 )
-from .shipped import MAIN_TOUCHPOINT
-from .surveys import current_version, survey_for
+from feedback.shipped import MAIN_TOUCHPOINT
+from feedback.surveys import current_version, survey_for
+from frontdesk.models import FlowStatus, Visit
+from journey.catalogue import BY_CODE
+from journey.models import JourneyEvent
+from messaging import quiet_hours
+from messaging.inbox_selectors import settings_for_practice as messaging_settings_for
+from messaging.recall import contact_channel
+from patients.models import Patient
+from practices.models import Location, Membership, Provider, Role
+from scheduling.models import Appointment, BookedVia
+
+from . import feedback_comments
 
 HISTORY_DAYS = 548  # about 18 months: the visits the schedule has, up to this far back
 AFTER_BOOKING_DAYS = 183  # the practice turned the booking micro-survey on six months ago
@@ -469,7 +470,7 @@ class _Feedback:
             "weeks": rng.randint(3, 8),
             "location": self.location_names.get(trigger.location_id, "Downtown"),
         }
-        return demo_comments.compose(rng, language=language, tone=tone, good=good, bad=bad, values=values)
+        return feedback_comments.compose(rng, language=language, tone=tone, good=good, bad=bad, values=values)
 
     @staticmethod
     def _has_low(by_facet, kinds) -> bool:
@@ -697,7 +698,7 @@ class _Feedback:
         call = opened + (closed - opened) * rng.uniform(0.3, 0.8)
         if outcome == CaseOutcome.UNREACHABLE:
             case.responded_at = call
-            case.notes = rng.choice(demo_comments.UNREACHABLE_NOTES)
+            case.notes = rng.choice(feedback_comments.UNREACHABLE_NOTES)
         else:
             case.heard_at = call
             case.empathized_at = call + timedelta(minutes=rng.uniform(1, 3))
@@ -706,7 +707,7 @@ class _Feedback:
             case.thanked_at = case.responded_at + (closed - case.responded_at) * rng.uniform(0.1, 0.9)
             case.contacted = True
             case.contact_method = self.contact()
-            case.notes = rng.choice(demo_comments.CASE_NOTES.get(topic, demo_comments.CASE_NOTES["other"]))
+            case.notes = rng.choice(feedback_comments.CASE_NOTES.get(topic, feedback_comments.CASE_NOTES["other"]))
         case.status, case.outcome, case.closed_at, case.closed_by = CaseStatus.CLOSED, outcome, closed, self.assignee
 
     def _save_cases(self, cases: list[RecoveryCase]) -> None:

@@ -9,11 +9,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from demo import practices as demo
+from demo.scheduling import HISTORY_DAYS
 from journey.models import JourneyEvent
-from practices import demo
 from practices.models import Practice
 from scheduling import engine
-from scheduling.demo import HISTORY_DAYS
 from scheduling.models import (
     ACTIVE_STATUSES,
     Appointment,
@@ -254,7 +254,7 @@ def test_same_seed_gives_the_same_schedule(tiny_size):
 
 def test_open_ranges_follow_the_engine():
     """The demo's own walk of a day's availability agrees with the engine's rule."""
-    from scheduling.demo import open_ranges
+    from demo.scheduling import open_ranges
 
     class X:
         def __init__(self, kind, starts_at=None, ends_at=None, location_id=None):
