@@ -20,8 +20,8 @@ from django.views.decorators.http import require_GET
 from practices.access import staff_view
 from practices.models import Role
 
-from . import measures, selectors
-from .forms import MeasuresFilterForm
+from .. import measures, selectors
+from ..forms import MeasuresFilterForm
 
 # Everyone who runs the practice's day may see how it runs; billing staff have no use for it.
 MEASURES_ROLES = frozenset({Role.OWNER, Role.EXPERIENCE_LEAD, Role.FRONT_DESK, Role.CLINICIAN})

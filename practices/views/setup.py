@@ -1,3 +1,5 @@
+"""The practice's set-up: the staff home redirect, practice details, locations, providers and the team."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -6,13 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import user_has_device
 
-from journey.catalogue import by_stage
-from journey.selectors import event_counts_by_touchpoint
-from scheduling import selectors as scheduling_selectors
-
-from . import selectors, services
-from .access import OWNER_ONLY, staff_view
-from .forms import LocationForm, MembershipForm, OpeningHoursFormSet, PracticeForm, ProviderForm, StaffAddForm
+from .. import selectors, services
+from ..access import OWNER_ONLY, staff_view
+from ..forms import LocationForm, MembershipForm, OpeningHoursFormSet, PracticeForm, ProviderForm, StaffAddForm
 
 
 @login_required
@@ -28,15 +26,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "practices/choose.html", {"memberships": memberships})
 
 
-@staff_view()
-def dashboard(request: HttpRequest) -> HttpResponse:
-    counts = event_counts_by_touchpoint(practice=request.practice)
-    stages = [
-        (code, name, [(tp, counts.get(tp.code, 0)) for tp in touchpoints]) for code, name, touchpoints in by_stage()
-    ]
-    return render(request, "practices/dashboard.html", {"stages": stages})
-
-
 @staff_view(OWNER_ONLY)
 @require_http_methods(["GET", "POST"])
 def practice_settings(request: HttpRequest) -> HttpResponse:
@@ -46,12 +35,6 @@ def practice_settings(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Practice details saved."))
         return redirect("practices:settings", practice_slug=request.practice.slug)
     return render(request, "practices/settings.html", {"form": form})
-
-
-@staff_view()
-def location_list(request: HttpRequest) -> HttpResponse:
-    locations = _with_booking_days(request.practice, selectors.locations_for_practice(practice=request.practice))
-    return render(request, "practices/location_list.html", {"locations": locations})
 
 
 @staff_view(OWNER_ONLY)
@@ -143,26 +126,3 @@ def staff_reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.info(request, _("%(name)s had no authenticator set up; nothing changed.") % {"name": name})
     return redirect("practices:staff_edit", practice_slug=request.practice.slug, pk=membership.pk)
-
-
-def _with_booking_days(practice, locations) -> list:
-    """The locations, each with ``days_without_online_booking``: open weekdays on which the booking pages
-    offer no times (no provider's bookable hours there), so the page says so instead of promising them."""
-    online = scheduling_selectors.weekdays_with_online_booking(practice)
-    locations = list(locations)
-    for location in locations:
-        open_days = {hours.weekday for hours in location.hours.all()}
-        location.days_without_online_booking = open_days - online.get(location.pk, set())
-    return locations
-
-
-def public_page(request: HttpRequest, practice_slug: str) -> HttpResponse:
-    practice = selectors.practice_by_slug_or_404(slug=practice_slug)
-    context = {
-        "practice": practice,
-        "locations": _with_booking_days(
-            practice, selectors.locations_for_practice(practice=practice, active_only=True)
-        ),
-        "providers": selectors.providers_for_practice(practice=practice, active_only=True),
-    }
-    return render(request, "practices/public_page.html", context)

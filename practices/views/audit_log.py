@@ -1,16 +1,22 @@
+"""The owner's audit log: the practice's audit entries in words, filtered and paged.
+
+Every app writes audit rows, so ``audit`` sits below ``practices`` and cannot use the staff gate; the page
+lives here. It keeps its URL name ``audit:log``: ``config/urls.py`` mounts ``practices/urls_audit.py`` in
+the ``audit`` namespace."""
+
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
-from practices.access import OWNER_ONLY, staff_view
+from audit.describe import describe_entries
+from audit.forms import AuditFilterForm
+from audit.selectors import audit_entries_for_practice
 
-from .describe import describe_entries
-from .forms import AuditFilterForm
-from .selectors import audit_entries_for_practice
+from ..access import OWNER_ONLY, StaffRequest, staff_view
 
 
 @staff_view(OWNER_ONLY)
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: StaffRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     filters = {}
     if form.is_bound and form.is_valid():
@@ -27,4 +33,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     rows = describe_entries(page.object_list, practice=request.practice)
-    return render(request, "audit/log.html", {"form": form, "page": page, "rows": rows, "query": query.urlencode()})
+    return render(
+        request, "practices/audit_log.html", {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
+    )

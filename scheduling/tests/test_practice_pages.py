@@ -1,6 +1,7 @@
-"""The public page's opening hours are checked against the bookable schedule: a day the location is open
-but no provider has bookable hours there says so ("No online booking"), instead of promising times the
-booking pages never offer."""
+"""The practice pages that show online booking days (``scheduling/views/practice.py``): the public page
+lists the active locations and providers, and its opening hours are checked against the bookable
+schedule: a day the location is open but no provider has bookable hours there says so ("No online
+booking"), instead of promising times the booking pages never offer. The staff location list says the same."""
 
 import re
 from datetime import date, time, timedelta
@@ -9,7 +10,7 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from practices.models import OpeningHours, Weekday
+from practices.models import Location, OpeningHours, Weekday
 from scheduling.models import AvailabilityTemplate, VisitType
 from scheduling.services import offer_visit_type
 
@@ -68,3 +69,20 @@ def test_the_staff_location_list_shows_the_same_note(client, owner, practice, op
     client.force_login(owner)
     rows = _rows(unescape(client.get(reverse("practices:locations", args=[practice.slug])).content.decode()))
     assert "No online booking" in rows["Saturday"] and "No online booking" not in rows["Monday"]
+
+
+def test_it_shows_the_public_page_with_active_locations_and_providers(client, practice, location, provider):
+    Location.objects.create(
+        practice=practice,
+        name="Closed Branch",
+        address_line1="3 C",
+        city="Austin",
+        region="TX",
+        postal_code="78702",
+        is_active=False,
+    )
+    html = client.get(reverse("practices:public", args=[practice.slug])).content.decode()
+    assert practice.name in html
+    assert location.name in html
+    assert provider.last_name in html
+    assert "Closed Branch" not in html
