@@ -15,10 +15,10 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 
 from core import limits
-from practices.selectors import memberships_for_user
 
 from . import services
 from .forms import SignInForm, TokenForm
+from .selectors import requiring_two_factor
 
 
 class SignInView(auth_views.LoginView):
@@ -33,7 +33,7 @@ def _two_factor_pending(user) -> bool:
         return False
     if user_has_device(user, confirmed=True):
         return True
-    return any(m.practice.require_two_factor for m in memberships_for_user(user=user))
+    return bool(requiring_two_factor(user=user))
 
 
 class ThrottledPasswordResetView(auth_views.PasswordResetView):
@@ -86,7 +86,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 @login_required
 def otp_setup(request: HttpRequest) -> HttpResponse:
     confirmed = user_has_device(request.user, confirmed=True)
-    requiring = [m.practice for m in memberships_for_user(user=request.user) if m.practice.require_two_factor]
+    requiring = requiring_two_factor(user=request.user)
     if confirmed:
         return render(request, "accounts/otp_status.html", {"requiring": requiring})
     device = services.start_totp_setup(user=request.user)
@@ -111,7 +111,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def otp_disable(request: HttpRequest) -> HttpResponse:
-    requiring = [m.practice for m in memberships_for_user(user=request.user) if m.practice.require_two_factor]
+    requiring = requiring_two_factor(user=request.user)
     if requiring:
         messages.error(request, _("Your practice requires two-factor sign-in, so it cannot be turned off."))
     elif request.user.is_verified():

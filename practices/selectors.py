@@ -10,6 +10,12 @@ def memberships_for_user(*, user) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user, is_active=True).select_related("practice").order_by("practice__name")
 
 
+def practices_requiring_two_factor(*, user) -> list[Practice]:
+    """The practices of the user's active memberships that require two-factor sign-in, by name.
+    accounts asks this through ``settings.TWO_FACTOR_REQUIRED_BY`` (it sits below practices)."""
+    return [m.practice for m in memberships_for_user(user=user) if m.practice.require_two_factor]
+
+
 def membership_for_user_or_404(*, user, practice_slug: str) -> Membership:
     return get_object_or_404(
         Membership.objects.select_related("practice"), user=user, practice__slug=practice_slug, is_active=True
