@@ -18,6 +18,8 @@ from core import limits
 
 from . import services
 from .forms import SignInForm, TokenForm
+from .http import SignedInRequest
+from .models import User
 from .selectors import requiring_two_factor
 
 
@@ -27,7 +29,7 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def _two_factor_pending(user) -> bool:
+def _two_factor_pending(user: User) -> bool:
     """A signed-in user still owes a code: they have a device, or one of their practices requires one."""
     if user.is_verified():
         return False
@@ -70,7 +72,7 @@ def _safe_next(request: HttpRequest, fallback: str = "practices:home") -> str:
 
 
 @login_required
-def otp_verify(request: HttpRequest) -> HttpResponse:
+def otp_verify(request: SignedInRequest) -> HttpResponse:
     if not user_has_device(request.user, confirmed=True):
         return redirect("accounts:otp_setup")
     form = TokenForm(request.POST or None)
@@ -84,7 +86,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def otp_setup(request: HttpRequest) -> HttpResponse:
+def otp_setup(request: SignedInRequest) -> HttpResponse:
     confirmed = user_has_device(request.user, confirmed=True)
     requiring = requiring_two_factor(user=request.user)
     if confirmed:
@@ -110,7 +112,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def otp_disable(request: HttpRequest) -> HttpResponse:
+def otp_disable(request: SignedInRequest) -> HttpResponse:
     requiring = requiring_two_factor(user=request.user)
     if requiring:
         messages.error(request, _("Your practice requires two-factor sign-in, so it cannot be turned off."))

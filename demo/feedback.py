@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import accumulate
 from types import SimpleNamespace
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.management.color import no_style
@@ -480,7 +481,7 @@ class _Feedback:
 
     def build(self) -> dict[str, int]:
         practice = self.practice
-        surveys = {}
+        surveys: dict[str, tuple[Any, Any]] = {}
         for kind in (SurveyKind.POST_VISIT, SurveyKind.AFTER_BOOKING):
             version, questions = self._survey(kind)
             if version is not None and questions:
@@ -635,7 +636,7 @@ class _Feedback:
             comment = None
             if text_question is not None:
                 comment = self._comment(trigger, patient.language, provider, recommend, by_facet, kinds)
-            if comment:
+            if comment and text_question is not None:  # a comment answers the text question
                 moment += timedelta(seconds=rng.uniform(30, 120))
                 answer_id = self._next(Answer)
                 batch.answers.append((answer_id, response_id, text_question.pk, None, comment, dt(moment)))
@@ -719,6 +720,7 @@ class _Feedback:
             )
             history.append(opened)
             if case.status == CaseStatus.CLOSED:
+                assert case.closed_at is not None  # a closed case has its closing time
                 closed = RecoveryCaseEvent(
                     practice=self.practice,
                     case=case,
@@ -734,6 +736,7 @@ class _Feedback:
             self._event(events, case.patient_id, "service-recovery", "recovery.opened", case.opened_at,
                         {"case_reason": case.reason})  # fmt: skip
             if case.status == CaseStatus.CLOSED:
+                assert case.closed_at is not None
                 self._event(events, case.patient_id, "service-recovery", "recovery.closed", case.closed_at,
                             {"outcome": case.outcome})  # fmt: skip
         self.rows.insert(JourneyEvent, EVENT_FIELDS, events)
@@ -856,12 +859,17 @@ class _Rows:
                     cursor.execute(sql)
 
 
+# The lowest top-box answer and the highest low answer by question kind; 0-10 scales otherwise.
+TOP_FROM: dict[str, int] = {QuestionKind.FREQUENCY: 4, QuestionKind.EASE: 5, QuestionKind.YES_NO: 1}
+LOW_UP_TO: dict[str, int] = {QuestionKind.FREQUENCY: 2, QuestionKind.EASE: 2, QuestionKind.YES_NO: 0}
+
+
 def _is_top(kind: str, value: int) -> bool:
-    return {QuestionKind.FREQUENCY: 4, QuestionKind.EASE: 5, QuestionKind.YES_NO: 1}.get(kind, 9) <= value
+    return TOP_FROM.get(kind, 9) <= value
 
 
 def _is_low(kind: str, value: int) -> bool:
-    return value <= {QuestionKind.FREQUENCY: 2, QuestionKind.EASE: 2, QuestionKind.YES_NO: 0}.get(kind, 6)
+    return value <= LOW_UP_TO.get(kind, 6)
 
 
 def build_feedback(*, practice, seed: int, today: date) -> dict[str, int]:

@@ -18,12 +18,12 @@ from datetime import date, datetime, time, timedelta
 from itertools import accumulate
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
+from accounts.models import User
 from insights.services import record_third_next_available
 from journey.models import JourneyEvent
 from patients.models import Patient
@@ -143,9 +143,8 @@ def _email_part(name: str) -> str:
     return "".join(ch for ch in ascii_name.lower() if ch.isalnum() or ch == "-")
 
 
-def _staff_users() -> dict[Role, object]:
-    User = get_user_model()
-    users = {}
+def _staff_users() -> dict[Role, User]:
+    users: dict[Role, User] = {}
     password_hash = None  # one (slow, Argon2) hash for the shared demo password
     for email, name, role in DEMO_STAFF:
         user = User.objects.filter(email=email).first()

@@ -316,7 +316,7 @@ def open_ranges(weekly_day: list[tuple[int, int, int]], day_exceptions) -> list[
             by_location[x.location_id].append((a, b))
         else:
             offs.append((x.location_id, a, b))
-    out = []
+    out: list[tuple[int, int, int]] = []
     for loc, ranges in by_location.items():
         merged: list[list[int]] = []
         for a, b in sorted(ranges):
@@ -369,7 +369,9 @@ class _History:
         """The instant of a wall-clock minute; clinic hours never touch a daylight-saving change."""
         offset = self._offsets.get(day)
         if offset is None:
-            offset = self._offsets[day] = datetime.combine(day, time(12), tzinfo=self.tz).utcoffset()
+            noon_offset = datetime.combine(day, time(12), tzinfo=self.tz).utcoffset()
+            assert noon_offset is not None  # an aware datetime always has one
+            offset = self._offsets[day] = noon_offset
         return datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(minutes=minute) - offset
 
     def _local_day(self, moment: datetime) -> date:
@@ -407,6 +409,7 @@ class _History:
                 while cursor < b:
                     vt, spec = choices[bisect(cum, random_() * cum[-1])]
                     if spec.daily_cap is not None and capped[vt.pk] >= spec.daily_cap:
+                        assert follow_up is not None  # capped visit types are offered where follow-ups are
                         vt, spec = follow_up
                     start = self._grid(a, max(cursor, blocked_until + spec.buffer_before))
                     if start + spec.duration > b and follow_up is not None:

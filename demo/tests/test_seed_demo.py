@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.db.models import Model
 
 from demo import practices as demo
 from journey.models import JourneyEvent
@@ -51,8 +52,17 @@ def _digest_on_fresh_database(*, size: str, seed: int) -> str:
 
 
 def _row_counts() -> dict[str, int]:
-    models = [Practice, Location, OpeningHours, Provider, Patient, JourneyEvent, Membership, get_user_model()]
-    return {model.__name__: model.objects.count() for model in models}
+    models: list[type[Model]] = [
+        Practice,
+        Location,
+        OpeningHours,
+        Provider,
+        Patient,
+        JourneyEvent,
+        Membership,
+        get_user_model(),
+    ]
+    return {model.__name__: model._default_manager.count() for model in models}
 
 
 @pytest.mark.django_db

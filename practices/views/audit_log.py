@@ -4,12 +4,16 @@ Every app writes audit rows, so ``audit`` sits below ``practices`` and cannot us
 lives here. It keeps its URL name ``audit:log``: ``config/urls.py`` mounts ``practices/urls_audit.py`` in
 the ``audit`` namespace."""
 
+from typing import Any
+
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 
 from audit.describe import describe_entries
 from audit.forms import AuditFilterForm
+from audit.models import AuditEntry
 from audit.selectors import audit_entries_for_practice
 
 from ..access import OWNER_ONLY, StaffRequest, staff_view
@@ -18,7 +22,7 @@ from ..access import OWNER_ONLY, StaffRequest, staff_view
 @staff_view(OWNER_ONLY)
 def audit_log(request: StaffRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
-    filters = {}
+    filters: dict[str, Any] = {}
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         filters = {
@@ -28,6 +32,7 @@ def audit_log(request: StaffRequest) -> HttpResponse:
             "since": data["since"],
             "until": data["until"],
         }
+    entries: QuerySet[AuditEntry] | list[AuditEntry]
     entries = audit_entries_for_practice(practice=request.practice, **filters) if not form.errors else []
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()

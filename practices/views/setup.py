@@ -2,19 +2,21 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import user_has_device
 
+from accounts.http import SignedInRequest
+
 from .. import selectors, services
-from ..access import OWNER_ONLY, staff_view
+from ..access import OWNER_ONLY, StaffRequest, staff_view
 from ..forms import LocationForm, MembershipForm, OpeningHoursFormSet, PracticeForm, ProviderForm, StaffAddForm
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SignedInRequest) -> HttpResponse:
     """Send a staff member to their last practice, or let them choose one."""
     memberships = list(selectors.memberships_for_user(user=request.user))
     last = request.session.get("last_practice")
@@ -28,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @staff_view(OWNER_ONLY)
 @require_http_methods(["GET", "POST"])
-def practice_settings(request: HttpRequest) -> HttpResponse:
+def practice_settings(request: StaffRequest) -> HttpResponse:
     form = PracticeForm(request.POST or None, instance=request.practice)
     if request.method == "POST" and form.is_valid():
         services.save_form(form=form, practice=request.practice)
@@ -39,7 +41,7 @@ def practice_settings(request: HttpRequest) -> HttpResponse:
 
 @staff_view(OWNER_ONLY)
 @require_http_methods(["GET", "POST"])
-def location_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def location_edit(request: StaffRequest, pk: int | None = None) -> HttpResponse:
     location = selectors.location_or_404(practice=request.practice, pk=pk) if pk else None
     form = LocationForm(request.POST or None, instance=location, practice=request.practice)
     hours = OpeningHoursFormSet(request.POST or None, instance=location, prefix="hours")
@@ -51,14 +53,14 @@ def location_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @staff_view()
-def provider_list(request: HttpRequest) -> HttpResponse:
+def provider_list(request: StaffRequest) -> HttpResponse:
     providers = selectors.providers_for_practice(practice=request.practice)
     return render(request, "practices/provider_list.html", {"providers": providers})
 
 
 @staff_view(OWNER_ONLY)
 @require_http_methods(["GET", "POST"])
-def provider_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def provider_edit(request: StaffRequest, pk: int | None = None) -> HttpResponse:
     provider = selectors.provider_or_404(practice=request.practice, pk=pk) if pk else None
     form = ProviderForm(request.POST or None, request.FILES or None, instance=provider, practice=request.practice)
     if request.method == "POST" and form.is_valid():
@@ -70,7 +72,7 @@ def provider_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @staff_view(OWNER_ONLY)
 @require_http_methods(["GET", "POST"])
-def staff_list(request: HttpRequest) -> HttpResponse:
+def staff_list(request: StaffRequest) -> HttpResponse:
     form = StaffAddForm(request.POST or None, practice=request.practice)
     if request.method == "POST" and form.is_valid():
         services.add_staff_member(practice=request.practice, invited_by=request.user, **form.cleaned_data)
@@ -84,7 +86,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 @staff_view(OWNER_ONLY)
 @require_http_methods(["GET", "POST"])
-def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_edit(request: StaffRequest, pk: int) -> HttpResponse:
     membership = selectors.membership_or_404(practice=request.practice, pk=pk)
     form = MembershipForm(request.POST or None, instance=membership)
     if request.method == "POST" and form.is_valid():
@@ -103,7 +105,7 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view(OWNER_ONLY)
 @require_POST
-def staff_resend_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_resend_invitation(request: StaffRequest, pk: int) -> HttpResponse:
     membership = selectors.membership_or_404(practice=request.practice, pk=pk)
     services.resend_invitation(membership=membership)
     messages.success(request, _("A new invitation is on its way to %(email)s.") % {"email": membership.user.email})
@@ -112,7 +114,7 @@ def staff_resend_invitation(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view(OWNER_ONLY)
 @require_POST
-def staff_reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_reset_two_factor(request: StaffRequest, pk: int) -> HttpResponse:
     membership = selectors.membership_or_404(practice=request.practice, pk=pk)
     try:
         removed = services.reset_two_factor(membership=membership, actor_user=request.user)
