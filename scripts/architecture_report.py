@@ -4,8 +4,9 @@ between apps and inside each app, and the largest modules.
     .venv/bin/python scripts/architecture_report.py
 
 Production code only: test modules, conftest and migrations are left out (tests may import across
-apps), and so are imports under ``if TYPE_CHECKING:``, which never run (as in ``.importlinter``). A cycle inside an app is a strongly connected group of its direct children (modules or
-packages, a package counting as everything in it).
+apps), and so are imports under ``if TYPE_CHECKING:``, which never run (as in ``.importlinter``).
+A cycle inside an app is a strongly connected group of its direct children (modules or packages, a
+package counting as everything in it).
 """
 
 import sys
