@@ -102,7 +102,7 @@ def plan() -> dict:
 
     from django.utils import timezone
 
-    from practices.demo import DEMO_SLUG
+    from demo.practices import DEMO_SLUG
     from practices.models import Practice
     from scheduling import selectors
     from scheduling.models import VisitType

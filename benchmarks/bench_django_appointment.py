@@ -116,7 +116,7 @@ def export_and_time(export_path: str, repeats: int) -> dict:
 
     from django.utils import timezone
 
-    from practices.demo import DEMO_SLUG
+    from demo.practices import DEMO_SLUG
     from practices.models import Practice
     from scheduling import engine, selectors
     from scheduling.models import VisitType

@@ -53,8 +53,8 @@ def measure() -> None:
     from django.test import Client
     from django.urls import reverse
 
+    from demo.practices import DEMO_SLUG, DEMO_STAFF
     from feedback.models import Answer, Response, Survey
-    from practices.demo import DEMO_SLUG, DEMO_STAFF
     from practices.models import Practice
 
     practice = Practice.objects.get(slug=DEMO_SLUG)

@@ -43,9 +43,9 @@ def measure() -> None:
     django.setup()
     from django.utils import timezone
 
+    from demo.practices import DEMO_SLUG
     from frontdesk.estimate_accuracy import estimate_errors
     from frontdesk.selectors import day_bounds
-    from practices.demo import DEMO_SLUG
     from practices.models import Practice
     from scheduling.models import Appointment
 

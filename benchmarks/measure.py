@@ -39,7 +39,7 @@ def realistic_searches(practice: "Practice") -> list[str]:
 
 
 def _demo_practice():
-    from practices.demo import DEMO_SLUG
+    from demo.practices import DEMO_SLUG
     from practices.models import Practice
 
     return Practice.objects.get(slug=DEMO_SLUG)
@@ -84,7 +84,7 @@ def page(repeats: int) -> dict:
     from django.test import Client
     from django.urls import reverse
 
-    from practices.demo import DEMO_STAFF
+    from demo.practices import DEMO_STAFF
 
     practice = _demo_practice()
     client = Client()

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "feedback",
     "insights",
     "audit",
+    "demo",  # the demo practice's builders and seed_demo; no production app imports it
 ]
 
 MIDDLEWARE = [
@@ -128,6 +129,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "practices:home"
+# Which of a user's practices require two-factor sign-in. accounts sits below practices and asks
+# through this function (accounts/selectors.py), so the dependency points down the layers.
+TWO_FACTOR_REQUIRED_BY = "practices.selectors.practices_requiring_two_factor"
 LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

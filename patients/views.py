@@ -141,14 +141,6 @@ def _patient_or_sign_in(request: HttpRequest, practice_slug: str) -> tuple[Pract
     return practice, patient
 
 
-def portal(request: HttpRequest, practice_slug: str) -> HttpResponse:
-    practice, patient = _patient_or_sign_in(request, practice_slug)
-    if patient is None:
-        return redirect("patients:sign_in", practice_slug=practice.slug)
-    services.record_patient_viewed(patient=patient, actor_patient=patient, summary="portal")
-    return render(request, "patients/portal.html", {"practice": practice, "patient": patient})
-
-
 @require_http_methods(["GET", "POST"])
 def portal_edit(request: HttpRequest, practice_slug: str) -> HttpResponse:
     practice, patient = _patient_or_sign_in(request, practice_slug)

@@ -4,8 +4,9 @@ between apps and inside each app, and the largest modules.
     .venv/bin/python scripts/architecture_report.py
 
 Production code only: test modules, conftest and migrations are left out (tests may import across
-apps). A cycle inside an app is a strongly connected group of its direct children (modules or
-packages, a package counting as everything in it).
+apps), and so are imports under ``if TYPE_CHECKING:``, which never run (as in ``.importlinter``).
+A cycle inside an app is a strongly connected group of its direct children (modules or packages, a
+package counting as everything in it).
 """
 
 import sys
@@ -72,7 +73,7 @@ def strongly_connected(nodes: set[str], edges: dict[str, set[str]]) -> list[list
 
 def main() -> None:
     apps = django_apps()
-    graph = grimp.build_graph(*apps)
+    graph = grimp.build_graph(*apps, exclude_type_checking_imports=True)
     production = {m for m in graph.modules if is_production(m)}
 
     app_edges: dict[str, set[str]] = defaultdict(set)

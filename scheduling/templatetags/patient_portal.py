@@ -1,7 +1,5 @@
-"""The patient portal's view of scheduling: the patient's upcoming visits, each with its manage link.
-
-A template tag, so the patients app (which scheduling depends on) needs no import of scheduling.
-"""
+"""The patient portal's view of scheduling: the patient's upcoming visits, each with its manage link
+(for the portal's home page, ``views/portal.py``)."""
 
 from django import template
 
