@@ -8,7 +8,7 @@ from django_otp import user_has_device
 
 from journey.catalogue import by_stage
 from journey.selectors import event_counts_by_touchpoint
-from scheduling import selectors as scheduling_selectors
+from scheduling.selectors import booking as booking_selectors
 
 from . import selectors, services
 from .access import OWNER_ONLY, staff_view
@@ -148,7 +148,7 @@ def staff_reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
 def _with_booking_days(practice, locations) -> list:
     """The locations, each with ``days_without_online_booking``: open weekdays on which the booking pages
     offer no times (no provider's bookable hours there), so the page says so instead of promising them."""
-    online = scheduling_selectors.weekdays_with_online_booking(practice)
+    online = booking_selectors.weekdays_with_online_booking(practice)
     locations = list(locations)
     for location in locations:
         open_days = {hours.weekday for hours in location.hours.all()}

@@ -3,9 +3,9 @@
 It goes only to the contact details on file for the patient the booking pages matched (never to what
 was typed), so a stranger who knows someone's name, birthday and phone cannot book in their name or
 learn that they are a patient. The token carries the ``BookingConfirmation`` id and the patient id,
-signed with the secret key. The confirmation's ``expires_at`` (``services.CONFIRM_MINUTES`` after the
-request) ends the time to confirm; once followed, the link shows the booking it made (never books
-twice) until ``MAX_AGE``, after which it only says it has expired.
+signed with the secret key. The confirmation's ``expires_at`` (``services.online_booking.CONFIRM_MINUTES``
+after the request) ends the time to confirm; once followed, the link shows the booking it made (never
+books twice) until ``MAX_AGE``, after which it only says it has expired.
 """
 
 from datetime import timedelta

@@ -311,7 +311,7 @@ class BookingHold(models.Model):
     expires_at = models.DateTimeField()
     token = models.CharField(max_length=64, unique=True)
     # Who asked, for the per-client cap on active holds: a keyed hash of the client's address, never
-    # the address itself (core.client_address; scheduling.services.hold_for_patient).
+    # the address itself (core.client_address; scheduling.services.holds.hold_for_patient).
     client_key = models.CharField(max_length=32, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 

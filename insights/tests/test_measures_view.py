@@ -16,7 +16,7 @@ from frontdesk.models import Visit
 from insights.models import ThirdNextAvailable
 from practices.models import Location, Provider, Role
 from scheduling.models import Appointment, AvailabilityTemplate, VisitType
-from scheduling.services import offer_visit_type
+from scheduling.services.schedule import offer_visit_type
 
 CHICAGO = ZoneInfo("America/Chicago")
 # Wednesday 16 January 2030, 18:00 in Chicago.

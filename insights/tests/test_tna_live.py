@@ -9,7 +9,7 @@ from insights import selectors, services
 from insights.models import ThirdNextAvailable
 from practices.models import Provider
 from scheduling.models import Appointment, AvailabilityTemplate, VisitType
-from scheduling.services import offer_visit_type
+from scheduling.services.schedule import offer_visit_type
 
 CHICAGO = ZoneInfo("America/Chicago")
 # Monday 7 January 2030, 09:00 in Chicago (the test practice's time zone).

@@ -13,8 +13,8 @@ from core.forms import DayField
 from patients.forms import PatientForm
 from practices.models import Location, Provider
 
-from .. import front_desk_selectors as fd_selectors
 from ..models import CancellationReason, PatientKind, VisitType
+from ..selectors import front_desk as fd_selectors
 
 # The audit summary holds 200 characters; with its "booked phone; outside the rules: " prefix a reason
 # of this length is always kept whole.

@@ -2,7 +2,7 @@
 
 Choices are limited to the practice's own rows; an id from elsewhere (or no row at all) gets a clear
 message, never a database error. The schedule rules that need the database (overlaps, booked
-appointments) are checked by ``schedule_services``; the views show its message on the form.
+appointments) are checked by ``services.schedule``; the views show its message on the form.
 """
 
 from django import forms
@@ -12,8 +12,8 @@ from practices.forms import LocationsField
 from practices.models import Location, Provider, Weekday
 
 from ..models import BookingPolicy, VisitType
-from ..schedule_selectors import MAX_ROW_ID
-from ..schedule_services import VISIT_TYPE_FIELDS
+from ..selectors.schedule import MAX_ROW_ID
+from ..services.schedule import VISIT_TYPE_FIELDS
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

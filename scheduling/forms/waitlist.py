@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from practices.models import Location, Provider, Weekday
 
-from .. import waitlist_selectors as wl
 from ..models import DayPart
-from ..waitlist_services import MAX_DAYS_AHEAD
+from ..selectors import waitlist as wl
+from ..services.waitlist import MAX_DAYS_AHEAD
 
 
 class _Preferences(forms.Form):

@@ -3,7 +3,7 @@ how many online booking requests wait (for the dashboard)."""
 
 from django import template
 
-from .. import front_desk_selectors
+from ..selectors import front_desk as front_desk_selectors
 from ..views.front_desk import EDITORS, VIEWERS
 
 register = template.Library()

@@ -5,11 +5,11 @@ A template tag, so the patients app (which scheduling depends on) needs no impor
 
 from django import template
 
-from scheduling import selectors
+from scheduling.selectors import booking as booking_selectors
 
 register = template.Library()
 
 
 @register.simple_tag
 def upcoming_appointments(practice, patient):
-    return selectors.upcoming_appointments_for_patient(practice, patient)
+    return booking_selectors.upcoming_appointments_for_patient(practice, patient)

@@ -21,9 +21,6 @@ from patients import selectors as patient_selectors
 from practices.access import PATIENT_EDITORS, staff_view
 from practices.models import Role
 
-from .. import front_desk_selectors as fd_selectors
-from .. import front_desk_services as fd_services
-from .. import selectors, services
 from ..forms.front_desk import (
     BookForm,
     CancelForm,
@@ -33,6 +30,10 @@ from ..forms.front_desk import (
     slot_value,
 )
 from ..models import BookingRequestStatus
+from ..selectors import booking as booking_selectors
+from ..selectors import front_desk as fd_selectors
+from ..services import booking as booking_services
+from ..services import front_desk as fd_services
 
 EDITORS = PATIENT_EDITORS
 VIEWERS = PATIENT_EDITORS | {Role.CLINICIAN}
@@ -169,13 +170,13 @@ def book(request: HttpRequest, patient_id: int) -> HttpResponse:
     source = _picker_source(request)
     context: dict = {"patient": patient, "now": now}
     # A visit type for established patients only (a follow-up) is not offered to a new patient.
-    kind = selectors.patient_kind_of(practice, patient)
+    kind = booking_selectors.patient_kind_of(practice, patient)
     if request.method == "POST" and "book" in request.POST:
         form = BookForm(source, practice=practice, now=now, patient_kind=kind)
         if form.is_valid():
             data = form.cleaned_data
             try:
-                appointment = services.book_appointment(
+                appointment = booking_services.book_appointment(
                     practice=practice,
                     patient=patient,
                     provider=data["booking_provider"],
@@ -190,10 +191,10 @@ def book(request: HttpRequest, patient_id: int) -> HttpResponse:
                     notify=True,
                     now=now,
                 )
-            except services.SlotTaken as taken:
+            except booking_services.SlotTaken as taken:
                 context["taken"] = True
                 context["alternatives"] = _shown(practice, taken.alternatives)
-            except services.BookingRefused:
+            except booking_services.BookingRefused:
                 form.add_error(None, _("This visit cannot be booked as asked. Please check the choices."))
             else:
                 if appointment.patient_id != patient.pk:
@@ -249,10 +250,10 @@ def appointment_move(request: HttpRequest, pk: int) -> HttpResponse:
                     override_reason=data["override_reason"],
                     now=now,
                 )
-            except services.SlotTaken as taken:
+            except booking_services.SlotTaken as taken:
                 context["taken"] = True
                 context["alternatives"] = _shown(practice, taken.alternatives)
-            except services.BookingRefused:
+            except booking_services.BookingRefused:
                 messages.error(request, _("This appointment can no longer be moved."))
                 return redirect("scheduling:fd_appointment", practice_slug=practice.slug, pk=appointment.pk)
             else:
@@ -274,10 +275,10 @@ def appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.cancel_appointment(
+            booking_services.cancel_appointment(
                 appointment=appointment, reason=form.cleaned_data["reason"], actor_user=request.user, notify=True
             )
-        except services.BookingRefused:
+        except booking_services.BookingRefused:
             messages.error(request, _("This appointment is not booked any more, so it cannot be cancelled."))
         else:
             messages.success(request, _("The visit is cancelled."))
@@ -322,7 +323,7 @@ def _request_context(request: HttpRequest, booking_request, **extra) -> dict:
         if not requested_free:
             extra["alternatives"] = _shown(
                 practice,
-                services.nearest_alternatives(
+                booking_services.nearest_alternatives(
                     practice=practice, visit_type=booking_request.visit_type, start=booking_request.start, now=now
                 ),
             )
@@ -382,11 +383,11 @@ def booking_request_book(request: HttpRequest, pk: int) -> HttpResponse:
                 provider=data["booking_provider"],
                 location=data["booking_location"],
             )
-        except services.SlotTaken as taken:
+        except booking_services.SlotTaken as taken:
             extra.update(taken=True, alternatives=_shown(practice, taken.alternatives))
         except fd_services.RequestAlreadyResolved:
             return _request_not_open(request, booking_request)
-        except services.BookingRefused:
+        except booking_services.BookingRefused:
             form.add_error(None, _("This visit cannot be booked as asked. Please check the choices."))
         else:
             return _after_request_booked(request, appointment)
@@ -414,11 +415,11 @@ def booking_request_new_patient(request: HttpRequest, pk: int) -> HttpResponse:
                 provider=data["booking_provider"],
                 location=data["booking_location"],
             )
-        except services.SlotTaken as taken:
+        except booking_services.SlotTaken as taken:
             extra.update(taken=True, alternatives=_shown(practice, taken.alternatives))
         except fd_services.RequestAlreadyResolved:
             return _request_not_open(request, booking_request)
-        except (services.BookingRefused, ValidationError):
+        except (booking_services.BookingRefused, ValidationError):
             form.add_error(None, _("This visit cannot be booked as asked. Please check the choices."))
         else:
             return _after_request_booked(request, appointment)

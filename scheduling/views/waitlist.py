@@ -19,12 +19,13 @@ from patients.selectors import patient_for_session
 from practices.models import Weekday
 from practices.selectors import practice_by_slug_or_404
 
-from .. import selectors, waitlist_services
-from .. import waitlist_selectors as wl
 from ..forms.waitlist import AppointmentWaitlistForm, JoinWaitlistForm
 from ..manage_links import appointment_for_token
 from ..models import DayPart, OfferStatus, WaitlistEntry
-from ..waitlist_services import OUTCOME_OF_STATUS, Outcome, WaitlistError
+from ..selectors import booking as booking_selectors
+from ..selectors import waitlist as wl
+from ..services import waitlist as waitlist_services
+from ..services.waitlist import OUTCOME_OF_STATUS, Outcome, WaitlistError
 
 
 def _describe(entry: WaitlistEntry) -> dict:
@@ -129,7 +130,7 @@ def waitlist_join(request: HttpRequest, practice_slug: str) -> HttpResponse:
         practice=practice,
         today=today,
         initial={k: v for k, v in initial.items() if v},
-        patient_kind=selectors.patient_kind_of(practice, patient),
+        patient_kind=booking_selectors.patient_kind_of(practice, patient),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -2,7 +2,7 @@
 queue and the patient records that may match a request, and the open times for the staff picker.
 
 Every read is scoped by practice (and by patient where the page is one patient's). Open times come
-from the one slot engine (``engine.py`` through ``selectors.schedules_for``), so the front desk is
+from the one slot engine (``engine.py`` through ``slots.schedules_for``), so the front desk is
 offered exactly what the booking service accepts.
 """
 
@@ -19,8 +19,8 @@ from audit.models import AuditEntry
 from patients.models import Patient
 from practices.models import Location, Provider
 
-from . import engine, selectors
-from .models import (
+from .. import engine
+from ..models import (
     ACTIVE_STATUSES,
     Appointment,
     BookingRequest,
@@ -28,6 +28,8 @@ from .models import (
     VisitType,
     VisitTypeProvider,
 )
+from . import booking as booking_selectors
+from . import slots as slot_selectors
 
 APPOINTMENT_OBJECT_TYPE = Appointment._meta.label_lower
 FIRST_AVAILABLE_LIMIT = 8
@@ -41,9 +43,9 @@ CANDIDATE_LIMIT = 20
 def visit_types_for_front_desk(*, practice, patient_kind: str | None = None) -> QuerySet[VisitType]:
     """Every offered visit type, phone-only ones included (the front desk books them all); with
     ``patient_kind``, only those open to that kind of patient (no follow-up for a new patient)."""
-    visit_types = selectors.visit_types(practice)
+    visit_types = slot_selectors.visit_types(practice)
     if patient_kind:
-        visit_types = visit_types.filter(patient_kind__in=selectors.kinds_allowed(patient_kind))
+        visit_types = visit_types.filter(patient_kind__in=booking_selectors.kinds_allowed(patient_kind))
     return visit_types
 
 
@@ -63,7 +65,7 @@ def provider_offers(*, practice, visit_type: VisitType, provider: Provider) -> b
 
 
 def _schedules(practice, visit_type, *, provider_ids, first_day, last_day, now, ignore_appointment_id):
-    return selectors.schedules_for(
+    return slot_selectors.schedules_for(
         practice,
         visit_type,
         provider_ids=provider_ids,
@@ -88,7 +90,7 @@ def slots_on_day(
 
     ``ignore_appointment_id``: the appointment being moved does not block its own new time.
     """
-    rule = selectors.visit_rule(visit_type)
+    rule = slot_selectors.visit_rule(visit_type)
     slots: list[engine.Slot] = []
     for schedule in _schedules(
         practice,
@@ -116,7 +118,7 @@ def first_available(
     """The earliest open slots from today up to the visit type's horizon."""
     today = now.astimezone(ZoneInfo(practice.timezone)).date()
     last_day = today + timedelta(days=visit_type.max_days_ahead)
-    rule = selectors.visit_rule(visit_type)
+    rule = slot_selectors.visit_rule(visit_type)
     schedules = _schedules(
         practice,
         visit_type,
@@ -154,7 +156,7 @@ def days_with_openings(
     )
     return engine.days_with_openings(
         schedules,
-        selectors.visit_rule(visit_type),
+        slot_selectors.visit_rule(visit_type),
         now=now,
         first_day=first_day,
         last_day=last_day,
@@ -167,10 +169,10 @@ def bookable_providers_at(
 ) -> list[int]:
     """Ids of the providers (in id order) who could take ``start`` at ``location`` within the rules."""
     day = start.astimezone(ZoneInfo(practice.timezone)).date()
-    rule = selectors.visit_rule(visit_type)
+    rule = slot_selectors.visit_rule(visit_type)
     return [
         schedule.provider_id
-        for schedule in selectors.schedules_for(practice, visit_type, first_day=day, last_day=day, now=now)
+        for schedule in slot_selectors.schedules_for(practice, visit_type, first_day=day, last_day=day, now=now)
         if engine.is_bookable(schedule, rule, now=now, start=start, location_id=location.pk)
     ]
 

@@ -2,14 +2,16 @@
 
 How a freed time travels:
 
-1. ``signals.time_freed`` (a cancellation or reschedule, after commit) or ``offer_time`` (staff added
-   hours) enqueues ``tasks.offer_freed_time`` with ids and an ISO time only.
+1. ``signals.time_freed`` (a cancellation or reschedule, after commit) or
+   ``signals.waitlist_offer_due`` (``offer_time``: staff added hours; an offer came back) makes the
+   app config (``apps.py``) enqueue ``tasks.offer_freed_time`` with ids and an ISO time only. This
+   module never imports ``tasks``: the task imports it.
 2. ``send_offers_for_time`` locks the provider's row (so two runs for one provider queue up), finds
    the active entries the time suits (``waitlist_matching.suits``; the slot engine confirms the
    visit type is bookable then), oldest first, and creates up to ``policy.waitlist_batch_size``
    offers. ``(entry, provider, start)`` is unique, so a retried run offers nobody twice; the email
    goes out on commit and only for an offer this run created.
-3. ``accept_offer`` books (or moves the patient's visit) through ``services``, whose slot-engine
+3. ``accept_offer`` books (or moves the patient's visit) through ``booking``, whose slot-engine
    re-check under the provider lock means two acceptances can never both book. The other offers
    of that time become TAKEN and their patients get one kind email each (``outcome_notified_at``).
 4. ``expire_offers_and_send_next_batches`` (every minute, ``tasks.py``) expires offers past their
@@ -34,9 +36,8 @@ from audit import services as audit
 from audit.models import Action
 from practices.models import Location, Practice, Provider
 
-from . import services, signals
-from . import waitlist_selectors as wl
-from .models import (
+from .. import signals
+from ..models import (
     Appointment,
     BookedVia,
     DayPart,
@@ -46,7 +47,9 @@ from .models import (
     WaitlistOffer,
     WaitlistStatus,
 )
-from .waitlist_matching import Wish, suits
+from ..selectors import waitlist as wl
+from ..waitlist_matching import Wish, suits
+from . import booking as booking_services
 
 log = logging.getLogger(__name__)
 
@@ -210,19 +213,20 @@ def offer_time(
         raise WaitlistError("The provider or location does not belong to this practice.")
     if timezone.is_naive(start) or (end is not None and timezone.is_naive(end)):
         raise WaitlistError("Times must carry a time zone.")
-    from .tasks import offer_freed_time
-
-    args = (practice.pk, provider.pk, location.pk if location else None, start.isoformat())
-    kwargs = {"end_iso": end.isoformat()} if end is not None else {}
-    transaction.on_commit(lambda: offer_freed_time.enqueue(*args, **kwargs))
+    signals.announce_waitlist_offer_due(
+        practice_id=practice.pk,
+        provider_id=provider.pk,
+        location_id=location.pk if location else None,
+        start=start,
+        end=end,
+    )
 
 
 def _offer_again_on_commit(offer: WaitlistOffer) -> None:
     """An offer came back (declined, withdrawn): the time may go to the next patient."""
-    from .tasks import offer_freed_time
-
-    args = (offer.practice_id, offer.provider_id, offer.location_id, offer.start.isoformat())
-    transaction.on_commit(lambda: offer_freed_time.enqueue(*args))
+    signals.announce_waitlist_offer_due(
+        practice_id=offer.practice_id, provider_id=offer.provider_id, location_id=offer.location_id, start=offer.start
+    )
 
 
 def _wish(entry: WaitlistEntry, tz: ZoneInfo) -> Wish:
@@ -521,7 +525,7 @@ def _book(offer: WaitlistOffer, entry: WaitlistEntry, patient, now: datetime) ->
     """Book or move through the booking services; None when the slot engine says the time is gone."""
     try:
         if entry.appointment_id:
-            return services.reschedule_appointment(
+            return booking_services.reschedule_appointment(
                 appointment=entry.appointment,
                 start=offer.start,
                 provider=offer.provider,
@@ -530,7 +534,7 @@ def _book(offer: WaitlistOffer, entry: WaitlistEntry, patient, now: datetime) ->
                 notify=True,
                 now=now,
             )
-        return services.book_appointment(
+        return booking_services.book_appointment(
             practice=offer.practice,
             patient=patient,
             provider=offer.provider,
@@ -543,7 +547,7 @@ def _book(offer: WaitlistOffer, entry: WaitlistEntry, patient, now: datetime) ->
             notify=True,
             now=now,
         )
-    except services.BookingError:
+    except booking_services.BookingError:
         return None
 
 

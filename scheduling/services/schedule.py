@@ -17,7 +17,7 @@ aware UTC datetimes. The waitlist checks each range against the slot engine, so 
 covers time which is in fact busy offers nothing.
 """
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -33,7 +33,8 @@ from audit import services as audit
 from audit.models import Action
 from practices.models import Location, Provider
 
-from .models import (
+from ..engine import wall_to_utc
+from ..models import (
     ACTIVE_STATUSES,
     Appointment,
     AvailabilityException,
@@ -44,8 +45,8 @@ from .models import (
     VisitTypeLocation,
     VisitTypeProvider,
 )
-from .services import offer_visit_type
-from .signals import announce_time_freed
+from ..signals import announce_time_freed
+from .booking import check_same_practice
 
 FREED_HORIZON_DAYS = 14
 
@@ -73,20 +74,6 @@ class BlockConflict(ScheduleRefused):
 
 
 # --- time helpers ------------------------------------------------------------------------------
-
-
-def wall_to_utc(tz: ZoneInfo, day: date, minute: int) -> datetime:
-    """The instant of a local wall-clock minute, as the slot engine reads range boundaries.
-
-    An ambiguous time (clocks fall back) is its first occurrence; a time in the spring-forward gap is
-    the first existing minute after it.
-    """
-    for m in range(minute, minute + 24 * 60):
-        naive = datetime.combine(day, time.min) + timedelta(minutes=m)
-        aware = naive.replace(tzinfo=tz)
-        if aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) == naive:
-            return aware.astimezone(UTC)
-    raise ValueError("no existing local time")  # pragma: no cover
 
 
 def _minutes(value: time | None, default: int) -> int:
@@ -476,6 +463,18 @@ VISIT_TYPE_FIELDS = (
     "recall_interval_months",
     "is_active",
 )
+
+
+@transaction.atomic
+def offer_visit_type(*, visit_type: VisitType, providers=(), locations=()) -> None:
+    """Link providers and locations of the same practice to a visit type."""
+    practice = visit_type.practice
+    check_same_practice(practice, **{f"provider {p.pk}": p for p in providers})
+    check_same_practice(practice, **{f"location {loc.pk}": loc for loc in locations})
+    if providers:
+        visit_type.providers.add(*providers, through_defaults={"practice": practice})
+    if locations:
+        visit_type.locations.add(*locations, through_defaults={"practice": practice})
 
 
 def _unique_slug(practice, name: str, exclude_pk=None) -> str:

@@ -1,9 +1,9 @@
 """Front-desk writes: the audited views of appointments and booking requests, moving an appointment,
 and finishing (or closing) an online booking request.
 
-Booking, moving and cancelling themselves go through ``scheduling.services`` (one engine, one set of
-rules). Resolving a booking request is one transaction: the new patient (if any), the appointment,
-the request's new status and the audit entries commit together, or nothing does.
+Booking, moving and cancelling themselves go through ``booking`` (one engine, one set of rules).
+Resolving a booking request is one transaction: the new patient (if any), the appointment, the
+request's new status and the audit entries commit together, or nothing does.
 """
 
 from datetime import datetime
@@ -17,11 +17,13 @@ from patients import services as patient_services
 from patients.models import Patient
 from practices.models import Location, Provider
 
-from . import front_desk_selectors, services
-from .models import Appointment, BookedVia, BookingRequest, BookingRequestStatus
+from ..models import Appointment, BookedVia, BookingRequest, BookingRequestStatus
+from ..selectors import front_desk as front_desk_selectors
+from . import booking as booking_services
+from . import holds as hold_services
 
 
-class RequestAlreadyResolved(services.BookingError):
+class RequestAlreadyResolved(booking_services.BookingError):
     """The booking request was booked or closed already (by someone else, or by a double submit)."""
 
 
@@ -86,7 +88,7 @@ def move_appointment(
     so a repeated form submission does not move (and audit) it twice."""
     if appointment.start == start and appointment.provider_id == provider.pk and appointment.location_id == location.pk:
         return appointment, False
-    moved = services.reschedule_appointment(
+    moved = booking_services.reschedule_appointment(
         appointment=appointment,
         start=start,
         provider=provider,
@@ -124,8 +126,8 @@ def _provider_for(
         practice=practice, visit_type=booking_request.visit_type, location=location, start=start, now=now
     )
     if not ids:
-        raise services.SlotTaken(
-            services.nearest_alternatives(
+        raise booking_services.SlotTaken(
+            booking_services.nearest_alternatives(
                 practice=practice, visit_type=booking_request.visit_type, start=start, now=now
             )
         )
@@ -148,9 +150,9 @@ def _book_and_resolve(
     if provider is None and start == locked.start and location.pk == locked.location_id:
         provider = locked.provider
     provider = _provider_for(booking_request=locked, provider=provider, location=location, start=start, now=now)
-    # The request keeps its time held for a while (services.CONFIRM_MINUTES): booking that time uses the hold.
+    # The request keeps its time held for a while (online_booking.CONFIRM_MINUTES): booking it uses the hold.
     same_time = start == locked.start and provider.pk == locked.provider_id
-    appointment = services.book_appointment(
+    appointment = booking_services.book_appointment(
         practice=practice,
         patient=patient,
         provider=provider,
@@ -164,7 +166,7 @@ def _book_and_resolve(
         now=now,
     )
     if locked.hold_token and not same_time:
-        services.release_hold(practice=practice, token=locked.hold_token)
+        hold_services.release_hold(practice=practice, token=locked.hold_token)
     locked.status = BookingRequestStatus.BOOKED
     locked.appointment = appointment
     locked.resolved_at = now
@@ -198,7 +200,7 @@ def book_request_for_patient(
     ``SlotTaken`` (request left open), ``RequestAlreadyResolved`` or ``BookingRefused``.
     """
     if patient.practice_id != booking_request.practice_id:
-        raise services.BookingRefused("The patient does not belong to this practice.")
+        raise booking_services.BookingRefused("The patient does not belong to this practice.")
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_open_request(booking_request)
@@ -248,7 +250,7 @@ def close_request(*, booking_request: BookingRequest, actor_user, now: datetime 
         locked.resolved_at = now
         locked.save(update_fields=["status", "resolved_at"])
         if locked.hold_token:
-            services.release_hold(practice=locked.practice, token=locked.hold_token)
+            hold_services.release_hold(practice=locked.practice, token=locked.hold_token)
         audit.record(
             practice=locked.practice,
             action=Action.UPDATE,

@@ -1,7 +1,7 @@
 """Reads for the waitlist, scoped by practice (and by patient on patient pages).
 
 Whether a freed time is bookable for an entry's visit type is asked of the slot engine through
-``selectors.schedules_for`` and ``engine.is_bookable``: the same answer the booking service gives.
+``slots.schedules_for`` and ``engine.is_bookable``: the same answer the booking service gives.
 """
 
 import hashlib
@@ -11,8 +11,8 @@ from django.db.models import Q, QuerySet
 
 from practices.models import Location, Provider
 
-from . import engine, selectors
-from .models import (
+from .. import engine
+from ..models import (
     ACTIVE_STATUSES,
     BookingPolicy,
     OfferStatus,
@@ -23,6 +23,8 @@ from .models import (
     WaitlistOffer,
     WaitlistStatus,
 )
+from . import booking as booking_selectors
+from . import slots as slot_selectors
 
 
 def token_hash(token: str) -> str:
@@ -40,7 +42,7 @@ def policy_for(practice) -> BookingPolicy:
 def visit_types_for_waitlist(practice, *, patient_kind: str | None = None) -> QuerySet[VisitType]:
     """Visit types a patient may wait for online: active, bookable online, and (with ``patient_kind``) open
     to that kind of patient, as the online booking of an accepted offer requires."""
-    return selectors.online_visit_types(practice, kind=patient_kind)
+    return booking_selectors.online_visit_types(practice, kind=patient_kind)
 
 
 def locations_for_visit_type(practice, visit_type: VisitType) -> QuerySet[Location]:
@@ -54,7 +56,7 @@ def locations_for_visit_type(practice, visit_type: VisitType) -> QuerySet[Locati
 
 def providers_for_visit_type(practice, visit_type: VisitType) -> QuerySet[Provider]:
     return Provider.objects.filter(
-        practice=practice, is_active=True, pk__in=selectors.visit_type_provider_ids(practice, visit_type)
+        practice=practice, is_active=True, pk__in=slot_selectors.visit_type_provider_ids(practice, visit_type)
     ).order_by("last_name", "first_name")
 
 
@@ -136,7 +138,7 @@ def bookable_for(
 ) -> bool:
     """Whether the engine would book ``visit_type`` at ``start`` with this provider and location."""
     day = practice.local_date(start)
-    schedules = selectors.schedules_for(
+    schedules = slot_selectors.schedules_for(
         practice,
         visit_type,
         provider_ids=[provider_id],
@@ -148,7 +150,7 @@ def bookable_for(
     if not schedules:
         return False
     return engine.is_bookable(
-        schedules[0], selectors.visit_rule(visit_type), now=now, start=start, location_id=location_id
+        schedules[0], slot_selectors.visit_rule(visit_type), now=now, start=start, location_id=location_id
     )
 
 
@@ -163,7 +165,7 @@ def open_starts_for(
     now: datetime,
 ) -> list[tuple[datetime, int]]:
     """Open (start, location id) of the visit type with one provider whose visit fits in ``[start, end)``."""
-    slots = selectors.open_slots_for(
+    slots = slot_selectors.open_slots_for(
         practice,
         visit_type,
         first_day=practice.local_date(start),

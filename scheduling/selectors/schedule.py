@@ -1,7 +1,7 @@
 """Reads for the staff schedule pages, scoped by practice.
 
 The calendars show what the slot engine sees: a provider's working ranges of a day are computed by the
-engine's own per-day code from the same ``WeeklyRange``/``DayException`` data ``selectors.schedules_for``
+engine's own per-day code from the same ``WeeklyRange``/``DayException`` data ``slots.schedules_for``
 gives it (templates merged with extra clinics, minus time off and blocks). Open capacity is the real
 time (DST-aware) of those ranges not covered by active appointments with their buffers.
 
@@ -21,8 +21,8 @@ from django.utils.formats import time_format
 
 from practices.models import Location, Provider, Weekday
 
-from . import engine, selectors
-from .models import (
+from .. import engine
+from ..models import (
     ACTIVE_STATUSES,
     Appointment,
     AppointmentStatus,
@@ -32,7 +32,7 @@ from .models import (
     ExceptionKind,
     VisitType,
 )
-from .schedule_services import wall_to_utc
+from . import slots as slot_selectors
 
 # Row ids are 64-bit; SQLite raises OverflowError (a 500) when a query names a bigger one.
 MAX_ROW_ID = 2**63 - 1
@@ -132,17 +132,6 @@ def visit_type_or_404(practice, pk) -> VisitType:
 def booking_policy(practice) -> BookingPolicy:
     """The practice's policy, or an unsaved one with the defaults."""
     return BookingPolicy.objects.filter(practice=practice).first() or BookingPolicy(practice=practice)
-
-
-def booking_snippets(practice, request) -> dict:
-    """The "Book online" link and the embeddable widget snippet (scheduling.selectors' when it has them)."""
-    from . import selectors
-
-    if hasattr(selectors, "booking_snippets"):
-        return selectors.booking_snippets(practice, request)
-    link = request.build_absolute_uri(f"/p/{practice.slug}/book/")
-    script = request.build_absolute_uri(f"/p/{practice.slug}/book/widget.js")
-    return {"link": link, "widget": f'<script src="{script}" defer></script><div data-touchpoints-book></div>'}
 
 
 # --- calendars ------------------------------------------------------------------------------
@@ -257,7 +246,7 @@ def calendar(
     location_id = location.pk if location is not None else None
     places = {loc.pk: loc for loc in Location.objects.filter(practice=practice)}
 
-    weekly = selectors.weekly_ranges(practice, ids, first_day=first_day, last_day=last_day)
+    weekly = slot_selectors.weekly_ranges(practice, ids, first_day=first_day, last_day=last_day)
 
     exceptions: dict[int, list[engine.DayException]] = defaultdict(list)
     blocks: dict[tuple[int, date], list[Block]] = defaultdict(list)
@@ -266,7 +255,7 @@ def calendar(
         practice=practice, provider_id__in=ids, day__gte=first_day, day__lte=last_day
     ).order_by("day", "starts_at"):
         x.location = places.get(x.location_id)
-        exceptions[x.provider_id].append(selectors.engine_exception(x))
+        exceptions[x.provider_id].append(slot_selectors.engine_exception(x))
         if location_id is not None and x.location_id not in (None, location_id):
             continue
         if x.kind == ExceptionKind.OFF:
@@ -316,7 +305,7 @@ def calendar(
                 appointments=shown[(person.pk, day)],
             )
             for loc_id, a, b in _open_ranges(schedule, day, location_id):
-                start, end = wall_to_utc(tz, day, a), wall_to_utc(tz, day, b)
+                start, end = engine.wall_to_utc(tz, day, a), engine.wall_to_utc(tz, day, b)
                 cell.ranges.append(
                     WorkRange(
                         location=places[loc_id],
