@@ -21,6 +21,7 @@ from patients import selectors as patient_selectors
 from practices.access import PATIENT_EDITORS, staff_view
 from practices.models import Role
 
+from .. import appointment_details
 from ..forms.front_desk import (
     BookForm,
     CancelForm,
@@ -217,7 +218,12 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     history = describe_entries(
         fd_selectors.appointment_history(practice=request.practice, appointment=appointment), practice=request.practice
     )
-    context = {"appointment": appointment, "history": history, "can_edit": request.membership.role in EDITORS}
+    context = {
+        "appointment": appointment,
+        "history": history,
+        "can_edit": request.membership.role in EDITORS,
+        "details": appointment_details.details_for(appointment),
+    }
     return render(request, "scheduling/front_desk/appointment.html", context)
 
 
