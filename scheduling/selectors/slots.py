@@ -15,12 +15,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 
-from practices.models import Provider
+from practices.models import Practice, Provider
 
 from .. import engine
 from ..models import (
@@ -47,7 +48,9 @@ def local_day_bounds(tz: ZoneInfo, first_day: date, last_day: date) -> tuple[dat
     )
 
 
-def weekly_ranges(practice, provider_ids, *, first_day: date, last_day: date) -> dict[int, list[engine.WeeklyRange]]:
+def weekly_ranges(
+    practice: Practice, provider_ids: Iterable[int], *, first_day: date, last_day: date
+) -> dict[int, list[engine.WeeklyRange]]:
     """Each provider's weekly hours in effect at some point between the two days, for the engine (one query)."""
     weekly: dict[int, list[engine.WeeklyRange]] = defaultdict(list)
     templates = AvailabilityTemplate.objects.filter(practice=practice, provider_id__in=provider_ids).filter(
@@ -78,7 +81,9 @@ def engine_exception(x: AvailabilityException) -> engine.DayException:
     )
 
 
-def day_exceptions(practice, provider_ids, *, first_day: date, last_day: date) -> dict[int, list[engine.DayException]]:
+def day_exceptions(
+    practice: Practice, provider_ids: Iterable[int], *, first_day: date, last_day: date
+) -> dict[int, list[engine.DayException]]:
     """Each provider's time off and extra clinics on the days ``first_day..last_day``, for the engine (one query)."""
     exceptions: dict[int, list[engine.DayException]] = defaultdict(list)
     for x in AvailabilityException.objects.filter(
@@ -88,7 +93,14 @@ def day_exceptions(practice, provider_ids, *, first_day: date, last_day: date) -
     return exceptions
 
 
-def _holds(practice, provider_ids, now: datetime, window_start: datetime, window_end: datetime, ignore_token=None):
+def _holds(
+    practice: Practice,
+    provider_ids: Iterable[int],
+    now: datetime,
+    window_start: datetime,
+    window_end: datetime,
+    ignore_token: str | None = None,
+) -> QuerySet[BookingHold, tuple[int, datetime, datetime]]:
     """(provider id, blocked start, blocked end) of the unexpired holds touching the window (one query)."""
     holds = BookingHold.objects.filter(
         practice=practice,
@@ -102,7 +114,9 @@ def _holds(practice, provider_ids, now: datetime, window_start: datetime, window
     return holds.values_list("provider_id", "blocked_start", "blocked_end")
 
 
-def _busy_appointments(practice, provider_ids, window_start: datetime, window_end: datetime):
+def _busy_appointments(
+    practice: Practice, provider_ids: Iterable[int], window_start: datetime, window_end: datetime
+) -> QuerySet[Appointment]:
     """The providers' active appointments whose blocked time touches the window."""
     return Appointment.objects.filter(
         practice=practice,
@@ -114,7 +128,11 @@ def _busy_appointments(practice, provider_ids, window_start: datetime, window_en
 
 
 def _daily_counts(
-    appointments, visit_type_ids, tz: ZoneInfo, window_start: datetime, window_end: datetime
+    appointments: QuerySet[Appointment],
+    visit_type_ids: Iterable[int],
+    tz: ZoneInfo,
+    window_start: datetime,
+    window_end: datetime,
 ) -> dict[tuple[int, int], dict[date, int]]:
     """{(provider id, visit type id): {local day: appointments starting that day}} for daily caps (one query)."""
     booked: dict[tuple[int, int], dict[date, int]] = defaultdict(dict)
@@ -130,7 +148,7 @@ def _daily_counts(
     return dict(booked)
 
 
-def visit_types(practice, *, online_only: bool = False):
+def visit_types(practice: Practice, *, online_only: bool = False) -> QuerySet[VisitType]:
     qs = VisitType.objects.filter(practice=practice, is_active=True)
     return qs.filter(bookable_online=True) if online_only else qs
 
@@ -158,7 +176,7 @@ def visit_rule(visit_type: VisitType) -> engine.VisitRule:
 
 
 def schedules_for(
-    practice,
+    practice: Practice,
     visit_type: VisitType,
     *,
     provider_ids: Iterable[int] | None = None,
@@ -194,7 +212,7 @@ def schedules_for(
 
     exceptions = day_exceptions(practice, ids, first_day=first_day, last_day=last_day)
 
-    busy: dict[int, list] = defaultdict(list)
+    busy: dict[int, list[engine.Busy]] = defaultdict(list)
     appointments = _busy_appointments(practice, ids, window_start, window_end)
     if ignore_appointment_id is not None:
         appointments = appointments.exclude(pk=ignore_appointment_id)
@@ -224,12 +242,17 @@ def schedules_for(
     ]
 
 
-def visit_type_provider_ids(practice, visit_type: VisitType):
+class ProviderIdRow(TypedDict):
+    provider_id: int
+
+
+def visit_type_provider_ids(practice: Practice, visit_type: VisitType) -> QuerySet[VisitTypeProvider, ProviderIdRow]:
+    """The ids of the providers who offer ``visit_type``, as a subquery (``pk__in=...``)."""
     return VisitTypeProvider.objects.filter(practice=practice, visit_type=visit_type).values("provider_id")
 
 
 def open_slots_for(
-    practice,
+    practice: Practice,
     visit_type: VisitType,
     *,
     first_day: date,
@@ -251,7 +274,7 @@ def open_slots_for(
 
 
 def first_available_for(
-    practice,
+    practice: Practice,
     visit_type: VisitType,
     *,
     first_day: date,
@@ -273,7 +296,7 @@ def first_available_for(
 
 
 def days_with_openings_for(
-    practice,
+    practice: Practice,
     visit_type: VisitType,
     *,
     first_day: date,
@@ -302,7 +325,7 @@ class VisitTypeOffers:
     locations: Mapping[int, tuple[int, ...]]  # visit type id -> its chosen location ids (none: anywhere)
 
 
-def visit_type_offers(practice) -> VisitTypeOffers:
+def visit_type_offers(practice: Practice) -> VisitTypeOffers:
     """Every visit type's providers and locations (two queries)."""
     providers: dict[int, set[int]] = defaultdict(set)
     for visit_type_id, provider_id in VisitTypeProvider.objects.filter(practice=practice).values_list(
@@ -400,7 +423,7 @@ class PracticeCalendar:
 
 
 def practice_calendar(
-    practice,
+    practice: Practice,
     visit_types: Iterable[VisitType],
     *,
     first_day: date,
@@ -426,8 +449,8 @@ def practice_calendar(
         offering &= set(provider_ids)
     ids = list(Provider.objects.filter(practice=practice, is_active=True, pk__in=offering).values_list("pk", flat=True))
 
-    weekly: Mapping[int, list] = {}
-    exceptions: Mapping[int, list] = {}
+    weekly: Mapping[int, list[engine.WeeklyRange]] = {}
+    exceptions: Mapping[int, list[engine.DayException]] = {}
     busy: dict[int, list[engine.Busy]] = defaultdict(list)
     booked: dict[tuple[int, int], dict[date, int]] = {}
     if ids:

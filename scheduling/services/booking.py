@@ -16,15 +16,18 @@ Two bookings of one time cannot both succeed:
 """
 
 from datetime import datetime, timedelta
+from typing import Any, Protocol, TypedDict
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 import journey
+from accounts.models import User
 from audit import services as audit
 from audit.models import Action
-from practices.models import Location, Provider
+from patients.models import Patient
+from practices.models import Location, Practice, Provider
 
 from .. import engine
 from ..models import (
@@ -56,7 +59,7 @@ class BookingRefused(BookingError):
 class SlotTaken(BookingError):
     """The time is no longer bookable. ``alternatives``: the nearest open slots of the same visit type."""
 
-    def __init__(self, alternatives: list[engine.Slot] | None = None):
+    def __init__(self, alternatives: list[engine.Slot] | None = None) -> None:
         self.alternatives = list(alternatives or [])
         super().__init__("That time is no longer available.")
 
@@ -65,20 +68,36 @@ class _Gone(Exception):
     """Raised inside a transaction to roll it back; turned into SlotTaken outside it."""
 
 
-# --- helpers ------------------------------------------------------------------------------
+# --- the rules every write that takes a time keeps (holds use them too) ----------------------
 
 
-def check_same_practice(practice, **objects) -> None:
+class OfPractice(Protocol):
+    """A record that belongs to one practice."""
+
+    @property
+    def practice_id(self) -> int: ...
+
+
+class VisitTimes(TypedDict):
+    """An appointment's (or hold's) times in UTC: the visit, and the visit widened by its buffers."""
+
+    start: datetime
+    end: datetime
+    blocked_start: datetime
+    blocked_end: datetime
+
+
+def check_same_practice(practice: Practice, **objects: OfPractice | None) -> None:
     for name, obj in objects.items():
         if obj is not None and obj.practice_id != practice.pk:
             raise BookingRefused(f"The {name} does not belong to this practice.")
 
 
-def lead_days(practice, start: datetime, now: datetime) -> int:
+def lead_days(practice: Practice, start: datetime, now: datetime) -> int:
     return max((practice.local_date(start) - practice.local_date(now)).days, 0)
 
 
-def visit_times(visit_type: VisitType, start: datetime) -> dict:
+def visit_times(visit_type: VisitType, start: datetime) -> VisitTimes:
     if timezone.is_naive(start):
         raise BookingRefused("The start time must carry a time zone.")
     start = start.astimezone(ZoneInfo("UTC"))
@@ -91,7 +110,7 @@ def visit_times(visit_type: VisitType, start: datetime) -> dict:
     }
 
 
-def lock_provider(practice, provider: Provider) -> Provider:
+def lock_provider(practice: Practice, provider: Provider) -> Provider:
     """Lock the provider's row: concurrent writes for one provider queue here (PostgreSQL)."""
     locked = Provider.objects.select_for_update().filter(practice=practice, pk=provider.pk).first()
     if locked is None:
@@ -101,7 +120,7 @@ def lock_provider(practice, provider: Provider) -> Provider:
 
 def time_is_bookable(
     *,
-    practice,
+    practice: Practice,
     provider: Provider,
     location: Location,
     visit_type: VisitType,
@@ -140,7 +159,16 @@ def time_is_bookable(
     )
 
 
-def _overlaps(*, practice, provider, visit_type, start, now, ignore_hold_token=None, ignore_appointment_id=None):
+def _overlaps(
+    *,
+    practice: Practice,
+    provider: Provider,
+    visit_type: VisitType,
+    start: datetime,
+    now: datetime,
+    ignore_hold_token: str | None = None,
+    ignore_appointment_id: int | None = None,
+) -> bool:
     times = visit_times(visit_type, start)
     appointments = Appointment.objects.filter(
         practice=practice,
@@ -164,7 +192,12 @@ def _overlaps(*, practice, provider, visit_type, start, now, ignore_hold_token=N
 
 
 def nearest_alternatives(
-    *, practice, visit_type: VisitType, start: datetime, now: datetime | None = None, limit: int = ALTERNATIVES
+    *,
+    practice: Practice,
+    visit_type: VisitType,
+    start: datetime,
+    now: datetime | None = None,
+    limit: int = ALTERNATIVES,
 ) -> list[engine.Slot]:
     """The open slots of the same visit type closest to ``start`` (any provider, any location).
 
@@ -194,16 +227,16 @@ def _touchpoint(booked_via: str) -> str:
 
 def book_appointment(
     *,
-    practice,
-    patient,
+    practice: Practice,
+    patient: Patient,
     provider: Provider,
     location: Location,
     visit_type: VisitType,
     start: datetime,
     booked_via: str,
     idempotency_key: str | None = None,
-    actor_user=None,
-    actor_patient=None,
+    actor_user: User | None = None,
+    actor_patient: Patient | None = None,
     hold_token: str | None = None,
     override_reason: str | None = None,
     patient_kind: str | None = None,
@@ -323,11 +356,13 @@ def _notify(appointment: Appointment, kind: str) -> None:
     announce_appointment_notice(appointment_id=appointment.pk, kind=kind, sequence=appointment.sequence)
 
 
-def _by_idempotency_key(practice, key: str) -> Appointment | None:
+def _by_idempotency_key(practice: Practice, key: str) -> Appointment | None:
     return Appointment.objects.filter(practice=practice, idempotency_key=key).first()
 
 
-def _check_hold(*, practice, token: str, provider, visit_type, start: datetime, now: datetime) -> BookingHold | None:
+def _check_hold(
+    *, practice: Practice, token: str, provider: Provider, visit_type: VisitType, start: datetime, now: datetime
+) -> BookingHold | None:
     hold = BookingHold.objects.filter(practice=practice, token=token, expires_at__gt=now).first()
     if hold is None:
         # Expired or unknown: book as if there had been no hold (the time may still be free).
@@ -347,7 +382,7 @@ def _lock_appointment(appointment: Appointment) -> Appointment:
     return locked
 
 
-def _change_touchpoint(actor_patient) -> str:
+def _change_touchpoint(actor_patient: Patient | None) -> str:
     return "manage-link" if actor_patient is not None else "phone-booking"
 
 
@@ -357,8 +392,8 @@ def reschedule_appointment(
     start: datetime,
     provider: Provider | None = None,
     location: Location | None = None,
-    actor_user=None,
-    actor_patient=None,
+    actor_user: User | None = None,
+    actor_patient: Patient | None = None,
     override_reason: str | None = None,
     notify: bool = False,
     now: datetime | None = None,
@@ -397,7 +432,7 @@ def reschedule_appointment(
             ):
                 raise _Gone
             before = {"start": locked.start.isoformat(), "provider": locked.provider_id, "location": locked.location_id}
-            freed = {
+            freed: dict[str, Any] = {
                 "practice_id": practice.pk,
                 "provider_id": locked.provider_id,
                 "location_id": locked.location_id,
@@ -457,8 +492,8 @@ def cancel_appointment(
     *,
     appointment: Appointment,
     reason: str,
-    actor_user=None,
-    actor_patient=None,
+    actor_user: User | None = None,
+    actor_patient: Patient | None = None,
     notify: bool = False,
     now: datetime | None = None,
 ) -> Appointment:

@@ -7,15 +7,17 @@ request's new status and the audit entries commit together, or nothing does.
 """
 
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from audit import services as audit
 from audit.models import Action
 from patients import services as patient_services
 from patients.models import Patient
-from practices.models import Location, Provider
+from practices.models import Location, Practice, Provider
 
 from ..models import Appointment, BookedVia, BookingRequest, BookingRequestStatus
 from ..selectors import front_desk as front_desk_selectors
@@ -30,7 +32,7 @@ class RequestAlreadyResolved(booking_services.BookingError):
 # --- audited views ------------------------------------------------------------------------------
 
 
-def record_appointment_viewed(*, appointment: Appointment, actor_user) -> None:
+def record_appointment_viewed(*, appointment: Appointment, actor_user: User) -> None:
     audit.record(
         practice=appointment.practice,
         action=Action.VIEW,
@@ -40,7 +42,7 @@ def record_appointment_viewed(*, appointment: Appointment, actor_user) -> None:
     )
 
 
-def record_patient_appointments_viewed(*, practice, patient: Patient, actor_user, shown: int) -> None:
+def record_patient_appointments_viewed(*, practice: Practice, patient: Patient, actor_user: User, shown: int) -> None:
     audit.record(
         practice=practice,
         action=Action.VIEW,
@@ -51,7 +53,7 @@ def record_patient_appointments_viewed(*, practice, patient: Patient, actor_user
     )
 
 
-def record_booking_requests_viewed(*, practice, actor_user, shown: int) -> None:
+def record_booking_requests_viewed(*, practice: Practice, actor_user: User, shown: int) -> None:
     audit.record(
         practice=practice,
         action=Action.VIEW,
@@ -61,7 +63,7 @@ def record_booking_requests_viewed(*, practice, actor_user, shown: int) -> None:
     )
 
 
-def record_booking_request_viewed(*, booking_request: BookingRequest, actor_user, candidates: int) -> None:
+def record_booking_request_viewed(*, booking_request: BookingRequest, actor_user: User, candidates: int) -> None:
     audit.record(
         practice=booking_request.practice,
         action=Action.VIEW,
@@ -80,7 +82,7 @@ def move_appointment(
     start: datetime,
     provider: Provider,
     location: Location,
-    actor_user,
+    actor_user: User,
     override_reason: str = "",
     now: datetime | None = None,
 ) -> tuple[Appointment, bool]:
@@ -141,7 +143,7 @@ def _book_and_resolve(
     start: datetime | None,
     provider: Provider | None,
     location: Location | None,
-    actor_user,
+    actor_user: User,
     now: datetime,
 ) -> Appointment:
     practice = locked.practice
@@ -187,7 +189,7 @@ def book_request_for_patient(
     *,
     booking_request: BookingRequest,
     patient: Patient,
-    actor_user,
+    actor_user: User,
     start: datetime | None = None,
     provider: Provider | None = None,
     location: Location | None = None,
@@ -218,8 +220,8 @@ def book_request_for_patient(
 def book_request_for_new_patient(
     *,
     booking_request: BookingRequest,
-    actor_user,
-    patient_fields: dict,
+    actor_user: User,
+    patient_fields: dict[str, Any],
     start: datetime | None = None,
     provider: Provider | None = None,
     location: Location | None = None,
@@ -241,7 +243,7 @@ def book_request_for_new_patient(
         )
 
 
-def close_request(*, booking_request: BookingRequest, actor_user, now: datetime | None = None) -> BookingRequest:
+def close_request(*, booking_request: BookingRequest, actor_user: User, now: datetime | None = None) -> BookingRequest:
     """Close a request without booking (the patient was reached another way, a duplicate, ...)."""
     now = now or timezone.now()
     with transaction.atomic():

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 import journey
-from practices.models import Location, Provider
+from practices.models import Location, Practice, Provider
 
 from ..models import BookingHold, VisitType
 from .booking import (
@@ -34,7 +34,7 @@ class _Gone(Exception):
 
 def place_hold(
     *,
-    practice,
+    practice: Practice,
     provider: Provider,
     location: Location,
     visit_type: VisitType,
@@ -76,7 +76,7 @@ def place_hold(
 
 
 @transaction.atomic
-def release_hold(*, practice, token: str) -> bool:
+def release_hold(*, practice: Practice, token: str) -> bool:
     deleted, _ = BookingHold.objects.filter(practice=practice, token=token).delete()
     return bool(deleted)
 
@@ -91,7 +91,7 @@ def release_expired_holds(*, now: datetime | None = None) -> int:
 # --- holds placed from the booking pages ------------------------------------------------------
 
 
-def record_booking_started(*, practice, source: str, now: datetime | None = None) -> None:
+def record_booking_started(*, practice: Practice, source: str, now: datetime | None = None) -> None:
     """A visitor started booking; ``source`` says from where ("widget", "page", "link", "direct").
 
     Recorded with the flow's first hold (``hold_for_patient(started_from=...)``), never when a page is
@@ -108,7 +108,7 @@ def record_booking_started(*, practice, source: str, now: datetime | None = None
 
 def hold_for_patient(
     *,
-    practice,
+    practice: Practice,
     provider: Provider,
     location: Location,
     visit_type: VisitType,
@@ -150,7 +150,7 @@ def hold_for_patient(
     return hold
 
 
-def _release_oldest_holds(*, practice, client_key: str, keep: int, now: datetime) -> None:
+def _release_oldest_holds(*, practice: Practice, client_key: str, keep: int, now: datetime) -> None:
     active = BookingHold.objects.filter(practice=practice, client_key=client_key, expires_at__gt=now)
     newest = list(active.order_by("-created_at", "-pk").values_list("pk", flat=True)[: max(keep, 0)])
     active.exclude(pk__in=newest).delete()

@@ -10,6 +10,7 @@ held meanwhile (``CONFIRM_MINUTES``). Changes through the manage link keep the p
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -20,7 +21,8 @@ from audit import services as audit
 from audit.models import Action
 from patients import selectors as patient_selectors
 from patients import services as patient_services
-from practices.models import Location, Provider
+from patients.models import Patient
+from practices.models import Location, Practice, Provider
 
 from .. import confirm_links
 from ..models import (
@@ -71,19 +73,19 @@ class OnlineBooking:
 class _KeyAlreadyUsed(Exception):
     """Rolls back a patient created by a request whose idempotency key another request just used."""
 
-    def __init__(self, appointment: Appointment):
+    def __init__(self, appointment: Appointment) -> None:
         self.appointment = appointment
 
 
 def book_online(
     *,
-    practice,
+    practice: Practice,
     patient_kind: str,
     visit_type: VisitType,
     provider: Provider,
     location: Location,
     start: datetime,
-    details: dict,
+    details: dict[str, Any],
     idempotency_key: str,
     hold_token: str | None = None,
     now: datetime | None = None,
@@ -106,7 +108,7 @@ def book_online(
         raise BookingRefused("An online booking needs an idempotency key.")
     if existing := booking_selectors.appointment_by_idempotency_key(practice, idempotency_key):
         return OnlineBooking(appointment=existing)
-    booking = {
+    booking: dict[str, Any] = {
         "practice": practice,
         "provider": provider,
         "location": location,
@@ -140,7 +142,7 @@ def book_online(
         phone=details.get("phone", ""),
         email=details.get("email", ""),
     )
-    if match.kind == patient_selectors.CONFIDENT:
+    if match.kind == patient_selectors.CONFIDENT and match.patient is not None:
         confirmation = ask_patient_to_confirm(
             practice=practice,
             patient=match.patient,
@@ -172,12 +174,12 @@ REQUEST_FIELDS = ("first_name", "last_name", "date_of_birth", "phone", "email", 
 @transaction.atomic
 def create_booking_request(
     *,
-    practice,
+    practice: Practice,
     visit_type: VisitType,
     location: Location,
     provider: Provider | None,
     start: datetime,
-    details: dict,
+    details: dict[str, Any],
     hold_token: str | None = None,
     now: datetime | None = None,
 ) -> BookingRequest:
@@ -190,13 +192,14 @@ def create_booking_request(
     check_same_practice(practice, provider=provider, location=location, visit_type=visit_type)
     now = now or timezone.now()
     fields = {name: details.get(name) or "" for name in REQUEST_FIELDS if name != "date_of_birth"}
+    date_of_birth: Any = details.get("date_of_birth")  # None is refused by full_clean below
     request = BookingRequest(
         practice=practice,
         visit_type=visit_type,
         location=location,
         provider=provider,
         start=start,
-        date_of_birth=details.get("date_of_birth"),
+        date_of_birth=date_of_birth,
         **fields,
     )
     request.preferred_language = request.preferred_language or "en"
@@ -228,7 +231,16 @@ def create_booking_request(
     return request
 
 
-def _keep_time(*, practice, provider, location, visit_type, start, hold_token, now) -> str:
+def _keep_time(
+    *,
+    practice: Practice,
+    provider: Provider,
+    location: Location,
+    visit_type: VisitType,
+    start: datetime,
+    hold_token: str | None,
+    now: datetime,
+) -> str:
     """Hold ``start`` until ``CONFIRM_MINUTES`` from now: the patient's own hold, extended, or a new one.
 
     Returns the hold's token; "" when the time could not be held (taken meanwhile: the link or the
@@ -259,8 +271,8 @@ def _keep_time(*, practice, provider, location, visit_type, start, hold_token, n
 @transaction.atomic
 def ask_patient_to_confirm(
     *,
-    practice,
-    patient,
+    practice: Practice,
+    patient: Patient,
     visit_type: VisitType,
     provider: Provider,
     location: Location,

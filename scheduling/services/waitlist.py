@@ -22,6 +22,7 @@ Emails and journey events carry the practice, date, time, place and provider, ne
 
 import logging
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -32,8 +33,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 import journey
+from accounts.models import User
 from audit import services as audit
 from audit.models import Action
+from patients.models import Patient
 from practices.models import Location, Practice, Provider
 
 from .. import signals
@@ -64,7 +67,9 @@ class WaitlistError(ValueError):
 # --- joining and leaving ---------------------------------------------------------------------
 
 
-def _clean_choices(weekdays, day_parts) -> tuple[list[int], list[str]]:
+def _clean_choices(
+    weekdays: Iterable[int | str] | None, day_parts: Iterable[str] | None
+) -> tuple[list[int], list[str]]:
     try:
         days = sorted({int(d) for d in weekdays or ()})
     except (TypeError, ValueError) as error:
@@ -80,12 +85,12 @@ def _clean_choices(weekdays, day_parts) -> tuple[list[int], list[str]]:
 def join_waitlist(
     *,
     practice: Practice,
-    patient,
+    patient: Patient,
     visit_type: VisitType,
     earliest_day: date,
     latest_day: date,
-    weekdays=(),
-    day_parts=(),
+    weekdays: Iterable[int | str] = (),
+    day_parts: Iterable[str] = (),
     location: Location | None = None,
     provider: Provider | None = None,
     appointment: Appointment | None = None,
@@ -166,7 +171,13 @@ def _close_entry(entry: WaitlistEntry, *, status: str, now: datetime) -> None:
         _offer_again_on_commit(offer)
 
 
-def withdraw_entry(*, entry: WaitlistEntry, actor_patient=None, actor_user=None, now: datetime | None = None) -> bool:
+def withdraw_entry(
+    *,
+    entry: WaitlistEntry,
+    actor_patient: Patient | None = None,
+    actor_user: User | None = None,
+    now: datetime | None = None,
+) -> bool:
     """Take the patient off the waitlist. False if the entry was no longer waiting."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -237,7 +248,7 @@ def _wish(entry: WaitlistEntry, tz: ZoneInfo) -> Wish:
         day_parts=frozenset(entry.day_parts or ()),
         location_id=entry.location_id,
         provider_id=entry.provider_id,
-        appointment_start=entry.appointment.start.astimezone(tz) if entry.appointment_id else None,
+        appointment_start=entry.appointment.start.astimezone(tz) if entry.appointment is not None else None,
         excludes_short_notice=entry.visit_type.excludes_short_notice_offers,
     )
 
@@ -357,7 +368,17 @@ def send_offers_for_time(
     return created
 
 
-def _create_offer(*, practice, entry, provider, location_id, start, batch, expires_at, now) -> WaitlistOffer | None:
+def _create_offer(
+    *,
+    practice: Practice,
+    entry: WaitlistEntry,
+    provider: Provider,
+    location_id: int,
+    start: datetime,
+    batch: int,
+    expires_at: datetime,
+    now: datetime,
+) -> WaitlistOffer | None:
     """Create the offer and email it on commit; None if this entry was already offered this time."""
     token = secrets.token_urlsafe(32)
     try:
@@ -418,7 +439,7 @@ class OfferResult:
     appointment: Appointment | None = None
 
 
-OUTCOME_OF_STATUS = {
+OUTCOME_OF_STATUS: dict[str, str] = {
     OfferStatus.ACCEPTED: Outcome.BOOKED,
     OfferStatus.TAKEN: Outcome.TAKEN,
     OfferStatus.EXPIRED: Outcome.EXPIRED,
@@ -436,7 +457,7 @@ def _lock_offer(offer: WaitlistOffer) -> WaitlistOffer:
     )
 
 
-def _mark_taken(offers, *, now: datetime) -> None:
+def _mark_taken(offers: Iterable[WaitlistOffer], *, now: datetime) -> None:
     """These offers lost the time: mark them TAKEN and tell each patient once, after commit."""
     for other in offers:
         WaitlistOffer.objects.filter(pk=other.pk, status=OfferStatus.SENT).update(status=OfferStatus.TAKEN)
@@ -447,7 +468,7 @@ def _mark_taken(offers, *, now: datetime) -> None:
             signals.announce_waitlist_notice(offer_id=other.pk, kind="taken")
 
 
-def _other_open_offers(offer: WaitlistOffer):
+def _other_open_offers(offer: WaitlistOffer) -> list[WaitlistOffer]:
     return list(
         WaitlistOffer.objects.select_for_update()
         .filter(
@@ -521,10 +542,10 @@ def accept_offer(*, offer: WaitlistOffer, now: datetime | None = None) -> OfferR
         return OfferResult(Outcome.BOOKED, locked, appointment)
 
 
-def _book(offer: WaitlistOffer, entry: WaitlistEntry, patient, now: datetime) -> Appointment | None:
+def _book(offer: WaitlistOffer, entry: WaitlistEntry, patient: Patient, now: datetime) -> Appointment | None:
     """Book or move through the booking services; None when the slot engine says the time is gone."""
     try:
-        if entry.appointment_id:
+        if entry.appointment is not None:
             return booking_services.reschedule_appointment(
                 appointment=entry.appointment,
                 start=offer.start,

@@ -5,11 +5,13 @@ A template tag, so the patients app (which scheduling depends on) needs no impor
 
 from django import template
 
+from patients.models import Patient
+from practices.models import Practice
 from scheduling.selectors import booking as booking_selectors
 
 register = template.Library()
 
 
 @register.simple_tag
-def upcoming_appointments(practice, patient):
+def upcoming_appointments(practice: Practice, patient: Patient) -> list[booking_selectors.UpcomingAppointment]:
     return booking_selectors.upcoming_appointments_for_patient(practice, patient)

@@ -6,20 +6,21 @@ blocks; only the owner changes weekly hours, extra clinics, visit types and the 
 """
 
 from datetime import date, timedelta
+from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from practices.access import ALL_ROLES, OWNER_ONLY, staff_view
-from practices.models import Role
+from practices.access import ALL_ROLES, OWNER_ONLY, StaffRequest, staff_view
+from practices.models import Provider, Role
 
 from ..forms.schedule import BlockForm, BookingPolicyForm, ExtraHoursForm, VisitTypeForm, WeeklyRangeForm
 from ..models import ExceptionKind
@@ -30,14 +31,14 @@ from ..services import schedule as schedule_services
 BLOCKERS = frozenset({Role.OWNER, Role.FRONT_DESK})
 
 
-def _today(request: HttpRequest) -> date:
+def _today(request: StaffRequest) -> date:
     return timezone.localtime(timezone.now(), ZoneInfo(request.practice.timezone)).date()
 
 
 # --- calendars ------------------------------------------------------------------------------
 
 
-def _calendar_page(request: HttpRequest, *, view: str) -> HttpResponse:
+def _calendar_page(request: StaffRequest, *, view: str) -> HttpResponse:
     practice = request.practice
     today = _today(request)
     day = today
@@ -117,13 +118,13 @@ def _calendar_page(request: HttpRequest, *, view: str) -> HttpResponse:
 
 @staff_view(ALL_ROLES)
 @require_http_methods(["GET"])
-def schedule_day(request: HttpRequest) -> HttpResponse:
+def schedule_day(request: StaffRequest) -> HttpResponse:
     return _calendar_page(request, view="day")
 
 
 @staff_view(ALL_ROLES)
 @require_http_methods(["GET"])
-def schedule_week(request: HttpRequest) -> HttpResponse:
+def schedule_week(request: StaffRequest) -> HttpResponse:
     return _calendar_page(request, view="week")
 
 
@@ -132,7 +133,7 @@ def schedule_week(request: HttpRequest) -> HttpResponse:
 
 @staff_view(BLOCKERS)
 @require_http_methods(["GET"])
-def availability(request: HttpRequest) -> HttpResponse:
+def availability(request: StaffRequest) -> HttpResponse:
     return render(
         request,
         "scheduling/schedule/availability_list.html",
@@ -142,7 +143,7 @@ def availability(request: HttpRequest) -> HttpResponse:
 
 @staff_view(BLOCKERS)
 @require_http_methods(["GET"])
-def provider_availability(request: HttpRequest, provider_pk: int) -> HttpResponse:
+def provider_availability(request: StaffRequest, provider_pk: int) -> HttpResponse:
     provider = schedule_selectors.provider_or_404(request.practice, provider_pk)
     return render(
         request,
@@ -156,17 +157,17 @@ def provider_availability(request: HttpRequest, provider_pk: int) -> HttpRespons
     )
 
 
-def _provider_url(request: HttpRequest, provider) -> str:
+def _provider_url(request: StaffRequest, provider: Provider) -> str:
     return reverse("scheduling:schedule_provider", args=[request.practice.slug, provider.pk])
 
 
 @staff_view(OWNER_ONLY)
 @require_http_methods(["GET", "POST"])
-def weekly_range_form(request: HttpRequest, provider_pk: int, pk: int | None = None) -> HttpResponse:
+def weekly_range_form(request: StaffRequest, provider_pk: int, pk: int | None = None) -> HttpResponse:
     practice = request.practice
     provider = schedule_selectors.provider_or_404(practice, provider_pk)
     template = schedule_selectors.template_or_404(practice, provider, pk) if pk is not None else None
-    initial = {"effective_from": _today(request)}
+    initial: dict[str, Any] = {"effective_from": _today(request)}
     if template is not None:
         initial = {
             "location": template.location_id,
@@ -201,7 +202,7 @@ def weekly_range_form(request: HttpRequest, provider_pk: int, pk: int | None = N
 
 @staff_view(OWNER_ONLY)
 @require_POST
-def weekly_range_delete(request: HttpRequest, provider_pk: int, pk: int) -> HttpResponse:
+def weekly_range_delete(request: StaffRequest, provider_pk: int, pk: int) -> HttpResponse:
     provider = schedule_selectors.provider_or_404(request.practice, provider_pk)
     template = schedule_selectors.template_or_404(request.practice, provider, pk)
     schedule_services.delete_weekly_range(practice=request.practice, template=template, actor_user=request.user)
@@ -211,7 +212,7 @@ def weekly_range_delete(request: HttpRequest, provider_pk: int, pk: int) -> Http
 
 @staff_view(BLOCKERS)
 @require_http_methods(["GET", "POST"])
-def block_new(request: HttpRequest, provider_pk: int) -> HttpResponse:
+def block_new(request: StaffRequest, provider_pk: int) -> HttpResponse:
     practice = request.practice
     provider = schedule_selectors.provider_or_404(practice, provider_pk)
     initial = {"day": request.GET.get("date") or _today(request)}
@@ -253,7 +254,7 @@ def block_new(request: HttpRequest, provider_pk: int) -> HttpResponse:
 
 @staff_view(OWNER_ONLY)
 @require_http_methods(["GET", "POST"])
-def extra_new(request: HttpRequest, provider_pk: int) -> HttpResponse:
+def extra_new(request: StaffRequest, provider_pk: int) -> HttpResponse:
     practice = request.practice
     provider = schedule_selectors.provider_or_404(practice, provider_pk)
     form = ExtraHoursForm(request.POST or None, practice=practice, provider=provider)
@@ -276,7 +277,7 @@ def extra_new(request: HttpRequest, provider_pk: int) -> HttpResponse:
 
 @staff_view(BLOCKERS)
 @require_POST
-def exception_delete(request: HttpRequest, provider_pk: int, pk: int) -> HttpResponse:
+def exception_delete(request: StaffRequest, provider_pk: int, pk: int) -> HttpResponse:
     provider = schedule_selectors.provider_or_404(request.practice, provider_pk)
     exception = schedule_selectors.exception_or_404(request.practice, provider, pk)
     if exception.kind == ExceptionKind.EXTRA and request.membership.role != Role.OWNER:
@@ -291,7 +292,7 @@ def exception_delete(request: HttpRequest, provider_pk: int, pk: int) -> HttpRes
 
 @staff_view(OWNER_ONLY)
 @require_http_methods(["GET"])
-def visit_types(request: HttpRequest) -> HttpResponse:
+def visit_types(request: StaffRequest) -> HttpResponse:
     return render(
         request,
         "scheduling/schedule/visit_type_list.html",
@@ -301,7 +302,7 @@ def visit_types(request: HttpRequest) -> HttpResponse:
 
 @staff_view(OWNER_ONLY)
 @require_http_methods(["GET", "POST"])
-def visit_type_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def visit_type_form(request: StaffRequest, pk: int | None = None) -> HttpResponse:
     practice = request.practice
     visit_type = schedule_selectors.visit_type_or_404(practice, pk) if pk is not None else None
     form = VisitTypeForm(request.POST or None, instance=visit_type, practice=practice)
@@ -339,7 +340,7 @@ def visit_type_form(request: HttpRequest, pk: int | None = None) -> HttpResponse
 
 @staff_view(OWNER_ONLY)
 @require_http_methods(["GET", "POST"])
-def booking_policy(request: HttpRequest) -> HttpResponse:
+def booking_policy(request: StaffRequest) -> HttpResponse:
     practice = request.practice
     form = BookingPolicyForm(request.POST or None, instance=schedule_selectors.booking_policy(practice))
     if request.method == "POST" and form.is_valid():
