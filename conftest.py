@@ -5,12 +5,17 @@ import os
 import shutil
 import time
 import zlib
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.contrib.auth.hashers import make_password
 from django.db import connection
+from django.test import Client
+from pytest_django.fixtures import Settings as SettingsFixture
 
+from accounts.models import User
 from patients.models import Patient
 from practices.models import Location, Membership, Practice, Provider, Role
 
@@ -19,7 +24,7 @@ PASSWORD = "correct-horse-battery-staple"
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _database_vendor_is_the_one_asked_for(django_db_setup, django_db_blocker):
+def _database_vendor_is_the_one_asked_for(django_db_setup: None, django_db_blocker: object) -> None:
     """`make test` runs the suite again on PostgreSQL; fail loudly if it silently used SQLite."""
     wanted = os.environ.get("REQUIRE_DATABASE_VENDOR")
     if wanted:
@@ -27,7 +32,7 @@ def _database_vendor_is_the_one_asked_for(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _remove_the_test_var_dir():
+def _remove_the_test_var_dir() -> Iterator[None]:
     """config/settings_test.py gives each run a private var/ folder in /tmp; leave none behind."""
     yield
     from django.conf import settings
@@ -37,8 +42,8 @@ def _remove_the_test_var_dir():
 
 
 @pytest.fixture
-def make_practice(db):
-    def make(**fields) -> Practice:
+def make_practice(db: None) -> Callable[..., Practice]:
+    def make(**fields: Any) -> Practice:
         n = next(_serial)
         fields.setdefault("name", f"Practice {n}")
         fields.setdefault("slug", f"practice-{n}")
@@ -50,12 +55,12 @@ def make_practice(db):
 
 
 @pytest.fixture
-def practice(make_practice) -> Practice:
+def practice(make_practice: Callable[..., Practice]) -> Practice:
     return make_practice(name="ClearSkin Test", slug="clearskin-test")
 
 
 @pytest.fixture
-def other_practice(make_practice) -> Practice:
+def other_practice(make_practice: Callable[..., Practice]) -> Practice:
     return make_practice(name="Other Skin", slug="other-skin")
 
 
@@ -66,10 +71,10 @@ def staff_password_hash() -> str:
 
 
 @pytest.fixture
-def make_staff(db, django_user_model, staff_password_hash):
+def make_staff(db: None, django_user_model: type[User], staff_password_hash: str) -> Callable[..., User]:
     """Staff with a real argon2 password (PASSWORD), hashed once per test session."""
 
-    def make(practice: Practice, role: str = Role.OWNER, email: str | None = None):
+    def make(practice: Practice, role: str = Role.OWNER, email: str | None = None) -> User:
         email = email or f"staff{next(_serial)}@example.com"
         user = django_user_model.objects.create_user(email=email, password=None, full_name="Sam Staff")
         user.password = staff_password_hash
@@ -81,18 +86,18 @@ def make_staff(db, django_user_model, staff_password_hash):
 
 
 @pytest.fixture
-def owner(practice, make_staff):
+def owner(practice: Practice, make_staff: Callable[..., User]) -> User:
     return make_staff(practice, Role.OWNER)
 
 
 @pytest.fixture
-def front_desk(practice, make_staff):
+def front_desk(practice: Practice, make_staff: Callable[..., User]) -> User:
     return make_staff(practice, Role.FRONT_DESK)
 
 
 @pytest.fixture
-def make_patient(db):
-    def make(practice: Practice, **fields) -> Patient:
+def make_patient(db: None) -> Callable[..., Patient]:
+    def make(practice: Practice, **fields: Any) -> Patient:
         n = next(_serial)
         fields.setdefault("first_name", "Ana")
         fields.setdefault("last_name", f"Rivera{n}")
@@ -105,12 +110,12 @@ def make_patient(db):
 
 
 @pytest.fixture
-def patient(practice, make_patient) -> Patient:
+def patient(practice: Practice, make_patient: Callable[..., Patient]) -> Patient:
     return make_patient(practice)
 
 
 @pytest.fixture
-def location(practice) -> Location:
+def location(practice: Practice) -> Location:
     return Location.objects.create(
         practice=practice,
         name="Downtown",
@@ -124,17 +129,17 @@ def location(practice) -> Location:
 
 
 @pytest.fixture
-def provider(practice, location) -> Provider:
+def provider(practice: Practice, location: Location) -> Provider:
     provider = Provider.objects.create(practice=practice, first_name="Hannah", last_name="Cole", credentials="MD, FAAD")
     provider.locations.add(location)
     return provider
 
 
 @pytest.fixture
-def staff_client(client):
+def staff_client(client: Client) -> Callable[[User], Client]:
     """A client signed in as the given user: ``staff_client(user)``."""
 
-    def sign_in(user):
+    def sign_in(user: User) -> Client:
         client.force_login(user)
         return client
 
@@ -145,7 +150,7 @@ def staff_client(client):
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     return {
         **browser_type_launch_args,
         "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
@@ -173,7 +178,7 @@ _DATABASE_FIXTURES = {
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache(request):
+def _empty_cache(request: pytest.FixtureRequest) -> None:
     """Clear the cache before each test. The embedded cache is a database table (core.cache), so it is
     cleared inside a test that has the database; a Redis cache (REDIS_URL) is cleared for every test."""
     from django.conf import settings
@@ -188,7 +193,7 @@ def _empty_cache(request):
 
 
 @pytest.fixture(autouse=True)
-def _default_language():
+def _default_language() -> Iterator[None]:
     """Each test starts in English: a test that activates Spanish on its thread must not leak it into
     the next test that the same worker runs (the order differs under pytest-xdist)."""
     from django.utils import translation
@@ -203,11 +208,11 @@ class RateLimitClock:
     test that counts requests and then expects a limit must not straddle a window's end (on a busy
     machine that happens). Signing and the cache's expiry read the same clock, so move it forward only."""
 
-    def __init__(self, monkeypatch):
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.now = time.time()
         monkeypatch.setattr(time, "time", lambda: self.now)
 
-    def advance(self, **delta) -> None:
+    def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta).total_seconds()
 
     def start_window(self, key: str, period: int) -> None:
@@ -219,12 +224,12 @@ class RateLimitClock:
 
 
 @pytest.fixture
-def ratelimit_clock(monkeypatch) -> RateLimitClock:
+def ratelimit_clock(monkeypatch: pytest.MonkeyPatch) -> RateLimitClock:
     return RateLimitClock(monkeypatch)
 
 
 @pytest.fixture
-def database_cache(settings, db):
+def database_cache(settings: SettingsFixture, db: None) -> None:
     """The embedded install's cache (the database table), also in a run whose default cache is Redis."""
     settings.CACHES = {"default": settings.DATABASE_CACHE}
     from django.core.cache import cache

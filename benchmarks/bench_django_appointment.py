@@ -31,6 +31,7 @@ import statistics
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from .demo_db import BASE_DIR, log, seeded
 
@@ -133,7 +134,8 @@ def export_and_time(export_path: str, repeats: int) -> dict:
     schedules = slot_selectors.schedules_for(practice, visit_type, first_day=first_day, last_day=last_day, now=now)
     window = {first_day + timedelta(days=n) for n in range(DAYS)}
 
-    providers, excluded = [], []
+    providers: list[dict[str, Any]] = []
+    excluded: list[list[object]] = []
     for schedule in schedules:
         prepared = engine._Engine(schedule, rule, now, None)  # noqa: SLF001 - the engine's own day ranges
         spans: dict[int, tuple[int, int]] = {}
@@ -160,10 +162,10 @@ def export_and_time(export_path: str, repeats: int) -> dict:
                 {"day": day.isoformat(), "start": _hhmm(a), "end": _hhmm(b)} for a, b in _ranges_minus(span, ranges)
             ]
         busy = []
-        for b in schedule.busy:
-            start, end = b.start.astimezone(tz), b.end.astimezone(tz)
+        for interval in schedule.busy:
+            start, end = interval.start.astimezone(tz), interval.end.astimezone(tz)
             if start.date() != end.date() and end.time() != datetime.min.time():
-                raise AssertionError(f"busy time across midnight: {b}")
+                raise AssertionError(f"busy time across midnight: {interval}")
             if start.date() in window:
                 busy.append({"day": start.date().isoformat(), "start": f"{start:%H:%M}", "end": f"{end:%H:%M}"})
         providers.append(
@@ -184,7 +186,7 @@ def export_and_time(export_path: str, repeats: int) -> dict:
         slots = slot_selectors.open_slots_for(
             practice, visit_type, first_day=first_day, last_day=last_day, now=now, provider_ids=[pid]
         )
-        by_day = {day.isoformat(): [] for day in sorted(window)}
+        by_day: dict[str, list[str]] = {day.isoformat(): [] for day in sorted(window)}
         for slot in slots:
             local = slot.start.astimezone(tz)
             by_day[local.date().isoformat()].append(f"{local:%H:%M}")

@@ -9,6 +9,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.csp import CSP
@@ -274,12 +275,13 @@ else:
 # One cache that every web process shares: rate-limit counters (django-ratelimit), the self check-in
 # backoff and the sign-in lockouts must agree across processes. Redis when scaled out; otherwise a
 # table in the database (core.cache.DatabaseCache: Django's, with an atomic incr), created by migrate.
-DATABASE_CACHE = {
+DATABASE_CACHE: dict[str, Any] = {
     "BACKEND": "core.cache.DatabaseCache",
     "LOCATION": "touchpoints_cache",
     # Culling drops entries by key order; keep it far away so a flood of keys cannot push a counter out.
     "OPTIONS": {"MAX_ENTRIES": 100_000},
 }
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:

@@ -5,26 +5,33 @@ Aggregates only (no patient appears), so no audit entry; scoped to the practice 
 """
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, TypedDict
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from practices.access import staff_view
-from practices.models import Role
+from practices.access import StaffRequest, staff_view
+from practices.models import Practice, Role
 
 from . import measures, selectors
-from .forms import MeasuresFilterForm
+from .forms import GROUP_BY_CHOICES, MeasuresFilterForm
 
 # Everyone who runs the practice's day may see how it runs; billing staff have no use for it.
 MEASURES_ROLES = frozenset({Role.OWNER, Role.EXPERIENCE_LEAD, Role.FRONT_DESK, Role.CLINICIAN})
+
+
+class Series(TypedDict):
+    label: str
+    data: list[float | None]
 
 
 @dataclass(frozen=True)
@@ -35,13 +42,13 @@ class Chart:
     title: str
     unit: str
     labels: list[str]
-    series: list[dict]  # {"label": str, "data": [float | None]}
+    series: list[Series]
 
     @property
     def rows(self) -> list[tuple[str, list[float | None]]]:
         return [(label, [s["data"][i] for s in self.series]) for i, label in enumerate(self.labels)]
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, object]:
         return {"title": self.title, "unit": self.unit, "labels": self.labels, "series": self.series}
 
 
@@ -58,18 +65,25 @@ def _period_label(day: date, period: str) -> str:
     return date_format(day, "D M j")
 
 
-def _charts(summaries: list[measures.Summary], *, period: str, group_names: dict, grouped: bool) -> list[Chart]:
-    periods = list(dict.fromkeys(s.period for s in summaries))
+def _group_name(group_names: dict[int, str], group: int | None) -> str:
+    return "?" if group is None else group_names.get(group, "?")
+
+
+def _charts(
+    summaries: list[measures.Summary], *, period: str, group_names: dict[int, str], grouped: bool
+) -> list[Chart]:
+    # measures.by_period gives every summary its period.
+    periods = [p for p in dict.fromkeys(s.period for s in summaries) if p is not None]
     groups = list(dict.fromkeys(s.group for s in summaries))
     cell = {(s.period, s.group): s for s in summaries}
     labels = [_period_label(p, period) for p in periods]
 
-    def chart(key: str, title: str, unit: str, value) -> Chart:
+    def chart(key: str, title: str, unit: str, value: Callable[[measures.Summary], float | None]) -> Chart:
         series = [
-            {
-                "label": group_names.get(g, "?") if grouped else _("Whole practice"),
-                "data": [_round(value(cell[(p, g)])) for p in periods],
-            }
+            Series(
+                label=_group_name(group_names, g) if grouped else _("Whole practice"),
+                data=[_round(value(cell[(p, g)])) for p in periods],
+            )
             for g in groups
         ]
         return Chart(key, title, unit, labels, series)
@@ -87,7 +101,9 @@ def _charts(summaries: list[measures.Summary], *, period: str, group_names: dict
     ]
 
 
-def _tna_history_chart(practice, *, first_day: date, last_day: date, visit_type_id, provider_id) -> Chart | None:
+def _tna_history_chart(
+    practice: Practice, *, first_day: date, last_day: date, visit_type_id: int | None, provider_id: int | None
+) -> Chart | None:
     stored = list(
         selectors.third_next_available_history(
             practice=practice,
@@ -102,7 +118,7 @@ def _tna_history_chart(practice, *, first_day: date, last_day: date, visit_type_
     days = sorted({row.day for row in stored})
     types = list(dict.fromkeys(row.visit_type for row in stored))
     value = {(row.day, row.visit_type_id): row.days for row in stored}
-    series = [{"label": vt.name, "data": [value.get((d, vt.pk)) for d in days]} for vt in types]
+    series = [Series(label=vt.name, data=[value.get((d, vt.pk)) for d in days]) for vt in types]
     return Chart(
         "tna_history",
         _("Time to third next available appointment, measured each morning"),
@@ -119,16 +135,16 @@ class Computed:
     period: str
     dimension: str | None
     ids: dict[str, int | None]
-    filters: dict
+    filters: dict[str, Any]
     now: datetime
-    records: list
+    records: list[measures.AppointmentRecord]
     cutoff: int
     summaries: list[measures.Summary]
     totals: list[tuple[str, measures.Summary]]
-    group_names: dict
+    group_names: dict[int, str]
 
 
-def _compute(practice, filters: dict, now) -> Computed:
+def _compute(practice: Practice, filters: dict[str, Any], now: datetime) -> Computed:
     first_day, last_day, period, dimension = filters["start"], filters["end"], filters["period"], filters["group_by"]
     ids = {name: (filters[name].pk if filters[name] else None) for name in ("location", "provider", "visit_type")}
     records = selectors.appointment_records(
@@ -144,7 +160,7 @@ def _compute(practice, filters: dict, now) -> Computed:
     summaries = measures.by_period(records, period=period, first_day=first_day, last_day=last_day, **options)
     group_names = selectors.names(practice, dimension)
     totals = [
-        (group_names.get(total.group, "?") if dimension else _("Whole practice"), total)
+        (_group_name(group_names, total.group) if dimension else _("Whole practice"), total)
         for total in measures.totals(records, **options)
     ]
     return Computed(
@@ -154,7 +170,7 @@ def _compute(practice, filters: dict, now) -> Computed:
 
 @staff_view(MEASURES_ROLES)
 @require_GET
-def measures_page(request: HttpRequest) -> HttpResponse:
+def measures_page(request: StaffRequest) -> HttpResponse:
     practice = request.practice
     now = timezone.now()
     today = practice.local_date(now)
@@ -194,7 +210,7 @@ def measures_page(request: HttpRequest) -> HttpResponse:
             "last_day": last_day,
             "period": period,
             "dimension": dimension,
-            "dimension_label": dict(form.fields["group_by"].choices).get(dimension or "", ""),
+            "dimension_label": dict(GROUP_BY_CHOICES).get(dimension or "", ""),
             "charts": [(chart, chart.as_json()) for chart in charts],
             "totals": totals,
             "has_data": bool(records),
@@ -225,7 +241,7 @@ def _csv_text(value: str) -> str:
 
 @staff_view(MEASURES_ROLES)
 @require_GET
-def measures_csv(request: HttpRequest) -> HttpResponse:
+def measures_csv(request: StaffRequest) -> HttpResponse:
     """The page's per-period numbers as CSV (same filters, same rounding). Bad filters: 400."""
     practice = request.practice
     now = timezone.now()
@@ -249,8 +265,9 @@ def measures_csv(request: HttpRequest) -> HttpResponse:
     writer.writerow(header)
     blank = ""
     for s in c.summaries:
-        group = c.group_names.get(s.group, "?") if c.dimension else _("Whole practice")
-        row = [s.period.isoformat(), c.period, _csv_text(group)]
+        assert s.period is not None  # measures.by_period gives every summary its period
+        group = _group_name(c.group_names, s.group) if c.dimension else _("Whole practice")
+        row: list[object] = [s.period.isoformat(), c.period, _csv_text(group)]
         for key, _name in _CSV_MEASURES:
             d = getattr(s, key)
             row += [d.n, _round(d.mean), _round(d.median)]

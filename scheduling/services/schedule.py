@@ -494,9 +494,10 @@ VISIT_TYPE_FIELDS = (
 
 @transaction.atomic
 def offer_visit_type(
-    *, visit_type: VisitType, providers: Sequence[Provider] = (), locations: Sequence[Location] = ()
+    *, visit_type: VisitType, providers: Iterable[Provider] = (), locations: Iterable[Location] = ()
 ) -> None:
     """Link providers and locations of the same practice to a visit type."""
+    providers, locations = list(providers), list(locations)
     practice = visit_type.practice
     check_same_practice(practice, **{f"provider {p.pk}": p for p in providers})
     check_same_practice(practice, **{f"location {loc.pk}": loc for loc in locations})

@@ -5,12 +5,14 @@ phone and desktop pages, and a watch on the browser console (CSP violations, scr
 """
 
 import os
+from collections.abc import Callable, Iterator
 from datetime import time
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request, Response
 
-from practices.models import Location, OpeningHours, Provider, Weekday
+from patients.models import Patient
+from practices.models import Location, OpeningHours, Practice, Provider, Weekday
 
 from .pages import DESKTOP, PHONE, Site
 
@@ -37,7 +39,7 @@ def browser_context_args(browser_context_args, live_server):
 
 
 @pytest.fixture
-def site(transactional_db, make_practice, make_patient) -> Site:
+def site(transactional_db: None, make_practice: Callable[..., Practice], make_patient: Callable[..., Patient]) -> Site:
     """A practice with realistic, deliberately long content: phones are where it breaks first."""
     practice = make_practice(
         name="ClearSkin Dermatology & Mohs Surgery Center",
@@ -94,18 +96,18 @@ class ConsoleWatch:
         page.on("response", self._on_response)
         page.on("requestfailed", self._on_request_failed)
 
-    def _on_request_failed(self, request) -> None:
+    def _on_request_failed(self, request: Request) -> None:
         # A load the browser dropped because the test navigated on (the favicon, typically) is
         # not a fault of the page.
         if request.failure != "net::ERR_ABORTED" or request.resource_type == "document":
             self.problems.append(f"failed: {request.url} {request.failure}")
 
-    def _on_console(self, message) -> None:
+    def _on_console(self, message: ConsoleMessage) -> None:
         # Each failed load is also logged to the console; _on_response judges those.
         if message.type == "error" and not message.text.startswith("Failed to load resource"):
             self.problems.append(f"console: {message.text}")
 
-    def _on_response(self, response) -> None:
+    def _on_response(self, response: Response) -> None:
         # Pages themselves may be 404 or 410 on purpose (the tests check those statuses).
         expected = response.request.resource_type == "document"
         if response.status >= 400 and not expected:
@@ -113,14 +115,14 @@ class ConsoleWatch:
 
 
 @pytest.fixture
-def console_watch():
+def console_watch() -> Iterator[ConsoleWatch]:
     watch = ConsoleWatch()
     yield watch
     assert not watch.problems, "The browser reported problems:\n" + "\n".join(watch.problems)
 
 
 @pytest.fixture
-def phone(new_context, console_watch) -> Page:
+def phone(new_context: Callable[..., BrowserContext], console_watch: ConsoleWatch) -> Page:
     """A 360-pixel-wide phone: touch, mobile viewport rules (the page's meta viewport applies)."""
     context = new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
     page = context.new_page()
@@ -129,7 +131,7 @@ def phone(new_context, console_watch) -> Page:
 
 
 @pytest.fixture
-def desktop(new_context, console_watch) -> Page:
+def desktop(new_context: Callable[..., BrowserContext], console_watch: ConsoleWatch) -> Page:
     context = new_context(viewport=DESKTOP)
     page = context.new_page()
     console_watch.attach(page)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
+from accounts.models import User
 from patients.models import Patient
 from patients.services import issue_sign_in_link
 from practices.models import Location, Practice, Provider
@@ -47,7 +48,7 @@ def switch_language(page: Page, lang: str) -> None:
     expect(page.locator("html")).to_have_attribute("lang", lang)
 
 
-def sign_in_patient(page: Page, patient) -> None:
+def sign_in_patient(page: Page, patient: Patient) -> None:
     """Sign in as ``patient`` the way the emailed link does (the link is made directly)."""
     token = issue_sign_in_link(patient=patient)
     page.goto(f"/p/{patient.practice.slug}/sign-in/{token}/")
@@ -176,7 +177,7 @@ def assert_tap_target(page: Page, selector: str, *, width: int = 360, min_size: 
 # --- Staff -------------------------------------------------------------------------------------
 
 
-def sign_in_staff(page: Page, user, base_url: str) -> None:
+def sign_in_staff(page: Page, user: User, base_url: str) -> None:
     """Put a signed-in staff session in the browser (no password form: Argon2 is slow)."""
     from django.conf import settings
     from django.test import Client

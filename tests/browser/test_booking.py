@@ -19,13 +19,13 @@ from scheduling.services import booking as booking_services
 from scheduling.services import schedule as schedule_services
 
 from .axe import assert_no_axe_violations
-from .pages import assert_fits_phone, focused, is_focused, switch_language, tab_to
+from .pages import Site, assert_fits_phone, focused, is_focused, switch_language, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def skin_check(site) -> VisitType:
+def skin_check(site: Site) -> VisitType:
     """A skin check offered every day, 07:00-20:00 in the practice's time zone, from yesterday on."""
     visit_type = VisitType.objects.create(
         practice=site.practice,
@@ -142,7 +142,7 @@ def test_the_booking_start_reads_in_spanish(phone, site, skin_check):
     check(page, "day (es)")
 
 
-def _booked(site, skin_check) -> Appointment:
+def _booked(site: Site, skin_check: VisitType) -> Appointment:
     now = timezone.now()
     today = timezone.localdate(now)
     slots = slot_selectors.open_slots_for(

@@ -27,7 +27,7 @@ from .pages import assert_fits_phone, is_focused, switch_language, t, tab_to
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _png(color) -> bytes:
+def _png(color: str) -> bytes:
     out = BytesIO()
     Image.new("RGB", (640, 400), color).save(out, format="PNG")
     return out.getvalue()

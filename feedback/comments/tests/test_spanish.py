@@ -8,6 +8,7 @@ import pytest
 
 from feedback import listening
 from feedback.comments import TOUCHPOINT_NAMES, analyze, analyze_many, detect_language, model, spanish
+from feedback.comments.analysis import Analysis
 from feedback.comments.clauses import split_clauses
 from feedback.models import CaseReason, CommentAnalysis, RecoveryCase
 from feedback.tests.listening_data import NOW, make_response, make_survey
@@ -16,7 +17,7 @@ from practices.models import Role
 CHECK_FILE = Path(__file__).resolve().parent / "spanish_check.csv"
 
 
-def touchpoints(result) -> dict[str, str]:
+def touchpoints(result: Analysis) -> dict[str, str]:
     return {t.name: t.sentiment for t in result.touchpoints}
 
 
