@@ -104,14 +104,14 @@ def plan() -> dict:
 
     from demo.practices import DEMO_SLUG
     from practices.models import Practice
-    from scheduling import selectors
     from scheduling.models import VisitType
+    from scheduling.selectors import slots as slot_selectors
 
     practice = Practice.objects.get(slug=DEMO_SLUG)
     visit_type = VisitType.objects.get(practice=practice, slug=VISIT_TYPE)
     now = timezone.now()
     today = now.astimezone(ZoneInfo(practice.timezone)).date()
-    slots = selectors.open_slots_for(
+    slots = slot_selectors.open_slots_for(
         practice, visit_type, first_day=today + timedelta(days=1), last_day=today + timedelta(days=60), now=now
     )
     days: dict[int, dict[tuple[str, int], int]] = defaultdict(dict)

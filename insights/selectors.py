@@ -14,9 +14,10 @@ from zoneinfo import ZoneInfo
 from django.db.models import QuerySet
 
 from practices.models import Location, Practice, Provider
-from scheduling import selectors as scheduling_selectors
 from scheduling.engine import Slot
 from scheduling.models import Appointment, AppointmentStatus, VisitType
+from scheduling.selectors import booking as booking_selectors
+from scheduling.selectors import slots as slot_selectors
 
 from . import tna
 from .measures import AppointmentRecord
@@ -52,7 +53,7 @@ def appointment_records(
     visit_type_id: int | None = None,
 ) -> list[AppointmentRecord]:
     """The practice's appointments starting on the local days ``first_day..last_day``, with visit times."""
-    start, end = scheduling_selectors.local_day_bounds(ZoneInfo(practice.timezone), first_day, last_day)
+    start, end = slot_selectors.local_day_bounds(ZoneInfo(practice.timezone), first_day, last_day)
     qs = Appointment.objects.filter(practice=practice, start__gte=start, start__lt=end).exclude(
         status=AppointmentStatus.ENTERED_IN_ERROR
     )
@@ -67,7 +68,7 @@ def appointment_records(
 
 def cancellation_cutoff_hours(practice: Practice) -> int:
     """The practice's late-cancellation line: its cutoff for online changes (default 24 hours)."""
-    return scheduling_selectors.booking_policy(practice).online_change_cutoff_hours
+    return booking_selectors.booking_policy(practice).online_change_cutoff_hours
 
 
 def providers(practice: Practice) -> QuerySet[Provider]:
@@ -149,7 +150,7 @@ class _TnaSearch:
 
     def step(
         self,
-        calendar: scheduling_selectors.PracticeCalendar | None,
+        calendar: slot_selectors.PracticeCalendar | None,
         *,
         first_day: date,
         last_day: date,
@@ -195,18 +196,18 @@ def live_third_next_available(
 
     Open slots come from the slot engine exactly as patients see it (hours, exceptions, bookings,
     holds, minimum notice, daily caps, the booking horizon), through
-    ``scheduling.selectors.practice_calendar``: each window of days is read once for every visit type
+    ``scheduling.selectors.slots.practice_calendar``: each window of days is read once for every visit type
     still searching, so the number of queries does not grow with the number of visit types.
     """
-    types = scheduling_selectors.visit_types(practice).order_by("name")
+    chosen = slot_selectors.visit_types(practice).order_by("name")
     if visit_type_id is not None:
-        types = types.filter(pk=visit_type_id)
-    types = list(types)
+        chosen = chosen.filter(pk=visit_type_id)
+    types = list(chosen)
     if not types:
         return []
     people = {p.pk: p for p in providers(practice) if p.is_active}
     wanted = [pid for pid in people if provider_id is None or pid == provider_id]
-    offers = scheduling_selectors.visit_type_offers(practice)
+    offers = slot_selectors.visit_type_offers(practice)
     today = practice.local_date(now)
     searches = []
     for visit_type in types:
@@ -225,7 +226,7 @@ def live_third_next_available(
         needed = {pid for search in searching for pid in search.pending()}
         calendar = None
         if needed and first_day <= max(last_days):
-            calendar = scheduling_selectors.practice_calendar(
+            calendar = slot_selectors.practice_calendar(
                 practice,
                 [search.visit_type for search in searching],
                 first_day=first_day,
@@ -277,5 +278,5 @@ def estimate_accuracy(
     """How far the live wait estimate was off over the local days ``first_day..last_day``."""
     from frontdesk.estimate_accuracy import estimate_errors
 
-    start, end = scheduling_selectors.local_day_bounds(ZoneInfo(practice.timezone), first_day, last_day)
+    start, end = slot_selectors.local_day_bounds(ZoneInfo(practice.timezone), first_day, last_day)
     return estimate_errors(practice=practice, start=start, end=end, provider=provider)

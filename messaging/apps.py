@@ -7,10 +7,12 @@ class MessagingConfig(AppConfig):
     verbose_name = _("Messages")
 
     def ready(self) -> None:
+        from scheduling import appointment_details
         from scheduling.signals import appointment_notice, booking_link, waitlist_notice
 
         from .booking_links import on_booking_link
         from .confirmations import on_appointment_notice
+        from .templatetags.messaging_tags import reminder_answer_detail
         from .waitlist_notices import on_waitlist_notice
 
         # Booking confirmations, new times and cancellations go out through the outbox.
@@ -19,3 +21,5 @@ class MessagingConfig(AppConfig):
         waitlist_notice.connect(on_waitlist_notice, dispatch_uid="messaging.waitlist_notices.waitlist_notice")
         # The link that confirms a returning patient's online booking, to the contact details on file.
         booking_link.connect(on_booking_link, dispatch_uid="messaging.booking_links.booking_link")
+        # The front desk's appointment page (scheduling's) shows what the patient answered to a reminder.
+        appointment_details.register("messaging.reminder_answer", reminder_answer_detail)

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 import journey
 from audit import services as audit
 from audit.models import Action
-from scheduling import services as scheduling_services
 from scheduling.models import Appointment, AppointmentStatus, CancellationReason
+from scheduling.services import booking as booking_services
+from scheduling.services import online_booking as online_booking_services
 
 from .models import (
     AppointmentResponse,
@@ -316,10 +317,10 @@ def record_answer(
 def cancel_by_answer(*, appointment, channel: str = "link", now: datetime | None = None):
     """The patient cancels from the reminder: the booking policy's cutoff applies, the email goes out."""
     now = now or timezone.now()
-    if scheduling_services.online_change_refusal(appointment, now=now):
-        raise scheduling_services.BookingRefused(_("This appointment can no longer be changed online."))
+    if online_booking_services.online_change_refusal(appointment, now=now):
+        raise booking_services.BookingRefused(_("This appointment can no longer be changed online."))
     with transaction.atomic():
-        cancelled = scheduling_services.cancel_appointment(
+        cancelled = booking_services.cancel_appointment(
             appointment=appointment,
             reason=CancellationReason.PATIENT_REQUEST,
             actor_patient=appointment.patient,

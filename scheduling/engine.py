@@ -67,7 +67,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -84,6 +84,8 @@ __all__ = [
     "first_available",
     "is_bookable",
     "open_slots",
+    "wall_to_utc",
+    "working_ranges",
 ]
 
 OFF = "off"
@@ -266,6 +268,20 @@ def working_ranges(
     """
     # The rule and ``now`` only shape the slots inside the ranges, not the ranges.
     return _Engine(schedule, VisitRule(duration=1), datetime.now(UTC), location_id).open_ranges(day)
+
+
+def wall_to_utc(tz: ZoneInfo, day: date, minute: int) -> datetime:
+    """The instant of a local wall-clock minute, as the slot engine reads range boundaries.
+
+    An ambiguous time (clocks fall back) is its first occurrence; a time in the spring-forward gap is
+    the first existing minute after it.
+    """
+    for m in range(minute, minute + 24 * 60):
+        naive = datetime.combine(day, time.min) + timedelta(minutes=m)
+        aware = naive.replace(tzinfo=tz)
+        if aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) == naive:
+            return aware.astimezone(UTC)
+    raise ValueError("no existing local time")  # pragma: no cover
 
 
 # --------------------------------------------------------------------------------------------------

@@ -50,7 +50,6 @@ from messaging.tests.test_inbox_helpers import appointment as book_at
 from patients import services as patient_services
 from practices.models import Membership
 from scheduling import confirm_links, manage_links
-from scheduling import waitlist_selectors as wl
 from scheduling.models import (
     AppointmentStatus,
     AvailabilityException,
@@ -61,6 +60,7 @@ from scheduling.models import (
     WaitlistEntry,
     WaitlistOffer,
 )
+from scheduling.selectors import waitlist as wl
 from scheduling.tests.conftest import visit_type  # noqa: F401 - the visit_type fixture
 
 pytestmark = pytest.mark.django_db

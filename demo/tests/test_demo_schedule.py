@@ -27,7 +27,7 @@ from scheduling.models import (
     VisitTypeLocation,
     VisitTypeProvider,
 )
-from scheduling.selectors import rule_for
+from scheduling.selectors.slots import rule_for
 
 TODAY = date(2026, 3, 2)  # a Monday; the coming 90 days cross the spring-forward change (8 March)
 

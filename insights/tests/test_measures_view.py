@@ -18,7 +18,7 @@ from insights.models import ThirdNextAvailable
 from patients.models import Patient
 from practices.models import Location, Practice, Provider, Role
 from scheduling.models import Appointment, AvailabilityTemplate, VisitType
-from scheduling.services import offer_visit_type
+from scheduling.services.schedule import offer_visit_type
 
 CHICAGO = ZoneInfo("America/Chicago")
 # Wednesday 16 January 2030, 18:00 in Chicago.

@@ -10,7 +10,7 @@ from insights.models import ThirdNextAvailable
 from patients.models import Patient
 from practices.models import Location, Practice, Provider
 from scheduling.models import Appointment, AvailabilityTemplate, VisitType
-from scheduling.services import offer_visit_type
+from scheduling.services.schedule import offer_visit_type
 
 CHICAGO = ZoneInfo("America/Chicago")
 # Monday 7 January 2030, 09:00 in Chicago (the test practice's time zone).

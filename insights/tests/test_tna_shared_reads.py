@@ -19,7 +19,6 @@ from insights import selectors, tna
 from patients.models import Patient
 from practices.models import Location, Practice, Provider
 from scheduling import engine
-from scheduling import selectors as scheduling_selectors
 from scheduling.models import (
     Appointment,
     AvailabilityException,
@@ -28,7 +27,8 @@ from scheduling.models import (
     ExceptionKind,
     VisitType,
 )
-from scheduling.services import offer_visit_type
+from scheduling.selectors import slots as slot_selectors
+from scheduling.services.schedule import offer_visit_type
 
 CHICAGO = ZoneInfo("America/Chicago")
 # Monday 7 January 2030, 09:00 in Chicago (the test practice's time zone).
@@ -195,17 +195,17 @@ def reference(
     """(visit type id, provider id or None) -> days, the engine asked once per visit type over its horizon."""
     today = practice.local_date(now)
     out: dict[tuple[int, int | None], int | None] = {}
-    for vt in scheduling_selectors.visit_types(practice).order_by("name"):
+    for vt in slot_selectors.visit_types(practice).order_by("name"):
         if visit_type_id is not None and vt.pk != visit_type_id:
             continue
         horizon = today + timedelta(days=vt.max_days_ahead)
-        rule = scheduling_selectors.visit_rule(vt)
+        rule = slot_selectors.visit_rule(vt)
         gap = timedelta(minutes=vt.buffer_before_minutes + vt.buffer_after_minutes)
         per_provider = {
             schedule.provider_id: engine.open_slots(
                 schedule, rule, now=now, first_day=today, last_day=horizon, location_id=location_id
             )
-            for schedule in scheduling_selectors.schedules_for(practice, vt, first_day=today, last_day=horizon, now=now)
+            for schedule in slot_selectors.schedules_for(practice, vt, first_day=today, last_day=horizon, now=now)
             if provider_id is None or schedule.provider_id == provider_id
         }
 
@@ -260,15 +260,15 @@ def test_live_tna_equals_the_engine_asked_visit_type_by_visit_type(practice, cli
 @pytest.mark.django_db
 def test_the_shared_calendar_gives_the_slots_of_open_slots_for(practice, clinic):
     today = practice.local_date(NOW)
-    types = list(scheduling_selectors.visit_types(practice))
-    calendar = scheduling_selectors.practice_calendar(
+    types = list(slot_selectors.visit_types(practice))
+    calendar = slot_selectors.practice_calendar(
         practice, types, first_day=today, last_day=today + timedelta(days=40), now=NOW
     )
     for vt in types:
         for first, last in ((0, 6), (7, 27), (3, 40)):
             for location_id in (None, clinic["north"].pk):
                 days = {"first_day": today + timedelta(days=first), "last_day": today + timedelta(days=last)}
-                expected = scheduling_selectors.open_slots_for(practice, vt, now=NOW, location_id=location_id, **days)
+                expected = slot_selectors.open_slots_for(practice, vt, now=NOW, location_id=location_id, **days)
                 assert calendar.open_slots(vt, location_id=location_id, **days) == expected
     # Days it has not read are refused rather than answered from partial data.
     with pytest.raises(ValueError):
@@ -279,7 +279,7 @@ def test_the_shared_calendar_gives_the_slots_of_open_slots_for(practice, clinic)
 def test_the_shared_calendar_reads_only_its_practice(practice, other_practice, clinic):
     skin = clinic["types"][0]
     today = practice.local_date(NOW)
-    calendar = scheduling_selectors.practice_calendar(other_practice, [skin], first_day=today, last_day=today, now=NOW)
+    calendar = slot_selectors.practice_calendar(other_practice, [skin], first_day=today, last_day=today, now=NOW)
     assert calendar.busy == {} and calendar.weekly == {}
     with pytest.raises(ValueError):
         calendar.schedules(skin)

@@ -6,7 +6,10 @@ or "No answer yet". Uses the appointment's prefetched ``responses`` when the pag
 """
 
 from django import template
-from django.utils.translation import ngettext
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy, ngettext
+
+from scheduling.appointment_details import Detail
 
 from ..models import InboundAction
 from ..selectors import latest_response
@@ -24,6 +27,14 @@ def appointment_response(appointment):
         "cancelled": response is not None and response.action == InboundAction.CANCEL,
         "by_text": response is not None and response.channel == "sms",
     }
+
+
+def reminder_answer_detail(appointment) -> Detail:
+    """The same answer as a row of the front desk's appointment page (``scheduling.appointment_details``)."""
+    return Detail(
+        label=gettext_lazy("Patient's answer"),
+        render=lambda: render_to_string("messaging/reminders/_response.html", appointment_response(appointment)),
+    )
 
 
 @register.filter

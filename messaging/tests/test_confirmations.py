@@ -14,8 +14,8 @@ from journey.models import JourneyEvent
 from messaging import confirmations
 from messaging.delivery import deliver_batch, message_id_header
 from messaging.models import Channel, Message, MessageKind, MessageStatus
-from scheduling import services
 from scheduling.models import BookedVia
+from scheduling.services import booking as booking_services
 from scheduling.tests.conftest import NOW, TUESDAY_10, visit_type  # noqa: F401 - the visit_type fixture
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def booked(practice, patient, provider, location, visit_type, django_capture_on_commit_callbacks):  # noqa: F811
     with django_capture_on_commit_callbacks(execute=True):
-        return services.book_appointment(
+        return booking_services.book_appointment(
             practice=practice,
             patient=patient,
             provider=provider,
@@ -70,11 +70,11 @@ def test_it_tells_a_new_time_and_a_cancellation_with_the_same_uid(
     booked, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        moved = services.reschedule_appointment(
+        moved = booking_services.reschedule_appointment(
             appointment=booked, start=TUESDAY_10 + timedelta(hours=2), notify=True, now=NOW
         )
     with django_capture_on_commit_callbacks(execute=True):
-        services.cancel_appointment(appointment=moved, reason="other", notify=True, now=NOW)
+        booking_services.cancel_appointment(appointment=moved, reason="other", notify=True, now=NOW)
 
     rows = list(Message.objects.order_by("pk").values_list("kind", "status", "dedupe_key"))
     assert rows == [
@@ -89,7 +89,7 @@ def test_it_tells_a_new_time_and_a_cancellation_with_the_same_uid(
 
 def test_it_never_names_the_visit_type(booked, mailoutbox, visit_type, django_capture_on_commit_callbacks):  # noqa: F811
     with django_capture_on_commit_callbacks(execute=True):
-        services.cancel_appointment(appointment=booked, reason="other", notify=True, now=NOW)
+        booking_services.cancel_appointment(appointment=booked, reason="other", notify=True, now=NOW)
     assert len(mailoutbox) == 2
     for message in Message.objects.all():
         text = (message.subject + message.body).lower()
@@ -128,7 +128,7 @@ def test_it_sends_once_when_delivery_runs_again_after_a_crash(booked, settings, 
 
 
 def test_it_skips_a_notice_overtaken_by_a_later_change(practice, patient, provider, location, visit_type):  # noqa: F811
-    appointment = services.book_appointment(
+    appointment = booking_services.book_appointment(
         practice=practice,
         patient=patient,
         provider=provider,
@@ -139,7 +139,7 @@ def test_it_skips_a_notice_overtaken_by_a_later_change(practice, patient, provid
         now=NOW,
     )
     message = confirmations.queue_notice(appointment_id=appointment.pk, kind="confirmation", sequence=0)
-    services.reschedule_appointment(appointment=appointment, start=TUESDAY_10 + timedelta(hours=1), now=NOW)
+    booking_services.reschedule_appointment(appointment=appointment, start=TUESDAY_10 + timedelta(hours=1), now=NOW)
 
     result = deliver_batch(worker="w")
 
@@ -163,7 +163,7 @@ def test_it_emails_without_reminder_consent_and_skips_without_an_address(
     no_email = make_patient(practice, email="", email_consent=True)
     for n, who in enumerate((no_consent, no_email)):
         with django_capture_on_commit_callbacks(execute=True):
-            services.book_appointment(
+            booking_services.book_appointment(
                 practice=practice,
                 patient=who,
                 provider=provider,
@@ -182,7 +182,7 @@ def test_it_emails_without_reminder_consent_and_skips_without_an_address(
 
 def test_it_writes_in_the_patients_language(practice, make_patient, provider, location, visit_type):  # noqa: F811
     ana = make_patient(practice, preferred_language="es")
-    appointment = services.book_appointment(
+    appointment = booking_services.book_appointment(
         practice=practice,
         patient=ana,
         provider=provider,

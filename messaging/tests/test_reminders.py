@@ -9,8 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from messaging import reminders, services
 from messaging.models import Channel, Message, MessageKind, MessageStatus, MessagingSettings, ReminderPlan, ReminderStep
 from practices.models import Provider
-from scheduling import services as scheduling_services
 from scheduling.models import CancellationReason
+from scheduling.services import booking as booking_services
+from scheduling.services import schedule as schedule_services
 
 from .test_reminders_support import VISIT_TYPE_NAME, make_reminder_world, make_visit_type
 
@@ -128,7 +129,7 @@ def test_a_late_scheduler_sends_nothing_stale_and_only_the_closest_step(reminder
 def test_a_cancelled_appointment_gets_no_reminder_and_its_queued_one_is_withdrawn(reminder_world, owner):
     appointment = reminder_world(VISIT)
     reminders.queue_due_reminders(now=WEEK_BEFORE + MINUTE)
-    scheduling_services.cancel_appointment(
+    booking_services.cancel_appointment(
         appointment=appointment, reason=CancellationReason.PATIENT_REQUEST, actor_user=owner
     )
     reminders.queue_due_reminders(now=TWO_DAYS_BEFORE + MINUTE)
@@ -143,7 +144,7 @@ def test_a_rescheduled_appointment_is_reminded_for_its_new_time(reminder_world, 
     moved_at = WEEK_BEFORE + timedelta(hours=5)
     new_start = VISIT + timedelta(days=2)  # Thursday 17 January, 16:00
     monkeypatch.setattr("django.utils.timezone.now", lambda: moved_at)
-    scheduling_services.reschedule_appointment(
+    booking_services.reschedule_appointment(
         appointment=appointment, start=new_start, actor_user=owner, override_reason="test", now=moved_at
     )
     monkeypatch.undo()
@@ -285,7 +286,7 @@ def test_a_run_costs_the_same_few_queries_whatever_the_number_of_appointments(
     def another_provider():
         provider = Provider.objects.create(practice=practice, first_name="Lee", last_name="Park")
         provider.locations.add(location)
-        scheduling_services.offer_visit_type(visit_type=reminder_world.visit_type, providers=[provider])
+        schedule_services.offer_visit_type(visit_type=reminder_world.visit_type, providers=[provider])
         return provider
 
     for i in range(3):

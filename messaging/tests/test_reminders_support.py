@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from scheduling import services as scheduling_services
 from scheduling.models import Appointment, BookedVia, VisitType
+from scheduling.services import booking as booking_services
+from scheduling.services import schedule as schedule_services
 
 # Monday 7 January 2030, 09:00 in Chicago.
 BASE = datetime.fromisoformat("2030-01-07T15:00:00+00:00")
@@ -14,13 +15,13 @@ VISIT_TYPE_NAME = "Mohs surgery follow-up for melanoma"
 
 def make_visit_type(practice, provider, location, *, name: str = VISIT_TYPE_NAME, slug: str = "mohs") -> VisitType:
     visit_type = VisitType.objects.create(practice=practice, name=name, slug=slug, duration_minutes=30)
-    scheduling_services.offer_visit_type(visit_type=visit_type, providers=[provider], locations=[location])
+    schedule_services.offer_visit_type(visit_type=visit_type, providers=[provider], locations=[location])
     return visit_type
 
 
 def book(*, practice, patient, provider, location, visit_type, start: datetime, booked: datetime, staff) -> Appointment:
     """Book through the scheduling service (a staff override, so no availability is needed), made at ``booked``."""
-    appointment = scheduling_services.book_appointment(
+    appointment = booking_services.book_appointment(
         practice=practice,
         patient=patient,
         provider=provider,

@@ -8,8 +8,8 @@ from django.urls import reverse
 from journey.models import JourneyEvent
 from messaging import waitlist_notices
 from messaging.models import Channel, Message, MessageKind, MessageStatus
-from scheduling import waitlist_services
 from scheduling.models import OfferStatus, WaitlistOffer
+from scheduling.services import waitlist as waitlist_services
 from scheduling.signals import waitlist_notice
 from scheduling.tests.conftest import NOW, TUESDAY_10, visit_type  # noqa: F401 - the visit_type fixture
 from scheduling.tests.test_waitlist_support import OFFER_LINK, join

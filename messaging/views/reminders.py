@@ -27,8 +27,9 @@ from practices.access import staff_view
 from practices.models import Role
 from practices.selectors import practice_by_slug_or_404
 from scheduling import manage_links
-from scheduling import services as scheduling_services
-from scheduling.selectors import booking_policy
+from scheduling.selectors.booking import booking_policy
+from scheduling.services import booking as booking_services
+from scheduling.services import online_booking as online_booking_services
 
 from .. import answer_links, selectors, services
 from ..forms.reminders import SettingsForm, StepForm, TemplateForm
@@ -268,9 +269,9 @@ def reminders_sent(request: HttpRequest) -> HttpResponse:
 
 
 REFUSALS = {
-    scheduling_services.NOT_ACTIVE: gettext_lazy("This appointment is no longer booked."),
-    scheduling_services.PAST: gettext_lazy("This appointment has already taken place."),
-    scheduling_services.TOO_CLOSE: gettext_lazy(
+    online_booking_services.NOT_ACTIVE: gettext_lazy("This appointment is no longer booked."),
+    online_booking_services.PAST: gettext_lazy("This appointment has already taken place."),
+    online_booking_services.TOO_CLOSE: gettext_lazy(
         "Your appointment is less than %(hours)s hours away, so it can no longer be changed online."
     ),
 }
@@ -286,11 +287,11 @@ def _answer_appointment_or_404(practice_slug: str, token: str):
 
 def _answer_render(request, practice, appointment, token: str, template: str, extra=None, status: int = 200):
     tz = ZoneInfo(appointment.location.timezone or practice.timezone)
-    refusal = scheduling_services.online_change_refusal(appointment)
+    refusal = online_booking_services.online_change_refusal(appointment)
     refusal_text = None
     if refusal:
         refusal_text = str(REFUSALS[refusal])
-        if refusal == scheduling_services.TOO_CLOSE:
+        if refusal == online_booking_services.TOO_CLOSE:
             refusal_text %= {"hours": booking_policy(practice).online_change_cutoff_hours}
     latest = selectors.latest_response(appointment)
     check_in_state = frontdesk_checkin.check_in_state(appointment, timezone.now())
@@ -342,7 +343,7 @@ def answer(request: HttpRequest, practice_slug: str, token: str) -> HttpResponse
             except services.MessagingError:
                 messages.error(request, _("This appointment can no longer be changed here. Please call us."))
                 return redirect("messaging:answer", practice_slug=practice.slug, token=token)
-            if scheduling_services.online_change_refusal(appointment) is None:
+            if online_booking_services.online_change_refusal(appointment) is None:
                 return redirect(
                     "scheduling:manage_reschedule",
                     practice_slug=practice.slug,
@@ -364,13 +365,13 @@ def answer(request: HttpRequest, practice_slug: str, token: str) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 def answer_cancel(request: HttpRequest, practice_slug: str, token: str) -> HttpResponse:
     practice, appointment = _answer_appointment_or_404(practice_slug, token)
-    if scheduling_services.online_change_refusal(appointment):
+    if online_booking_services.online_change_refusal(appointment):
         return redirect("messaging:answer", practice_slug=practice.slug, token=token)
     if request.method == "POST":
         with translation.override(patient_language(request, appointment.patient.preferred_language)):
             try:
                 services.cancel_by_answer(appointment=appointment, channel="link")
-            except scheduling_services.BookingRefused:
+            except booking_services.BookingRefused:
                 messages.error(request, _("This appointment can no longer be cancelled online. Please call us."))
             else:
                 messages.success(request, _("Your appointment is cancelled. We have emailed you a confirmation."))

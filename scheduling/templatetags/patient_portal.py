@@ -3,11 +3,13 @@
 
 from django import template
 
-from scheduling import selectors
+from patients.models import Patient
+from practices.models import Practice
+from scheduling.selectors import booking as booking_selectors
 
 register = template.Library()
 
 
 @register.simple_tag
-def upcoming_appointments(practice, patient):
-    return selectors.upcoming_appointments_for_patient(practice, patient)
+def upcoming_appointments(practice: Practice, patient: Patient) -> list[booking_selectors.UpcomingAppointment]:
+    return booking_selectors.upcoming_appointments_for_patient(practice, patient)

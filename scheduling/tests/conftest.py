@@ -6,7 +6,7 @@ import pytest
 
 from practices.models import Provider
 from scheduling.models import AvailabilityTemplate, VisitType
-from scheduling.services import offer_visit_type
+from scheduling.services.schedule import offer_visit_type
 
 # Monday 7 January 2030, 09:00 in Chicago (the test practice's time zone).
 NOW = datetime(2030, 1, 7, 15, 0, tzinfo=UTC)

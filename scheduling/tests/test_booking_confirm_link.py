@@ -16,8 +16,10 @@ from django.utils import timezone
 
 from journey.models import JourneyEvent
 from messaging.models import Channel, Message, MessageKind
-from scheduling import confirm_links, manage_links, services
+from scheduling import confirm_links, manage_links
 from scheduling.models import Appointment, BookedVia, BookingConfirmation, BookingHold, BookingRequest
+from scheduling.services import booking as booking_services
+from scheduling.services import online_booking as online_booking_services
 
 from .conftest import NOW, TUESDAY_10
 from .test_booking_pages import details_key, frozen, hold_post, online  # noqa: F401
@@ -133,14 +135,13 @@ def test_it_keeps_the_time_for_the_confirm_window_either_way(
     returning_details(
         client, practice, online, provider, location, capture=django_capture_on_commit_callbacks, phone="5125550199"
     )
-    assert BookingHold.objects.get().expires_at == NOW + timedelta(minutes=services.CONFIRM_MINUTES)
+    assert BookingHold.objects.get().expires_at == NOW + timedelta(minutes=online_booking_services.CONFIRM_MINUTES)
     BookingHold.objects.all().delete()
     returning_details(
         client, practice, online, provider, location, capture=django_capture_on_commit_callbacks, phone="5125550000"
     )
-    assert BookingHold.objects.get().expires_at == NOW + timedelta(minutes=services.CONFIRM_MINUTES)
-    assert services.CONFIRM_MINUTES == 30
-
+    assert BookingHold.objects.get().expires_at == NOW + timedelta(minutes=online_booking_services.CONFIRM_MINUTES)
+    assert online_booking_services.CONFIRM_MINUTES == 30
 
 
 def test_someone_typing_a_patients_details_again_and_again_cannot_fill_their_inbox(
@@ -167,6 +168,7 @@ def test_someone_typing_a_patients_details_again_and_again_cannot_fill_their_inb
     assert len(mailoutbox) == 3 and {message.to[0] for message in mailoutbox} == {"anabelle.on.file@example.com"}
     assert pages == {(302, reverse("scheduling:book_requested", kwargs={"practice_slug": practice.slug}))}
     assert not Appointment.objects.exists()
+
 
 def test_a_patient_without_an_email_on_file_gets_the_link_by_text_message(
     client,
@@ -278,7 +280,7 @@ def test_an_expired_link_books_nothing_and_offers_other_times(
         client, practice, online, provider, location, capture=django_capture_on_commit_callbacks, phone="5125550199"
     )
     link = link_in(mailoutbox[0])
-    later = NOW + timedelta(minutes=services.CONFIRM_MINUTES + 1)
+    later = NOW + timedelta(minutes=online_booking_services.CONFIRM_MINUTES + 1)
     monkeypatch.setattr(timezone, "now", lambda: later)
     for response in (client.get(link), client.post(link)):
         html = response.content.decode()
@@ -305,7 +307,7 @@ def test_a_time_lost_meanwhile_is_said_kindly_with_other_times(
     link = link_in(mailoutbox[0])
     # The front desk gives the time away (the hold was let go).
     BookingHold.objects.all().delete()
-    services.book_appointment(
+    booking_services.book_appointment(
         practice=practice,
         patient=make_patient(practice),
         provider=provider,
@@ -410,7 +412,7 @@ def test_the_front_desk_books_a_requests_kept_time_or_lets_it_go(
     front_desk,
     django_capture_on_commit_callbacks,
 ):
-    from scheduling import front_desk_services
+    from scheduling.services import front_desk as front_desk_services
 
     returning_details(
         client, practice, online, provider, location, capture=django_capture_on_commit_callbacks, phone="5125550000"

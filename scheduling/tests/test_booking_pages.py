@@ -10,8 +10,11 @@ from django.utils import timezone
 from journey.models import JourneyEvent
 from patients.models import Patient
 from practices.models import Location, Provider
-from scheduling import selectors, services
 from scheduling.models import Appointment, BookedVia, BookingHold, PatientKind, VisitType
+from scheduling.selectors import booking as booking_selectors
+from scheduling.services import booking as booking_services
+from scheduling.services import online_booking as online_booking_services
+from scheduling.services import schedule as schedule_services
 from scheduling.views.booking import slot_value
 
 from .conftest import NOW, TUESDAY_10
@@ -182,7 +185,7 @@ def test_it_filters_and_enforces_the_kind_of_patient(client, practice, online, p
     new_only = VisitType.objects.create(
         practice=practice, name="New patient visit", slug="new-visit", duration_minutes=30, patient_kind=PatientKind.NEW
     )
-    services.offer_visit_type(visit_type=new_only, providers=[provider], locations=[location])
+    schedule_services.offer_visit_type(visit_type=new_only, providers=[provider], locations=[location])
     assert "New patient visit" in client.get(book_url(practice, kind="new")).content.decode()
     assert "New patient visit" not in client.get(book_url(practice, kind="returning")).content.decode()
     page = client.get(book_url(practice, kind="returning", vt=new_only.pk))
@@ -190,8 +193,8 @@ def test_it_filters_and_enforces_the_kind_of_patient(client, practice, online, p
     response = hold_post(client, practice, new_only, provider, location, TUESDAY_10, kind="returning")
     assert "That choice is not available" in response.content.decode()
     # The service refuses it too, whatever the pages do.
-    with pytest.raises(services.BookingRefused):
-        services.book_online(
+    with pytest.raises(booking_services.BookingRefused):
+        online_booking_services.book_online(
             practice=practice,
             patient_kind=PatientKind.RETURNING,
             visit_type=new_only,
@@ -201,7 +204,7 @@ def test_it_filters_and_enforces_the_kind_of_patient(client, practice, online, p
             details={},
             idempotency_key="k1",
         )
-    services.book_appointment(
+    booking_services.book_appointment(
         practice=practice,
         patient=patient,
         provider=provider,
@@ -211,8 +214,8 @@ def test_it_filters_and_enforces_the_kind_of_patient(client, practice, online, p
         booked_via=BookedVia.STAFF,
         now=NOW,
     )
-    with pytest.raises(services.BookingRefused):  # patient has a visit: returning, not new
-        services.book_appointment(
+    with pytest.raises(booking_services.BookingRefused):  # patient has a visit: returning, not new
+        booking_services.book_appointment(
             practice=practice,
             patient=patient,
             provider=provider,
@@ -232,7 +235,7 @@ def test_it_shows_the_nearest_times_when_the_held_time_was_taken(
     key = details_key(client, practice)
     # The hold runs out and someone else books the time.
     BookingHold.objects.update(expires_at=NOW - timedelta(minutes=1))
-    services.book_appointment(
+    booking_services.book_appointment(
         practice=practice,
         patient=make_patient(practice),
         provider=provider,
@@ -282,8 +285,8 @@ def test_it_books_once_when_a_second_session_replays_the_key(client, practice, o
         "idempotency_key": "same-key",
         "now": NOW,
     }
-    first = services.book_online(**kwargs)
-    second = services.book_online(**kwargs)
+    first = online_booking_services.book_online(**kwargs)
+    second = online_booking_services.book_online(**kwargs)
     assert first.appointment == second.appointment
     assert Patient.objects.filter(practice=practice).count() == 1
 
@@ -351,7 +354,7 @@ def test_it_serves_the_widget_script_and_the_snippets(client, practice, rf):
     assert f"/p/{practice.slug}/book/?src=widget" in body
     assert "data-touchpoints-book" in body
     assert "iframe" not in body
-    snippets = selectors.booking_snippets(practice, rf.get("/"))
+    snippets = booking_selectors.booking_snippets(practice, rf.get("/"))
     assert f'href="http://testserver/p/{practice.slug}/book/"' in snippets["link"]
     assert f'src="http://testserver/p/{practice.slug}/book/widget.js"' in snippets["widget"]
     assert "<div data-touchpoints-book></div>" in snippets["widget"]

@@ -23,7 +23,7 @@ import pytest
 from django.db import connection, connections
 
 from scheduling.models import Appointment, AppointmentStatus
-from scheduling.services import SlotTaken, book_appointment
+from scheduling.services.booking import SlotTaken, book_appointment
 
 from .conftest import NOW, TUESDAY_10
 

@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from practices.models import Location, Provider, Role
 from scheduling.models import Appointment, AppointmentStatus, BookedVia, BookingRequest, BookingRequestStatus, VisitType
-from scheduling.services import book_appointment, offer_visit_type
+from scheduling.services.booking import book_appointment
+from scheduling.services.schedule import offer_visit_type
 
 from .conftest import NOW, TUESDAY_10, weekday_hours
 

@@ -10,7 +10,8 @@ from django.urls import reverse
 from audit.models import Action, AuditEntry
 from practices.models import Role
 from scheduling.models import Appointment, AppointmentStatus, BookedVia, VisitType
-from scheduling.services import book_appointment, offer_visit_type
+from scheduling.services.booking import book_appointment
+from scheduling.services.schedule import offer_visit_type
 
 from .conftest import NOW, TUESDAY_10
 

@@ -9,7 +9,7 @@ from audit.models import Action, AuditEntry
 from patients.models import Patient
 from practices.models import Location, Role
 from scheduling.models import Appointment, BookedVia, BookingRequest, BookingRequestStatus, VisitType
-from scheduling.services import book_appointment
+from scheduling.services.booking import book_appointment
 
 from .conftest import NOW, TUESDAY_10
 

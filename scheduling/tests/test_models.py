@@ -12,7 +12,7 @@ from scheduling.models import (
     AvailabilityTemplate,
     VisitType,
 )
-from scheduling.services import SlotTaken, book_appointment
+from scheduling.services.booking import SlotTaken, book_appointment
 
 from .conftest import NOW, TUESDAY_10
 

@@ -15,8 +15,10 @@ from frontdesk.tests.test_online_check_in import verify_visit
 from messaging.tests.test_inbox_helpers import appointment as book_at
 from patients.models import Coverage
 from practices.models import Location
-from scheduling import manage_links, services
+from scheduling import manage_links
 from scheduling.models import BookedVia
+from scheduling.services import booking as booking_services
+from scheduling.services import schedule as schedule_services
 
 from .conftest import NOW, weekday_hours
 from .test_booking_pages import frozen  # noqa: F401
@@ -37,13 +39,13 @@ def north_lamar(practice, provider, visit_type):
         timezone="America/Chicago",
     )
     provider.locations.add(location)
-    services.offer_visit_type(visit_type=visit_type, locations=[location])
+    schedule_services.offer_visit_type(visit_type=visit_type, locations=[location])
     weekday_hours(practice, provider, location)
     return location
 
 
 def _book(patient, provider, location, visit_type):
-    return services.book_appointment(
+    return booking_services.book_appointment(
         practice=patient.practice,
         patient=patient,
         provider=provider,

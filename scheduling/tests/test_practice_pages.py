@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from practices.models import Location, OpeningHours, Weekday
 from scheduling.models import AvailabilityTemplate, VisitType
-from scheduling.services import offer_visit_type
+from scheduling.services.schedule import offer_visit_type
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from datetime import timedelta
 import pytest
 from django.db import connections
 
-from scheduling import waitlist_services
 from scheduling.models import Appointment, BookingPolicy, OfferStatus, WaitlistEntry, WaitlistOffer, WaitlistStatus
-from scheduling.waitlist_services import Outcome
+from scheduling.services import waitlist as waitlist_services
+from scheduling.services.waitlist import Outcome
 
 from .conftest import NOW, TUESDAY_10
 from .test_contention import _file_copy_for_threads, _in_thread

@@ -7,7 +7,6 @@ import pytest
 from audit.models import AuditEntry
 from journey.models import JourneyEvent
 from practices.models import Location
-from scheduling import waitlist_services
 from scheduling.models import (
     Appointment,
     AppointmentStatus,
@@ -17,9 +16,10 @@ from scheduling.models import (
     WaitlistOffer,
     WaitlistStatus,
 )
-from scheduling.services import cancel_appointment
+from scheduling.services import waitlist as waitlist_services
+from scheduling.services.booking import cancel_appointment
+from scheduling.services.waitlist import Outcome, WaitlistError
 from scheduling.tasks import offer_freed_time
-from scheduling.waitlist_services import Outcome, WaitlistError
 
 from .conftest import NOW, TUESDAY_10
 from .test_waitlist_support import book, join, live_fixture, offer_tokens  # noqa: F401 (a fixture)
@@ -396,7 +396,7 @@ def test_the_minute_job_releases_holds_and_expires_offers(practice, provider, lo
     from django.utils import timezone
 
     from scheduling.models import BookingHold
-    from scheduling.services import place_hold
+    from scheduling.services.holds import place_hold
     from scheduling.tasks import every_minute
 
     place_hold(practice=practice, provider=provider, location=location, visit_type=visit_type, start=live.start)

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from scheduling import waitlist_services
 from scheduling.models import Appointment, AvailabilityTemplate, BookedVia, WaitlistEntry
-from scheduling.services import book_appointment
+from scheduling.services import waitlist as waitlist_services
+from scheduling.services.booking import book_appointment
 
 OFFER_LINK = re.compile(r"https?://\S+/offer/(\S+)/")
 

@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from patients.models import Patient
 from practices.models import Location, Provider
-from scheduling import waitlist_services
 from scheduling.manage_links import token_for
 from scheduling.models import Appointment, OfferStatus, VisitType, WaitlistEntry, WaitlistOffer, WaitlistStatus
-from scheduling.services import offer_visit_type
+from scheduling.services import waitlist as waitlist_services
+from scheduling.services.schedule import offer_visit_type
 
 from .test_waitlist_support import book, join, live_fixture, offer_tokens  # noqa: F401 (a fixture)
 
@@ -137,7 +137,7 @@ def test_it_answers_404_to_forged_and_foreign_manage_links(
 
 
 def test_it_says_kindly_when_the_visit_is_no_longer_booked(client, manage_url, appointment):
-    from scheduling.services import cancel_appointment
+    from scheduling.services.booking import cancel_appointment
 
     cancel_appointment(appointment=appointment, reason="patient_request")
     response = client.get(manage_url)

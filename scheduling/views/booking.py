@@ -37,9 +37,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import limits
 from practices.selectors import practice_by_slug_or_404
 
-from .. import confirm_links, manage_links, selectors, services
+from .. import confirm_links, manage_links
 from ..forms.booking import NewPatientForm, ReturningPatientForm
 from ..models import PatientKind
+from ..selectors import booking as booking_selectors
+from ..selectors import slots as slot_selectors
+from ..services import booking as booking_services
+from ..services import holds as hold_services
+from ..services import online_booking as online_booking_services
 
 DAYS_SHOWN = 10
 SESSION_PREFIX = "booking:"
@@ -125,11 +130,11 @@ def _parse(practice, params, *, today: date) -> Flow:
     vt = params.get("vt")
     if vt is None:
         return flow
-    flow.visit_type = selectors.online_visit_type(practice, pk=vt, kind=kind)
+    flow.visit_type = booking_selectors.online_visit_type(practice, pk=vt, kind=kind)
     if flow.visit_type is None:
         flow.error = CHOOSE_AGAIN
         return flow
-    flow.locations = list(selectors.booking_locations(practice, flow.visit_type))
+    flow.locations = list(booking_selectors.booking_locations(practice, flow.visit_type))
     loc = params.get("loc")
     if loc is None and len(flow.locations) == 1:
         flow.location = flow.locations[0]
@@ -140,7 +145,7 @@ def _parse(practice, params, *, today: date) -> Flow:
             return flow
     else:
         return flow
-    flow.providers = list(selectors.booking_providers(practice, flow.visit_type, flow.location))
+    flow.providers = list(booking_selectors.booking_providers(practice, flow.visit_type, flow.location))
     prov = params.get("prov")
     if prov is None:
         return flow
@@ -255,7 +260,7 @@ def lookup_tables(practice, visit_type) -> tuple[dict, dict]:
 def days_page(flow_practice, visit_type, *, provider_ids, location_id, start_day: date, today: date, now):
     """Up to DAYS_SHOWN days with openings from ``start_day``, and the day to continue from (or None)."""
     last_day = today + timedelta(days=visit_type.max_days_ahead)
-    days = selectors.days_with_openings_for(
+    days = slot_selectors.days_with_openings_for(
         flow_practice,
         visit_type,
         first_day=max(start_day, today),
@@ -283,7 +288,7 @@ def _state(request, practice) -> dict | None:
 def _release_session_hold(request, practice) -> None:
     state = request.session.pop(_state_key(practice), None)
     if isinstance(state, dict) and state.get("token"):
-        services.release_hold(practice=practice, token=state["token"])
+        hold_services.release_hold(practice=practice, token=state["token"])
 
 
 def _remember_done(request, practice, key: str, result: str) -> None:
@@ -325,7 +330,7 @@ def _render_step(
         context["returning_url"] = flow.url(kind=PatientKind.RETURNING)
         return render_local(request, practice, "scheduling/booking/kind.html", context, status)
     if flow.visit_type is None:
-        context["visit_types"] = selectors.online_visit_types(practice, kind=flow.kind)
+        context["visit_types"] = booking_selectors.online_visit_types(practice, kind=flow.kind)
         context["choices"] = [(vt, flow.url(vt=vt.pk, loc=None, prov=None, day=None)) for vt in context["visit_types"]]
         context["back_url"] = flow.url(kind=None, vt=None, loc=None, prov=None, day=None)
         return render_local(request, practice, "scheduling/booking/reason.html", context, status)
@@ -362,7 +367,7 @@ def _render_step(
         return render_local(request, practice, "scheduling/booking/day.html", context, status)
     # The times of the chosen day. Coming back here lets go of a time held before.
     _release_session_hold(request, practice)
-    slots = selectors.open_slots_for(
+    slots = slot_selectors.open_slots_for(
         practice,
         flow.visit_type,
         first_day=flow.day,
@@ -407,8 +412,8 @@ def hold(request: HttpRequest, practice_slug: str) -> HttpResponse:
         flow.error = flow.error or CHOOSE_AGAIN
         return _render_step(request, flow, now=now, today=today)
     slot = parse_slot(request.POST.get("slot"))
-    providers = {p.pk: p for p in selectors.booking_providers_any_location(practice, flow.visit_type)}
-    locations = {loc.pk: loc for loc in selectors.booking_locations(practice, flow.visit_type)}
+    providers = {p.pk: p for p in booking_selectors.booking_providers_any_location(practice, flow.visit_type)}
+    locations = {loc.pk: loc for loc in booking_selectors.booking_locations(practice, flow.visit_type)}
     if (
         slot is None
         or slot[0] not in providers
@@ -421,7 +426,7 @@ def hold(request: HttpRequest, practice_slug: str) -> HttpResponse:
     _release_session_hold(request, practice)
     started_key = f"{STARTED_PREFIX}{practice.pk}"
     try:
-        held = services.hold_for_patient(
+        held = hold_services.hold_for_patient(
             practice=practice,
             provider=provider,
             location=location,
@@ -433,9 +438,9 @@ def hold(request: HttpRequest, practice_slug: str) -> HttpResponse:
             client_key=salted_hmac("scheduling.hold-client", address, algorithm="sha256").hexdigest()[:32],
             holds_per_client=settings.BOOKING_HOLDS_PER_ADDRESS,
         )
-    except services.SlotTaken as taken:
+    except booking_services.SlotTaken as taken:
         return _render_step(request, flow, now=now, today=today, message=NOT_OFFERED, alternatives=taken.alternatives)
-    except services.BookingRefused:
+    except booking_services.BookingRefused:
         flow.error = CHOOSE_AGAIN
         return _render_step(request, flow, now=now, today=today)
     request.session[_state_key(practice)] = {
@@ -483,7 +488,7 @@ def details(request: HttpRequest, practice_slug: str) -> HttpResponse:
         next(
             (
                 p
-                for p in selectors.booking_providers_any_location(practice, flow.visit_type)
+                for p in booking_selectors.booking_providers_any_location(practice, flow.visit_type)
                 if p.pk == state.get("provider")
             ),
             None,
@@ -506,7 +511,7 @@ def details(request: HttpRequest, practice_slug: str) -> HttpResponse:
         language = translation.get_language() or "en"
         language = language[:2] if language[:2] in ("en", "es") else "en"
         try:
-            outcome = services.book_online(
+            outcome = online_booking_services.book_online(
                 practice=practice,
                 patient_kind=flow.kind,
                 visit_type=flow.visit_type,
@@ -518,10 +523,10 @@ def details(request: HttpRequest, practice_slug: str) -> HttpResponse:
                 hold_token=state["token"],
                 now=now,
             )
-        except services.SlotTaken as taken:
+        except booking_services.SlotTaken as taken:
             request.session.pop(_state_key(practice), None)
             return _render_step(request, flow, now=now, today=today, message=TAKEN, alternatives=taken.alternatives)
-        except services.BookingRefused:
+        except booking_services.BookingRefused:
             _release_session_hold(request, practice)
             flow.error = CHOOSE_AGAIN
             return _render_step(request, flow, now=now, today=today)
@@ -578,7 +583,7 @@ def requested(request: HttpRequest, practice_slug: str) -> HttpResponse:
     """
     practice = practice_by_slug_or_404(slug=practice_slug)
     asked = request.session.get(f"{REQUESTED_PREFIX}{practice.pk}")
-    context = {"confirm_minutes": services.CONFIRM_MINUTES}
+    context = {"confirm_minutes": online_booking_services.CONFIRM_MINUTES}
     if isinstance(asked, dict):
         providers, locations = lookup_tables(practice, None)
         provider, location = providers.get(asked.get("provider")), locations.get(asked.get("location"))
@@ -623,12 +628,12 @@ def confirm(request: HttpRequest, practice_slug: str, token: str) -> HttpRespons
         }
         return render_local(request, practice, "scheduling/booking/confirm.html", context)
     try:
-        appointment = services.confirm_online_booking(confirmation=confirmation, now=now)
-    except services.ConfirmationExpired:
+        appointment = online_booking_services.confirm_online_booking(confirmation=confirmation, now=now)
+    except online_booking_services.ConfirmationExpired:
         return _other_times(request, confirmation, LINK_EXPIRED, now=now, today=today)
-    except services.SlotTaken as taken:
+    except booking_services.SlotTaken as taken:
         return _other_times(request, confirmation, LOST, now=now, today=today, alternatives=taken.alternatives)
-    except services.BookingRefused:
+    except booking_services.BookingRefused:
         messages.info(request, CHOOSE_AGAIN)
         return redirect("scheduling:book", practice_slug=practice.slug)
     return redirect_to_booking(appointment)
@@ -658,7 +663,7 @@ def _other_times(request, confirmation, message, *, now, today, alternatives=Non
         messages.info(request, message)
         return redirect("scheduling:book", practice_slug=practice.slug)
     if alternatives is None:
-        alternatives = services.nearest_alternatives(
+        alternatives = booking_services.nearest_alternatives(
             practice=practice, visit_type=confirmation.visit_type, start=confirmation.start, now=now
         )
     if flow.day is None:

@@ -21,9 +21,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from practices.selectors import practice_by_slug_or_404
 
-from .. import calendar_file, manage_links, selectors, services
+from .. import calendar_file, manage_links
 from ..forms.booking import CancelForm
 from ..notifications import site_host
+from ..selectors import booking as booking_selectors
+from ..selectors import slots as slot_selectors
+from ..services import booking as booking_services
+from ..services import online_booking as online_booking_services
 from .booking import (
     CHOOSE_AGAIN,
     TAKEN,
@@ -40,9 +44,11 @@ from .booking import (
 )
 
 REFUSALS = {
-    services.NOT_ACTIVE: gettext_lazy("This appointment is no longer booked, so it cannot be changed here."),
-    services.PAST: gettext_lazy("This appointment has already taken place."),
-    services.TOO_CLOSE: gettext_lazy(
+    online_booking_services.NOT_ACTIVE: gettext_lazy(
+        "This appointment is no longer booked, so it cannot be changed here."
+    ),
+    online_booking_services.PAST: gettext_lazy("This appointment has already taken place."),
+    online_booking_services.TOO_CLOSE: gettext_lazy(
         "Your appointment is less than %(hours)s hours away, so it can no longer be changed online."
     ),
 }
@@ -60,13 +66,13 @@ def _refusal_text(appointment, refusal: str | None) -> str | None:
     if refusal is None:
         return None
     text = str(REFUSALS[refusal])
-    if refusal == services.TOO_CLOSE:
-        text = text % {"hours": selectors.booking_policy(appointment.practice).online_change_cutoff_hours}
+    if refusal == online_booking_services.TOO_CLOSE:
+        text = text % {"hours": booking_selectors.booking_policy(appointment.practice).online_change_cutoff_hours}
     return text
 
 
 def _context(practice, appointment, token: str) -> dict:
-    refusal = services.online_change_refusal(appointment)
+    refusal = online_booking_services.online_change_refusal(appointment)
     context = appointment_context(appointment, token)
     context.update(
         refusal=refusal,
@@ -126,8 +132,8 @@ def reschedule(request: HttpRequest, practice_slug: str, token: str) -> HttpResp
 
     if request.method == "POST":
         slot = parse_slot(request.POST.get("slot"))
-        providers = {p.pk: p for p in selectors.booking_providers_any_location(practice, visit_type)}
-        locations = {loc.pk: loc for loc in selectors.booking_locations(practice, visit_type)}
+        providers = {p.pk: p for p in booking_selectors.booking_providers_any_location(practice, visit_type)}
+        locations = {loc.pk: loc for loc in booking_selectors.booking_locations(practice, visit_type)}
         if slot is None or slot[0] not in providers or slot[1] not in locations:
             error = str(CHOOSE_AGAIN)
         elif "confirm" not in request.POST:
@@ -135,16 +141,16 @@ def reschedule(request: HttpRequest, practice_slug: str, token: str) -> HttpResp
             return _confirm_move(request, practice, context, day, slot, providers[slot[0]], locations[slot[1]])
         else:
             try:
-                services.reschedule_by_patient(
+                online_booking_services.reschedule_by_patient(
                     appointment=appointment,
                     start=slot[2],
                     provider=providers[slot[0]],
                     location=locations[slot[1]],
                     now=now,
                 )
-            except services.SlotTaken as taken:
+            except booking_services.SlotTaken as taken:
                 message, alternatives = TAKEN, taken.alternatives
-            except services.BookingRefused:
+            except booking_services.BookingRefused:
                 error = str(CHOOSE_AGAIN)
             else:
                 messages.success(request, _("Your appointment has been moved. We have emailed you the new time."))
@@ -166,7 +172,7 @@ def reschedule(request: HttpRequest, practice_slug: str, token: str) -> HttpResp
     providers, locations = lookup_tables(practice, visit_type)
     choices = []
     if day is not None:
-        slots = selectors.open_slots_for(
+        slots = slot_selectors.open_slots_for(
             practice, visit_type, first_day=day, last_day=day, now=now, location_id=location.pk
         )
         choices = time_choices(slots, practice=practice, providers_by_id=providers, locations_by_id=locations)
@@ -206,8 +212,8 @@ def cancel(request: HttpRequest, practice_slug: str, token: str) -> HttpResponse
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.cancel_by_patient(appointment=appointment, reason=form.reason_code())
-        except services.BookingRefused:
+            online_booking_services.cancel_by_patient(appointment=appointment, reason=form.reason_code())
+        except booking_services.BookingRefused:
             form.add_error(None, _("This appointment can no longer be cancelled online. Please call us."))
         else:
             messages.success(request, _("Your appointment is cancelled. We have emailed you a confirmation."))

@@ -1,6 +1,6 @@
 """The practice's pages that say where and when patients can book online: the public practice page (the
 "find and book" touch point) and the staff list of locations. Both show each location's opening hours
-with the open days on which the booking pages offer no times (``selectors.weekdays_with_online_booking``).
+with the open days on which the booking pages offer no times (``booking_selectors.weekdays_with_online_booking``).
 
 They keep their URL names ``practices:public`` and ``practices:locations``: ``config/urls.py`` mounts
 ``scheduling/urls_practice.py`` in the ``practices`` namespace, where the pages began."""
@@ -14,7 +14,7 @@ from practices import selectors as practice_selectors
 from practices.access import StaffRequest, staff_view
 from practices.models import Location, Practice
 
-from .. import selectors
+from ..selectors import booking as booking_selectors
 
 
 @staff_view()
@@ -40,7 +40,7 @@ def public_page(request: HttpRequest, practice_slug: str) -> HttpResponse:
 def _with_booking_days(practice: Practice, locations: Iterable[Location]) -> list[Location]:
     """The locations, each with ``days_without_online_booking``: open weekdays on which the booking pages
     offer no times (no provider's bookable hours there), so the page says so instead of promising them."""
-    online = selectors.weekdays_with_online_booking(practice)
+    online = booking_selectors.weekdays_with_online_booking(practice)
     locations = list(locations)
     for location in locations:
         open_days = {hours.weekday for hours in location.hours.all()}

@@ -12,8 +12,11 @@ from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from scheduling import manage_links, selectors, services
+from scheduling import manage_links
 from scheduling.models import Appointment, AppointmentStatus, AvailabilityTemplate, BookedVia, VisitType
+from scheduling.selectors import slots as slot_selectors
+from scheduling.services import booking as booking_services
+from scheduling.services import schedule as schedule_services
 
 from .axe import assert_no_axe_violations
 from .pages import Site, assert_fits_phone, focused, is_focused, switch_language, tab_to
@@ -31,7 +34,7 @@ def skin_check(site: Site) -> VisitType:
         duration_minutes=30,
         instructions_for_patient="Please come without nail polish or makeup.",
     )
-    services.offer_visit_type(visit_type=visit_type, providers=[site.provider], locations=[site.location])
+    schedule_services.offer_visit_type(visit_type=visit_type, providers=[site.provider], locations=[site.location])
     for weekday in range(7):
         AvailabilityTemplate.objects.create(
             practice=site.practice,
@@ -117,7 +120,7 @@ def test_a_new_patient_books_the_first_available_skin_check_by_keyboard(phone, s
     assert appointment.patient.last_name == "Lopez"
     assert appointment.booked_via == BookedVia.ONLINE
     # The first available time: nothing open before it.
-    first = selectors.first_available_for(
+    first = slot_selectors.first_available_for(
         site.practice,
         skin_check,
         first_day=timezone.localdate(timezone.now()),
@@ -142,10 +145,10 @@ def test_the_booking_start_reads_in_spanish(phone, site, skin_check):
 def _booked(site: Site, skin_check: VisitType) -> Appointment:
     now = timezone.now()
     today = timezone.localdate(now)
-    slots = selectors.open_slots_for(
+    slots = slot_selectors.open_slots_for(
         site.practice, skin_check, first_day=today + timedelta(days=3), last_day=today + timedelta(days=3), now=now
     )
-    return services.book_appointment(
+    return booking_services.book_appointment(
         practice=site.practice,
         patient=site.patient,
         provider=site.provider,

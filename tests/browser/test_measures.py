@@ -11,7 +11,7 @@ from conftest import PASSWORD
 from frontdesk.models import Visit
 from practices.models import Role
 from scheduling.models import Appointment, AvailabilityTemplate, VisitType
-from scheduling.services import offer_visit_type
+from scheduling.services.schedule import offer_visit_type
 
 from .axe import assert_no_axe_violations
 from .pages import PHONE, Site, assert_fits_phone

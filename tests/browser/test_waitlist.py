@@ -14,7 +14,6 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from patients.models import Patient
-from scheduling import waitlist_services
 from scheduling.manage_links import token_for
 from scheduling.models import (
     Appointment,
@@ -25,7 +24,9 @@ from scheduling.models import (
     WaitlistOffer,
     WaitlistStatus,
 )
-from scheduling.services import book_appointment, offer_visit_type
+from scheduling.services import waitlist as waitlist_services
+from scheduling.services.booking import book_appointment
+from scheduling.services.schedule import offer_visit_type
 
 from .axe import assert_no_axe_violations
 from .pages import PHONE, Site, assert_fits_phone, focused, is_focused, sign_in_patient, tab_to
@@ -225,7 +226,7 @@ def test_every_other_waitlist_page_passes_axe(site, clinic, make_patient, mailou
     check_page(page, "offer expired")
     assert page.goto(f"/p/{slug}/offer/forged/").status == 404
 
-    from scheduling.services import cancel_appointment
+    from scheduling.services.booking import cancel_appointment
 
     cancel_appointment(appointment=clinic["appointment"], reason="patient_request")
     page.goto(manage)

@@ -2,14 +2,16 @@
 
 How a freed time travels:
 
-1. ``signals.time_freed`` (a cancellation or reschedule, after commit) or ``offer_time`` (staff added
-   hours) enqueues ``tasks.offer_freed_time`` with ids and an ISO time only.
+1. ``signals.time_freed`` (a cancellation or reschedule, after commit) or
+   ``signals.waitlist_offer_due`` (``offer_time``: staff added hours; an offer came back) makes the
+   app config (``apps.py``) enqueue ``tasks.offer_freed_time`` with ids and an ISO time only. This
+   module never imports ``tasks``: the task imports it.
 2. ``send_offers_for_time`` locks the provider's row (so two runs for one provider queue up), finds
    the active entries the time suits (``waitlist_matching.suits``; the slot engine confirms the
    visit type is bookable then), oldest first, and creates up to ``policy.waitlist_batch_size``
    offers. ``(entry, provider, start)`` is unique, so a retried run offers nobody twice; the email
    goes out on commit and only for an offer this run created.
-3. ``accept_offer`` books (or moves the patient's visit) through ``services``, whose slot-engine
+3. ``accept_offer`` books (or moves the patient's visit) through ``booking``, whose slot-engine
    re-check under the provider lock means two acceptances can never both book. The other offers
    of that time become TAKEN and their patients get one kind email each (``outcome_notified_at``).
 4. ``expire_offers_and_send_next_batches`` (every minute, ``tasks.py``) expires offers past their
@@ -20,6 +22,7 @@ Emails and journey events carry the practice, date, time, place and provider, ne
 
 import logging
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -30,13 +33,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 import journey
+from accounts.models import User
 from audit import services as audit
 from audit.models import Action
+from patients.models import Patient
 from practices.models import Location, Practice, Provider
 
-from . import services, signals
-from . import waitlist_selectors as wl
-from .models import (
+from .. import signals
+from ..models import (
     Appointment,
     BookedVia,
     DayPart,
@@ -46,7 +50,9 @@ from .models import (
     WaitlistOffer,
     WaitlistStatus,
 )
-from .waitlist_matching import Wish, suits
+from ..selectors import waitlist as wl
+from ..waitlist_matching import Wish, suits
+from . import booking as booking_services
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +67,9 @@ class WaitlistError(ValueError):
 # --- joining and leaving ---------------------------------------------------------------------
 
 
-def _clean_choices(weekdays, day_parts) -> tuple[list[int], list[str]]:
+def _clean_choices(
+    weekdays: Iterable[int | str] | None, day_parts: Iterable[str] | None
+) -> tuple[list[int], list[str]]:
     try:
         days = sorted({int(d) for d in weekdays or ()})
     except (TypeError, ValueError) as error:
@@ -77,12 +85,12 @@ def _clean_choices(weekdays, day_parts) -> tuple[list[int], list[str]]:
 def join_waitlist(
     *,
     practice: Practice,
-    patient,
+    patient: Patient,
     visit_type: VisitType,
     earliest_day: date,
     latest_day: date,
-    weekdays=(),
-    day_parts=(),
+    weekdays: Iterable[int | str] = (),
+    day_parts: Iterable[str] = (),
     location: Location | None = None,
     provider: Provider | None = None,
     appointment: Appointment | None = None,
@@ -163,7 +171,13 @@ def _close_entry(entry: WaitlistEntry, *, status: str, now: datetime) -> None:
         _offer_again_on_commit(offer)
 
 
-def withdraw_entry(*, entry: WaitlistEntry, actor_patient=None, actor_user=None, now: datetime | None = None) -> bool:
+def withdraw_entry(
+    *,
+    entry: WaitlistEntry,
+    actor_patient: Patient | None = None,
+    actor_user: User | None = None,
+    now: datetime | None = None,
+) -> bool:
     """Take the patient off the waitlist. False if the entry was no longer waiting."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -210,19 +224,20 @@ def offer_time(
         raise WaitlistError("The provider or location does not belong to this practice.")
     if timezone.is_naive(start) or (end is not None and timezone.is_naive(end)):
         raise WaitlistError("Times must carry a time zone.")
-    from .tasks import offer_freed_time
-
-    args = (practice.pk, provider.pk, location.pk if location else None, start.isoformat())
-    kwargs = {"end_iso": end.isoformat()} if end is not None else {}
-    transaction.on_commit(lambda: offer_freed_time.enqueue(*args, **kwargs))
+    signals.announce_waitlist_offer_due(
+        practice_id=practice.pk,
+        provider_id=provider.pk,
+        location_id=location.pk if location else None,
+        start=start,
+        end=end,
+    )
 
 
 def _offer_again_on_commit(offer: WaitlistOffer) -> None:
     """An offer came back (declined, withdrawn): the time may go to the next patient."""
-    from .tasks import offer_freed_time
-
-    args = (offer.practice_id, offer.provider_id, offer.location_id, offer.start.isoformat())
-    transaction.on_commit(lambda: offer_freed_time.enqueue(*args))
+    signals.announce_waitlist_offer_due(
+        practice_id=offer.practice_id, provider_id=offer.provider_id, location_id=offer.location_id, start=offer.start
+    )
 
 
 def _wish(entry: WaitlistEntry, tz: ZoneInfo) -> Wish:
@@ -233,7 +248,7 @@ def _wish(entry: WaitlistEntry, tz: ZoneInfo) -> Wish:
         day_parts=frozenset(entry.day_parts or ()),
         location_id=entry.location_id,
         provider_id=entry.provider_id,
-        appointment_start=entry.appointment.start.astimezone(tz) if entry.appointment_id else None,
+        appointment_start=entry.appointment.start.astimezone(tz) if entry.appointment is not None else None,
         excludes_short_notice=entry.visit_type.excludes_short_notice_offers,
     )
 
@@ -353,7 +368,17 @@ def send_offers_for_time(
     return created
 
 
-def _create_offer(*, practice, entry, provider, location_id, start, batch, expires_at, now) -> WaitlistOffer | None:
+def _create_offer(
+    *,
+    practice: Practice,
+    entry: WaitlistEntry,
+    provider: Provider,
+    location_id: int,
+    start: datetime,
+    batch: int,
+    expires_at: datetime,
+    now: datetime,
+) -> WaitlistOffer | None:
     """Create the offer and email it on commit; None if this entry was already offered this time."""
     token = secrets.token_urlsafe(32)
     try:
@@ -414,7 +439,7 @@ class OfferResult:
     appointment: Appointment | None = None
 
 
-OUTCOME_OF_STATUS = {
+OUTCOME_OF_STATUS: dict[str, str] = {
     OfferStatus.ACCEPTED: Outcome.BOOKED,
     OfferStatus.TAKEN: Outcome.TAKEN,
     OfferStatus.EXPIRED: Outcome.EXPIRED,
@@ -432,7 +457,7 @@ def _lock_offer(offer: WaitlistOffer) -> WaitlistOffer:
     )
 
 
-def _mark_taken(offers, *, now: datetime) -> None:
+def _mark_taken(offers: Iterable[WaitlistOffer], *, now: datetime) -> None:
     """These offers lost the time: mark them TAKEN and tell each patient once, after commit."""
     for other in offers:
         WaitlistOffer.objects.filter(pk=other.pk, status=OfferStatus.SENT).update(status=OfferStatus.TAKEN)
@@ -443,7 +468,7 @@ def _mark_taken(offers, *, now: datetime) -> None:
             signals.announce_waitlist_notice(offer_id=other.pk, kind="taken")
 
 
-def _other_open_offers(offer: WaitlistOffer):
+def _other_open_offers(offer: WaitlistOffer) -> list[WaitlistOffer]:
     return list(
         WaitlistOffer.objects.select_for_update()
         .filter(
@@ -517,11 +542,11 @@ def accept_offer(*, offer: WaitlistOffer, now: datetime | None = None) -> OfferR
         return OfferResult(Outcome.BOOKED, locked, appointment)
 
 
-def _book(offer: WaitlistOffer, entry: WaitlistEntry, patient, now: datetime) -> Appointment | None:
+def _book(offer: WaitlistOffer, entry: WaitlistEntry, patient: Patient, now: datetime) -> Appointment | None:
     """Book or move through the booking services; None when the slot engine says the time is gone."""
     try:
-        if entry.appointment_id:
-            return services.reschedule_appointment(
+        if entry.appointment is not None:
+            return booking_services.reschedule_appointment(
                 appointment=entry.appointment,
                 start=offer.start,
                 provider=offer.provider,
@@ -530,7 +555,7 @@ def _book(offer: WaitlistOffer, entry: WaitlistEntry, patient, now: datetime) ->
                 notify=True,
                 now=now,
             )
-        return services.book_appointment(
+        return booking_services.book_appointment(
             practice=offer.practice,
             patient=patient,
             provider=offer.provider,
@@ -543,7 +568,7 @@ def _book(offer: WaitlistOffer, entry: WaitlistEntry, patient, now: datetime) ->
             notify=True,
             now=now,
         )
-    except services.BookingError:
+    except booking_services.BookingError:
         return None
 
 

@@ -17,7 +17,9 @@ aware UTC datetimes. The waitlist checks each range against the slot engine, so 
 covers time which is in fact busy offers nothing.
 """
 
-from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -29,11 +31,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.models import User
 from audit import services as audit
 from audit.models import Action
-from practices.models import Location, Provider
+from practices.models import Location, Practice, Provider
 
-from .models import (
+from ..engine import wall_to_utc
+from ..models import (
     ACTIVE_STATUSES,
     Appointment,
     AvailabilityException,
@@ -44,8 +48,8 @@ from .models import (
     VisitTypeLocation,
     VisitTypeProvider,
 )
-from .services import offer_visit_type
-from .signals import announce_time_freed
+from ..signals import announce_time_freed
+from .booking import OfPractice, check_same_practice
 
 FREED_HORIZON_DAYS = 14
 
@@ -57,7 +61,7 @@ class ScheduleRefused(Exception):
 class BlockConflict(ScheduleRefused):
     """Booked appointments fall inside the block. ``starts``: their local start times, in order."""
 
-    def __init__(self, starts: list[datetime]):
+    def __init__(self, starts: list[datetime]) -> None:
         self.starts = starts
         times = ", ".join(time_format(s) for s in starts)
         super().__init__(
@@ -75,20 +79,6 @@ class BlockConflict(ScheduleRefused):
 # --- time helpers ------------------------------------------------------------------------------
 
 
-def wall_to_utc(tz: ZoneInfo, day: date, minute: int) -> datetime:
-    """The instant of a local wall-clock minute, as the slot engine reads range boundaries.
-
-    An ambiguous time (clocks fall back) is its first occurrence; a time in the spring-forward gap is
-    the first existing minute after it.
-    """
-    for m in range(minute, minute + 24 * 60):
-        naive = datetime.combine(day, time.min) + timedelta(minutes=m)
-        aware = naive.replace(tzinfo=tz)
-        if aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) == naive:
-            return aware.astimezone(UTC)
-    raise ValueError("no existing local time")  # pragma: no cover
-
-
 def _minutes(value: time | None, default: int) -> int:
     return default if value is None else value.hour * 60 + value.minute
 
@@ -97,12 +87,19 @@ def _local_range(tz: ZoneInfo, day: date, starts_at: time | None, ends_at: time 
     return wall_to_utc(tz, day, _minutes(starts_at, 0)), wall_to_utc(tz, day, _minutes(ends_at, 24 * 60))
 
 
-def _today(practice, now: datetime | None = None) -> date:
+def _today(practice: Practice, now: datetime | None = None) -> date:
     return timezone.localtime(now or timezone.now(), ZoneInfo(practice.timezone)).date()
 
 
 def _announce(
-    *, practice, provider_id: int, location_id: int | None, days, starts_at, ends_at, now: datetime | None = None
+    *,
+    practice: Practice,
+    provider_id: int,
+    location_id: int | None,
+    days: Iterable[date],
+    starts_at: time | None,
+    ends_at: time | None,
+    now: datetime | None = None,
 ) -> None:
     """Announce each given local day's range that has not ended yet (see the module docstring)."""
     tz = ZoneInfo(practice.timezone)
@@ -115,7 +112,9 @@ def _announce(
             )
 
 
-def _upcoming_days(practice, *, weekday: int, effective_from: date, effective_to: date | None, now=None):
+def _upcoming_days(
+    practice: Practice, *, weekday: int, effective_from: date, effective_to: date | None, now: datetime | None = None
+) -> Iterator[date]:
     today = _today(practice, now)
     for offset in range(FREED_HORIZON_DAYS):
         day = today + timedelta(days=offset)
@@ -123,12 +122,12 @@ def _upcoming_days(practice, *, weekday: int, effective_from: date, effective_to
             yield day
 
 
-def _within_horizon(practice, day: date, now=None) -> list[date]:
+def _within_horizon(practice: Practice, day: date, now: datetime | None = None) -> list[date]:
     today = _today(practice, now)
     return [day] if today <= day < today + timedelta(days=FREED_HORIZON_DAYS) else []
 
 
-def _check_practice(practice, *objects) -> None:
+def _check_practice(practice: Practice, *objects: OfPractice | None) -> None:
     for obj in objects:
         if obj is not None and obj.practice_id != practice.pk:
             raise ScheduleRefused(_("That record belongs to another practice."))
@@ -145,7 +144,18 @@ def _check_works_at(provider: Provider, location: Location | None) -> None:
 # --- weekly availability ------------------------------------------------------------------------
 
 
-def _check_template(*, practice, provider, location, weekday, starts_at, ends_at, effective_from, effective_to, pk):
+def _check_template(
+    *,
+    practice: Practice,
+    provider: Provider,
+    location: Location | None,
+    weekday: int,
+    starts_at: time,
+    ends_at: time,
+    effective_from: date,
+    effective_to: date | None,
+    pk: int | None,
+) -> None:
     _check_practice(practice, provider, location)
     if location is None:
         raise ScheduleRefused(_("Choose a location."))
@@ -156,17 +166,15 @@ def _check_template(*, practice, provider, location, weekday, starts_at, ends_at
         raise ScheduleRefused(_("The end time must be after the start time."))
     if effective_to is not None and effective_to < effective_from:
         raise ScheduleRefused(_("The ending date must be on or after the starting date."))
-    clash = (
-        AvailabilityTemplate.objects.filter(
-            practice=practice,
-            provider=provider,
-            weekday=weekday,
-            starts_at__lt=ends_at,
-            ends_at__gt=starts_at,
-        )
-        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=effective_from))
-        .exclude(pk=pk)
-    )
+    clash = AvailabilityTemplate.objects.filter(
+        practice=practice,
+        provider=provider,
+        weekday=weekday,
+        starts_at__lt=ends_at,
+        ends_at__gt=starts_at,
+    ).filter(Q(effective_to__isnull=True) | Q(effective_to__gte=effective_from))
+    if pk is not None:
+        clash = clash.exclude(pk=pk)
     if effective_to is not None:
         clash = clash.filter(effective_from__lte=effective_to)
     other = clash.select_related("location").first()
@@ -186,7 +194,7 @@ def _check_template(*, practice, provider, location, weekday, starts_at, ends_at
         )
 
 
-def _template_changes(template: AvailabilityTemplate) -> dict:
+def _template_changes(template: AvailabilityTemplate) -> dict[str, Any]:
     return {
         "location": template.location_id,
         "weekday": template.weekday,
@@ -199,7 +207,7 @@ def _template_changes(template: AvailabilityTemplate) -> dict:
 
 def save_weekly_range(
     *,
-    practice,
+    practice: Practice,
     provider: Provider,
     location: Location,
     weekday: int,
@@ -208,7 +216,7 @@ def save_weekly_range(
     effective_from: date,
     effective_to: date | None = None,
     template: AvailabilityTemplate | None = None,
-    actor_user=None,
+    actor_user: User | None = None,
     now: datetime | None = None,
 ) -> AvailabilityTemplate:
     """Add a weekly range (``template=None``) or change one; raises ``ScheduleRefused``."""
@@ -262,7 +270,7 @@ def save_weekly_range(
 
 
 @transaction.atomic
-def delete_weekly_range(*, practice, template: AvailabilityTemplate, actor_user=None) -> None:
+def delete_weekly_range(*, practice: Practice, template: AvailabilityTemplate, actor_user: User | None = None) -> None:
     """Remove a weekly range. Booked appointments in it stay booked."""
     _check_practice(practice, template)
     before = _template_changes(template)
@@ -280,7 +288,7 @@ def delete_weekly_range(*, practice, template: AvailabilityTemplate, actor_user=
 # --- exceptions: time off, blocks and extra clinics ------------------------------------------
 
 
-def _exception_changes(x: AvailabilityException) -> dict:
+def _exception_changes(x: AvailabilityException) -> dict[str, Any]:
     return {
         "kind": x.kind,
         "day": x.day.isoformat(),
@@ -291,7 +299,13 @@ def _exception_changes(x: AvailabilityException) -> dict:
 
 
 def appointments_in_block(
-    *, practice, provider: Provider, day: date, starts_at: time | None, ends_at: time | None, location=None
+    *,
+    practice: Practice,
+    provider: Provider,
+    day: date,
+    starts_at: time | None,
+    ends_at: time | None,
+    location: Location | None = None,
 ) -> list[datetime]:
     """The local start times of the provider's active appointments inside a block, in order."""
     tz = ZoneInfo(practice.timezone)
@@ -306,14 +320,14 @@ def appointments_in_block(
 
 def block_time(
     *,
-    practice,
+    practice: Practice,
     provider: Provider,
     day: date,
     starts_at: time | None = None,
     ends_at: time | None = None,
     location: Location | None = None,
     block_anyway: bool = False,
-    actor_user=None,
+    actor_user: User | None = None,
 ) -> AvailabilityException:
     """Stop new bookings for the provider on a day (``starts_at``/``ends_at`` both None: the whole day).
 
@@ -324,7 +338,7 @@ def block_time(
     _check_works_at(provider, location)
     if (starts_at is None) != (ends_at is None):
         raise ScheduleRefused(_("Give both a start and an end time, or neither for the whole day."))
-    if starts_at is not None and ends_at <= starts_at:
+    if starts_at is not None and ends_at is not None and ends_at <= starts_at:
         raise ScheduleRefused(_("The end time must be after the start time."))
     with transaction.atomic():
         Provider.objects.select_for_update().filter(practice=practice, pk=provider.pk).first()
@@ -358,13 +372,13 @@ def block_time(
 
 def add_extra_hours(
     *,
-    practice,
+    practice: Practice,
     provider: Provider,
     location: Location,
     day: date,
     starts_at: time,
     ends_at: time,
-    actor_user=None,
+    actor_user: User | None = None,
     now: datetime | None = None,
 ) -> AvailabilityException:
     """An extra clinic: the provider works at ``location`` on ``day`` outside the weekly pattern."""
@@ -433,7 +447,7 @@ def add_extra_hours(
 
 @transaction.atomic
 def remove_exception(
-    *, practice, exception: AvailabilityException, actor_user=None, now: datetime | None = None
+    *, practice: Practice, exception: AvailabilityException, actor_user: User | None = None, now: datetime | None = None
 ) -> None:
     """Remove time off / a block (its time may be bookable again) or an extra clinic."""
     _check_practice(practice, exception)
@@ -478,21 +492,37 @@ VISIT_TYPE_FIELDS = (
 )
 
 
-def _unique_slug(practice, name: str, exclude_pk=None) -> str:
+@transaction.atomic
+def offer_visit_type(
+    *, visit_type: VisitType, providers: Iterable[Provider] = (), locations: Iterable[Location] = ()
+) -> None:
+    """Link providers and locations of the same practice to a visit type."""
+    providers, locations = list(providers), list(locations)
+    practice = visit_type.practice
+    check_same_practice(practice, **{f"provider {p.pk}": p for p in providers})
+    check_same_practice(practice, **{f"location {loc.pk}": loc for loc in locations})
+    if providers:
+        visit_type.providers.add(*providers, through_defaults={"practice": practice})
+    if locations:
+        visit_type.locations.add(*locations, through_defaults={"practice": practice})
+
+
+def _unique_slug(practice: Practice, name: str, exclude_pk: int | None = None) -> str:
     base = (slugify(name) or "visit")[:50]
-    taken = set(
-        VisitType.objects.filter(practice=practice, slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
+    similar = VisitType.objects.filter(practice=practice, slug__startswith=base)
+    if exclude_pk is not None:
+        similar = similar.exclude(pk=exclude_pk)
+    taken = set(similar.values_list("slug", flat=True))
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
     return slug
 
 
-def _visit_type_state(visit_type: VisitType, provider_ids, location_ids) -> dict:
-    state = {name: getattr(visit_type, name) for name in VISIT_TYPE_FIELDS}
+def _visit_type_state(
+    visit_type: VisitType, provider_ids: Iterable[int], location_ids: Iterable[int]
+) -> dict[str, Any]:
+    state: dict[str, Any] = {name: getattr(visit_type, name) for name in VISIT_TYPE_FIELDS}
     state["providers"] = sorted(provider_ids)
     state["locations"] = sorted(location_ids)
     return state
@@ -500,12 +530,12 @@ def _visit_type_state(visit_type: VisitType, provider_ids, location_ids) -> dict
 
 def save_visit_type(
     *,
-    practice,
+    practice: Practice,
     visit_type: VisitType | None = None,
-    providers=(),
-    locations=(),
-    actor_user=None,
-    **fields,
+    providers: Sequence[Provider] = (),
+    locations: Sequence[Location] = (),
+    actor_user: User | None = None,
+    **fields: Any,
 ) -> VisitType:
     """Create (``visit_type=None``) or change a visit type and who offers it where.
 
@@ -563,15 +593,14 @@ POLICY_FIELDS = ("online_change_cutoff_hours", "waitlist_batch_size", "waitlist_
 
 
 @transaction.atomic
-def save_booking_policy(*, practice, actor_user=None, **fields) -> BookingPolicy:
+def save_booking_policy(*, practice: Practice, actor_user: User | None = None, **fields: Any) -> BookingPolicy:
     """Change the practice's booking policy (the row is created on the first save)."""
     unknown = set(fields) - set(POLICY_FIELDS)
     if unknown:
         raise TypeError(f"unknown booking policy fields: {sorted(unknown)}")
-    policy = BookingPolicy.objects.select_for_update().filter(practice=practice).first()
-    created = policy is None
-    if created:
-        policy = BookingPolicy(practice=practice)
+    found = BookingPolicy.objects.select_for_update().filter(practice=practice).first()
+    created = found is None
+    policy = BookingPolicy(practice=practice) if found is None else found
     before = {name: getattr(policy, name) for name in POLICY_FIELDS}
     for name, value in fields.items():
         setattr(policy, name, value)
@@ -594,7 +623,9 @@ def save_booking_policy(*, practice, actor_user=None, **fields) -> BookingPolicy
 # --- reads of patient names ----------------------------------------------------------------
 
 
-def record_calendar_viewed(*, practice, actor_user, view: str, first_day: date, last_day: date, shown: int) -> None:
+def record_calendar_viewed(
+    *, practice: Practice, actor_user: User, view: str, first_day: date, last_day: date, shown: int
+) -> None:
     """A calendar with patient names was shown (no names or ids in the entry)."""
     audit.record(
         practice=practice,

@@ -1,4 +1,6 @@
-"""Reads for scheduling, scoped by practice. Feeds the pure slot engine (``engine.py``).
+"""What the slot engine (``engine.py``) reads: schedules, visit rules and open slots, scoped by practice.
+
+Every other area (booking, front desk, waitlist, the staff schedule, insights) asks for open times here.
 
 ``schedules_for`` builds the engine's ``ProviderSchedule`` objects with a constant number of queries,
 however many days or providers: one query each for the providers, the visit type's locations, the
@@ -13,17 +15,16 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
-from django.utils import timezone
 
-from practices.models import Provider
+from practices.models import Practice, Provider
 
-from . import engine
-from .manage_links import token_for
-from .models import (
+from .. import engine
+from ..models import (
     ACTIVE_STATUSES,
     Appointment,
     AvailabilityException,
@@ -47,7 +48,9 @@ def local_day_bounds(tz: ZoneInfo, first_day: date, last_day: date) -> tuple[dat
     )
 
 
-def weekly_ranges(practice, provider_ids, *, first_day: date, last_day: date) -> dict[int, list[engine.WeeklyRange]]:
+def weekly_ranges(
+    practice: Practice, provider_ids: Iterable[int], *, first_day: date, last_day: date
+) -> dict[int, list[engine.WeeklyRange]]:
     """Each provider's weekly hours in effect at some point between the two days, for the engine (one query)."""
     weekly: dict[int, list[engine.WeeklyRange]] = defaultdict(list)
     templates = AvailabilityTemplate.objects.filter(practice=practice, provider_id__in=provider_ids).filter(
@@ -78,7 +81,9 @@ def engine_exception(x: AvailabilityException) -> engine.DayException:
     )
 
 
-def day_exceptions(practice, provider_ids, *, first_day: date, last_day: date) -> dict[int, list[engine.DayException]]:
+def day_exceptions(
+    practice: Practice, provider_ids: Iterable[int], *, first_day: date, last_day: date
+) -> dict[int, list[engine.DayException]]:
     """Each provider's time off and extra clinics on the days ``first_day..last_day``, for the engine (one query)."""
     exceptions: dict[int, list[engine.DayException]] = defaultdict(list)
     for x in AvailabilityException.objects.filter(
@@ -88,7 +93,14 @@ def day_exceptions(practice, provider_ids, *, first_day: date, last_day: date) -
     return exceptions
 
 
-def _holds(practice, provider_ids, now: datetime, window_start: datetime, window_end: datetime, ignore_token=None):
+def _holds(
+    practice: Practice,
+    provider_ids: Iterable[int],
+    now: datetime,
+    window_start: datetime,
+    window_end: datetime,
+    ignore_token: str | None = None,
+) -> QuerySet[BookingHold, tuple[int, datetime, datetime]]:
     """(provider id, blocked start, blocked end) of the unexpired holds touching the window (one query)."""
     holds = BookingHold.objects.filter(
         practice=practice,
@@ -102,7 +114,9 @@ def _holds(practice, provider_ids, now: datetime, window_start: datetime, window
     return holds.values_list("provider_id", "blocked_start", "blocked_end")
 
 
-def _busy_appointments(practice, provider_ids, window_start: datetime, window_end: datetime):
+def _busy_appointments(
+    practice: Practice, provider_ids: Iterable[int], window_start: datetime, window_end: datetime
+) -> QuerySet[Appointment]:
     """The providers' active appointments whose blocked time touches the window."""
     return Appointment.objects.filter(
         practice=practice,
@@ -114,7 +128,11 @@ def _busy_appointments(practice, provider_ids, window_start: datetime, window_en
 
 
 def _daily_counts(
-    appointments, visit_type_ids, tz: ZoneInfo, window_start: datetime, window_end: datetime
+    appointments: QuerySet[Appointment],
+    visit_type_ids: Iterable[int],
+    tz: ZoneInfo,
+    window_start: datetime,
+    window_end: datetime,
 ) -> dict[tuple[int, int], dict[date, int]]:
     """{(provider id, visit type id): {local day: appointments starting that day}} for daily caps (one query)."""
     booked: dict[tuple[int, int], dict[date, int]] = defaultdict(dict)
@@ -130,7 +148,7 @@ def _daily_counts(
     return dict(booked)
 
 
-def visit_types(practice, *, online_only: bool = False):
+def visit_types(practice: Practice, *, online_only: bool = False) -> QuerySet[VisitType]:
     qs = VisitType.objects.filter(practice=practice, is_active=True)
     return qs.filter(bookable_online=True) if online_only else qs
 
@@ -158,7 +176,7 @@ def visit_rule(visit_type: VisitType) -> engine.VisitRule:
 
 
 def schedules_for(
-    practice,
+    practice: Practice,
     visit_type: VisitType,
     *,
     provider_ids: Iterable[int] | None = None,
@@ -194,7 +212,7 @@ def schedules_for(
 
     exceptions = day_exceptions(practice, ids, first_day=first_day, last_day=last_day)
 
-    busy: dict[int, list] = defaultdict(list)
+    busy: dict[int, list[engine.Busy]] = defaultdict(list)
     appointments = _busy_appointments(practice, ids, window_start, window_end)
     if ignore_appointment_id is not None:
         appointments = appointments.exclude(pk=ignore_appointment_id)
@@ -224,12 +242,17 @@ def schedules_for(
     ]
 
 
-def visit_type_provider_ids(practice, visit_type: VisitType):
+class ProviderIdRow(TypedDict):
+    provider_id: int
+
+
+def visit_type_provider_ids(practice: Practice, visit_type: VisitType) -> QuerySet[VisitTypeProvider, ProviderIdRow]:
+    """The ids of the providers who offer ``visit_type``, as a subquery (``pk__in=...``)."""
     return VisitTypeProvider.objects.filter(practice=practice, visit_type=visit_type).values("provider_id")
 
 
 def open_slots_for(
-    practice,
+    practice: Practice,
     visit_type: VisitType,
     *,
     first_day: date,
@@ -251,7 +274,7 @@ def open_slots_for(
 
 
 def first_available_for(
-    practice,
+    practice: Practice,
     visit_type: VisitType,
     *,
     first_day: date,
@@ -272,6 +295,25 @@ def first_available_for(
     )
 
 
+def days_with_openings_for(
+    practice: Practice,
+    visit_type: VisitType,
+    *,
+    first_day: date,
+    last_day: date,
+    now: datetime,
+    provider_ids: Iterable[int] | None = None,
+    location_id: int | None = None,
+) -> list[date]:
+    """The local days between ``first_day`` and ``last_day`` with at least one open slot."""
+    schedules = schedules_for(
+        practice, visit_type, provider_ids=provider_ids, first_day=first_day, last_day=last_day, now=now
+    )
+    return engine.days_with_openings(
+        schedules, visit_rule(visit_type), now=now, first_day=first_day, last_day=last_day, location_id=location_id
+    )
+
+
 # --- one read for many visit types -----------------------------------------------------------
 
 
@@ -283,7 +325,7 @@ class VisitTypeOffers:
     locations: Mapping[int, tuple[int, ...]]  # visit type id -> its chosen location ids (none: anywhere)
 
 
-def visit_type_offers(practice) -> VisitTypeOffers:
+def visit_type_offers(practice: Practice) -> VisitTypeOffers:
     """Every visit type's providers and locations (two queries)."""
     providers: dict[int, set[int]] = defaultdict(set)
     for visit_type_id, provider_id in VisitTypeProvider.objects.filter(practice=practice).values_list(
@@ -381,7 +423,7 @@ class PracticeCalendar:
 
 
 def practice_calendar(
-    practice,
+    practice: Practice,
     visit_types: Iterable[VisitType],
     *,
     first_day: date,
@@ -407,8 +449,8 @@ def practice_calendar(
         offering &= set(provider_ids)
     ids = list(Provider.objects.filter(practice=practice, is_active=True, pk__in=offering).values_list("pk", flat=True))
 
-    weekly: Mapping[int, list] = {}
-    exceptions: Mapping[int, list] = {}
+    weekly: Mapping[int, list[engine.WeeklyRange]] = {}
+    exceptions: Mapping[int, list[engine.DayException]] = {}
     busy: dict[int, list[engine.Busy]] = defaultdict(list)
     booked: dict[tuple[int, int], dict[date, int]] = {}
     if ids:
@@ -438,164 +480,3 @@ def practice_calendar(
         busy={pid: tuple(sorted(times, key=lambda b: b.start)) for pid, times in busy.items()},
         booked=booked,
     )
-
-
-def appointment_for(practice, *, pk: int) -> Appointment | None:
-    return Appointment.objects.filter(practice=practice, pk=pk).first()
-
-
-# --- online booking --------------------------------------------------------------------------
-
-
-def weekdays_with_online_booking(practice, *, today: date | None = None) -> dict[int, set[int]]:
-    """Location id -> the weekdays on which the booking pages can offer times there: some active provider
-    who sees a visit type patients may book online has weekly hours at the location, in effect today or
-    later. The public page checks its opening hours against this (one query); a one-off extra clinic
-    (an ``AvailabilityException``) does not make a weekday bookable."""
-    today = today or timezone.localtime(timezone.now(), ZoneInfo(practice.timezone)).date()
-    online_providers = VisitTypeProvider.objects.filter(
-        practice=practice, visit_type__is_active=True, visit_type__bookable_online=True
-    ).values("provider_id")
-    rows = (
-        AvailabilityTemplate.objects.filter(
-            practice=practice, provider__is_active=True, provider_id__in=online_providers
-        )
-        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=today))
-        .values_list("location_id", "weekday")
-        .distinct()
-    )
-    weekdays: dict[int, set[int]] = defaultdict(set)
-    for location_id, weekday in rows:
-        weekdays[location_id].add(weekday)
-    return weekdays
-
-
-def patient_kind_of(practice, patient) -> str:
-    """ "returning" once the patient has had (or has) a visit that was not cancelled, else "new"."""
-    from .models import AppointmentStatus, PatientKind
-
-    had_visit = (
-        Appointment.objects.filter(practice=practice, patient=patient)
-        .exclude(status__in=(AppointmentStatus.CANCELLED, AppointmentStatus.ENTERED_IN_ERROR))
-        .exists()
-    )
-    return PatientKind.RETURNING if had_visit else PatientKind.NEW
-
-
-def kinds_allowed(kind: str) -> tuple[str, ...]:
-    """The ``VisitType.patient_kind`` values open to a patient of ``kind`` ("new" or "returning")."""
-    from .models import PatientKind
-
-    return (PatientKind.BOTH, kind)
-
-
-def online_visit_types(practice, *, kind: str | None = None):
-    """Active visit types patients may book online, optionally only those open to ``kind``."""
-    qs = visit_types(practice, online_only=True)
-    if kind:
-        qs = qs.filter(patient_kind__in=kinds_allowed(kind))
-    return qs.order_by("name")
-
-
-def online_visit_type(practice, *, pk, kind: str | None = None) -> VisitType | None:
-    """One online visit type of this practice by id, or None (unknown, foreign, inactive, wrong kind)."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        return None
-    return online_visit_types(practice, kind=kind).filter(pk=pk).first()
-
-
-def booking_locations(practice, visit_type: VisitType):
-    """Open locations where ``visit_type`` is offered (all open locations when it names none)."""
-    from practices.models import Location
-
-    locations = Location.objects.filter(practice=practice, is_active=True)
-    chosen = VisitTypeLocation.objects.filter(practice=practice, visit_type=visit_type).values("location_id")
-    if chosen.exists():
-        locations = locations.filter(pk__in=chosen)
-    return locations.order_by("name")
-
-
-def booking_providers(practice, visit_type: VisitType, location):
-    """Active providers who see ``visit_type`` and work at ``location``."""
-    return (
-        Provider.objects.filter(
-            practice=practice,
-            is_active=True,
-            pk__in=visit_type_provider_ids(practice, visit_type),
-        )
-        .filter(Q(locations=location) | Q(availability__location=location))
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
-
-
-def days_with_openings_for(
-    practice,
-    visit_type: VisitType,
-    *,
-    first_day: date,
-    last_day: date,
-    now: datetime,
-    provider_ids: Iterable[int] | None = None,
-    location_id: int | None = None,
-) -> list[date]:
-    """The local days between ``first_day`` and ``last_day`` with at least one open slot."""
-    schedules = schedules_for(
-        practice, visit_type, provider_ids=provider_ids, first_day=first_day, last_day=last_day, now=now
-    )
-    return engine.days_with_openings(
-        schedules, visit_rule(visit_type), now=now, first_day=first_day, last_day=last_day, location_id=location_id
-    )
-
-
-def booking_policy(practice):
-    """The practice's ``BookingPolicy``, or an unsaved one with the defaults when it has none."""
-    from .models import BookingPolicy
-
-    return BookingPolicy.objects.filter(practice=practice).first() or BookingPolicy(practice=practice)
-
-
-def appointment_by_idempotency_key(practice, key: str) -> Appointment | None:
-    if not key:
-        return None
-    return Appointment.objects.filter(practice=practice, idempotency_key=key).first()
-
-
-def booking_snippets(practice, request) -> dict[str, str]:
-    """The two ways a practice puts "Book online" on its own website, as HTML to paste.
-
-    ``link``: a plain link to the booking pages. ``widget``: a script tag and the element it turns
-    into an accessible "Book online" link (no iframe: our pages refuse to be framed).
-    """
-    from django.urls import reverse
-    from django.utils.html import escape
-
-    book_url = request.build_absolute_uri(reverse("scheduling:book", kwargs={"practice_slug": practice.slug}))
-    widget_url = request.build_absolute_uri(reverse("scheduling:book_widget", kwargs={"practice_slug": practice.slug}))
-    return {
-        "link": f'<a href="{escape(book_url)}">Book online</a>',
-        "widget": f'<script src="{escape(widget_url)}" defer></script>\n<div data-touchpoints-book></div>',
-    }
-
-
-def booking_providers_any_location(practice, visit_type: VisitType):
-    """Active providers of the practice who see ``visit_type`` (wherever they work)."""
-    return Provider.objects.filter(
-        practice=practice, is_active=True, pk__in=visit_type_provider_ids(practice, visit_type)
-    ).order_by("last_name", "first_name")
-
-
-def upcoming_appointments_for_patient(practice, patient, *, now: datetime | None = None, limit: int = 10):
-    """The patient's own active appointments from now on, soonest first, each with its manage link token."""
-    appointments = list(
-        Appointment.objects.filter(
-            practice=practice, patient=patient, status__in=ACTIVE_STATUSES, end__gt=now or timezone.now()
-        )
-        .select_related("provider", "location")
-        .order_by("start")[:limit]
-    )
-    for appointment in appointments:
-        appointment.manage_token = token_for(appointment)
-    return appointments

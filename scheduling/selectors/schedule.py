@@ -1,7 +1,7 @@
 """Reads for the staff schedule pages, scoped by practice.
 
 The calendars show what the slot engine sees: a provider's working ranges of a day are computed by the
-engine's own per-day code from the same ``WeeklyRange``/``DayException`` data ``selectors.schedules_for``
+engine's own per-day code from the same ``WeeklyRange``/``DayException`` data ``slots.schedules_for``
 gives it (templates merged with extra clinics, minus time off and blocks). Open capacity is the real
 time (DST-aware) of those ranges not covered by active appointments with their buffers.
 
@@ -18,11 +18,13 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.formats import time_format
+from django.utils.functional import Promise
 
-from practices.models import Location, Provider, Weekday
+from accounts.models import User
+from practices.models import Location, Practice, Provider, Weekday
 
-from . import engine, selectors
-from .models import (
+from .. import engine
+from ..models import (
     ACTIVE_STATUSES,
     Appointment,
     AppointmentStatus,
@@ -32,7 +34,7 @@ from .models import (
     ExceptionKind,
     VisitType,
 )
-from .schedule_services import wall_to_utc
+from . import slots as slot_selectors
 
 # Row ids are 64-bit; SQLite raises OverflowError (a 500) when a query names a bigger one.
 MAX_ROW_ID = 2**63 - 1
@@ -50,7 +52,9 @@ def calendar_bounds(today: date) -> tuple[date, date]:
     return date(today.year - CALENDAR_YEARS, 1, 1), date(today.year + CALENDAR_YEARS, 12, 31)
 
 
-def _pk(value) -> int:
+def _pk(value: str | int | None) -> int:
+    if value is None:
+        raise Http404
     try:
         pk = int(value)
     except (TypeError, ValueError):
@@ -63,41 +67,41 @@ def _pk(value) -> int:
 # --- providers, locations, availability ------------------------------------------------------
 
 
-def providers(practice, *, active_only: bool = False) -> QuerySet[Provider]:
+def providers(practice: Practice, *, active_only: bool = False) -> QuerySet[Provider]:
     qs = Provider.objects.filter(practice=practice).prefetch_related("locations")
     return qs.filter(is_active=True) if active_only else qs
 
 
-def locations(practice) -> QuerySet[Location]:
+def locations(practice: Practice) -> QuerySet[Location]:
     return Location.objects.filter(practice=practice)
 
 
-def provider_or_404(practice, pk) -> Provider:
+def provider_or_404(practice: Practice, pk: str | int) -> Provider:
     return get_object_or_404(Provider, practice=practice, pk=_pk(pk))
 
 
-def location_or_404(practice, pk) -> Location:
+def location_or_404(practice: Practice, pk: str | int) -> Location:
     return get_object_or_404(Location, practice=practice, pk=_pk(pk))
 
 
-def provider_for_user(practice, user) -> Provider | None:
+def provider_for_user(practice: Practice, user: User) -> Provider | None:
     """The staff user's own provider profile at the practice, if they see patients."""
     return Provider.objects.filter(practice=practice, user=user).first()
 
 
-def template_or_404(practice, provider: Provider, pk) -> AvailabilityTemplate:
+def template_or_404(practice: Practice, provider: Provider, pk: str | int) -> AvailabilityTemplate:
     return get_object_or_404(
         AvailabilityTemplate.objects.select_related("location"), practice=practice, provider=provider, pk=_pk(pk)
     )
 
 
-def exception_or_404(practice, provider: Provider, pk) -> AvailabilityException:
+def exception_or_404(practice: Practice, provider: Provider, pk: str | int) -> AvailabilityException:
     return get_object_or_404(
         AvailabilityException.objects.select_related("location"), practice=practice, provider=provider, pk=_pk(pk)
     )
 
 
-def weekly_hours(practice, provider: Provider) -> list[tuple[str, list[AvailabilityTemplate]]]:
+def weekly_hours(practice: Practice, provider: Provider) -> list[tuple[str | Promise, list[AvailabilityTemplate]]]:
     """The provider's weekly ranges grouped by weekday (Monday first), every weekday listed."""
     by_day: dict[int, list[AvailabilityTemplate]] = defaultdict(list)
     templates = AvailabilityTemplate.objects.filter(practice=practice, provider=provider).select_related("location")
@@ -106,7 +110,7 @@ def weekly_hours(practice, provider: Provider) -> list[tuple[str, list[Availabil
     return [(label, by_day[value]) for value, label in Weekday.choices]
 
 
-def upcoming_exceptions(practice, provider: Provider, *, from_day: date) -> QuerySet[AvailabilityException]:
+def upcoming_exceptions(practice: Practice, provider: Provider, *, from_day: date) -> QuerySet[AvailabilityException]:
     return (
         AvailabilityException.objects.filter(practice=practice, provider=provider, day__gte=from_day)
         .select_related("location")
@@ -117,7 +121,7 @@ def upcoming_exceptions(practice, provider: Provider, *, from_day: date) -> Quer
 # --- visit types and policy ------------------------------------------------------------------
 
 
-def visit_types_for_staff(practice) -> QuerySet[VisitType]:
+def visit_types_for_staff(practice: Practice) -> QuerySet[VisitType]:
     """Every visit type of the practice, offered or not, with who offers it where."""
     return VisitType.objects.filter(practice=practice).prefetch_related(
         Prefetch("providers", queryset=Provider.objects.filter(practice=practice)),
@@ -125,24 +129,13 @@ def visit_types_for_staff(practice) -> QuerySet[VisitType]:
     )
 
 
-def visit_type_or_404(practice, pk) -> VisitType:
+def visit_type_or_404(practice: Practice, pk: str | int) -> VisitType:
     return get_object_or_404(VisitType, practice=practice, pk=_pk(pk))
 
 
-def booking_policy(practice) -> BookingPolicy:
+def booking_policy(practice: Practice) -> BookingPolicy:
     """The practice's policy, or an unsaved one with the defaults."""
     return BookingPolicy.objects.filter(practice=practice).first() or BookingPolicy(practice=practice)
-
-
-def booking_snippets(practice, request) -> dict:
-    """The "Book online" link and the embeddable widget snippet (scheduling.selectors' when it has them)."""
-    from . import selectors
-
-    if hasattr(selectors, "booking_snippets"):
-        return selectors.booking_snippets(practice, request)
-    link = request.build_absolute_uri(f"/p/{practice.slug}/book/")
-    script = request.build_absolute_uri(f"/p/{practice.slug}/book/widget.js")
-    return {"link": link, "widget": f'<script src="{script}" defer></script><div data-touchpoints-book></div>'}
 
 
 # --- calendars ------------------------------------------------------------------------------
@@ -202,7 +195,7 @@ def _clock(minute: int) -> str:
     return time_format(time(minute // 60, minute % 60))
 
 
-def _open_ranges(schedule: engine.ProviderSchedule, day: date, location_id: int | None):
+def _open_ranges(schedule: engine.ProviderSchedule, day: date, location_id: int | None) -> list[tuple[int, int, int]]:
     """The engine's open ranges of a local day: (location id, start minute, end minute).
 
     Uses the engine's per-day computation so the calendar and the booking pages agree. The rule and
@@ -231,7 +224,7 @@ def _uncovered_minutes(start: datetime, end: datetime, busy: list[tuple[datetime
 
 
 def calendar(
-    practice,
+    practice: Practice,
     *,
     first_day: date,
     last_day: date,
@@ -245,19 +238,19 @@ def calendar(
     """
     tz = ZoneInfo(practice.timezone)
     days = [first_day + timedelta(days=i) for i in range((last_day - first_day).days + 1)]
-    people = Provider.objects.filter(practice=practice)
+    chosen = Provider.objects.filter(practice=practice)
     if provider is not None:
-        people = people.filter(pk=provider.pk)
+        chosen = chosen.filter(pk=provider.pk)
     else:
-        people = people.filter(is_active=True)
+        chosen = chosen.filter(is_active=True)
         if location is not None:
-            people = people.filter(locations=location)
-    people = list(people.order_by("last_name", "first_name", "pk"))
+            chosen = chosen.filter(locations=location)
+    people = list(chosen.order_by("last_name", "first_name", "pk"))
     ids = [p.pk for p in people]
     location_id = location.pk if location is not None else None
     places = {loc.pk: loc for loc in Location.objects.filter(practice=practice)}
 
-    weekly = selectors.weekly_ranges(practice, ids, first_day=first_day, last_day=last_day)
+    weekly = slot_selectors.weekly_ranges(practice, ids, first_day=first_day, last_day=last_day)
 
     exceptions: dict[int, list[engine.DayException]] = defaultdict(list)
     blocks: dict[tuple[int, date], list[Block]] = defaultdict(list)
@@ -265,12 +258,17 @@ def calendar(
     for x in AvailabilityException.objects.filter(
         practice=practice, provider_id__in=ids, day__gte=first_day, day__lte=last_day
     ).order_by("day", "starts_at"):
-        x.location = places.get(x.location_id)
-        exceptions[x.provider_id].append(selectors.engine_exception(x))
+        x.location = places.get(x.location_id) if x.location_id is not None else None
+        exceptions[x.provider_id].append(slot_selectors.engine_exception(x))
         if location_id is not None and x.location_id not in (None, location_id):
             continue
         if x.kind == ExceptionKind.OFF:
-            label = f"{time_format(x.starts_at)}–{time_format(x.ends_at)}" if x.starts_at is not None else ""
+            # A block has both times or neither (the whole day).
+            label = (
+                f"{time_format(x.starts_at)}–{time_format(x.ends_at)}"
+                if x.starts_at is not None and x.ends_at is not None
+                else ""
+            )
             blocks[(x.provider_id, x.day)].append(Block(exception=x, label=label))
         else:
             extras[(x.provider_id, x.day)].append(x)
@@ -295,7 +293,8 @@ def calendar(
             busy[a.provider_id].append((a.blocked_start, a.blocked_end))
         local_start = a.start.astimezone(tz)
         if window_start <= local_start < window_end and (location_id is None or a.location_id == location_id):
-            a.location = places.get(a.location_id)
+            if (place := places.get(a.location_id)) is not None:
+                a.location = place  # read with the others: no query per appointment
             shown[(a.provider_id, local_start.date())].append(a)
 
     rows = []
@@ -315,14 +314,15 @@ def calendar(
                 extras=extras[(person.pk, day)],
                 appointments=shown[(person.pk, day)],
             )
-            for loc_id, a, b in _open_ranges(schedule, day, location_id):
-                start, end = wall_to_utc(tz, day, a), wall_to_utc(tz, day, b)
+            for loc_id, first_minute, last_minute in _open_ranges(schedule, day, location_id):
+                start = engine.wall_to_utc(tz, day, first_minute)
+                end = engine.wall_to_utc(tz, day, last_minute)
                 cell.ranges.append(
                     WorkRange(
                         location=places[loc_id],
                         start=start.astimezone(tz),
                         end=end.astimezone(tz),
-                        label=f"{_clock(a)}–{_clock(b)}",
+                        label=f"{_clock(first_minute)}–{_clock(last_minute)}",
                     )
                 )
                 cell.open_minutes += _uncovered_minutes(start, end, person_busy)

@@ -1,34 +1,38 @@
 """Front-desk writes: the audited views of appointments and booking requests, moving an appointment,
 and finishing (or closing) an online booking request.
 
-Booking, moving and cancelling themselves go through ``scheduling.services`` (one engine, one set of
-rules). Resolving a booking request is one transaction: the new patient (if any), the appointment,
-the request's new status and the audit entries commit together, or nothing does.
+Booking, moving and cancelling themselves go through ``booking`` (one engine, one set of rules).
+Resolving a booking request is one transaction: the new patient (if any), the appointment, the
+request's new status and the audit entries commit together, or nothing does.
 """
 
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from audit import services as audit
 from audit.models import Action
 from patients import services as patient_services
 from patients.models import Patient
-from practices.models import Location, Provider
+from practices.models import Location, Practice, Provider
 
-from . import front_desk_selectors, services
-from .models import Appointment, BookedVia, BookingRequest, BookingRequestStatus
+from ..models import Appointment, BookedVia, BookingRequest, BookingRequestStatus
+from ..selectors import front_desk as front_desk_selectors
+from . import booking as booking_services
+from . import holds as hold_services
 
 
-class RequestAlreadyResolved(services.BookingError):
+class RequestAlreadyResolved(booking_services.BookingError):
     """The booking request was booked or closed already (by someone else, or by a double submit)."""
 
 
 # --- audited views ------------------------------------------------------------------------------
 
 
-def record_appointment_viewed(*, appointment: Appointment, actor_user) -> None:
+def record_appointment_viewed(*, appointment: Appointment, actor_user: User) -> None:
     audit.record(
         practice=appointment.practice,
         action=Action.VIEW,
@@ -38,7 +42,7 @@ def record_appointment_viewed(*, appointment: Appointment, actor_user) -> None:
     )
 
 
-def record_patient_appointments_viewed(*, practice, patient: Patient, actor_user, shown: int) -> None:
+def record_patient_appointments_viewed(*, practice: Practice, patient: Patient, actor_user: User, shown: int) -> None:
     audit.record(
         practice=practice,
         action=Action.VIEW,
@@ -49,7 +53,7 @@ def record_patient_appointments_viewed(*, practice, patient: Patient, actor_user
     )
 
 
-def record_booking_requests_viewed(*, practice, actor_user, shown: int) -> None:
+def record_booking_requests_viewed(*, practice: Practice, actor_user: User, shown: int) -> None:
     audit.record(
         practice=practice,
         action=Action.VIEW,
@@ -59,7 +63,7 @@ def record_booking_requests_viewed(*, practice, actor_user, shown: int) -> None:
     )
 
 
-def record_booking_request_viewed(*, booking_request: BookingRequest, actor_user, candidates: int) -> None:
+def record_booking_request_viewed(*, booking_request: BookingRequest, actor_user: User, candidates: int) -> None:
     audit.record(
         practice=booking_request.practice,
         action=Action.VIEW,
@@ -78,7 +82,7 @@ def move_appointment(
     start: datetime,
     provider: Provider,
     location: Location,
-    actor_user,
+    actor_user: User,
     override_reason: str = "",
     now: datetime | None = None,
 ) -> tuple[Appointment, bool]:
@@ -86,7 +90,7 @@ def move_appointment(
     so a repeated form submission does not move (and audit) it twice."""
     if appointment.start == start and appointment.provider_id == provider.pk and appointment.location_id == location.pk:
         return appointment, False
-    moved = services.reschedule_appointment(
+    moved = booking_services.reschedule_appointment(
         appointment=appointment,
         start=start,
         provider=provider,
@@ -124,8 +128,8 @@ def _provider_for(
         practice=practice, visit_type=booking_request.visit_type, location=location, start=start, now=now
     )
     if not ids:
-        raise services.SlotTaken(
-            services.nearest_alternatives(
+        raise booking_services.SlotTaken(
+            booking_services.nearest_alternatives(
                 practice=practice, visit_type=booking_request.visit_type, start=start, now=now
             )
         )
@@ -139,7 +143,7 @@ def _book_and_resolve(
     start: datetime | None,
     provider: Provider | None,
     location: Location | None,
-    actor_user,
+    actor_user: User,
     now: datetime,
 ) -> Appointment:
     practice = locked.practice
@@ -148,9 +152,9 @@ def _book_and_resolve(
     if provider is None and start == locked.start and location.pk == locked.location_id:
         provider = locked.provider
     provider = _provider_for(booking_request=locked, provider=provider, location=location, start=start, now=now)
-    # The request keeps its time held for a while (services.CONFIRM_MINUTES): booking that time uses the hold.
+    # The request keeps its time held for a while (online_booking.CONFIRM_MINUTES): booking it uses the hold.
     same_time = start == locked.start and provider.pk == locked.provider_id
-    appointment = services.book_appointment(
+    appointment = booking_services.book_appointment(
         practice=practice,
         patient=patient,
         provider=provider,
@@ -164,7 +168,7 @@ def _book_and_resolve(
         now=now,
     )
     if locked.hold_token and not same_time:
-        services.release_hold(practice=practice, token=locked.hold_token)
+        hold_services.release_hold(practice=practice, token=locked.hold_token)
     locked.status = BookingRequestStatus.BOOKED
     locked.appointment = appointment
     locked.resolved_at = now
@@ -185,7 +189,7 @@ def book_request_for_patient(
     *,
     booking_request: BookingRequest,
     patient: Patient,
-    actor_user,
+    actor_user: User,
     start: datetime | None = None,
     provider: Provider | None = None,
     location: Location | None = None,
@@ -198,7 +202,7 @@ def book_request_for_patient(
     ``SlotTaken`` (request left open), ``RequestAlreadyResolved`` or ``BookingRefused``.
     """
     if patient.practice_id != booking_request.practice_id:
-        raise services.BookingRefused("The patient does not belong to this practice.")
+        raise booking_services.BookingRefused("The patient does not belong to this practice.")
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_open_request(booking_request)
@@ -216,8 +220,8 @@ def book_request_for_patient(
 def book_request_for_new_patient(
     *,
     booking_request: BookingRequest,
-    actor_user,
-    patient_fields: dict,
+    actor_user: User,
+    patient_fields: dict[str, Any],
     start: datetime | None = None,
     provider: Provider | None = None,
     location: Location | None = None,
@@ -239,7 +243,7 @@ def book_request_for_new_patient(
         )
 
 
-def close_request(*, booking_request: BookingRequest, actor_user, now: datetime | None = None) -> BookingRequest:
+def close_request(*, booking_request: BookingRequest, actor_user: User, now: datetime | None = None) -> BookingRequest:
     """Close a request without booking (the patient was reached another way, a duplicate, ...)."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -248,7 +252,7 @@ def close_request(*, booking_request: BookingRequest, actor_user, now: datetime 
         locked.resolved_at = now
         locked.save(update_fields=["status", "resolved_at"])
         if locked.hold_token:
-            services.release_hold(practice=locked.practice, token=locked.hold_token)
+            hold_services.release_hold(practice=locked.practice, token=locked.hold_token)
         audit.record(
             practice=locked.practice,
             action=Action.UPDATE,

@@ -2,12 +2,13 @@
 queue and the patient records that may match a request, and the open times for the staff picker.
 
 Every read is scoped by practice (and by patient where the page is one patient's). Open times come
-from the one slot engine (``engine.py`` through ``selectors.schedules_for``), so the front desk is
+from the one slot engine (``engine.py`` through ``slots.schedules_for``), so the front desk is
 offered exactly what the booking service accepts.
 """
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -17,10 +18,10 @@ from django.shortcuts import get_object_or_404
 
 from audit.models import AuditEntry
 from patients.models import Patient
-from practices.models import Location, Provider
+from practices.models import Location, Practice, Provider
 
-from . import engine, selectors
-from .models import (
+from .. import engine
+from ..models import (
     ACTIVE_STATUSES,
     Appointment,
     BookingRequest,
@@ -28,6 +29,8 @@ from .models import (
     VisitType,
     VisitTypeProvider,
 )
+from . import booking as booking_selectors
+from . import slots as slot_selectors
 
 APPOINTMENT_OBJECT_TYPE = Appointment._meta.label_lower
 FIRST_AVAILABLE_LIMIT = 8
@@ -38,32 +41,41 @@ CANDIDATE_LIMIT = 20
 # --- choices for the picker ---------------------------------------------------------------------
 
 
-def visit_types_for_front_desk(*, practice, patient_kind: str | None = None) -> QuerySet[VisitType]:
+def visit_types_for_front_desk(*, practice: Practice, patient_kind: str | None = None) -> QuerySet[VisitType]:
     """Every offered visit type, phone-only ones included (the front desk books them all); with
     ``patient_kind``, only those open to that kind of patient (no follow-up for a new patient)."""
-    visit_types = selectors.visit_types(practice)
+    visit_types = slot_selectors.visit_types(practice)
     if patient_kind:
-        visit_types = visit_types.filter(patient_kind__in=selectors.kinds_allowed(patient_kind))
+        visit_types = visit_types.filter(patient_kind__in=booking_selectors.kinds_allowed(patient_kind))
     return visit_types
 
 
-def locations_for_booking(*, practice) -> QuerySet[Location]:
+def locations_for_booking(*, practice: Practice) -> QuerySet[Location]:
     return Location.objects.filter(practice=practice, is_active=True).order_by("name")
 
 
-def providers_for_booking(*, practice) -> QuerySet[Provider]:
+def providers_for_booking(*, practice: Practice) -> QuerySet[Provider]:
     return Provider.objects.filter(practice=practice, is_active=True).order_by("last_name", "first_name")
 
 
-def provider_offers(*, practice, visit_type: VisitType, provider: Provider) -> bool:
+def provider_offers(*, practice: Practice, visit_type: VisitType, provider: Provider) -> bool:
     return VisitTypeProvider.objects.filter(practice=practice, visit_type=visit_type, provider=provider).exists()
 
 
 # --- open times -----------------------------------------------------------------------------------
 
 
-def _schedules(practice, visit_type, *, provider_ids, first_day, last_day, now, ignore_appointment_id):
-    return selectors.schedules_for(
+def _schedules(
+    practice: Practice,
+    visit_type: VisitType,
+    *,
+    provider_ids: Iterable[int] | None,
+    first_day: date,
+    last_day: date,
+    now: datetime,
+    ignore_appointment_id: int | None,
+) -> list[engine.ProviderSchedule]:
+    return slot_selectors.schedules_for(
         practice,
         visit_type,
         provider_ids=provider_ids,
@@ -76,11 +88,11 @@ def _schedules(practice, visit_type, *, provider_ids, first_day, last_day, now, 
 
 def slots_on_day(
     *,
-    practice,
+    practice: Practice,
     visit_type: VisitType,
     day: date,
     now: datetime,
-    provider_ids=None,
+    provider_ids: Iterable[int] | None = None,
     location_id: int | None = None,
     ignore_appointment_id: int | None = None,
 ) -> list[engine.Slot]:
@@ -88,7 +100,7 @@ def slots_on_day(
 
     ``ignore_appointment_id``: the appointment being moved does not block its own new time.
     """
-    rule = selectors.visit_rule(visit_type)
+    rule = slot_selectors.visit_rule(visit_type)
     slots: list[engine.Slot] = []
     for schedule in _schedules(
         practice,
@@ -105,10 +117,10 @@ def slots_on_day(
 
 def first_available(
     *,
-    practice,
+    practice: Practice,
     visit_type: VisitType,
     now: datetime,
-    provider_ids=None,
+    provider_ids: Iterable[int] | None = None,
     location_id: int | None = None,
     ignore_appointment_id: int | None = None,
     limit: int = FIRST_AVAILABLE_LIMIT,
@@ -116,7 +128,7 @@ def first_available(
     """The earliest open slots from today up to the visit type's horizon."""
     today = now.astimezone(ZoneInfo(practice.timezone)).date()
     last_day = today + timedelta(days=visit_type.max_days_ahead)
-    rule = selectors.visit_rule(visit_type)
+    rule = slot_selectors.visit_rule(visit_type)
     schedules = _schedules(
         practice,
         visit_type,
@@ -133,11 +145,11 @@ def first_available(
 
 def days_with_openings(
     *,
-    practice,
+    practice: Practice,
     visit_type: VisitType,
     first_day: date,
     now: datetime,
-    provider_ids=None,
+    provider_ids: Iterable[int] | None = None,
     location_id: int | None = None,
     ignore_appointment_id: int | None = None,
     days: int = OPENING_DAYS,
@@ -154,7 +166,7 @@ def days_with_openings(
     )
     return engine.days_with_openings(
         schedules,
-        selectors.visit_rule(visit_type),
+        slot_selectors.visit_rule(visit_type),
         now=now,
         first_day=first_day,
         last_day=last_day,
@@ -163,14 +175,14 @@ def days_with_openings(
 
 
 def bookable_providers_at(
-    *, practice, visit_type: VisitType, location: Location, start: datetime, now: datetime
+    *, practice: Practice, visit_type: VisitType, location: Location, start: datetime, now: datetime
 ) -> list[int]:
     """Ids of the providers (in id order) who could take ``start`` at ``location`` within the rules."""
     day = start.astimezone(ZoneInfo(practice.timezone)).date()
-    rule = selectors.visit_rule(visit_type)
+    rule = slot_selectors.visit_rule(visit_type)
     return [
         schedule.provider_id
-        for schedule in selectors.schedules_for(practice, visit_type, first_day=day, last_day=day, now=now)
+        for schedule in slot_selectors.schedules_for(practice, visit_type, first_day=day, last_day=day, now=now)
         if engine.is_bookable(schedule, rule, now=now, start=start, location_id=location.pk)
     ]
 
@@ -178,11 +190,13 @@ def bookable_providers_at(
 # --- appointments ---------------------------------------------------------------------------------
 
 
-def _appointments(practice) -> QuerySet[Appointment]:
+def _appointments(practice: Practice) -> QuerySet[Appointment]:
     return Appointment.objects.filter(practice=practice).select_related("provider", "location", "visit_type", "patient")
 
 
-def appointments_for_patient(*, practice, patient: Patient, now: datetime) -> tuple[list, list]:
+def appointments_for_patient(
+    *, practice: Practice, patient: Patient, now: datetime
+) -> tuple[list[Appointment], list[Appointment]]:
     """(upcoming active appointments, soonest first; everything else, latest first)."""
     appointments = _appointments(practice).filter(patient=patient)
     upcoming = list(appointments.filter(status__in=ACTIVE_STATUSES, end__gte=now).order_by("start"))
@@ -190,11 +204,11 @@ def appointments_for_patient(*, practice, patient: Patient, now: datetime) -> tu
     return upcoming, past
 
 
-def appointment_or_404(*, practice, pk: int) -> Appointment:
+def appointment_or_404(*, practice: Practice, pk: int) -> Appointment:
     return get_object_or_404(_appointments(practice), pk=pk)
 
 
-def appointment_history(*, practice, appointment: Appointment) -> QuerySet[AuditEntry]:
+def appointment_history(*, practice: Practice, appointment: Appointment) -> QuerySet[AuditEntry]:
     """The appointment's audit entries, oldest first (their changes are stored masked)."""
     return (
         AuditEntry.objects.filter(practice=practice, object_type=APPOINTMENT_OBJECT_TYPE, object_id=str(appointment.pk))
@@ -206,7 +220,7 @@ def appointment_history(*, practice, appointment: Appointment) -> QuerySet[Audit
 # --- booking requests -----------------------------------------------------------------------------
 
 
-def open_booking_requests(*, practice) -> QuerySet[BookingRequest]:
+def open_booking_requests(*, practice: Practice) -> QuerySet[BookingRequest]:
     return (
         BookingRequest.objects.filter(practice=practice, status=BookingRequestStatus.OPEN)
         .select_related("visit_type", "location", "provider")
@@ -214,11 +228,11 @@ def open_booking_requests(*, practice) -> QuerySet[BookingRequest]:
     )
 
 
-def open_booking_request_count(*, practice) -> int:
+def open_booking_request_count(*, practice: Practice) -> int:
     return BookingRequest.objects.filter(practice=practice, status=BookingRequestStatus.OPEN).count()
 
 
-def booking_request_or_404(*, practice, pk: int) -> BookingRequest:
+def booking_request_or_404(*, practice: Practice, pk: int) -> BookingRequest:
     return get_object_or_404(
         BookingRequest.objects.filter(practice=practice).select_related("visit_type", "location", "provider"), pk=pk
     )
@@ -250,7 +264,9 @@ def _name(value: str) -> str:
     return "".join(ch for ch in decomposed.casefold() if ch.isalnum() and not unicodedata.combining(ch))
 
 
-def candidate_patients(*, practice, booking_request: BookingRequest, limit: int = CANDIDATE_LIMIT) -> list[Candidate]:
+def candidate_patients(
+    *, practice: Practice, booking_request: BookingRequest, limit: int = CANDIDATE_LIMIT
+) -> list[Candidate]:
     """Patient records of the practice that may be the requester: last name + date of birth, phone, email.
 
     Best first: a name and birth-date match, then the number of things that match.
@@ -279,7 +295,9 @@ def candidate_patients(*, practice, booking_request: BookingRequest, limit: int 
     return found[:limit]
 
 
-def candidate_patient_or_none(*, practice, booking_request: BookingRequest, patient_id: int) -> Patient | None:
+def candidate_patient_or_none(
+    *, practice: Practice, booking_request: BookingRequest, patient_id: int
+) -> Patient | None:
     """A patient the front desk picked for a request: only one of the offered candidates, in this practice."""
     for candidate in candidate_patients(practice=practice, booking_request=booking_request, limit=200):
         if candidate.patient.pk == patient_id:

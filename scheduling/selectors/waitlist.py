@@ -1,7 +1,7 @@
 """Reads for the waitlist, scoped by practice (and by patient on patient pages).
 
 Whether a freed time is bookable for an entry's visit type is asked of the slot engine through
-``selectors.schedules_for`` and ``engine.is_bookable``: the same answer the booking service gives.
+``slots.schedules_for`` and ``engine.is_bookable``: the same answer the booking service gives.
 """
 
 import hashlib
@@ -9,11 +9,13 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Q, QuerySet
 
-from practices.models import Location, Provider
+from patients.models import Patient
+from practices.models import Location, Practice, Provider
 
-from . import engine, selectors
-from .models import (
+from .. import engine
+from ..models import (
     ACTIVE_STATUSES,
+    Appointment,
     BookingPolicy,
     OfferStatus,
     VisitType,
@@ -23,13 +25,15 @@ from .models import (
     WaitlistOffer,
     WaitlistStatus,
 )
+from . import booking as booking_selectors
+from . import slots as slot_selectors
 
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def policy_for(practice) -> BookingPolicy:
+def policy_for(practice: Practice) -> BookingPolicy:
     """The practice's booking policy, or the defaults (unsaved) when it has none."""
     return BookingPolicy.objects.filter(practice=practice).first() or BookingPolicy(practice=practice)
 
@@ -37,13 +41,13 @@ def policy_for(practice) -> BookingPolicy:
 # --- what a patient may choose -------------------------------------------------------------
 
 
-def visit_types_for_waitlist(practice, *, patient_kind: str | None = None) -> QuerySet[VisitType]:
+def visit_types_for_waitlist(practice: Practice, *, patient_kind: str | None = None) -> QuerySet[VisitType]:
     """Visit types a patient may wait for online: active, bookable online, and (with ``patient_kind``) open
     to that kind of patient, as the online booking of an accepted offer requires."""
-    return selectors.online_visit_types(practice, kind=patient_kind)
+    return booking_selectors.online_visit_types(practice, kind=patient_kind)
 
 
-def locations_for_visit_type(practice, visit_type: VisitType) -> QuerySet[Location]:
+def locations_for_visit_type(practice: Practice, visit_type: VisitType) -> QuerySet[Location]:
     """Open locations where the visit type is offered (all open locations when it names none)."""
     locations = Location.objects.filter(practice=practice, is_active=True)
     chosen = VisitTypeLocation.objects.filter(practice=practice, visit_type=visit_type).values("location_id")
@@ -52,16 +56,16 @@ def locations_for_visit_type(practice, visit_type: VisitType) -> QuerySet[Locati
     return locations.order_by("name")
 
 
-def providers_for_visit_type(practice, visit_type: VisitType) -> QuerySet[Provider]:
+def providers_for_visit_type(practice: Practice, visit_type: VisitType) -> QuerySet[Provider]:
     return Provider.objects.filter(
-        practice=practice, is_active=True, pk__in=selectors.visit_type_provider_ids(practice, visit_type)
+        practice=practice, is_active=True, pk__in=slot_selectors.visit_type_provider_ids(practice, visit_type)
     ).order_by("last_name", "first_name")
 
 
 # --- entries --------------------------------------------------------------------------------
 
 
-def entries_for_patient(practice, patient) -> QuerySet[WaitlistEntry]:
+def entries_for_patient(practice: Practice, patient: Patient) -> QuerySet[WaitlistEntry]:
     return (
         WaitlistEntry.objects.filter(practice=practice, patient=patient, status=WaitlistStatus.ACTIVE)
         .select_related("visit_type", "location", "provider", "appointment")
@@ -69,7 +73,7 @@ def entries_for_patient(practice, patient) -> QuerySet[WaitlistEntry]:
     )
 
 
-def entries_for_appointment(appointment) -> QuerySet[WaitlistEntry]:
+def entries_for_appointment(appointment: Appointment) -> QuerySet[WaitlistEntry]:
     return (
         WaitlistEntry.objects.filter(
             practice_id=appointment.practice_id,
@@ -82,11 +86,13 @@ def entries_for_appointment(appointment) -> QuerySet[WaitlistEntry]:
     )
 
 
-def entry_for_patient(practice, patient, pk: int) -> WaitlistEntry | None:
+def entry_for_patient(practice: Practice, patient: Patient, pk: int) -> WaitlistEntry | None:
     return WaitlistEntry.objects.filter(practice=practice, patient=patient, pk=pk).first()
 
 
-def candidate_entries(practice, *, provider: Provider, location_ids: list[int], first_day: date, last_day: date):
+def candidate_entries(
+    practice: Practice, *, provider: Provider, location_ids: list[int], first_day: date, last_day: date
+) -> QuerySet[WaitlistEntry]:
     """Active entries that might take a time of ``provider`` at one of ``location_ids``, oldest first.
 
     A coarse database filter (visit types the provider sees, dates, location and provider, an
@@ -112,7 +118,7 @@ def candidate_entries(practice, *, provider: Provider, location_ids: list[int], 
     )
 
 
-def entries_with_live_offers(practice, *, now: datetime) -> set[int]:
+def entries_with_live_offers(practice: Practice, *, now: datetime) -> set[int]:
     """Ids of entries that already have an offer out (one offer at a time per waiting patient)."""
     return set(
         WaitlistOffer.objects.filter(practice=practice, status=OfferStatus.SENT, expires_at__gt=now).values_list(
@@ -125,7 +131,7 @@ def entries_with_live_offers(practice, *, now: datetime) -> set[int]:
 
 
 def bookable_for(
-    practice,
+    practice: Practice,
     visit_type: VisitType,
     *,
     provider_id: int,
@@ -136,7 +142,7 @@ def bookable_for(
 ) -> bool:
     """Whether the engine would book ``visit_type`` at ``start`` with this provider and location."""
     day = practice.local_date(start)
-    schedules = selectors.schedules_for(
+    schedules = slot_selectors.schedules_for(
         practice,
         visit_type,
         provider_ids=[provider_id],
@@ -148,12 +154,12 @@ def bookable_for(
     if not schedules:
         return False
     return engine.is_bookable(
-        schedules[0], selectors.visit_rule(visit_type), now=now, start=start, location_id=location_id
+        schedules[0], slot_selectors.visit_rule(visit_type), now=now, start=start, location_id=location_id
     )
 
 
 def open_starts_for(
-    practice,
+    practice: Practice,
     visit_type: VisitType,
     *,
     provider_id: int,
@@ -163,7 +169,7 @@ def open_starts_for(
     now: datetime,
 ) -> list[tuple[datetime, int]]:
     """Open (start, location id) of the visit type with one provider whose visit fits in ``[start, end)``."""
-    slots = selectors.open_slots_for(
+    slots = slot_selectors.open_slots_for(
         practice,
         visit_type,
         first_day=practice.local_date(start),
@@ -179,7 +185,7 @@ def open_starts_for(
 # --- offers ----------------------------------------------------------------------------------
 
 
-def offer_for_token(practice, token: str) -> WaitlistOffer | None:
+def offer_for_token(practice: Practice, token: str) -> WaitlistOffer | None:
     """The offer the emailed token names, in this practice; None for a forged or foreign token."""
     if not token or len(token) > 200:
         return None
@@ -192,19 +198,19 @@ def offer_for_token(practice, token: str) -> WaitlistOffer | None:
     )
 
 
-def live_offer_count(practice, *, provider_id: int, start: datetime, now: datetime) -> int:
+def live_offer_count(practice: Practice, *, provider_id: int, start: datetime, now: datetime) -> int:
     return WaitlistOffer.objects.filter(
         practice=practice, provider_id=provider_id, start=start, status=OfferStatus.SENT, expires_at__gt=now
     ).count()
 
 
-def time_was_accepted(practice, *, provider_id: int, start: datetime) -> bool:
+def time_was_accepted(practice: Practice, *, provider_id: int, start: datetime) -> bool:
     return WaitlistOffer.objects.filter(
         practice=practice, provider_id=provider_id, start=start, status=OfferStatus.ACCEPTED
     ).exists()
 
 
-def last_batch(practice, *, provider_id: int, start: datetime) -> tuple[int, bool]:
+def last_batch(practice: Practice, *, provider_id: int, start: datetime) -> tuple[int, bool]:
     """(highest batch number sent for the time, whether any offer of that batch is still out)."""
     offers = WaitlistOffer.objects.filter(practice=practice, provider_id=provider_id, start=start)
     top = offers.order_by("-batch").values_list("batch", flat=True).first()
