@@ -32,9 +32,9 @@ from .models import (
     Recall,
     ReminderStep,
 )
-from .reminders import dedupe_key
+from .reminder_schedule import dedupe_key
 from .rendering import TemplateBook, format_visit
-from .services import create_visit_type_plan, default_plan_for
+from .services.reminders import create_visit_type_plan, default_plan_for
 
 HISTORY_DAYS = 30
 UNCLEAR_REPLIES = (
@@ -53,7 +53,7 @@ def build_messaging(*, practice, seed: int, today: date) -> None:
         practice=practice,
         defaults={"sender_name": practice.name, "from_email": f"hello@{practice.slug}.example"},
     )
-    default = default_plan_for(practice)
+    default = default_plan_for(practice=practice)
     plans = {None: list(default.steps.all())}
     surgery = VisitType.objects.filter(practice=practice).order_by("-duration_minutes", "name").first()
     if surgery is not None:

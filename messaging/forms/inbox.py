@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from practices.models import Provider
 
-from .. import inbox_selectors as selectors
 from ..rendering import SMS_MAX_LENGTH
-from ..running_late import MAX_MINUTES
+from ..selectors import running_late as running_late_selectors
+from ..services.running_late import MAX_MINUTES
 
 _KEY = re.compile(r"^[0-9a-f]{32}$")
 
@@ -89,7 +89,7 @@ class RunningLateForm(forms.Form):
 
     def __init__(self, *args, practice, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["provider"].queryset = selectors.providers_for_running_late(practice=practice)
+        self.fields["provider"].queryset = running_late_selectors.providers_for_running_late(practice=practice)
 
 
 class RecallForm(forms.Form):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Channel, MessagingSettings
 from ..rendering import BODY_MAX_LENGTH, SUBJECT_MAX_LENGTH, template_errors
-from ..services import MAX_MINUTES_BEFORE
+from ..services.reminders import MAX_MINUTES_BEFORE
 
 
 class SettingsForm(forms.ModelForm):

@@ -9,7 +9,7 @@ from django import template
 from django.utils.translation import ngettext
 
 from ..models import InboundAction
-from ..selectors import latest_response
+from ..selectors.reminders import latest_response
 
 register = template.Library()
 

@@ -118,7 +118,7 @@ def _process_status(payload: dict) -> dict:
 
 
 def _process_inbound(payload: dict) -> dict:
-    from messaging.inbound import receive_sms  # written beside this; imported when first needed
+    from ..services.inbound import receive_sms  # the write; imported when first needed
 
     from_number = _string(payload, "from", max_length=32)
     to_number = _string(payload, "to", required=False, max_length=32)
