@@ -13,11 +13,11 @@ class MessagingConfig(AppConfig):
 
         # Booking confirmations, new times and cancellations go out through the outbox.
         appointment_notice.connect(
-            receivers.on_appointment_notice, dispatch_uid="messaging.confirmations.appointment_notice"
+            receivers.on_appointment_notice, dispatch_uid="messaging.receivers.on_appointment_notice"
         )
         # Waitlist offers and "someone else took it" notices too.
-        waitlist_notice.connect(receivers.on_waitlist_notice, dispatch_uid="messaging.waitlist_notices.waitlist_notice")
+        waitlist_notice.connect(receivers.on_waitlist_notice, dispatch_uid="messaging.receivers.on_waitlist_notice")
         # The link that confirms a returning patient's online booking, to the contact details on file.
-        booking_link.connect(receivers.on_booking_link, dispatch_uid="messaging.booking_links.booking_link")
+        booking_link.connect(receivers.on_booking_link, dispatch_uid="messaging.receivers.on_booking_link")
         # A message queued (and committed) wakes the sender.
-        signals.message_queued.connect(receivers.wake_sender, dispatch_uid="messaging.outbox.message_queued")
+        signals.message_queued.connect(receivers.wake_sender, dispatch_uid="messaging.receivers.wake_sender")

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from email.utils import formataddr, parseaddr
 from pathlib import Path
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -97,7 +98,7 @@ class Sender:
     sms_number: str
 
 
-def senders_for(practice_ids) -> dict[int, Sender]:
+def senders_for(practice_ids: Iterable[int]) -> dict[int, Sender]:
     from practices.models import Practice
 
     names = dict(Practice.objects.filter(pk__in=practice_ids).values_list("pk", "name"))
@@ -110,7 +111,7 @@ def senders_for(practice_ids) -> dict[int, Sender]:
     _, default_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     result = {}
     for practice_id, name in names.items():
-        row = own.get(practice_id, {})
+        row = cast(dict[str, str], own.get(practice_id, {}))  # one settings row's values, or none
         result[practice_id] = Sender(
             email_from=formataddr((row.get("sender_name") or name, row.get("from_email") or default_address)),
             sms_number=row.get("sms_number") or settings.SMS_FROM_NUMBER,
@@ -234,7 +235,7 @@ def _mark_sent(worker: str, sent: list[tuple[int, str]], now) -> int:
             "FROM unnest(%s::bigint[], %s::varchar[]) AS v(id, pid) "
             "WHERE m.id = v.id AND m.claimed_by = %s AND m.status = %s"
         )
-        params = [MessageStatus.SENT, stamp, ids, [pid for _, pid in sent], worker, MessageStatus.SENDING]
+        params: list[Any] = [MessageStatus.SENT, stamp, ids, [pid for _, pid in sent], worker, MessageStatus.SENDING]
     else:
         whens = " ".join(["WHEN %s THEN %s"] * len(sent))
         marks = ", ".join(["%s"] * len(ids))

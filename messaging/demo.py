@@ -54,7 +54,7 @@ def build_messaging(*, practice, seed: int, today: date) -> None:
         defaults={"sender_name": practice.name, "from_email": f"hello@{practice.slug}.example"},
     )
     default = default_plan_for(practice=practice)
-    plans = {None: list(default.steps.all())}
+    plans: dict[int | None, list[ReminderStep]] = {None: list(default.steps.all())}
     surgery = VisitType.objects.filter(practice=practice).order_by("-duration_minutes", "name").first()
     if surgery is not None:
         own = create_visit_type_plan(practice=practice, visit_type=surgery)

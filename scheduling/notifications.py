@@ -2,7 +2,7 @@
 
 The emails themselves (confirmation, new time, cancellation, each with its calendar file) are sent
 by messaging: ``services._notify`` sends the ``signals.appointment_notice`` signal after commit and
-``messaging.confirmations`` queues the outbox message (see docs/messaging.md). Scheduling never
+messaging (``messaging/services/notices.py``) queues the outbox message (see docs/messaging.md). Scheduling never
 imports messaging; messaging imports these helpers.
 """
 

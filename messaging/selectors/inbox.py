@@ -74,7 +74,8 @@ def patients_with_phone(*, practice: Practice, phone: str, limit: int = 20) -> l
         .select_related("practice")
         .order_by("pk")[: limit * 2]
     )
-    return [p for p in candidates if same_phone(p.phone, wanted)][:limit]
+    found: list[Patient] = [p for p in candidates if same_phone(p.phone, wanted)]
+    return found[:limit]
 
 
 def number_opted_out(*, practice: Practice, phone: str) -> bool:

@@ -91,6 +91,10 @@ def template_entry_or_404(practice: Practice, kind: str, channel: str, language:
     return next(e for e in template_entries(practice) if (e.kind, e.channel, e.language) == (kind, channel, language))
 
 
+def _visit_type_name(plan: ReminderPlan) -> str:
+    return plan.visit_type.name.lower() if plan.visit_type is not None else ""
+
+
 def reminder_plans(practice: Practice) -> tuple[ReminderPlan | None, list[ReminderPlan]]:
     """(the default plan or None, the visit types' own plans), steps prefetched."""
     plans = list(
@@ -99,7 +103,7 @@ def reminder_plans(practice: Practice) -> tuple[ReminderPlan | None, list[Remind
         .prefetch_related(Prefetch("steps", queryset=ReminderStep.objects.order_by("-minutes_before", "channel")))
     )
     default = next((p for p in plans if p.visit_type_id is None), None)
-    own = sorted((p for p in plans if p.visit_type_id is not None), key=lambda p: p.visit_type.name.lower())
+    own = sorted((p for p in plans if p.visit_type_id is not None), key=_visit_type_name)
     return default, own
 
 

@@ -5,8 +5,12 @@ or "No answer yet". Uses the appointment's prefetched ``responses`` when the pag
 (``Prefetch("responses")``), else one small query.
 """
 
+from typing import Any
+
 from django import template
 from django.utils.translation import ngettext
+
+from scheduling.models import Appointment
 
 from ..models import InboundAction
 from ..selectors.reminders import latest_response
@@ -15,7 +19,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("messaging/reminders/_response.html")
-def appointment_response(appointment):
+def appointment_response(appointment: Appointment | None) -> dict[str, object]:
     response = latest_response(appointment) if appointment is not None and appointment.pk else None
     return {
         "response": response,
@@ -27,7 +31,7 @@ def appointment_response(appointment):
 
 
 @register.filter
-def before_visit(minutes) -> str:
+def before_visit(minutes: Any) -> str:  # whatever the template passes
     """``10080`` -> "7 days before", ``2880`` -> "48 hours before", ``90`` -> "90 minutes before"."""
     try:
         minutes = int(minutes)

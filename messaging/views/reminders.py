@@ -8,6 +8,7 @@ link answers 404 to a forged, expired or foreign token; GET only shows, POST act
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -319,7 +320,7 @@ def _answer_render(
     }
     # What other apps add: frontdesk's online check-in link, once its window is open (messaging sits below it).
     for _receiver, more in signals.answer_page.send(sender=Appointment, appointment=appointment, now=timezone.now()):
-        context.update(more)
+        context.update(cast(dict[str, object], more))
     context.update(extra or {})
     with translation.override(patient_language(request, appointment.patient.preferred_language)), timezone.override(tz):
         response = render(request, template, context, status=status)

@@ -106,7 +106,7 @@ def _process_status(payload: dict) -> dict:
     new_status = STATUSES[status_name]
     if message.status == MessageStatus.DELIVERED or message.status == MessageStatus.SKIPPED:
         return {"status": message.status, "changed": False}  # never downgrade a delivered message
-    fields = {"status": new_status}
+    fields: dict[str, object] = {"status": new_status}
     if new_status == MessageStatus.DELIVERED:
         fields["delivered_at"] = timezone.now()
     else:
