@@ -77,8 +77,8 @@ from frontdesk.models import FlowStatus, Visit
 from journey.catalogue import BY_CODE
 from journey.models import JourneyEvent
 from messaging import quiet_hours
-from messaging.inbox_selectors import settings_for_practice as messaging_settings_for
-from messaging.recall import contact_channel
+from messaging.selectors.reminders import messaging_settings as messaging_settings_for
+from messaging.services.outbox import contact_channel
 from patients.models import Patient
 from practices.models import Location, Membership, Provider, Role
 from scheduling.models import Appointment, BookedVia

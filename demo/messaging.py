@@ -29,9 +29,9 @@ from messaging.models import (
     Recall,
     ReminderStep,
 )
-from messaging.reminders import dedupe_key
+from messaging.reminder_schedule import dedupe_key
 from messaging.rendering import TemplateBook, format_visit
-from messaging.services import create_visit_type_plan, default_plan_for
+from messaging.services.reminders import create_visit_type_plan, default_plan_for
 from patients.models import Patient
 from scheduling.models import Appointment, AppointmentStatus, VisitType
 
@@ -52,7 +52,7 @@ def build_messaging(*, practice, seed: int, today: date) -> None:
         practice=practice,
         defaults={"sender_name": practice.name, "from_email": f"hello@{practice.slug}.example"},
     )
-    default = default_plan_for(practice)
+    default = default_plan_for(practice=practice)
     plans: dict[int | None, list[ReminderStep]] = {None: list(default.steps.all())}
     surgery = VisitType.objects.filter(practice=practice).order_by("-duration_minutes", "name").first()
     if surgery is not None:

@@ -194,10 +194,10 @@ def _apply(visit: Visit, before: str, to_status: str, now: datetime, source: str
 
 def _after_visit(appointment_id: int) -> None:
     """A finished visit sets the patient's recall (the thank-you job picks it up on its own)."""
-    from messaging.recall import set_recall_after_visit
+    from messaging.services.recall import set_recall_after_visit
 
     appointment = Appointment.objects.select_related("practice", "patient", "visit_type").get(pk=appointment_id)
-    set_recall_after_visit(appointment)
+    set_recall_after_visit(appointment=appointment)
 
 
 def record_arrival(

@@ -2,8 +2,8 @@
 
 The emails themselves (confirmation, new time, cancellation, each with its calendar file) are sent
 by messaging: ``services.booking._notify`` sends the ``signals.appointment_notice`` signal after
-commit and ``messaging.confirmations`` queues the outbox message (see docs/messaging.md). Scheduling
-never imports messaging; messaging imports these helpers.
+commit and messaging (``messaging/services/notices.py``) queues the outbox message (see
+docs/messaging.md). Scheduling never imports messaging; messaging imports these helpers.
 """
 
 from __future__ import annotations

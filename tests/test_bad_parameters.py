@@ -44,8 +44,8 @@ from frontdesk import checkin_links
 from frontdesk.models import IntakeQuestion, PracticePolicy
 from frontdesk.services import flow_settings
 from messaging import answer_links
-from messaging import selectors as messaging_selectors
 from messaging.models import Conversation
+from messaging.selectors import reminders as reminder_selectors
 from messaging.tests.test_inbox_helpers import appointment as book_at
 from patients import services as patient_services
 from practices.models import Membership
@@ -172,7 +172,7 @@ def world(practice, owner, front_desk, patient, location, provider, visit_type):
         start=upcoming.start + timedelta(days=7),
         expires_at=now + timedelta(minutes=30),
     )
-    kind, channel, language = messaging_selectors.template_keys()[0]
+    kind, channel, language = reminder_selectors.template_keys()[0]
     return {
         "practice": practice,
         "owner": owner,

@@ -3,7 +3,7 @@ the signed-in member may do with messages (the patient page's Messages section).
 
 from django import template
 
-from .. import inbox_selectors
+from ..selectors import inbox as inbox_selectors
 from ..views.inbox import EDITORS, HISTORY_VIEWERS, VIEWERS
 
 register = template.Library()

@@ -11,9 +11,10 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from journey.models import JourneyEvent
-from messaging import confirmations
-from messaging.delivery import deliver_batch, message_id_header
+from messaging import confirmations, receivers
+from messaging.delivery import appointments_for, deliver_batch, message_id_header
 from messaging.models import Channel, Message, MessageKind, MessageStatus
+from messaging.services import notices as notice_services
 from scheduling.models import BookedVia
 from scheduling.services import booking as booking_services
 from scheduling.tests.conftest import NOW, TUESDAY_10, visit_type  # noqa: F401 - the visit_type fixture
@@ -101,7 +102,7 @@ def test_it_never_names_the_visit_type(booked, mailoutbox, visit_type, django_ca
 def test_it_queues_once_when_the_receiver_runs_again(booked, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         again = confirmations.queue_appointment_notice.call(booked.pk, "confirmation", 0)
-        confirmations.on_appointment_notice(None, appointment_id=booked.pk, kind="confirmation", sequence=0)
+        receivers.on_appointment_notice(None, appointment_id=booked.pk, kind="confirmation", sequence=0)
     assert again == Message.objects.get().pk
     assert len(mailoutbox) == 1
 
@@ -138,7 +139,7 @@ def test_it_skips_a_notice_overtaken_by_a_later_change(practice, patient, provid
         booked_via=BookedVia.ONLINE,
         now=NOW,
     )
-    message = confirmations.queue_notice(appointment_id=appointment.pk, kind="confirmation", sequence=0)
+    message = notice_services.queue_notice(appointment_id=appointment.pk, kind="confirmation", sequence=0)
     booking_services.reschedule_appointment(appointment=appointment, start=TUESDAY_10 + timedelta(hours=1), now=NOW)
 
     result = deliver_batch(worker="w")
@@ -146,8 +147,8 @@ def test_it_skips_a_notice_overtaken_by_a_later_change(practice, patient, provid
     message.refresh_from_db()
     assert (result.sent, message.status, message.skip_reason) == (0, MessageStatus.SKIPPED, "visit_changed")
     # And a notice for an older sequence is not even queued.
-    assert confirmations.queue_notice(appointment_id=appointment.pk, kind="confirmation", sequence=0) is None
-    assert confirmations.queue_notice(appointment_id=appointment.pk, kind="reschedule", sequence=0) is None
+    assert notice_services.queue_notice(appointment_id=appointment.pk, kind="confirmation", sequence=0) is None
+    assert notice_services.queue_notice(appointment_id=appointment.pk, kind="reschedule", sequence=0) is None
 
 
 def test_it_emails_without_reminder_consent_and_skips_without_an_address(
@@ -192,7 +193,7 @@ def test_it_writes_in_the_patients_language(practice, make_patient, provider, lo
         booked_via=BookedVia.ONLINE,
         now=NOW,
     )
-    message = confirmations.queue_notice(appointment_id=appointment.pk, kind="confirmation", sequence=0)
+    message = notice_services.queue_notice(appointment_id=appointment.pk, kind="confirmation", sequence=0)
     assert message.subject == "Su cita en ClearSkin Test"
     assert "martes 8 de enero a las 10:00" in message.body
     assert "410 Elm Street" in message.body and "Hannah Cole" in message.body
@@ -208,7 +209,7 @@ def test_it_shows_the_confirmation_in_the_patients_message_history(client, booke
 def test_it_adds_no_query_for_a_batch_without_appointment_emails(make_message, django_assert_num_queries):
     messages = [make_message(), make_message(channel=Channel.EMAIL)]
     with django_assert_num_queries(0):
-        assert confirmations.appointments_for(messages) == {}
+        assert appointments_for(messages) == {}
 
 
 def test_scheduling_imports_nothing_from_messaging():

@@ -12,7 +12,7 @@ from huey.api import PeriodicTask
 from messaging import delivery
 from messaging.delivery import backoff_seconds, claim, deliver_batch, send_due
 from messaging.models import Channel, Message, MessageKind, MessageStatus
-from messaging.outbox import queue_message
+from messaging.services.outbox import queue_message
 from messaging.sms import FileBackend, OutgoingSms
 from messaging.tasks import send_due_messages_every_minute
 

@@ -132,7 +132,7 @@ def test_the_embedded_huey_worker_sends_a_queued_message(deployment):
         "shell",
         "-c",
         SEED.replace("{count}", "0")
-        + "from messaging.outbox import queue_message\n"
+        + "from messaging.services.outbox import queue_message\n"
         + "m = queue_message(practice=practice, kind='confirmation', channel='sms', dedupe_key='c:1',"
         + " body='ClearSkin: you are booked.', patient=patient)\nprint(m.pk)",
     )

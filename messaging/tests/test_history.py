@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from messaging.models import Channel, MessageKind
-from messaging.outbox import queue_message
+from messaging.services.outbox import queue_message
 
 from .test_inbox_helpers import sms_number, text
 

@@ -2,8 +2,8 @@
 
 from datetime import timedelta
 
-from messaging.inbound import receive_sms
 from messaging.models import MessagingSettings
+from messaging.services.inbound import receive_sms
 from scheduling.models import Appointment, AppointmentStatus, BookedVia, CancellationReason, VisitType
 
 PRACTICE_NUMBER = "+15125550100"

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from messaging.models import Channel, Message, MessageKind, RunningLate
-from messaging.running_late import RunningLateRefused, mark_running_late
+from messaging.services.running_late import RunningLateRefused, mark_running_late
 from practices.models import Provider
 from scheduling import manage_links
 from scheduling.models import AppointmentStatus
@@ -72,7 +72,7 @@ def test_it_texts_with_consent_else_emails_with_the_manage_link_and_no_visit_rea
 
 def test_it_tells_nobody_twice_for_one_mark_but_again_for_a_new_one(practice, provider, day):
     late, _ = mark_running_late(practice=practice, provider=provider, minutes=15, now=NOW)
-    from messaging.running_late import _notify
+    from messaging.services.running_late import _notify
 
     _notify(late, day["later"], now=NOW)  # a retry
     assert Message.objects.filter(appointment=day["later"]).count() == 1

@@ -14,9 +14,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import time_format
 
-from messaging import reminders
-from messaging import services as messaging_services
 from messaging.models import Channel, Message, MessageKind
+from messaging.services import reminders
 from scheduling import manage_links
 from scheduling.models import BookedVia, DayPart
 from scheduling.services import booking as booking_services
@@ -160,7 +159,7 @@ def test_the_reminder_text_writes_times_one_way(
         override_reason="test",
         now=NOW,
     )
-    plan = messaging_services.default_plan_for(practice)
+    plan = reminders.default_plan_for(practice=practice)
     plan.steps.all().delete()
     plan.steps.create(minutes_before=48 * 60, channel=Channel.SMS)
     assert reminders.queue_due_reminders(now=THURSDAY_1430 - timedelta(hours=48) + timedelta(minutes=1)) == 1

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from frontdesk.models import FlowStatus, Visit
 from frontdesk.services import change_status
 from frontdesk.tests.test_online_check_in import move_to_zone, zone_with_room
-from messaging.running_late import mark_running_late
+from messaging.services.running_late import mark_running_late
 from messaging.tests.test_inbox_helpers import appointment, visit_type
 from practices.models import Provider, Role
 

@@ -17,7 +17,7 @@ from frontdesk import checkin_links
 from frontdesk.models import ChangeSource, IntakeQuestion, OnlineCheckIn, PracticePolicy, QuestionKind, Visit
 from frontdesk.services import flow_settings
 from frontdesk.tests.test_online_check_in import move_to_zone, zone_with_room
-from messaging.running_late import mark_running_late
+from messaging.services.running_late import mark_running_late
 from messaging.tests.test_inbox_helpers import appointment as book_at
 from scheduling.models import VisitType
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from messaging import reminders
 from messaging.models import Message, MessageKind
+from messaging.services import reminders
 from practices.models import Membership, Role
 from scheduling.models import Appointment, BookedVia, VisitType
 from scheduling.services import booking as booking_services

@@ -1,24 +1,31 @@
 """Every write of the front-desk inbox: staff replies, marking a conversation done, linking an
-unknown number's conversation to a patient, and the audit entries of reading threads (PHI)."""
+unknown number's conversation to a patient, and the audit entries of reading threads and a
+patient's message history (PHI)."""
+
+from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 import journey
+from accounts.models import User
 from audit import services as audit
 from audit.models import Action
+from patients.models import Patient
+from practices.models import Practice
 
-from . import inbox_selectors as selectors
-from .models import Channel, Conversation, ConversationStatus, InboundMessage, Message, MessageKind, MessageStatus
+from ..models import Channel, Conversation, ConversationStatus, InboundMessage, Message, MessageKind, MessageStatus
+from ..selectors import inbox as inbox_selectors
 from .outbox import address_of, queue_message
 
 # --- reading (audited) ----------------------------------------------------------------------------
 
 
-def record_inbox_viewed(*, practice, actor_user, page_number: int, shown: int) -> None:
+def record_inbox_viewed(*, practice: Practice, actor_user: User, page_number: int, shown: int) -> None:
     audit.record(
         practice=practice,
         action=Action.VIEW,
@@ -28,7 +35,7 @@ def record_inbox_viewed(*, practice, actor_user, page_number: int, shown: int) -
     )
 
 
-def record_conversation_viewed(*, conversation: Conversation, actor_user) -> None:
+def record_conversation_viewed(*, conversation: Conversation, actor_user: User) -> None:
     audit.record(
         practice=conversation.practice,
         action=Action.VIEW,
@@ -39,7 +46,7 @@ def record_conversation_viewed(*, conversation: Conversation, actor_user) -> Non
     )
 
 
-def record_history_viewed(*, practice, patient, actor_user, shown: int) -> None:
+def record_history_viewed(*, practice: Practice, patient: Patient, actor_user: User, shown: int) -> None:
     audit.record(
         practice=practice,
         action=Action.VIEW,
@@ -47,30 +54,6 @@ def record_history_viewed(*, practice, patient, actor_user, shown: int) -> None:
         patient=patient,
         actor_user=actor_user,
         summary=f"message history, {shown} shown",
-    )
-
-
-def record_recall_list_viewed(*, practice, actor_user, page_number: int, shown: int) -> None:
-    from .models import Recall
-
-    audit.record(
-        practice=practice,
-        action=Action.VIEW,
-        target=Recall,
-        actor_user=actor_user,
-        summary=f"recall list, page {page_number}, {shown} shown",
-    )
-
-
-def record_reactivation_list_viewed(*, practice, actor_user, page_number: int, shown: int) -> None:
-    from patients.models import Patient
-
-    audit.record(
-        practice=practice,
-        action=Action.VIEW,
-        target=Patient,
-        actor_user=actor_user,
-        summary=f"reactivation list, page {page_number}, {shown} shown",
     )
 
 
@@ -97,13 +80,13 @@ def reply_channel(conversation: Conversation) -> ReplyChannel:
                 phone,
                 gettext("This patient has not agreed to text messages (or replied STOP), so a reply cannot be sent."),
             )
-        if selectors.number_opted_out(practice=conversation.practice, phone=conversation.phone):
+        if inbox_selectors.number_opted_out(practice=conversation.practice, phone=conversation.phone):
             return ReplyChannel(
                 Channel.SMS, phone, gettext("This number replied STOP, so a text message cannot be sent to it.")
             )
         return ReplyChannel(Channel.SMS, phone)
     email = address_of(patient, Channel.EMAIL)
-    if email:
+    if email and patient is not None:
         if not patient.email_consent:
             return ReplyChannel(
                 Channel.EMAIL, email, gettext("This patient has not agreed to email, so a reply cannot be sent.")
@@ -116,7 +99,7 @@ class ReplyRefused(Exception):
     """The reply cannot be sent; ``str()`` says why, for the page."""
 
 
-def reply(*, conversation: Conversation, body: str, key: str, actor_user, now=None) -> Message:
+def reply(*, conversation: Conversation, body: str, key: str, actor_user: User, now: datetime | None = None) -> Message:
     """Queue the front desk's answer to the conversation once per ``key`` (a double submit sends once).
 
     Refused (``ReplyRefused``) when the patient has not agreed to the channel, the number opted
@@ -185,7 +168,7 @@ def reply(*, conversation: Conversation, body: str, key: str, actor_user, now=No
 
 
 @transaction.atomic
-def set_status(*, conversation: Conversation, status: str, actor_user) -> Conversation:
+def set_status(*, conversation: Conversation, status: str, actor_user: User) -> Conversation:
     if status not in ConversationStatus.values:
         raise ValueError(f"Unknown status {status!r}.")
     locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
@@ -205,7 +188,7 @@ def set_status(*, conversation: Conversation, status: str, actor_user) -> Conver
 
 
 @transaction.atomic
-def link_patient(*, conversation: Conversation, patient, actor_user) -> Conversation:
+def link_patient(*, conversation: Conversation, patient: Patient, actor_user: User) -> Conversation:
     """File an unknown number's conversation (and its texts) under a patient of the same practice."""
     if patient.practice_id != conversation.practice_id:
         raise ValueError("The patient belongs to another practice.")

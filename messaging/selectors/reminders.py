@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from practices.models import Practice
 from scheduling.models import Appointment, VisitType
 
-from .defaults import DEFAULTS
-from .models import (
+from ..defaults import DEFAULTS
+from ..models import (
     AppointmentResponse,
     Channel,
     Message,
@@ -23,20 +25,23 @@ from .models import (
     ReminderStep,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # a development requirement: for the type checker only
+
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
 
-def messaging_settings(practice) -> MessagingSettings:
-    """The practice's settings row, or an unsaved one with the defaults when it has none."""
+def messaging_settings(practice: Practice) -> MessagingSettings:
+    """The practice's settings row, or an unsaved one with the defaults when it has none (all areas use it)."""
     return MessagingSettings.objects.filter(practice=practice).first() or MessagingSettings(practice=practice)
 
 
 @dataclass
 class TemplateEntry:
     kind: str
-    kind_label: str
+    kind_label: StrOrPromise
     channel: str
-    channel_label: str
+    channel_label: StrOrPromise
     language: str
     subject: str
     body: str
@@ -58,7 +63,7 @@ def is_template_key(kind: str, channel: str, language: str) -> bool:
     return (kind, channel, language) in DEFAULTS
 
 
-def template_entries(practice) -> list[TemplateEntry]:
+def template_entries(practice: Practice) -> list[TemplateEntry]:
     own = {(t.kind, t.channel, t.language): t for t in MessageTemplate.objects.filter(practice=practice)}
     entries = []
     for kind, channel, language in template_keys():
@@ -80,13 +85,17 @@ def template_entries(practice) -> list[TemplateEntry]:
     return entries
 
 
-def template_entry_or_404(practice, kind: str, channel: str, language: str) -> TemplateEntry:
+def template_entry_or_404(practice: Practice, kind: str, channel: str, language: str) -> TemplateEntry:
     if not is_template_key(kind, channel, language):
         raise Http404
     return next(e for e in template_entries(practice) if (e.kind, e.channel, e.language) == (kind, channel, language))
 
 
-def reminder_plans(practice) -> tuple[ReminderPlan | None, list[ReminderPlan]]:
+def _visit_type_name(plan: ReminderPlan) -> str:
+    return plan.visit_type.name.lower() if plan.visit_type is not None else ""
+
+
+def reminder_plans(practice: Practice) -> tuple[ReminderPlan | None, list[ReminderPlan]]:
     """(the default plan or None, the visit types' own plans), steps prefetched."""
     plans = list(
         ReminderPlan.objects.filter(practice=practice)
@@ -94,27 +103,27 @@ def reminder_plans(practice) -> tuple[ReminderPlan | None, list[ReminderPlan]]:
         .prefetch_related(Prefetch("steps", queryset=ReminderStep.objects.order_by("-minutes_before", "channel")))
     )
     default = next((p for p in plans if p.visit_type_id is None), None)
-    own = sorted((p for p in plans if p.visit_type_id is not None), key=lambda p: p.visit_type.name.lower())
+    own = sorted((p for p in plans if p.visit_type_id is not None), key=_visit_type_name)
     return default, own
 
 
-def visit_types_without_plan(practice) -> list[VisitType]:
+def visit_types_without_plan(practice: Practice) -> list[VisitType]:
     return list(VisitType.objects.filter(practice=practice, reminder_plan__isnull=True).order_by("name"))
 
 
-def plan_or_404(practice, pk) -> ReminderPlan:
+def plan_or_404(practice: Practice, pk: object) -> ReminderPlan:
     return get_object_or_404(ReminderPlan.objects.select_related("practice"), practice=practice, pk=pk)
 
 
-def step_or_404(practice, pk) -> ReminderStep:
+def step_or_404(practice: Practice, pk: object) -> ReminderStep:
     return get_object_or_404(ReminderStep.objects.select_related("plan__practice"), plan__practice=practice, pk=pk)
 
 
-def visit_type_or_404(practice, pk) -> VisitType:
+def visit_type_or_404(practice: Practice, pk: object) -> VisitType:
     return get_object_or_404(VisitType, practice=practice, pk=pk)
 
 
-def latest_response(appointment) -> AppointmentResponse | None:
+def latest_response(appointment: Appointment) -> AppointmentResponse | None:
     """The patient's latest answer to a reminder, if any (uses a prefetched ``responses`` when present)."""
     cache = getattr(appointment, "_prefetched_objects_cache", {})
     if "responses" in cache:
@@ -123,7 +132,7 @@ def latest_response(appointment) -> AppointmentResponse | None:
     return AppointmentResponse.objects.filter(appointment=appointment).order_by("at", "pk").last()
 
 
-def reminder_overview(practice, *, start: datetime, days: int = 7, limit: int = 300) -> list[Appointment]:
+def reminder_overview(practice: Practice, *, start: datetime, days: int = 7, limit: int = 300) -> list[Appointment]:
     """Appointments from ``start`` on, with their reminders (``reminders``) and answers (``responses``)."""
     return list(
         Appointment.objects.filter(practice=practice, start__gte=start, start__lt=start + timedelta(days=days))

@@ -26,14 +26,20 @@ Staff send them one message at a time from the reactivation list, at most one pe
 
 Thank you
 ---------
-``queue_thank_you(appointment)`` once per fulfilled visit (``thanks:<appointment>``), and
-``queue_thank_yous(now)`` catches any fulfilled visit that ended in the last day without one. Its
-link is built by ``thank_you_link`` only. It goes only where the practice switched its visit survey
-off: otherwise the survey invitation (``feedback.invitations``) is the thank-you.
+``queue_thank_you(appointment=...)`` once per fulfilled visit (``thanks:<appointment>``), and
+``queue_thank_yous(now=...)`` catches any fulfilled visit that ended in the last day without one.
+Its link is built by ``thank_you_link`` only. It goes only where the practice switched its visit
+survey off: otherwise the survey invitation (feedback's) is the thank-you. Messaging sits below
+feedback, so it asks through the ``signals.thank_you_replaced`` signal, which feedback answers.
+
+Staff reading the recall and reactivation lists is audited here too (``record_*_viewed``).
 """
+
+from __future__ import annotations
 
 import calendar
 from datetime import date, datetime, timedelta
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -43,14 +49,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 import journey
+from accounts.models import User
 from audit import services as audit
 from audit.models import Action
+from patients.models import Patient
+from practices.models import Practice
 from scheduling.models import ACTIVE_STATUSES, Appointment, AppointmentStatus
 
-from . import inbox_selectors as selectors
-from .models import Channel, Message, MessageKind, Recall
-from .outbox import queue_message
-from .rendering import render
+from .. import signals
+from ..models import Channel, Message, MessageKind, MessagingSettings, Recall
+from ..rendering import render
+from ..selectors import recall as recall_selectors
+from ..selectors import reminders as reminder_selectors
+from .outbox import contact_channel, queue_message
 
 LAPSED_AFTER_MONTHS = 18
 
@@ -62,38 +73,55 @@ def add_months(day: date, months: int) -> date:
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def contact_channel(patient) -> str | None:
-    """A channel the patient agreed to and has an address for: SMS first, then email; None if neither."""
-    if patient.sms_consent and patient.phone:
-        return Channel.SMS
-    if patient.email_consent and patient.email:
-        return Channel.EMAIL
-    return None
-
-
-def booking_link(practice) -> str:
+def booking_link(practice: Practice) -> str:
     return settings.SITE_URL + reverse("scheduling:book", kwargs={"practice_slug": practice.slug}) + "?kind=returning"
 
 
-def _has_future_visit(patient, now: datetime) -> bool:
+def _has_future_visit(patient: Patient, now: datetime) -> bool:
     return Appointment.objects.filter(patient=patient, status__in=ACTIVE_STATUSES, start__gt=now).exists()
+
+
+# --- reading the lists (audited) -------------------------------------------------------------------
+
+
+def record_recall_list_viewed(*, practice: Practice, actor_user: User, page_number: int, shown: int) -> None:
+    audit.record(
+        practice=practice,
+        action=Action.VIEW,
+        target=Recall,
+        actor_user=actor_user,
+        summary=f"recall list, page {page_number}, {shown} shown",
+    )
+
+
+def record_reactivation_list_viewed(*, practice: Practice, actor_user: User, page_number: int, shown: int) -> None:
+    audit.record(
+        practice=practice,
+        action=Action.VIEW,
+        target=Patient,
+        actor_user=actor_user,
+        summary=f"reactivation list, page {page_number}, {shown} shown",
+    )
 
 
 # --- setting recall -------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def set_recall(*, practice, patient, due_on: date, interval_months: int, actor_user=None) -> Recall:
+def set_recall(
+    *, practice: Practice, patient: Patient, due_on: date, interval_months: int, actor_user: User | None = None
+) -> Recall:
     """Staff set (or change) when the patient is due back. A new due date starts a new message cycle."""
     if patient.practice_id != practice.pk:
         raise ValueError("The patient belongs to another practice.")
     if interval_months <= 0:
         raise ValueError("The interval must be at least one month.")
-    recall = Recall.objects.select_for_update().filter(practice=practice, patient=patient).first()
-    created = recall is None
-    before = {} if created else {"due_on": recall.due_on.isoformat(), "interval_months": recall.interval_months}
-    if created:
-        recall = Recall(practice=practice, patient=patient)
+    found = Recall.objects.select_for_update().filter(practice=practice, patient=patient).first()
+    created = found is None
+    before: dict[str, object] = (
+        {} if found is None else {"due_on": found.due_on.isoformat(), "interval_months": found.interval_months}
+    )
+    recall = found if found is not None else Recall(practice=practice, patient=patient)
     if created or recall.due_on != due_on:
         recall.messages_sent = 0
         recall.last_sent_at = None
@@ -101,7 +129,7 @@ def set_recall(*, practice, patient, due_on: date, interval_months: int, actor_u
     recall.interval_months = interval_months
     recall.set_by = actor_user
     recall.save()
-    after = {"due_on": due_on.isoformat(), "interval_months": interval_months}
+    after: dict[str, object] = {"due_on": due_on.isoformat(), "interval_months": interval_months}
     audit.record(
         practice=practice,
         action=Action.CREATE if created else Action.UPDATE,
@@ -121,7 +149,7 @@ def _interval_for(recall: Recall | None, visit_type_months: int | None) -> int |
 
 
 @transaction.atomic
-def set_recall_after_visit(appointment) -> Recall | None:
+def set_recall_after_visit(*, appointment: Appointment) -> Recall | None:
     """A fulfilled visit sets the next due date: the visit's day plus the interval. Never moves it back."""
     if appointment.status != AppointmentStatus.FULFILLED:
         return None
@@ -151,7 +179,15 @@ def set_recall_after_visit(appointment) -> Recall | None:
     return recall
 
 
-def refresh_recalls_from_visits(now: datetime | None = None, *, practice=None) -> int:
+class _LatestVisit(TypedDict):
+    patient_id: int
+    practice_id: int
+    start: datetime
+    visit_type__recall_interval_months: int | None
+    practice__timezone: str
+
+
+def refresh_recalls_from_visits(*, now: datetime | None = None, practice: Practice | None = None) -> int:
     """Set due dates from each patient's latest fulfilled visit of a visit type with a recall interval.
 
     For existing data and the demo; only ever moves a due date forward. Returns how many rows changed.
@@ -162,7 +198,7 @@ def refresh_recalls_from_visits(now: datetime | None = None, *, practice=None) -
     )
     if practice is not None:
         visits = visits.filter(practice=practice)
-    latest: dict[int, dict] = {}
+    latest: dict[int, _LatestVisit] = {}
     for row in visits.order_by("patient_id", "-start").values(
         "patient_id", "practice_id", "start", "visit_type__recall_interval_months", "practice__timezone"
     ):
@@ -172,11 +208,14 @@ def refresh_recalls_from_visits(now: datetime | None = None, *, practice=None) -
     for chunk_start in range(0, len(ids), 500):
         chunk = ids[chunk_start : chunk_start + 500]
         existing = {r.patient_id: r for r in Recall.objects.filter(patient_id__in=chunk)}
-        to_create, to_update = [], []
+        to_create: list[Recall] = []
+        to_update: list[Recall] = []
         for patient_id in chunk:
             row = latest[patient_id]
             recall = existing.get(patient_id)
             months = _interval_for(recall, row["visit_type__recall_interval_months"])
+            if months is None:  # never: the query asks for visit types with an interval; a staff one is at least 1
+                continue
             visit_day = row["start"].astimezone(ZoneInfo(row["practice__timezone"])).date()
             due_on = add_months(visit_day, months)
             if recall is None:
@@ -197,7 +236,7 @@ def refresh_recalls_from_visits(now: datetime | None = None, *, practice=None) -
 # --- sending recall -------------------------------------------------------------------------------
 
 
-def send_due_recalls(now: datetime | None = None) -> int:
+def send_due_recalls(*, now: datetime | None = None) -> int:
     """Queue today's recall messages (run daily). Returns how many were queued."""
     now = now or timezone.now()
     sent = 0
@@ -206,12 +245,10 @@ def send_due_recalls(now: datetime | None = None) -> int:
         .values_list("practice_id", flat=True)
         .distinct()
     )
-    from practices.models import Practice
-
     for practice in Practice.objects.filter(pk__in=list(practice_ids)):
-        rules = selectors.settings_for_practice(practice)
+        rules = reminder_selectors.messaging_settings(practice)
         today = practice.local_date(now)
-        due = selectors.due_recalls(
+        due = recall_selectors.due_recalls(
             practice=practice,
             today=today,
             now=now,
@@ -225,7 +262,7 @@ def send_due_recalls(now: datetime | None = None) -> int:
     return sent
 
 
-def _send_one(recall_id: int, *, rules, today: date, now: datetime, link: str) -> Message | None:
+def _send_one(recall_id: int, *, rules: MessagingSettings, today: date, now: datetime, link: str) -> Message | None:
     with transaction.atomic():
         recall = (
             Recall.objects.select_for_update(of=("self",))
@@ -278,11 +315,13 @@ def lapsed_cutoff(now: datetime) -> datetime:
     return datetime.combine(add_months(now.date(), -LAPSED_AFTER_MONTHS), now.timetz())
 
 
-def reactivation_key(patient, practice, now: datetime) -> str:
+def reactivation_key(patient: Patient, practice: Practice, now: datetime) -> str:
     return f"reactivation:{patient.pk}:{practice.local_date(now):%Y-%m}"
 
 
-def send_reactivation(*, practice, patient, actor_user, now: datetime | None = None) -> Message:
+def send_reactivation(
+    *, practice: Practice, patient: Patient, actor_user: User, now: datetime | None = None
+) -> Message:
     """One "we'd love to see you again" message to a lapsed patient; at most one per month."""
     now = now or timezone.now()
     if patient.practice_id != practice.pk:
@@ -292,7 +331,7 @@ def send_reactivation(*, practice, patient, actor_user, now: datetime | None = N
         existing = Message.objects.filter(practice=practice, dedupe_key=key).first()
         if existing is not None:
             return existing
-        if not selectors.is_lapsed(practice=practice, patient=patient, cutoff=lapsed_cutoff(now), now=now):
+        if not recall_selectors.is_lapsed(practice=practice, patient=patient, cutoff=lapsed_cutoff(now), now=now):
             raise ReactivationRefused("not_lapsed")
         channel = contact_channel(patient)
         if channel is None:
@@ -332,23 +371,19 @@ def send_reactivation(*, practice, patient, actor_user, now: datetime | None = N
 # --- thank you ------------------------------------------------------------------------------------
 
 
-def thank_you_link(appointment) -> str:
+def thank_you_link(appointment: Appointment) -> str:
     """Where the thank-you message points. For now the practice's public page; the survey replaces it."""
     return settings.SITE_URL + reverse("practices:public", kwargs={"practice_slug": appointment.practice.slug})
 
 
-def sends_visit_survey(practice) -> bool:
-    """Whether the practice's visit survey goes out after visits (on unless the practice switched it off).
-
-    The survey invitation thanks the patient too, so a second "thank you" is only sent without it.
+def sends_visit_survey(practice: Practice) -> bool:
+    """Whether something else thanks the patient after a visit: feedback's visit survey (on unless the
+    practice switched it off) answers ``signals.thank_you_replaced``. A "thank you" is only sent without it.
     """
-    from feedback.models import Survey, SurveyKind  # feedback sends through messaging; read it lazily
-
-    surveys = Survey.objects.filter(practice=practice, kind=SurveyKind.POST_VISIT)
-    return surveys.filter(is_active=True).exists() or not surveys.exists()
+    return any(answer for _receiver, answer in signals.thank_you_replaced.send(sender=Practice, practice=practice))
 
 
-def queue_thank_you(appointment, *, now: datetime | None = None) -> Message | None:
+def queue_thank_you(*, appointment: Appointment, now: datetime | None = None) -> Message | None:
     """Thank the patient once for a fulfilled visit (``thanks:<appointment>``); None if it is not fulfilled,
     or if the practice's visit survey (which thanks them) goes out instead."""
     if appointment.status != AppointmentStatus.FULFILLED or sends_visit_survey(appointment.practice):
@@ -376,7 +411,7 @@ def queue_thank_you(appointment, *, now: datetime | None = None) -> Message | No
     )
 
 
-def queue_thank_yous(now: datetime | None = None) -> int:
+def queue_thank_yous(*, now: datetime | None = None) -> int:
     """Thank-yous for fulfilled visits that ended in the last day without one (run every few minutes)."""
     now = now or timezone.now()
     already = Message.objects.filter(appointment=OuterRef("pk"), kind=MessageKind.THANK_YOU)
@@ -387,6 +422,6 @@ def queue_thank_yous(now: datetime | None = None) -> int:
     )
     queued = 0
     for appointment in visits.iterator(chunk_size=200):
-        if queue_thank_you(appointment, now=now) is not None:
+        if queue_thank_you(appointment=appointment, now=now) is not None:
             queued += 1
     return queued

@@ -13,10 +13,13 @@ replays; this module decides what the text means and acts on it, once:
   messages off at once for every patient of the practice on that number, audited as the patient's
   own change, and answers with the opt-out confirmation; START (or YES after STOP) turns them on
   again. C / YES confirms the next upcoming visit; R asks to reschedule it (recorded on the
-  visit and put in the inbox for the front desk). Anything else opens a conversation in the inbox.
+  visit and put in the inbox for the front desk, the same way as an answer by link:
+  ``services.reminders.record_answer``). Anything else opens a conversation in the inbox.
 
 Journey events carry no message text.
 """
+
+from __future__ import annotations
 
 from datetime import datetime
 
@@ -31,10 +34,10 @@ from audit.masking import diff
 from audit.models import Action
 from patients import services as patient_services
 from patients.models import Patient
+from practices.models import Practice
 
-from . import inbox_selectors as selectors
-from . import keywords
-from .models import (
+from .. import keywords
+from ..models import (
     Channel,
     Conversation,
     ConversationStatus,
@@ -43,8 +46,10 @@ from .models import (
     MessageKind,
     MessagingSettings,
 )
+from ..rendering import render
+from ..selectors import inbox as inbox_selectors
 from .outbox import queue_message
-from .rendering import render
+from .reminders import MessagingError, record_answer
 
 MAX_BODY = 2000
 
@@ -85,9 +90,11 @@ def _clean(body: str) -> str:
     return body.replace("\x00", "").strip()[:MAX_BODY]
 
 
-def _receive(*, to_number, from_number, body, provider_message_id, received_at) -> InboundMessage:
+def _receive(
+    *, to_number: str, from_number: str, body: str, provider_message_id: str, received_at: datetime
+) -> InboundMessage:
     phone = display_number(from_number)
-    found = selectors.settings_for_sms_number(to_number)
+    found = inbox_selectors.settings_for_sms_number(to_number)
     practice = found.practice if found else None
     inbound = InboundMessage(
         practice=practice,
@@ -98,23 +105,31 @@ def _receive(*, to_number, from_number, body, provider_message_id, received_at) 
         action=InboundAction.NONE,
         received_at=received_at,
     )
-    if practice is None:
+    if found is None or practice is None:
         # Sent to a number no practice here owns: kept for the record, nothing else to do.
         inbound.save()
         return inbound
     # One inbound text of a practice at a time: conversations are found or opened without races.
     MessagingSettings.objects.select_for_update().filter(pk=found.pk).first()
-    on_number = selectors.patients_with_phone(practice=practice, phone=phone)
+    on_number = inbox_selectors.patients_with_phone(practice=practice, phone=phone)
     patient = _the_patient(practice, phone, on_number)
     inbound.patient = patient
-    action = keywords.parse_reply(body, opted_out=selectors.number_opted_out(practice=practice, phone=phone))
+    action = keywords.parse_reply(body, opted_out=inbox_selectors.number_opted_out(practice=practice, phone=phone))
     inbound.save()
     _act(inbound, practice, action, patient=patient, phone=phone, on_number=on_number or ([patient] if patient else []))
     inbound.save(update_fields=["action", "conversation"])
     return inbound
 
 
-def _act(inbound: InboundMessage, practice, action: str, *, patient, phone: str, on_number: list[Patient]) -> None:
+def _act(
+    inbound: InboundMessage,
+    practice: Practice,
+    action: str,
+    *,
+    patient: Patient | None,
+    phone: str,
+    on_number: list[Patient],
+) -> None:
     if action == keywords.STOP:
         _opt_out(inbound, practice, phone, on_number, patient)
     elif action == keywords.START:
@@ -131,7 +146,7 @@ def _act(inbound: InboundMessage, practice, action: str, *, patient, phone: str,
         _to_inbox(inbound, practice, patient, phone)
 
 
-def _the_patient(practice, phone: str, on_number: list[Patient]) -> Patient | None:
+def _the_patient(practice: Practice, phone: str, on_number: list[Patient]) -> Patient | None:
     """The one patient on this number; when there are none or several, the patient the front desk
     linked this number's conversation to (never a guess)."""
     if len(on_number) == 1:
@@ -147,13 +162,13 @@ def _the_patient(practice, phone: str, on_number: list[Patient]) -> Patient | No
     return None
 
 
-def _existing_conversation(practice, patient, phone: str) -> Conversation | None:
+def _existing_conversation(practice: Practice, patient: Patient | None, phone: str) -> Conversation | None:
     qs = Conversation.objects.filter(practice=practice)
     qs = qs.filter(patient=patient) if patient is not None else qs.filter(patient__isnull=True, phone=phone)
     return qs.order_by("-last_message_at", "-pk").first()
 
 
-def _to_inbox(inbound: InboundMessage, practice, patient, phone: str) -> None:
+def _to_inbox(inbound: InboundMessage, practice: Practice, patient: Patient | None, phone: str) -> None:
     """Attach the text to the patient's (or the number's) conversation and open it for the front desk."""
     conversation = _existing_conversation(practice, patient, phone)
     if conversation is None:
@@ -181,17 +196,17 @@ def _to_inbox(inbound: InboundMessage, practice, patient, phone: str) -> None:
         )
 
 
-def _attach_quietly(inbound: InboundMessage, practice, patient, phone: str) -> None:
+def _attach_quietly(inbound: InboundMessage, practice: Practice, patient: Patient | None, phone: str) -> None:
     """Keep the thread whole without asking the front desk for anything."""
     inbound.conversation = _existing_conversation(practice, patient, phone)
 
 
-def _respond(inbound: InboundMessage, practice, patient, action: str) -> bool:
+def _respond(inbound: InboundMessage, practice: Practice, patient: Patient, action: str) -> bool:
     """Record a confirmation or reschedule request on the next upcoming visit, the same way as an
-    answer by link (``services.record_answer``: audited, journey event). False when there is none."""
-    from .services import MessagingError, record_answer
-
-    appointment = selectors.next_upcoming_appointment(practice=practice, patient=patient, after=inbound.received_at)
+    answer by link (``reminders.record_answer``: audited, journey event). False when there is none."""
+    appointment = inbox_selectors.next_upcoming_appointment(
+        practice=practice, patient=patient, after=inbound.received_at
+    )
     if appointment is None:
         return False
     response_action = InboundAction.CONFIRM if action == keywords.CONFIRM else InboundAction.RESCHEDULE
@@ -233,7 +248,9 @@ def set_sms_consent(*, patient: Patient, value: bool) -> None:
     patient.sms_consent = value
 
 
-def _opt_out(inbound: InboundMessage, practice, phone: str, patients: list[Patient], patient) -> None:
+def _opt_out(
+    inbound: InboundMessage, practice: Practice, phone: str, patients: list[Patient], patient: Patient | None
+) -> None:
     inbound.action = InboundAction.STOP
     for each in patients:
         if each.sms_consent:
@@ -261,7 +278,7 @@ def _opt_out(inbound: InboundMessage, practice, phone: str, patients: list[Patie
     _attach_quietly(inbound, practice, patient, phone)
 
 
-def _opt_in(inbound: InboundMessage, practice, patients: list[Patient], patient) -> None:
+def _opt_in(inbound: InboundMessage, practice: Practice, patients: list[Patient], patient: Patient | None) -> None:
     inbound.action = InboundAction.START
     for each in patients:
         if not each.sms_consent:

@@ -8,21 +8,27 @@ and cancelled visits are not. Each notice is one outbox row keyed
 (the delay grew) is a new row and tells the later patients again with the new figure.
 """
 
-from datetime import datetime, time, timedelta
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import formats, timezone, translation
 
 import journey
+from accounts.models import User
 from audit import services as audit
 from audit.models import Action
+from patients.models import Patient
+from practices.models import Practice, Provider
+from scheduling.models import Appointment
 from scheduling.notifications import manage_url
 
-from . import inbox_selectors as selectors
-from .models import Channel, Message, MessageKind, RunningLate
+from ..models import Channel, Message, MessageKind, RunningLate
+from ..rendering import render
+from ..selectors import running_late as running_late_selectors
 from .outbox import queue_message
-from .rendering import render
 
 MAX_MINUTES = 240
 
@@ -31,7 +37,7 @@ class RunningLateRefused(ValueError):
     pass
 
 
-def local_day_bounds(practice, now: datetime) -> tuple:
+def local_day_bounds(practice: Practice, now: datetime) -> tuple[date, datetime]:
     """(today's date, the end of today) in the practice's time zone; the end as an aware datetime."""
     zone = ZoneInfo(practice.timezone)
     today = now.astimezone(zone).date()
@@ -39,7 +45,7 @@ def local_day_bounds(practice, now: datetime) -> tuple:
     return today, end
 
 
-def when_values(appointment, language: str) -> dict:
+def when_values(appointment: Appointment, language: str) -> dict[str, str]:
     """The visit's date and time as the patient reads them, in the practice's time zone."""
     local = appointment.start.astimezone(ZoneInfo(appointment.practice.timezone))
     with translation.override(language):
@@ -49,14 +55,21 @@ def when_values(appointment, language: str) -> dict:
         }
 
 
-def channel_for(patient) -> str:
+def channel_for(patient: Patient) -> str:
     """SMS when the patient agreed to texts and has a number; email otherwise."""
     if patient.sms_consent and patient.phone:
         return Channel.SMS
     return Channel.EMAIL
 
 
-def mark_running_late(*, practice, provider, minutes: int, actor_user=None, now=None) -> tuple[RunningLate, list]:
+def mark_running_late(
+    *,
+    practice: Practice,
+    provider: Provider,
+    minutes: int,
+    actor_user: User | None = None,
+    now: datetime | None = None,
+) -> tuple[RunningLate, list[Message]]:
     """Record the delay and queue one notice per later patient of the provider today."""
     if provider.practice_id != practice.pk:
         raise RunningLateRefused("The provider belongs to another practice.")
@@ -76,17 +89,17 @@ def mark_running_late(*, practice, provider, minutes: int, actor_user=None, now=
             summary=f"running {minutes} min late",
         )
         messages: list[Message] = []
-        for appointment in selectors.later_booked_appointments(
+        for appointment in running_late_selectors.later_booked_appointments(
             practice=practice, provider=provider, after=now, before=end_of_day
         ):
             messages.append(_notify(late, appointment, now=now))
     return late, messages
 
 
-def _notify(late: RunningLate, appointment, *, now) -> Message:
+def _notify(late: RunningLate, appointment: Appointment, *, now: datetime) -> Message:
     patient = appointment.patient
     channel = channel_for(patient)
-    values = {**when_values(appointment, patient.preferred_language), "minutes": late.minutes}
+    values: dict[str, object] = {**when_values(appointment, patient.preferred_language), "minutes": late.minutes}
     values["link"] = manage_url(appointment)
     subject, body = render(late.practice, MessageKind.RUNNING_LATE, channel, patient.preferred_language, values)
     message = queue_message(

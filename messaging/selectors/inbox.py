@@ -1,39 +1,35 @@
-"""Scoped reads for the inbox, inbound replies, running-late notices, recall and message history.
+"""Reads of the inbox area: the inbox, inbound texts (whose practice, whose patient) and a patient's
+message history.
 
 Every function takes the practice (and the patient where there is one); nothing here reads across
 practices except ``settings_for_sms_number``, which is how an inbound text finds its practice.
 """
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from __future__ import annotations
 
-from django.db.models import Case, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Case, F, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Replace
 from django.shortcuts import get_object_or_404
 
 from patients.models import Patient
-from practices.models import Provider
-from scheduling.models import ACTIVE_STATUSES, Appointment, AppointmentStatus
+from practices.models import Practice
+from scheduling.models import Appointment, AppointmentStatus
 
-from .keywords import normalise_phone, same_phone
-from .models import (
+from ..keywords import normalise_phone, same_phone
+from ..models import (
     Conversation,
     ConversationStatus,
     InboundAction,
     InboundMessage,
     Message,
     MessagingSettings,
-    Recall,
-    RunningLate,
 )
 
-# --- practice settings ----------------------------------------------------------------------------
-
-
-def settings_for_practice(practice) -> MessagingSettings:
-    """The practice's settings row, or unsaved defaults when it has none."""
-    found = MessagingSettings.objects.filter(practice=practice).first()
-    return found or MessagingSettings(practice=practice)
+# --- inbound texts: whose practice, whose patient --------------------------------------------------
 
 
 def settings_for_sms_number(number: str) -> MessagingSettings | None:
@@ -58,14 +54,14 @@ def settings_for_sms_number(number: str) -> MessagingSettings | None:
 # --- patients by phone ----------------------------------------------------------------------------
 
 
-def _digits_of(field: str):
-    expr = F(field)
+def _digits_of(field: str) -> Combinable:
+    expr: Combinable = F(field)
     for ch in ("(", ")", "-", " ", ".", "+", "/"):
         expr = Replace(expr, Value(ch), Value(""))
     return expr
 
 
-def patients_with_phone(*, practice, phone: str, limit: int = 20) -> list[Patient]:
+def patients_with_phone(*, practice: Practice, phone: str, limit: int = 20) -> list[Patient]:
     """The practice's patients whose mobile number is this number (however it was typed)."""
     wanted = normalise_phone(phone)
     if len(wanted) < 7:
@@ -78,10 +74,11 @@ def patients_with_phone(*, practice, phone: str, limit: int = 20) -> list[Patien
         .select_related("practice")
         .order_by("pk")[: limit * 2]
     )
-    return [p for p in candidates if same_phone(p.phone, wanted)][:limit]
+    found: list[Patient] = [p for p in candidates if same_phone(p.phone, wanted)]
+    return found[:limit]
 
 
-def number_opted_out(*, practice, phone: str) -> bool:
+def number_opted_out(*, practice: Practice, phone: str) -> bool:
     """Whether this number's last keyword to the practice was an opt-out (STOP, not yet START)."""
     last = (
         InboundMessage.objects.filter(
@@ -94,7 +91,7 @@ def number_opted_out(*, practice, phone: str) -> bool:
     return last == InboundAction.STOP
 
 
-def next_upcoming_appointment(*, practice, patient, after: datetime) -> Appointment | None:
+def next_upcoming_appointment(*, practice: Practice, patient: Patient, after: datetime) -> Appointment | None:
     return (
         Appointment.objects.filter(
             practice=practice,
@@ -110,7 +107,7 @@ def next_upcoming_appointment(*, practice, patient, after: datetime) -> Appointm
 # --- the inbox ------------------------------------------------------------------------------------
 
 
-def conversations(*, practice, status: str | None = None) -> QuerySet[Conversation]:
+def conversations(*, practice: Practice, status: str | None = None) -> QuerySet[Conversation]:
     """Open conversations first, then the rest; newest activity first within each."""
     qs = Conversation.objects.filter(practice=practice).select_related("patient")
     if status in ConversationStatus.values:
@@ -123,11 +120,11 @@ def conversations(*, practice, status: str | None = None) -> QuerySet[Conversati
     ).order_by("open_rank", "-last_message_at", "-pk")
 
 
-def open_conversation_count(*, practice) -> int:
+def open_conversation_count(*, practice: Practice) -> int:
     return Conversation.objects.filter(practice=practice, status=ConversationStatus.OPEN).count()
 
 
-def conversation_or_404(*, practice, pk: int) -> Conversation:
+def conversation_or_404(*, practice: Practice, pk: int) -> Conversation:
     return get_object_or_404(Conversation.objects.select_related("patient"), practice=practice, pk=pk)
 
 
@@ -148,85 +145,10 @@ def thread(*, conversation: Conversation) -> list[ThreadItem]:
     return sorted(items, key=lambda t: (t.at, t.direction == "out"))
 
 
-# --- running late ---------------------------------------------------------------------------------
-
-
-def providers_for_running_late(*, practice) -> QuerySet[Provider]:
-    return Provider.objects.filter(practice=practice, is_active=True).order_by("last_name", "first_name")
-
-
-def running_late_today(*, practice, day: date) -> QuerySet[RunningLate]:
-    return RunningLate.objects.filter(practice=practice, day=day).select_related("provider", "marked_by")
-
-
-def later_booked_appointments(*, practice, provider, after: datetime, before: datetime) -> QuerySet[Appointment]:
-    """The provider's booked appointments starting after ``after`` and before ``before``."""
-    return (
-        Appointment.objects.filter(
-            practice=practice,
-            provider=provider,
-            status=AppointmentStatus.BOOKED,
-            start__gt=after,
-            start__lt=before,
-        )
-        .select_related("patient", "practice")
-        .order_by("start")
-    )
-
-
-# --- recall and reactivation ----------------------------------------------------------------------
-
-
-def _future_active(now: datetime):
-    return Appointment.objects.filter(patient=OuterRef("patient"), status__in=ACTIVE_STATUSES, start__gt=now)
-
-
-def recalls(*, practice) -> QuerySet[Recall]:
-    return Recall.objects.filter(practice=practice).select_related("patient").order_by("due_on", "pk")
-
-
-def recall_for_patient(*, practice, patient) -> Recall | None:
-    return Recall.objects.filter(practice=practice, patient=patient).first()
-
-
-def due_recalls(*, practice, today: date, now: datetime, max_messages: int, not_since: datetime) -> QuerySet[Recall]:
-    """Recalls due by ``today`` whose patient has no visit booked ahead and may get another message."""
-    return (
-        Recall.objects.filter(practice=practice, due_on__lte=today, messages_sent__lt=max_messages)
-        .filter(Q(last_sent_at__isnull=True) | Q(last_sent_at__lte=not_since))
-        .exclude(Exists(_future_active(now)))
-        .select_related("patient", "practice")
-        .order_by("due_on", "pk")
-    )
-
-
-def lapsed_patients(*, practice, cutoff: datetime, now: datetime) -> QuerySet[Patient]:
-    """Patients with at least one completed visit, none since ``cutoff``, and nothing booked ahead."""
-    future = Appointment.objects.filter(patient=OuterRef("pk"), status__in=ACTIVE_STATUSES, start__gt=now)
-    return (
-        Patient.objects.filter(practice=practice)
-        .annotate(last_visit=Max("appointments__start", filter=Q(appointments__status=AppointmentStatus.FULFILLED)))
-        .filter(last_visit__isnull=False, last_visit__lt=cutoff)
-        .exclude(Exists(future))
-        .order_by("last_visit", "pk")
-    )
-
-
-def is_lapsed(*, practice, patient, cutoff: datetime, now: datetime) -> bool:
-    return lapsed_patients(practice=practice, cutoff=cutoff, now=now).filter(pk=patient.pk).exists()
-
-
-def reactivations_sent(*, practice, patient_ids, dedupe_prefix_month: str) -> set[int]:
-    """Which of these patients already got a reactivation message this month."""
-    keys = {f"reactivation:{pk}:{dedupe_prefix_month}": pk for pk in patient_ids}
-    found = Message.objects.filter(practice=practice, dedupe_key__in=keys).values_list("dedupe_key", flat=True)
-    return {keys[k] for k in found}
-
-
 # --- a patient's message history ------------------------------------------------------------------
 
 
-def history_page_rows(*, practice, patient, offset: int, limit: int) -> list[tuple[str, int]]:
+def history_page_rows(*, practice: Practice, patient: Patient, offset: int, limit: int) -> list[tuple[str, int]]:
     """[("out" | "in", id)] newest first: the patient's outbound and inbound messages in one order."""
     outbound = (
         Message.objects.filter(practice=practice, patient=patient)
@@ -244,14 +166,14 @@ def history_page_rows(*, practice, patient, offset: int, limit: int) -> list[tup
     return [(direction, pk) for direction, pk, _at in rows]
 
 
-def history_count(*, practice, patient) -> int:
+def history_count(*, practice: Practice, patient: Patient) -> int:
     return (
         Message.objects.filter(practice=practice, patient=patient).count()
         + InboundMessage.objects.filter(practice=practice, patient=patient).count()
     )
 
 
-def history_items(*, practice, patient, rows: list[tuple[str, int]]) -> list[ThreadItem]:
+def history_items(*, practice: Practice, patient: Patient, rows: list[tuple[str, int]]) -> list[ThreadItem]:
     out_ids = [pk for d, pk in rows if d == "out"]
     in_ids = [pk for d, pk in rows if d == "in"]
     outbound = {m.pk: m for m in Message.objects.filter(practice=practice, patient=patient, pk__in=out_ids)}
