@@ -19,7 +19,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from practices.models import Provider
+from practices.models import Location, Provider
 
 from . import engine
 from .manage_links import token_for
@@ -548,6 +548,45 @@ def days_with_openings_for(
     return engine.days_with_openings(
         schedules, visit_rule(visit_type), now=now, first_day=first_day, last_day=last_day, location_id=location_id
     )
+
+
+DAYS_SHOWN = 10  # days with openings per page of the patient's day choice
+
+
+def booking_days_page(
+    practice,
+    visit_type: VisitType,
+    *,
+    provider_ids: Iterable[int] | None,
+    location_id: int | None,
+    start_day: date,
+    today: date,
+    now: datetime,
+) -> tuple[list[date], date | None]:
+    """Up to DAYS_SHOWN days with openings from ``start_day`` (never before ``today``, never past the
+    visit type's horizon), and the day the next page starts from (or None)."""
+    last_day = today + timedelta(days=visit_type.max_days_ahead)
+    days = days_with_openings_for(
+        practice,
+        visit_type,
+        first_day=max(start_day, today),
+        last_day=last_day,
+        now=now,
+        provider_ids=provider_ids,
+        location_id=location_id,
+    )
+    more = days[DAYS_SHOWN] if len(days) > DAYS_SHOWN else None
+    return days[:DAYS_SHOWN], more
+
+
+def active_providers_and_locations(practice) -> tuple[dict[int, Provider], dict[int, Location]]:
+    """The practice's active providers and locations by id, for labelling times (the nearest
+    alternatives to a time may be with another provider or at another location)."""
+    from practices.selectors import locations_for_practice, providers_for_practice
+
+    providers = {p.pk: p for p in providers_for_practice(practice=practice, active_only=True)}
+    locations = {loc.pk: loc for loc in locations_for_practice(practice=practice, active_only=True)}
+    return providers, locations
 
 
 def booking_policy(practice):

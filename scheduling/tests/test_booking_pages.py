@@ -12,7 +12,7 @@ from patients.models import Patient
 from practices.models import Location, Provider
 from scheduling import selectors, services
 from scheduling.models import Appointment, BookedVia, BookingHold, PatientKind, VisitType
-from scheduling.views.booking import slot_value
+from scheduling.slot_display import slot_value
 
 from .conftest import NOW, TUESDAY_10
 

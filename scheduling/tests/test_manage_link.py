@@ -9,7 +9,7 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from scheduling import manage_links, services
 from scheduling.models import Appointment, AppointmentStatus, BookedVia, BookingPolicy
-from scheduling.views.booking import slot_value
+from scheduling.slot_display import slot_value
 
 from .conftest import NOW, TUESDAY_10
 from .test_booking_pages import frozen  # noqa: F401

@@ -5,8 +5,7 @@ change appointments; clinicians may look. Every object is fetched within ``reque
 """
 
 import uuid
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -33,6 +32,7 @@ from ..forms.front_desk import (
     slot_value,
 )
 from ..models import BookingRequestStatus
+from ..slot_display import TimeChoice, every_time, practice_today
 
 EDITORS = PATIENT_EDITORS
 VIEWERS = PATIENT_EDITORS | {Role.CLINICIAN}
@@ -45,23 +45,18 @@ def _now() -> datetime:
     return timezone.now()
 
 
-def _today(practice, now: datetime):
-    return now.astimezone(ZoneInfo(practice.timezone)).date()
+def _today(practice, now: datetime) -> date:
+    return practice_today(practice, now)
 
 
-def _shown(practice, slots) -> list[dict]:
+def _shown(practice, slots) -> list[TimeChoice]:
     """Engine slots with their provider and location, ready for the page."""
-    providers = {p.pk: p for p in fd_selectors.providers_for_booking(practice=practice)}
-    locations = {loc.pk: loc for loc in fd_selectors.locations_for_booking(practice=practice)}
-    return [
-        {
-            "value": slot_value(s),
-            "start": s.start,
-            "provider": providers.get(s.provider_id),
-            "location": locations.get(s.location_id),
-        }
-        for s in slots
-    ]
+    return every_time(
+        slots,
+        providers_by_id={p.pk: p for p in fd_selectors.providers_for_booking(practice=practice)},
+        locations_by_id={loc.pk: loc for loc in fd_selectors.locations_for_booking(practice=practice)},
+        value=slot_value,
+    )
 
 
 def _times(practice, picker: PickerForm, *, now: datetime, ignore_appointment_id: int | None = None) -> dict:
