@@ -5,8 +5,9 @@ Open times themselves come from ``slots``.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
@@ -17,6 +18,7 @@ from django.utils.html import escape
 
 from patients.models import Patient
 from practices.models import Location, Practice, Provider
+from practices.selectors import locations_for_practice, providers_for_practice
 
 from ..manage_links import token_for
 from ..models import (
@@ -30,7 +32,7 @@ from ..models import (
     VisitTypeLocation,
     VisitTypeProvider,
 )
-from .slots import visit_type_provider_ids, visit_types
+from .slots import days_with_openings_for, visit_type_provider_ids, visit_types
 
 
 def weekdays_with_online_booking(practice: Practice, *, today: date | None = None) -> dict[int, set[int]]:
@@ -111,6 +113,43 @@ def booking_providers(practice: Practice, visit_type: VisitType, location: Locat
         .distinct()
         .order_by("last_name", "first_name")
     )
+
+
+DAYS_SHOWN = 10  # days with openings per page of the patient's day choice
+
+
+def booking_days_page(
+    practice: Practice,
+    visit_type: VisitType,
+    *,
+    provider_ids: Iterable[int] | None,
+    location_id: int | None,
+    start_day: date,
+    today: date,
+    now: datetime,
+) -> tuple[list[date], date | None]:
+    """Up to DAYS_SHOWN days with openings from ``start_day`` (never before ``today``, never past the
+    visit type's horizon), and the day the next page starts from (or None)."""
+    last_day = today + timedelta(days=visit_type.max_days_ahead)
+    days = days_with_openings_for(
+        practice,
+        visit_type,
+        first_day=max(start_day, today),
+        last_day=last_day,
+        now=now,
+        provider_ids=provider_ids,
+        location_id=location_id,
+    )
+    more = days[DAYS_SHOWN] if len(days) > DAYS_SHOWN else None
+    return days[:DAYS_SHOWN], more
+
+
+def active_providers_and_locations(practice: Practice) -> tuple[dict[int, Provider], dict[int, Location]]:
+    """The practice's active providers and locations by id, for labelling times (the nearest
+    alternatives to a time may be with another provider or at another location)."""
+    providers = {p.pk: p for p in providers_for_practice(practice=practice, active_only=True)}
+    locations = {loc.pk: loc for loc in locations_for_practice(practice=practice, active_only=True)}
+    return providers, locations
 
 
 def booking_policy(practice: Practice) -> BookingPolicy:

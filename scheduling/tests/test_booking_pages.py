@@ -15,7 +15,7 @@ from scheduling.selectors import booking as booking_selectors
 from scheduling.services import booking as booking_services
 from scheduling.services import online_booking as online_booking_services
 from scheduling.services import schedule as schedule_services
-from scheduling.views.booking import slot_value
+from scheduling.slot_display import slot_value
 
 from .conftest import NOW, TUESDAY_10
 

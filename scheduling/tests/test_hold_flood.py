@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from scheduling.models import Appointment, BookingHold
-from scheduling.views.booking import slot_value
+from scheduling.slot_display import slot_value
 
 from .conftest import TUESDAY_10
 from .test_booking_pages import NEW_PATIENT, book_url, details_key, frozen, hold_post, online  # noqa: F401

@@ -11,7 +11,7 @@ from scheduling import manage_links
 from scheduling.models import Appointment, AppointmentStatus, BookedVia, BookingPolicy
 from scheduling.services import booking as booking_services
 from scheduling.services import online_booking as online_booking_services
-from scheduling.views.booking import slot_value
+from scheduling.slot_display import slot_value
 
 from .conftest import NOW, TUESDAY_10
 from .test_booking_pages import frozen  # noqa: F401

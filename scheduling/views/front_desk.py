@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -37,6 +36,7 @@ from ..selectors import booking as booking_selectors
 from ..selectors import front_desk as fd_selectors
 from ..services import booking as booking_services
 from ..services import front_desk as fd_services
+from ..slot_display import TimeChoice, every_time, practice_today
 
 EDITORS = PATIENT_EDITORS
 VIEWERS = PATIENT_EDITORS | {Role.CLINICIAN}
@@ -50,22 +50,17 @@ def _now() -> datetime:
 
 
 def _today(practice: Practice, now: datetime) -> date:
-    return now.astimezone(ZoneInfo(practice.timezone)).date()
+    return practice_today(practice, now)
 
 
-def _shown(practice: Practice, slots: Iterable[engine.Slot]) -> list[dict[str, Any]]:
+def _shown(practice: Practice, slots: Iterable[engine.Slot]) -> list[TimeChoice]:
     """Engine slots with their provider and location, ready for the page."""
-    providers = {p.pk: p for p in fd_selectors.providers_for_booking(practice=practice)}
-    locations = {loc.pk: loc for loc in fd_selectors.locations_for_booking(practice=practice)}
-    return [
-        {
-            "value": slot_value(s),
-            "start": s.start,
-            "provider": providers.get(s.provider_id),
-            "location": locations.get(s.location_id),
-        }
-        for s in slots
-    ]
+    return every_time(
+        slots,
+        providers_by_id={p.pk: p for p in fd_selectors.providers_for_booking(practice=practice)},
+        locations_by_id={loc.pk: loc for loc in fd_selectors.locations_for_booking(practice=practice)},
+        value=slot_value,
+    )
 
 
 def _times(
