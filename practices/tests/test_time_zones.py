@@ -21,6 +21,7 @@ def english_afterwards():
     yield
     translation.activate("en")
 
+
 ALIASES = [
     "US/Central",
     "US/Eastern",

@@ -142,7 +142,6 @@ def test_it_keeps_the_time_for_the_confirm_window_either_way(
     assert services.CONFIRM_MINUTES == 30
 
 
-
 def test_someone_typing_a_patients_details_again_and_again_cannot_fill_their_inbox(
     practice,
     online,  # noqa: F811
@@ -167,6 +166,7 @@ def test_someone_typing_a_patients_details_again_and_again_cannot_fill_their_inb
     assert len(mailoutbox) == 3 and {message.to[0] for message in mailoutbox} == {"anabelle.on.file@example.com"}
     assert pages == {(302, reverse("scheduling:book_requested", kwargs={"practice_slug": practice.slug}))}
     assert not Appointment.objects.exists()
+
 
 def test_a_patient_without_an_email_on_file_gets_the_link_by_text_message(
     client,

@@ -152,9 +152,11 @@ def test_it_words_cancel_reasons_in_the_patients_voice(client, appointment, staf
     )
     assert "Tengo un conflicto" in spanish and "Lo reservé dos veces" in spanish
     # The front desk keeps its own wording.
-    staff = staff_client(front_desk).get(
-        reverse("scheduling:fd_appointment_cancel", args=[appointment.practice.slug, appointment.pk])
-    ).content.decode()
+    staff = (
+        staff_client(front_desk)
+        .get(reverse("scheduling:fd_appointment_cancel", args=[appointment.practice.slug, appointment.pk]))
+        .content.decode()
+    )
     assert "Patient has a conflict" in staff and "I have a conflict" not in staff
 
 

@@ -31,6 +31,7 @@ def english_afterwards():
     yield
     translation.activate("en")
 
+
 # Thursday 10 January 2030, 2:30 PM in Chicago: an afternoon time shows the difference between the languages.
 THURSDAY_1430 = datetime(2030, 1, 10, 20, 30, tzinfo=UTC)
 
