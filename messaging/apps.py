@@ -7,10 +7,12 @@ class MessagingConfig(AppConfig):
     verbose_name = _("Messages")
 
     def ready(self) -> None:
+        from practices import navigation
         from scheduling import appointment_details
         from scheduling.signals import appointment_notice, booking_link, waitlist_notice
 
         from . import receivers, signals
+        from .selectors import inbox as inbox_selectors
         from .templatetags.messaging_tags import reminder_answer_detail
 
         # Booking confirmations, new times and cancellations go out through the outbox.
@@ -25,3 +27,8 @@ class MessagingConfig(AppConfig):
         signals.message_queued.connect(receivers.wake_sender, dispatch_uid="messaging.receivers.wake_sender")
         # The front desk's appointment page (scheduling's) shows what the patient answered to a reminder.
         appointment_details.register("messaging.reminder_answer", reminder_answer_detail)
+        # The staff menu's Inbox entry shows how many conversations wait for an answer.
+        navigation.register_badge(
+            "open_conversations",
+            lambda request: inbox_selectors.open_conversation_count(practice=request.practice),
+        )

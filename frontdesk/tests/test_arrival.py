@@ -259,8 +259,6 @@ def another_birthday(n: int) -> date:
     return date(1990, 1, 1) + timedelta(days=n)
 
 
-
-
 def _fail_from(practice, address_meta: dict, times: int, born: date | None = None) -> None:
     for n in range(times):
         form = _birthday_form("zzz", born=born or another_birthday(n))
@@ -274,7 +272,6 @@ def test_one_addresss_failures_do_not_block_another_address(practice, todays):
     patient = Client(REMOTE_ADDR="198.51.100.20").post(_arrive_url(practice), _birthday_form("nun"))
     assert patient.status_code == 200
     assert "Is this you?" in unescape(patient.content.decode())
-
 
 
 def test_one_address_cannot_switch_self_check_in_off_for_more_than_ten_minutes(practice, todays, ratelimit_clock):
@@ -293,6 +290,7 @@ def test_one_address_cannot_switch_self_check_in_off_for_more_than_ten_minutes(p
         patient = Client(**address).post(_arrive_url(practice), _birthday_form("nun"))
         assert patient.status_code == 200, f"still blocked after burst {burst + 1}"
         assert "Is this you?" in unescape(patient.content.decode())
+
 
 @pytest.mark.usefixtures("ratelimit_clock")
 def test_it_tells_two_clients_behind_a_trusted_proxy_apart(practice, todays, settings):

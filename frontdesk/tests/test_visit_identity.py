@@ -58,7 +58,11 @@ def _assert_nothing_personal(html: str) -> None:
 
 
 def test_it_shows_no_personal_detail_before_the_date_of_birth_and_all_of_them_after(
-    client, soon, questions, policy, private_patient  # noqa: F811
+    client,
+    soon,  # noqa: F811
+    questions,  # noqa: F811
+    policy,  # noqa: F811
+    private_patient,
 ):
     urls = _urls(soon)
     visit = client.get(urls["visit"])
@@ -123,7 +127,15 @@ def test_it_explains_an_unreadable_date_with_an_error_summary_and_counts_no_try(
 
 
 def test_it_throttles_wrong_answers_per_visit_link_and_waits_longer_each_round(
-    client, soon, practice, patient, provider, location, visit_type, clock, django_user_model  # noqa: F811
+    client,
+    soon,  # noqa: F811
+    practice,
+    patient,
+    provider,
+    location,
+    visit_type,  # noqa: F811
+    clock,
+    django_user_model,
 ):
     urls = _urls(soon)
     other = book_at(patient, provider, location, visit_type, start=soon.start + timedelta(hours=1))
@@ -170,7 +182,13 @@ def test_the_wait_is_said_in_minutes(client, soon, clock):  # noqa: F811
 
 
 def test_the_answer_is_remembered_for_that_visit_only_and_for_a_limited_time(
-    client, soon, patient, provider, location, visit_type, clock  # noqa: F811
+    client,
+    soon,  # noqa: F811
+    patient,
+    provider,
+    location,
+    visit_type,  # noqa: F811
+    clock,
 ):
     urls = _urls(soon)
     other = book_at(patient, provider, location, visit_type, start=soon.start + timedelta(hours=1))

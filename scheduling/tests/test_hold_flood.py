@@ -23,7 +23,11 @@ SLOT = re.compile(r'name="slot" value="([^"]+)"')
 
 
 def test_it_keeps_a_day_bookable_through_100_holds_from_one_address(
-    practice, online, provider, location, django_capture_on_commit_callbacks  # noqa: F811
+    practice,
+    online,  # noqa: F811
+    provider,
+    location,
+    django_capture_on_commit_callbacks,
 ):
     times = [TUESDAY_10 + timedelta(minutes=30 * i) for i in range(-2, 14)]  # 09:00 to 16:30 in Chicago
     answers = []
