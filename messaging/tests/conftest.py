@@ -1,15 +1,19 @@
-"""Messaging fixtures: outbox rows made directly, SMS to a private folder, a patient who consented."""
+"""Messaging fixtures: outbox rows made directly, SMS to a private folder, a patient who consented,
+and a world to book reminded appointments in (``reminder_world``)."""
 
-import json
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from accounts.models import User
 from messaging.models import Channel, Message, MessageKind, MessageStatus, MessagingSettings
-
-# A fixed "now" for delivery tests: Monday 7 January 2030, 15:00 UTC.
-NOW = datetime(2030, 1, 7, 15, 0, tzinfo=UTC)
+from patients.models import Patient
+from practices.models import Location, Practice, Provider
+from scheduling.models import Appointment, VisitType
+from tests import factories
+from tests.factories import NOW
 
 
 @pytest.fixture
@@ -18,13 +22,6 @@ def sms_dir(settings, tmp_path) -> Path:
     settings.SMS_BACKEND = "file"
     settings.SMS_FILE_PATH = str(tmp_path / "sms")
     return tmp_path / "sms"
-
-
-def sms_files(folder: Path) -> dict[int, dict]:
-    """message id -> the JSON the file backend wrote."""
-    if not folder.exists():
-        return {}
-    return {int(path.stem.removeprefix("msg-")): json.loads(path.read_text()) for path in folder.glob("msg-*.json")}
 
 
 @pytest.fixture
@@ -66,3 +63,56 @@ def make_message(consenting_patient):
         )
 
     return make
+
+
+@dataclass
+class ReminderWorld:
+    """A patient who agreed to email and text, and a visit type whose name is clinical detail no
+    reminder may show. ``reminder_world(start)`` books ``start`` through the scheduling service (a staff
+    override, so no hours are needed) as if booked at ``booked``, 30 days before unless told."""
+
+    practice: Practice
+    patient: Patient
+    provider: Provider
+    location: Location
+    visit_type: VisitType
+    owner: User
+
+    def __call__(
+        self,
+        start: datetime,
+        *,
+        booked: datetime | None = None,
+        who: Patient | None = None,
+        kind: VisitType | None = None,
+        by: Provider | None = None,
+    ) -> Appointment:
+        booked = booked or start - timedelta(days=30)
+        appointment = factories.book_appointment(
+            who or self.patient,
+            by or self.provider,
+            self.location,
+            kind or self.visit_type,
+            start=start,
+            now=booked,
+            actor_user=self.owner,
+            override_reason="test",
+        )
+        Appointment.objects.filter(pk=appointment.pk).update(created_at=booked, updated_at=booked)
+        appointment.refresh_from_db()
+        return appointment
+
+
+@pytest.fixture
+def reminder_world(practice, patient, provider, location, owner) -> ReminderWorld:
+    patient.email_consent = True
+    patient.sms_consent = True
+    patient.save()
+    visit_type = factories.make_visit_type(
+        practice,
+        name="Mohs surgery follow-up for melanoma",
+        slug="mohs",
+        offered_by=[provider],
+        offered_at=[location],
+    )
+    return ReminderWorld(practice, patient, provider, location, visit_type, owner)

@@ -18,9 +18,9 @@ from journey.models import JourneyEvent
 from messaging.models import Channel, Message, MessageKind
 from scheduling import confirm_links, manage_links, services
 from scheduling.models import Appointment, BookedVia, BookingConfirmation, BookingHold, BookingRequest
+from tests.factories import NOW, TUESDAY_10
 
-from .conftest import NOW, TUESDAY_10
-from .test_booking_pages import details_key, frozen, hold_post, online  # noqa: F401
+from .booking_steps import details_key, hold_post
 
 LINK = re.compile(r"http://\S+/book/confirm/[^/\s]+/")
 
@@ -65,7 +65,7 @@ def link_in(message) -> str:
 def test_a_stranger_typing_a_patients_details_sees_the_same_page_as_for_a_non_match(
     client,
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,
@@ -124,7 +124,7 @@ def test_a_stranger_typing_a_patients_details_sees_the_same_page_as_for_a_non_ma
 def test_it_keeps_the_time_for_the_confirm_window_either_way(
     client,
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,
@@ -142,10 +142,9 @@ def test_it_keeps_the_time_for_the_confirm_window_either_way(
     assert services.CONFIRM_MINUTES == 30
 
 
-
 def test_someone_typing_a_patients_details_again_and_again_cannot_fill_their_inbox(
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,
@@ -168,10 +167,11 @@ def test_someone_typing_a_patients_details_again_and_again_cannot_fill_their_inb
     assert pages == {(302, reverse("scheduling:book_requested", kwargs={"practice_slug": practice.slug}))}
     assert not Appointment.objects.exists()
 
+
 def test_a_patient_without_an_email_on_file_gets_the_link_by_text_message(
     client,
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,
@@ -190,7 +190,7 @@ def test_a_patient_without_an_email_on_file_gets_the_link_by_text_message(
 def test_the_link_books_exactly_once_and_then_shows_the_booking(
     client,
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,
@@ -241,7 +241,7 @@ def test_the_link_carries_ids_only_and_cannot_be_forged_or_used_elsewhere(
     client,
     practice,
     other_practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,
@@ -266,7 +266,7 @@ def test_the_link_carries_ids_only_and_cannot_be_forged_or_used_elsewhere(
 def test_an_expired_link_books_nothing_and_offers_other_times(
     client,
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,
@@ -291,7 +291,7 @@ def test_an_expired_link_books_nothing_and_offers_other_times(
 def test_a_time_lost_meanwhile_is_said_kindly_with_other_times(
     client,
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,
@@ -326,7 +326,7 @@ def test_a_time_lost_meanwhile_is_said_kindly_with_other_times(
 def test_a_spanish_booking_confirms_and_emails_in_spanish(
     client,
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,
@@ -374,7 +374,7 @@ def test_a_spanish_booking_confirms_and_emails_in_spanish(
 def test_the_request_page_says_which_time_was_asked_for(
     client,
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,
@@ -403,7 +403,7 @@ def test_the_request_page_says_which_time_was_asked_for(
 def test_the_front_desk_books_a_requests_kept_time_or_lets_it_go(
     client,
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,
@@ -440,7 +440,7 @@ def test_the_front_desk_books_a_requests_kept_time_or_lets_it_go(
 def test_a_link_older_than_its_signature_allows_says_so(
     client,
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,

@@ -26,8 +26,7 @@ from scheduling.services import (
     release_expired_holds,
     reschedule_appointment,
 )
-
-from .conftest import NOW, TUESDAY_10
+from tests.factories import NOW, TUESDAY_10
 
 
 @pytest.fixture

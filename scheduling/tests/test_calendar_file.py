@@ -7,8 +7,7 @@ from icalendar import Calendar
 
 from scheduling import calendar_file, services
 from scheduling.models import BookedVia
-
-from .conftest import NOW, TUESDAY_10
+from tests.factories import NOW, TUESDAY_10
 
 
 @pytest.fixture

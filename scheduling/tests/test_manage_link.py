@@ -8,28 +8,12 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from scheduling import manage_links, services
-from scheduling.models import Appointment, AppointmentStatus, BookedVia, BookingPolicy
+from scheduling.models import Appointment, AppointmentStatus, BookingPolicy
 from scheduling.views.booking import slot_value
-
-from .conftest import NOW, TUESDAY_10
-from .test_booking_pages import frozen  # noqa: F401
+from tests.factories import NOW, TUESDAY_10
 
 # Thursday 10 January 2030, 10:00 in Chicago: three days ahead, well outside the 24-hour cutoff.
-THURSDAY_10 = TUESDAY_10 + timedelta(days=2)
-
-
-@pytest.fixture
-def appointment(practice, patient, provider, location, visit_type, frozen):  # noqa: F811
-    return services.book_appointment(
-        practice=practice,
-        patient=patient,
-        provider=provider,
-        location=location,
-        visit_type=visit_type,
-        start=THURSDAY_10,
-        booked_via=BookedVia.ONLINE,
-        now=NOW,
-    )
+THURSDAY_10 = TUESDAY_10 + timedelta(days=2)  # when conftest.py's ``appointment`` is booked for
 
 
 def url(name, appointment, token=None, slug=None):
@@ -152,9 +136,11 @@ def test_it_words_cancel_reasons_in_the_patients_voice(client, appointment, staf
     )
     assert "Tengo un conflicto" in spanish and "Lo reservé dos veces" in spanish
     # The front desk keeps its own wording.
-    staff = staff_client(front_desk).get(
-        reverse("scheduling:fd_appointment_cancel", args=[appointment.practice.slug, appointment.pk])
-    ).content.decode()
+    staff = (
+        staff_client(front_desk)
+        .get(reverse("scheduling:fd_appointment_cancel", args=[appointment.practice.slug, appointment.pk]))
+        .content.decode()
+    )
     assert "Patient has a conflict" in staff and "I have a conflict" not in staff
 
 

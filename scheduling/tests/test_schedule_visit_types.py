@@ -11,7 +11,7 @@ from audit.models import AuditEntry
 from practices.models import Location, Provider
 from scheduling import selectors
 from scheduling.models import BookingPolicy, VisitType, VisitTypeLocation, VisitTypeProvider
-from scheduling.tests.conftest import NOW
+from tests.factories import NOW
 
 TUESDAY = date(2030, 1, 8)
 

@@ -19,8 +19,7 @@ from messaging import services as messaging_services
 from messaging.models import Channel, Message, MessageKind
 from scheduling import manage_links, services
 from scheduling.models import BookedVia, DayPart
-
-from .conftest import NOW
+from tests.factories import NOW
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +29,7 @@ def english_afterwards():
     """A Spanish request leaves Spanish active in the thread; the next test starts in English."""
     yield
     translation.activate("en")
+
 
 # Thursday 10 January 2030, 2:30 PM in Chicago: an afternoon time shows the difference between the languages.
 THURSDAY_1430 = datetime(2030, 1, 10, 20, 30, tzinfo=UTC)

@@ -9,8 +9,7 @@ from django.urls import reverse
 
 from scheduling import selectors, services
 from scheduling.models import Appointment, BookedVia, PatientKind, VisitType
-
-from .conftest import NOW, TUESDAY_10
+from tests.factories import NOW, TUESDAY_10
 
 TUESDAY = "2030-01-08"
 

@@ -6,11 +6,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
 from frontdesk.models import Visit
 from practices.models import Role
 from scheduling.models import Appointment, AvailabilityTemplate, VisitType
 from scheduling.services import offer_visit_type
+from tests.factories import PASSWORD
 
 from .axe import assert_no_axe_violations
 from .pages import PHONE, assert_fits_phone

@@ -8,11 +8,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
 from feedback import listening
 from feedback.models import FeedbackSettings, RecoveryCase, ReviewSite
-from feedback.tests.listening_data import make_response, make_survey
 from practices.models import Role
+from tests.factories import PASSWORD, make_response, make_survey
 
 from .axe import assert_no_axe_violations
 from .pages import PHONE, assert_fits_phone, focused, is_focused, tab_to
