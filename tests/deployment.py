@@ -13,6 +13,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any, TypedDict
 from urllib.parse import quote
 
 import psycopg
@@ -41,11 +42,20 @@ class SqliteDatabase:
         pass
 
 
+class Server(TypedDict):
+    """psycopg.connect's keywords for the PostgreSQL server."""
+
+    host: str
+    port: int
+    user: str
+    password: str | None
+
+
 class PostgresDatabase:
     """A fresh database on the server the suite runs on (`make test-postgres`), dropped at the end."""
 
-    def __init__(self, db_settings: dict):
-        self.server = {
+    def __init__(self, db_settings: dict[str, Any]):
+        self.server: Server = {
             "host": db_settings.get("HOST") or "127.0.0.1",
             "port": int(db_settings.get("PORT") or 5432),
             "user": db_settings.get("USER") or "postgres",

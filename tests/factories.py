@@ -76,7 +76,7 @@ class WrongPractice(ValueError):
 
 class _PracticeRow(Protocol):
     @property
-    def practice_id(self) -> int: ...
+    def practice_id(self) -> int | None: ...
 
 
 def _same_practice(practice: Practice, **rows: _PracticeRow | None) -> None:
@@ -128,7 +128,7 @@ def _password_hash() -> str:
 def make_staff(practice: Practice, role: str = Role.OWNER, email: str | None = None, **fields: Any) -> User:
     """A member of staff with ``role`` at ``practice``, who signs in with PASSWORD."""
     fields.setdefault("full_name", "Sam Staff")
-    user = User.objects.create_user(email=email or f"staff{next(_serial)}@example.com", password=None, **fields)
+    user: User = User.objects.create_user(email=email or f"staff{next(_serial)}@example.com", password=None, **fields)
     user.password = _password_hash()
     user.save(update_fields=["password"])
     Membership.objects.create(practice=practice, user=user, role=role)

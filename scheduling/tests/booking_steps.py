@@ -2,16 +2,21 @@
 step, choosing a time (the hold), the details form's idempotency key, and a new patient's details.
 The fixtures these tests share (``frozen``, ``online``) are in conftest.py."""
 
+from __future__ import annotations
+
 import re
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
 from practices.models import Location, Practice, Provider
 from scheduling.models import VisitType
 from scheduling.views.booking import slot_value
+
+if TYPE_CHECKING:  # the test client's response type exists in django-stubs only
+    from django.test.client import _MonkeyPatchedWSGIResponse as HttpResponse
 
 NEW_PATIENT = {
     "first_name": "Maya",

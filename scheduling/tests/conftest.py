@@ -104,7 +104,7 @@ def offer_tokens(mailoutbox: list[EmailMessage]):
     def tokens() -> dict[str, str]:
         found = {}
         for message in mailoutbox:
-            link = OFFER_LINK.search(message.body)
+            link = OFFER_LINK.search(str(message.body))
             if link:
                 found[message.to[0]] = link.group(1)
         return found

@@ -13,7 +13,8 @@ from django.db import connection, connections
 
 def file_copy_for_threads(tmp_path: Path) -> str | None:
     """On an in-memory SQLite test database, a WAL file copy for the threads; else None."""
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+    # is_in_memory_db() exists on SQLite's connection only, which the vendor check makes sure of.
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():  # type: ignore[attr-defined]
         return None
     path = str(tmp_path / "contention.sqlite3")
     connection.ensure_connection()
