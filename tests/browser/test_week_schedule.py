@@ -36,29 +36,16 @@ def _busy_week(site, make_patient) -> None:
     for provider in (site.provider, second):
         for weekday in range(7):
             AvailabilityTemplate.objects.create(
-                practice=site.practice,
-                provider=provider,
-                location=site.location,
-                weekday=weekday,
-                starts_at=time(8),
-                ends_at=time(17),
-                effective_from=date(2029, 1, 1),
+                practice=site.practice, provider=provider, location=site.location, weekday=weekday,
+                starts_at=time(8), ends_at=time(17), effective_from=date(2029, 1, 1),
             )
         for day in range(7):
             start = datetime.combine(MONDAY + timedelta(days=day), time(15), tzinfo=UTC)  # 9:00 in Austin
             patient = make_patient(site.practice, first_name="Anabelle", last_name="Rivera-Gutiérrez-Montenegro")
             Appointment.objects.create(
-                practice=site.practice,
-                patient=patient,
-                provider=provider,
-                location=site.location,
-                visit_type=visit_type,
-                start=start,
-                end=start + timedelta(minutes=30),
-                blocked_start=start,
-                blocked_end=start + timedelta(minutes=30),
-                status=AppointmentStatus.BOOKED,
-                booked_via=BookedVia.STAFF,
+                practice=site.practice, patient=patient, provider=provider, location=site.location,
+                visit_type=visit_type, start=start, end=start + timedelta(minutes=30), blocked_start=start,
+                blocked_end=start + timedelta(minutes=30), status=AppointmentStatus.BOOKED, booked_via=BookedVia.STAFF,
             )
 
 
@@ -88,10 +75,8 @@ def test_the_week_fits_a_desktop_and_scrolls_within_itself_on_a_phone(
     assert page.evaluate("() => document.activeElement.matches('.calendar-scroll')")
     for _ in range(40):
         page.keyboard.press("ArrowRight")
-        if page.evaluate(
-            "() => { const r = document.querySelector('.calendar-scroll');"
-            " return r.scrollLeft + r.clientWidth >= r.scrollWidth - 1; }"
-        ):
+        if page.evaluate("() => { const r = document.querySelector('.calendar-scroll');"
+                         " return r.scrollLeft + r.clientWidth >= r.scrollWidth - 1; }"):
             break
         page.wait_for_timeout(50)
     grid = page.evaluate(_GRID, SUNDAY.isoformat())
