@@ -56,11 +56,7 @@ def _assert_nothing_personal(html: str) -> None:
 
 
 def test_it_shows_no_personal_detail_before_the_date_of_birth_and_all_of_them_after(
-    client,
-    soon,
-    questions,
-    policy,
-    private_patient,
+    client, soon, questions, policy, private_patient
 ):
     urls = _urls(soon)
     visit = client.get(urls["visit"])
@@ -125,15 +121,7 @@ def test_it_explains_an_unreadable_date_with_an_error_summary_and_counts_no_try(
 
 
 def test_it_throttles_wrong_answers_per_visit_link_and_waits_longer_each_round(
-    client,
-    soon,
-    practice,
-    patient,
-    provider,
-    location,
-    visit_type,
-    clock,
-    django_user_model,
+    client, soon, practice, patient, provider, location, visit_type, clock, django_user_model
 ):
     urls = _urls(soon)
     other = make_appointment(patient, provider, location, visit_type, start=soon.start + timedelta(hours=1))
@@ -180,13 +168,7 @@ def test_the_wait_is_said_in_minutes(client, soon, clock):
 
 
 def test_the_answer_is_remembered_for_that_visit_only_and_for_a_limited_time(
-    client,
-    soon,
-    patient,
-    provider,
-    location,
-    visit_type,
-    clock,
+    client, soon, patient, provider, location, visit_type, clock
 ):
     urls = _urls(soon)
     other = make_appointment(patient, provider, location, visit_type, start=soon.start + timedelta(hours=1))
