@@ -1,26 +1,27 @@
-"""Shared fixtures: practices, staff in each role, patients, and the browser set-up."""
+"""Fixtures every app's tests share: a practice, staff in each role, a patient, a location, a provider
+offering a visit type, and the browser set-up. pytest hands them to every test without an import; the
+rows come from tests/factories.py, which a test calls directly for anything else."""
 
-import itertools
 import os
 import shutil
 import time
 import zlib
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.test import Client
+from django.urls import reverse
 from pytest_django.fixtures import Settings as SettingsFixture
 
 from accounts.models import User
+from frontdesk import checkin_links
 from patients.models import Patient
-from practices.models import Location, Membership, Practice, Provider, Role
-
-_serial = itertools.count(1)
-PASSWORD = "correct-horse-battery-staple"
+from practices.models import Location, Practice, Provider, Role
+from scheduling.models import Appointment, VisitType
+from tests import factories
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -42,16 +43,8 @@ def _remove_the_test_var_dir() -> Iterator[None]:
 
 
 @pytest.fixture
-def make_practice(db: None) -> Callable[..., Practice]:
-    def make(**fields: Any) -> Practice:
-        n = next(_serial)
-        fields.setdefault("name", f"Practice {n}")
-        fields.setdefault("slug", f"practice-{n}")
-        fields.setdefault("timezone", "America/Chicago")
-        fields.setdefault("phone", "(512) 555-0100")
-        return Practice.objects.create(**fields)
-
-    return make
+def make_practice(db) -> Callable[..., Practice]:
+    return factories.make_practice
 
 
 @pytest.fixture
@@ -64,49 +57,26 @@ def other_practice(make_practice: Callable[..., Practice]) -> Practice:
     return make_practice(name="Other Skin", slug="other-skin")
 
 
-@pytest.fixture(scope="session")
-def staff_password_hash() -> str:
-    """PASSWORD hashed once with argon2 (each hash takes a noticeable fraction of a second)."""
-    return make_password(PASSWORD)
+@pytest.fixture
+def make_staff(db) -> Callable[..., User]:
+    """Staff with a real argon2 password (PASSWORD), hashed once per test process:
+    ``make_staff(practice, Role.FRONT_DESK)``."""
+    return factories.make_staff
 
 
 @pytest.fixture
-def make_staff(db: None, django_user_model: type[User], staff_password_hash: str) -> Callable[..., User]:
-    """Staff with a real argon2 password (PASSWORD), hashed once per test session."""
-
-    def make(practice: Practice, role: str = Role.OWNER, email: str | None = None) -> User:
-        email = email or f"staff{next(_serial)}@example.com"
-        user = django_user_model.objects.create_user(email=email, password=None, full_name="Sam Staff")
-        user.password = staff_password_hash
-        user.save(update_fields=["password"])
-        Membership.objects.create(practice=practice, user=user, role=role)
-        return user
-
-    return make
-
-
-@pytest.fixture
-def owner(practice: Practice, make_staff: Callable[..., User]) -> User:
+def owner(practice, make_staff) -> User:
     return make_staff(practice, Role.OWNER)
 
 
 @pytest.fixture
-def front_desk(practice: Practice, make_staff: Callable[..., User]) -> User:
+def front_desk(practice, make_staff) -> User:
     return make_staff(practice, Role.FRONT_DESK)
 
 
 @pytest.fixture
-def make_patient(db: None) -> Callable[..., Patient]:
-    def make(practice: Practice, **fields: Any) -> Patient:
-        n = next(_serial)
-        fields.setdefault("first_name", "Ana")
-        fields.setdefault("last_name", f"Rivera{n}")
-        fields.setdefault("date_of_birth", date(1985, 4, 12))
-        fields.setdefault("email", f"patient{n}@example.com")
-        fields.setdefault("phone", "(512) 555-0199")
-        return Patient.objects.create(practice=practice, **fields)
-
-    return make
+def make_patient(db) -> Callable[..., Patient]:
+    return factories.make_patient
 
 
 @pytest.fixture
@@ -115,24 +85,39 @@ def patient(practice: Practice, make_patient: Callable[..., Patient]) -> Patient
 
 
 @pytest.fixture
-def location(practice: Practice) -> Location:
-    return Location.objects.create(
-        practice=practice,
-        name="Downtown",
-        address_line1="410 Elm Street",
-        city="Austin",
-        region="TX",
-        postal_code="78701",
-        phone="(512) 555-0140",
-        timezone="America/Chicago",
-    )
+def location(practice) -> Location:
+    return factories.make_location(practice, timezone="America/Chicago")
 
 
 @pytest.fixture
-def provider(practice: Practice, location: Location) -> Provider:
-    provider = Provider.objects.create(practice=practice, first_name="Hannah", last_name="Cole", credentials="MD, FAAD")
-    provider.locations.add(location)
-    return provider
+def provider(practice, location) -> Provider:
+    return factories.make_provider(practice, locations=[location], credentials="MD, FAAD")
+
+
+@pytest.fixture
+def visit_type(practice, provider, location) -> VisitType:
+    """A skin check that ``provider`` offers at ``location`` on weekday hours from 2029 on (so
+    ``factories.NOW`` has free times ahead)."""
+    visit_type = factories.make_visit_type(
+        practice, name="Full-body skin check", slug="skin-check", offered_by=[provider], offered_at=[location]
+    )
+    factories.make_weekday_hours(provider, location)
+    return visit_type
+
+
+@pytest.fixture
+def verify_visit(client) -> Callable[[Appointment], None]:
+    """Give the patient's date of birth on the visit link with ``client``, as the visit pages ask
+    first (issue 11, item 8): ``verify_visit(appointment)``."""
+
+    def verify(appointment: Appointment) -> None:
+        token = checkin_links.token_for(appointment)
+        url = reverse("frontdesk:visit_verify", kwargs={"practice_slug": appointment.practice.slug, "token": token})
+        born = appointment.patient.date_of_birth
+        response = client.post(url, {"month": born.month, "day": born.day, "year": born.year})
+        assert response.status_code == 302, response.content.decode()
+
+    return verify
 
 
 @pytest.fixture

@@ -46,7 +46,6 @@ from frontdesk.services import flow_settings
 from messaging import answer_links
 from messaging.models import Conversation
 from messaging.selectors import reminders as reminder_selectors
-from messaging.tests.test_inbox_helpers import appointment as book_at
 from patients import services as patient_services
 from practices.models import Membership
 from scheduling import confirm_links, manage_links
@@ -61,7 +60,7 @@ from scheduling.models import (
     WaitlistOffer,
 )
 from scheduling.selectors import waitlist as wl
-from scheduling.tests.conftest import visit_type  # noqa: F401 - the visit_type fixture
+from tests.factories import make_appointment
 
 pytestmark = pytest.mark.django_db
 
@@ -83,13 +82,13 @@ LAST = {"accounts:logout", "patients:sign_out", "set_language"}
 
 
 @pytest.fixture
-def world(practice, owner, front_desk, patient, location, provider, visit_type):  # noqa: F811
+def world(practice, owner, front_desk, patient, location, provider, visit_type):
     """One practice with one of everything a URL names, and the tokens the app would send."""
     now = timezone.now()
     tz = timezone.get_default_timezone()
     soon = datetime.combine(timezone.localdate() + timedelta(days=3), time(16, 0), tzinfo=tz)
-    upcoming = book_at(patient, provider, location, visit_type, start=soon)
-    done = book_at(patient, provider, location, visit_type, start=now - timedelta(hours=3))
+    upcoming = make_appointment(patient, provider, location, visit_type, start=soon)
+    done = make_appointment(patient, provider, location, visit_type, start=now - timedelta(hours=3))
     done.status = AppointmentStatus.FULFILLED
     done.save()
     hours = AvailabilityTemplate.objects.filter(provider=provider).first()

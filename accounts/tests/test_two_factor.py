@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 def current_code(device: TOTPDevice) -> str:

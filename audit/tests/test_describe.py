@@ -16,7 +16,7 @@ from patients import services as patient_services
 from scheduling.models import BookedVia, VisitType
 from scheduling.services.booking import book_appointment, cancel_appointment, reschedule_appointment
 from scheduling.services.schedule import offer_visit_type
-from scheduling.tests.conftest import NOW, TUESDAY_10, weekday_hours
+from tests.factories import NOW, TUESDAY_10, make_weekday_hours
 
 CHICAGO = ZoneInfo("America/Chicago")
 WEDNESDAY_0930 = datetime(2030, 1, 9, 15, 30, tzinfo=UTC)
@@ -31,7 +31,7 @@ def frozen_now(monkeypatch):
 def visit_type(practice, provider, location) -> VisitType:
     visit_type = VisitType.objects.create(practice=practice, name="Skin check", slug="skin", duration_minutes=30)
     offer_visit_type(visit_type=visit_type, providers=[provider], locations=[location])
-    weekday_hours(practice, provider, location)
+    make_weekday_hours(provider, location)
     return visit_type
 
 

@@ -7,12 +7,12 @@ import pytest
 
 from demo.messaging import build_messaging
 from messaging.models import AppointmentResponse, Conversation, InboundMessage, Message, MessageKind, ReminderPlan
-from messaging.tests.test_reminders_support import VISIT_TYPE_NAME, make_reminder_world
+from tests import factories
 
 
 @pytest.fixture
-def reminder_world(practice, patient, provider, location, owner):
-    return make_reminder_world(practice, patient, provider, location, owner)
+def reminder_world(practice, patient, provider, location, owner) -> factories.ReminderWorld:
+    return factories.make_reminder_world(practice, patient, provider, location, owner)
 
 
 def test_it_builds_a_history_without_clinical_detail(reminder_world, practice, make_patient):
@@ -26,7 +26,7 @@ def test_it_builds_a_history_without_clinical_detail(reminder_world, practice, m
     reminders = Message.objects.filter(practice=practice, kind=MessageKind.REMINDER)
     assert reminders.count() > 40
     assert {m.status for m in reminders} >= {"delivered"}
-    assert all(VISIT_TYPE_NAME not in m.body + m.subject for m in reminders)
+    assert all(reminder_world.visit_type.name not in m.body + m.subject for m in reminders)
     assert ReminderPlan.objects.filter(practice=practice, visit_type__isnull=True).exists()
     assert AppointmentResponse.objects.filter(practice=practice).exists()
     assert InboundMessage.objects.filter(practice=practice, patient__isnull=True).count() == 1

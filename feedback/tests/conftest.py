@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from feedback import survey_links, surveys
 from feedback.models import Invitation, SurveyKind
-from messaging.tests.test_inbox_helpers import appointment
-from scheduling.models import Appointment, AppointmentStatus, VisitType
+from scheduling.models import Appointment
+from tests.factories import make_fulfilled_appointment
 
 
 @dataclass
@@ -37,18 +37,9 @@ class SurveyLink:
         return self.path + "thanks/"
 
 
-def fulfilled_appointment(patient, provider, location, *, start=None) -> Appointment:
-    """A visit of ``patient`` that took place (front desk marked it done), three hours ago by default."""
-    visit_type, _ = VisitType.objects.get_or_create(
-        practice=patient.practice, slug="survey-visit", defaults={"name": "Skin check", "duration_minutes": 30}
-    )
-    start = start or timezone.now() - timedelta(hours=3)
-    return appointment(patient, provider, location, visit_type, start=start, status=AppointmentStatus.FULFILLED)
-
-
 @pytest.fixture
 def visit_done(patient, provider, location) -> Appointment:
-    return fulfilled_appointment(patient, provider, location)
+    return make_fulfilled_appointment(patient, provider, location)
 
 
 @pytest.fixture

@@ -14,8 +14,7 @@ from feedback import recovery
 from feedback.models import CaseEventKind, CaseReason, CaseStatus, RecoveryCase, RecoveryCaseEvent
 from journey.models import JourneyEvent
 from practices.models import Membership, Role
-
-from .listening_data import make_response, make_survey
+from tests.factories import make_response, make_survey
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from feedback import listening
 from feedback.models import FeedbackSettings, RecoveryCase, ReviewSite
 from messaging.models import Channel, Message, MessageKind, MessageStatus
 from practices.models import Role
-
-from .listening_data import NOW, make_response, make_survey
+from tests.factories import NOW, make_response, make_survey
 
 pytestmark = pytest.mark.django_db
 

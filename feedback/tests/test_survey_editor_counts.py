@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from feedback import survey_links, survey_selectors, surveys
 from feedback.models import Answer, Invitation, Question, Response, SurveyKind, SurveyVersion
-from feedback.tests.test_survey_editor import formset_data
+
+from .editor_forms import formset_data
 
 pytestmark = pytest.mark.django_db
 

@@ -17,13 +17,13 @@ from messaging.models import Channel, Message, MessageKind, MessageStatus
 from messaging.services import notices as notice_services
 from scheduling.models import BookedVia
 from scheduling.services import booking as booking_services
-from scheduling.tests.conftest import NOW, TUESDAY_10, visit_type  # noqa: F401 - the visit_type fixture
+from tests.factories import NOW, TUESDAY_10
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def booked(practice, patient, provider, location, visit_type, django_capture_on_commit_callbacks):  # noqa: F811
+def booked(practice, patient, provider, location, visit_type, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         return booking_services.book_appointment(
             practice=practice,
@@ -88,7 +88,7 @@ def test_it_tells_a_new_time_and_a_cancellation_with_the_same_uid(
     assert len({uid for _, uid, _ in events}) == 1
 
 
-def test_it_never_names_the_visit_type(booked, mailoutbox, visit_type, django_capture_on_commit_callbacks):  # noqa: F811
+def test_it_never_names_the_visit_type(booked, mailoutbox, visit_type, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         booking_services.cancel_appointment(appointment=booked, reason="other", notify=True, now=NOW)
     assert len(mailoutbox) == 2
@@ -128,7 +128,7 @@ def test_it_sends_once_when_delivery_runs_again_after_a_crash(booked, settings, 
     assert "text/calendar" in raw and "METHOD:REQUEST" in raw
 
 
-def test_it_skips_a_notice_overtaken_by_a_later_change(practice, patient, provider, location, visit_type):  # noqa: F811
+def test_it_skips_a_notice_overtaken_by_a_later_change(practice, patient, provider, location, visit_type):
     appointment = booking_services.book_appointment(
         practice=practice,
         patient=patient,
@@ -156,9 +156,9 @@ def test_it_emails_without_reminder_consent_and_skips_without_an_address(
     make_patient,
     provider,
     location,
-    visit_type,  # noqa: F811
+    visit_type,
     mailoutbox,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     no_consent = make_patient(practice, email_consent=False)
     no_email = make_patient(practice, email="", email_consent=True)
@@ -181,7 +181,7 @@ def test_it_emails_without_reminder_consent_and_skips_without_an_address(
     assert [email.to for email in mailoutbox] == [[no_consent.email]]
 
 
-def test_it_writes_in_the_patients_language(practice, make_patient, provider, location, visit_type):  # noqa: F811
+def test_it_writes_in_the_patients_language(practice, make_patient, provider, location, visit_type):
     ana = make_patient(practice, preferred_language="es")
     appointment = booking_services.book_appointment(
         practice=practice,

@@ -12,14 +12,7 @@ from practices.models import Provider
 from scheduling.models import CancellationReason
 from scheduling.services import booking as booking_services
 from scheduling.services import schedule as schedule_services
-
-from .test_reminders_support import VISIT_TYPE_NAME, make_reminder_world, make_visit_type
-
-
-@pytest.fixture
-def reminder_world(practice, patient, provider, location, owner):
-    return make_reminder_world(practice, patient, provider, location, owner)
-
+from tests.factories import make_visit_type
 
 # Tuesday 15 January 2030, 16:00 in Chicago.
 VISIT = datetime(2030, 1, 15, 22, 0, tzinfo=UTC)
@@ -52,7 +45,7 @@ def test_it_queues_the_week_before_email_once_with_date_time_and_answer_link(rem
     assert "Tuesday, January 15" in message.body and "4:00 PM" in message.body
     assert f"/p/{appointment.practice.slug}/r/" in message.body
     assert message.subject == "Reminder: your appointment on Tuesday, January 15"
-    assert VISIT_TYPE_NAME not in message.body + message.subject
+    assert reminder_world.visit_type.name not in message.body + message.subject
 
 
 def test_it_queues_nothing_twice_when_it_runs_again(reminder_world):
@@ -82,11 +75,13 @@ def test_it_sends_each_step_in_turn_by_its_channel(reminder_world):
     assert all(m.subject == "" for m in sent[1:])
     assert "Reply C to confirm" in sent[1].body
     for message in sent:
-        assert VISIT_TYPE_NAME not in message.body + message.subject
+        assert reminder_world.visit_type.name not in message.body + message.subject
 
 
 def test_a_visit_types_own_plan_overrides_the_default(reminder_world, practice, provider, location):
-    other_type = make_visit_type(practice, provider, location, name="Cosmetic consultation", slug="cosmetic")
+    other_type = make_visit_type(
+        practice, name="Cosmetic consultation", slug="cosmetic", offered_by=[provider], offered_at=[location]
+    )
     plan = reminders.create_visit_type_plan(practice=practice, visit_type=other_type)
     only_steps(plan, (3 * 24 * 60, Channel.EMAIL))
     own = reminder_world(VISIT, kind=other_type)

@@ -11,8 +11,7 @@ from messaging.services.running_late import RunningLateRefused, mark_running_lat
 from practices.models import Provider
 from scheduling import manage_links
 from scheduling.models import AppointmentStatus
-
-from .test_inbox_helpers import appointment, visit_type
+from tests.factories import make_appointment, make_visit_type
 
 # Monday 7 January 2030, 09:00 in Chicago (the test practice's time zone).
 NOW = datetime(2030, 1, 7, 15, 0, tzinfo=UTC)
@@ -25,14 +24,14 @@ def local(hour, minute=0, day=7):
 
 @pytest.fixture
 def day(practice, provider, location, make_patient):
-    vt = visit_type(practice)
+    vt = make_visit_type(practice)
     other = Provider.objects.create(practice=practice, first_name="Lee", last_name="Park")
     other.locations.add(location)
 
     def booked(name, start, *, who=provider, status=AppointmentStatus.BOOKED, **patient_fields):
         patient_fields.setdefault("sms_consent", True)
         patient = make_patient(practice, first_name=name, **patient_fields)
-        return appointment(patient, who, location, vt, start=start, status=status)
+        return make_appointment(patient, who, location, vt, start=start, status=status)
 
     return {
         "later": booked("Later", local(10)),

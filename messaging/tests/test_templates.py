@@ -9,8 +9,7 @@ from messaging.defaults import DEFAULTS
 from messaging.models import MessageTemplate, MessagingSettings, ReminderPlan
 from messaging.services import reminders
 from practices.models import Role
-
-from .test_reminders_support import make_visit_type
+from tests.factories import make_visit_type
 
 
 def url(name, practice, **kwargs):
@@ -237,7 +236,9 @@ def test_the_owner_edits_steps_and_gives_a_visit_type_its_own_plan(staff_client,
     step = plan.steps.get(minutes_before=120)
     client.post(url("reminder_plans", practice), {"action": "remove_step", "step": step.pk})
     assert not plan.steps.filter(pk=step.pk).exists()
-    visit_type = make_visit_type(practice, provider, location)
+    visit_type = make_visit_type(
+        practice, name="Mohs surgery follow-up for melanoma", slug="mohs", offered_by=[provider], offered_at=[location]
+    )
     client.post(url("reminder_plans", practice), {"action": "own_plan", "visit_type": visit_type.pk})
     own = ReminderPlan.objects.get(visit_type=visit_type)
     assert own.steps.count() == plan.steps.count()

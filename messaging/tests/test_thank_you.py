@@ -10,8 +10,7 @@ from feedback.models import Survey, SurveyKind
 from messaging.models import Channel, Message, MessageKind, MessageStatus
 from messaging.services.recall import queue_thank_you, queue_thank_yous, thank_you_link
 from scheduling.models import AppointmentStatus
-
-from .test_inbox_helpers import appointment, visit_type
+from tests.factories import make_appointment, make_visit_type
 
 
 @pytest.fixture(autouse=True)
@@ -26,8 +25,8 @@ def _visit_survey_switched_off(practice):
 def visit(practice, make_patient, provider, location):
     patient = make_patient(practice, sms_consent=True)
     start = timezone.now() - timedelta(hours=2)
-    return appointment(
-        patient, provider, location, visit_type(practice), start=start, status=AppointmentStatus.FULFILLED
+    return make_appointment(
+        patient, provider, location, make_visit_type(practice), start=start, status=AppointmentStatus.FULFILLED
     )
 
 
@@ -61,7 +60,7 @@ def test_the_periodic_job_catches_fulfilled_visits_of_the_last_day_only_once(
 ):
     vt = visit.visit_type
     now = timezone.now()
-    old = appointment(
+    old = make_appointment(
         make_patient(practice),
         provider,
         location,
@@ -69,7 +68,7 @@ def test_the_periodic_job_catches_fulfilled_visits_of_the_last_day_only_once(
         start=now - timedelta(days=3),
         status=AppointmentStatus.FULFILLED,
     )
-    booked = appointment(make_patient(practice), provider, location, vt, start=now - timedelta(hours=3))
+    booked = make_appointment(make_patient(practice), provider, location, vt, start=now - timedelta(hours=3))
     assert queue_thank_yous(now=now) == 1
     assert queue_thank_yous(now=now) == 0
     assert set(Message.objects.values_list("appointment_id", flat=True)) == {visit.pk}

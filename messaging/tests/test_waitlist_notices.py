@@ -1,5 +1,6 @@
 """Waitlist emails through the outbox: the offer with its single-use link, and "someone else took it"."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -12,10 +13,11 @@ from messaging.services import notices as notice_services
 from scheduling.models import OfferStatus, WaitlistOffer
 from scheduling.services import waitlist as waitlist_services
 from scheduling.signals import waitlist_notice
-from scheduling.tests.conftest import NOW, TUESDAY_10, visit_type  # noqa: F401 - the visit_type fixture
-from scheduling.tests.test_waitlist_support import OFFER_LINK, join
+from tests.factories import NOW, TUESDAY_10, make_waitlist_entry
 
 pytestmark = pytest.mark.django_db
+
+OFFER_LINK = re.compile(r"https?://\S+/offer/(\S+)/")
 
 
 @pytest.fixture
@@ -32,18 +34,18 @@ def offer_time(practice, provider, location, django_capture_on_commit_callbacks)
 
 
 @pytest.fixture
-def two_waiting(practice, visit_type, make_patient):  # noqa: F811
+def two_waiting(practice, visit_type, make_patient):
     """Two patients on the waitlist, oldest first; neither ever gave email consent for reminders."""
     ana = make_patient(practice, first_name="Ana", email="ana@example.com")
     ben = make_patient(practice, first_name="Ben", email="ben@example.com", preferred_language="es")
     for i, patient in enumerate((ana, ben)):
-        join(practice, patient, visit_type, now=NOW + timedelta(seconds=i))
+        make_waitlist_entry(practice, patient, visit_type, now=NOW + timedelta(seconds=i))
     return ana, ben
 
 
 def test_it_queues_one_offer_email_with_its_link_and_no_visit_type(
     practice,
-    visit_type,  # noqa: F811
+    visit_type,
     two_waiting,
     offer_time,
     mailoutbox,
@@ -144,10 +146,10 @@ def test_a_patient_without_an_address_gets_a_visible_skipped_row(
     practice,
     provider,
     location,
-    visit_type,  # noqa: F811
+    visit_type,
     make_patient,
 ):
-    entry = join(practice, make_patient(practice, email=""), visit_type, now=NOW)
+    entry = make_waitlist_entry(practice, make_patient(practice, email=""), visit_type, now=NOW)
     offer = WaitlistOffer.objects.create(
         practice=practice,
         entry=entry,

@@ -20,9 +20,9 @@ from scheduling import confirm_links, manage_links
 from scheduling.models import Appointment, BookedVia, BookingConfirmation, BookingHold, BookingRequest
 from scheduling.services import booking as booking_services
 from scheduling.services import online_booking as online_booking_services
+from tests.factories import NOW, TUESDAY_10
 
-from .conftest import NOW, TUESDAY_10
-from .test_booking_pages import details_key, frozen, hold_post, online  # noqa: F401
+from .booking_steps import details_key, hold_post
 
 LINK = re.compile(r"http://\S+/book/confirm/[^/\s]+/")
 
@@ -67,7 +67,7 @@ def link_in(message) -> str:
 def test_a_stranger_typing_a_patients_details_sees_the_same_page_as_for_a_non_match(
     client,
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,
@@ -126,7 +126,7 @@ def test_a_stranger_typing_a_patients_details_sees_the_same_page_as_for_a_non_ma
 def test_it_keeps_the_time_for_the_confirm_window_either_way(
     client,
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,
@@ -146,7 +146,7 @@ def test_it_keeps_the_time_for_the_confirm_window_either_way(
 
 def test_someone_typing_a_patients_details_again_and_again_cannot_fill_their_inbox(
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,
@@ -173,7 +173,7 @@ def test_someone_typing_a_patients_details_again_and_again_cannot_fill_their_inb
 def test_a_patient_without_an_email_on_file_gets_the_link_by_text_message(
     client,
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,
@@ -192,7 +192,7 @@ def test_a_patient_without_an_email_on_file_gets_the_link_by_text_message(
 def test_the_link_books_exactly_once_and_then_shows_the_booking(
     client,
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,
@@ -243,7 +243,7 @@ def test_the_link_carries_ids_only_and_cannot_be_forged_or_used_elsewhere(
     client,
     practice,
     other_practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,
@@ -268,7 +268,7 @@ def test_the_link_carries_ids_only_and_cannot_be_forged_or_used_elsewhere(
 def test_an_expired_link_books_nothing_and_offers_other_times(
     client,
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,
@@ -293,7 +293,7 @@ def test_an_expired_link_books_nothing_and_offers_other_times(
 def test_a_time_lost_meanwhile_is_said_kindly_with_other_times(
     client,
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,
@@ -328,7 +328,7 @@ def test_a_time_lost_meanwhile_is_said_kindly_with_other_times(
 def test_a_spanish_booking_confirms_and_emails_in_spanish(
     client,
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,
@@ -376,7 +376,7 @@ def test_a_spanish_booking_confirms_and_emails_in_spanish(
 def test_the_request_page_says_which_time_was_asked_for(
     client,
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,
@@ -405,7 +405,7 @@ def test_the_request_page_says_which_time_was_asked_for(
 def test_the_front_desk_books_a_requests_kept_time_or_lets_it_go(
     client,
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,
@@ -442,7 +442,7 @@ def test_the_front_desk_books_a_requests_kept_time_or_lets_it_go(
 def test_a_link_older_than_its_signature_allows_says_so(
     client,
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,

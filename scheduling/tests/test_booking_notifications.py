@@ -14,8 +14,7 @@ from icalendar import Calendar
 from scheduling.models import BookedVia
 from scheduling.services import booking as booking_services
 from scheduling.signals import appointment_notice
-
-from .conftest import NOW, TUESDAY_10
+from tests.factories import NOW, TUESDAY_10
 
 
 @pytest.fixture

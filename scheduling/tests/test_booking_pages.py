@@ -1,11 +1,9 @@
 """The patient's online booking pages: every step, bad input, holds, idempotency, SlotTaken."""
 
-import re
 from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from journey.models import JourneyEvent
 from patients.models import Patient
@@ -16,68 +14,11 @@ from scheduling.services import booking as booking_services
 from scheduling.services import online_booking as online_booking_services
 from scheduling.services import schedule as schedule_services
 from scheduling.slot_display import slot_value
+from tests.factories import NOW, TUESDAY_10
 
-from .conftest import NOW, TUESDAY_10
+from .booking_steps import NEW_PATIENT, book_url, details_key, hold_post, post_details
 
 TUESDAY = date(2030, 1, 8)
-
-
-@pytest.fixture
-def frozen(monkeypatch):
-    """Every "now" in the views and services is Monday 7 January 2030, 09:00 in Chicago."""
-    monkeypatch.setattr(timezone, "now", lambda: NOW)
-    return NOW
-
-
-@pytest.fixture
-def online(visit_type, frozen):
-    visit_type.instructions_for_patient = "Remove nail polish before the visit."
-    visit_type.save()
-    return visit_type
-
-
-def book_url(practice, **params) -> str:
-    base = reverse("scheduling:book", kwargs={"practice_slug": practice.slug})
-    query = "&".join(f"{k}={v}" for k, v in params.items())
-    return f"{base}?{query}" if query else base
-
-
-def hold_post(client, practice, visit_type, provider, location, start, *, prov="any", kind="new", day="2030-01-08"):
-    return client.post(
-        reverse("scheduling:book_hold", kwargs={"practice_slug": practice.slug}),
-        {
-            "kind": kind,
-            "vt": visit_type.pk,
-            "loc": location.pk,
-            "prov": prov,
-            "day": day,
-            "slot": slot_value(provider.pk, location.pk, start),
-        },
-    )
-
-
-NEW_PATIENT = {
-    "first_name": "Maya",
-    "last_name": "Lopez",
-    "date_of_birth": "03/14/1990",
-    "phone": "(512) 555-0111",
-    "email": "maya@example.com",
-    "coverage": "insurance",
-    "insurance_carrier": "Blue Shield",
-    "insurance_member_id": "XZ123",
-    "referral_source": "friend",
-}
-
-
-def details_key(client, practice) -> str:
-    page = client.get(reverse("scheduling:book_details", kwargs={"practice_slug": practice.slug}))
-    assert page.status_code == 200
-    return re.search(r'name="idempotency_key" value="([^"]+)"', page.content.decode()).group(1)
-
-
-def post_details(client, practice, data, capture):
-    with capture(execute=True):
-        return client.post(reverse("scheduling:book_details", kwargs={"practice_slug": practice.slug}), data)
 
 
 def test_it_walks_a_new_patient_from_the_first_step_to_the_confirmation(

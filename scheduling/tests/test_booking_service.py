@@ -25,8 +25,7 @@ from scheduling.services.booking import (
     reschedule_appointment,
 )
 from scheduling.services.holds import place_hold, release_expired_holds
-
-from .conftest import NOW, TUESDAY_10
+from tests.factories import NOW, TUESDAY_10
 
 
 @pytest.fixture

@@ -8,8 +8,7 @@ from icalendar import Calendar
 from scheduling import calendar_file
 from scheduling.models import BookedVia
 from scheduling.services import booking as booking_services
-
-from .conftest import NOW, TUESDAY_10
+from tests.factories import NOW, TUESDAY_10
 
 
 @pytest.fixture

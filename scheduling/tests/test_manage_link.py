@@ -8,30 +8,14 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from scheduling import manage_links
-from scheduling.models import Appointment, AppointmentStatus, BookedVia, BookingPolicy
+from scheduling.models import Appointment, AppointmentStatus, BookingPolicy
 from scheduling.services import booking as booking_services
 from scheduling.services import online_booking as online_booking_services
 from scheduling.slot_display import slot_value
-
-from .conftest import NOW, TUESDAY_10
-from .test_booking_pages import frozen  # noqa: F401
+from tests.factories import NOW, TUESDAY_10
 
 # Thursday 10 January 2030, 10:00 in Chicago: three days ahead, well outside the 24-hour cutoff.
-THURSDAY_10 = TUESDAY_10 + timedelta(days=2)
-
-
-@pytest.fixture
-def appointment(practice, patient, provider, location, visit_type, frozen):  # noqa: F811
-    return booking_services.book_appointment(
-        practice=practice,
-        patient=patient,
-        provider=provider,
-        location=location,
-        visit_type=visit_type,
-        start=THURSDAY_10,
-        booked_via=BookedVia.ONLINE,
-        now=NOW,
-    )
+THURSDAY_10 = TUESDAY_10 + timedelta(days=2)  # when conftest.py's ``appointment`` is booked for
 
 
 def url(name, appointment, token=None, slug=None):

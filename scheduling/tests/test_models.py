@@ -13,8 +13,7 @@ from scheduling.models import (
     VisitType,
 )
 from scheduling.services.booking import SlotTaken, book_appointment
-
-from .conftest import NOW, TUESDAY_10
+from tests.factories import NOW, TUESDAY_10
 
 
 def _visit_type(practice, **fields):

@@ -11,7 +11,7 @@ from audit.models import AuditEntry
 from practices.models import Location, Provider
 from scheduling.models import BookingPolicy, VisitType, VisitTypeLocation, VisitTypeProvider
 from scheduling.selectors import slots as slot_selectors
-from scheduling.tests.conftest import NOW
+from tests.factories import NOW
 
 TUESDAY = date(2030, 1, 8)
 

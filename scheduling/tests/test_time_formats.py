@@ -19,8 +19,7 @@ from messaging.services import reminders
 from scheduling import manage_links
 from scheduling.models import BookedVia, DayPart
 from scheduling.services import booking as booking_services
-
-from .conftest import NOW
+from tests.factories import NOW
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from scheduling.models import Appointment, BookedVia, PatientKind, VisitType
 from scheduling.selectors import booking as booking_selectors
 from scheduling.services import booking as booking_services
 from scheduling.services import schedule as schedule_services
-
-from .conftest import NOW, TUESDAY_10
+from tests.factories import NOW, TUESDAY_10
 
 TUESDAY = "2030-01-08"
 

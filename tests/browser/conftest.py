@@ -1,18 +1,21 @@
 """Fixtures for the browser tests only: Django's live server driven by Debian's Chromium.
 
-The root conftest.py picks the Chromium binary and its flags; this file adds the test data,
-phone and desktop pages, and a watch on the browser console (CSP violations, script errors).
+The root conftest.py picks the Chromium binary and its flags; this file adds the test data (a practice
+with long names, a skin check offered every day), phone and desktop pages, and a watch on the browser
+console (CSP violations, script errors).
 """
 
 import os
 from collections.abc import Callable, Iterator
-from datetime import time
+from datetime import date, time, timedelta
 
 import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request, Response
 
 from patients.models import Patient
 from practices.models import Location, OpeningHours, Practice, Provider, Weekday
+from scheduling.models import AvailabilityTemplate, VisitType
+from tests.factories import make_visit_type
 
 from .pages import DESKTOP, PHONE, Site
 
@@ -81,6 +84,30 @@ def site(transactional_db: None, make_practice: Callable[..., Practice], make_pa
         email_consent=True,
     )
     return Site(practice=practice, location=location, provider=provider, patient=patient)
+
+
+@pytest.fixture
+def skin_check(site) -> VisitType:
+    """A skin check offered every day, 07:00-20:00 in the practice's time zone, from yesterday on."""
+    visit_type = make_visit_type(
+        site.practice,
+        name="Full-body skin check",
+        slug="skin-check",
+        instructions_for_patient="Please come without nail polish or makeup.",
+        offered_by=[site.provider],
+        offered_at=[site.location],
+    )
+    for weekday in range(7):
+        AvailabilityTemplate.objects.create(
+            practice=site.practice,
+            provider=site.provider,
+            location=site.location,
+            weekday=weekday,
+            starts_at=time(7),
+            ends_at=time(20),
+            effective_from=date.today() - timedelta(days=2),
+        )
+    return visit_type
 
 
 class ConsoleWatch:

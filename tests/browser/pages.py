@@ -11,6 +11,7 @@ from accounts.models import User
 from patients.models import Patient
 from patients.services import issue_sign_in_link
 from practices.models import Location, Practice, Provider
+from tests.factories import PASSWORD
 
 
 @dataclass
@@ -186,3 +187,13 @@ def sign_in_staff(page: Page, user: User, base_url: str) -> None:
     client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base_url}])
+
+
+def open_flow_board(page: Page, user, slug: str) -> None:
+    """Sign ``user`` in through the sign-in form (PASSWORD) and open the practice's flow board."""
+    page.goto("/accounts/login/")
+    page.locator("#id_username").fill(user.email)
+    page.locator("#id_password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").click()
+    page.goto(f"/staff/{slug}/flow/")

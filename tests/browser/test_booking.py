@@ -5,7 +5,7 @@ alone (Tab, Enter, Space and typing; no clicks); a returning patient reschedules
 link; another cancels from it.
 """
 
-from datetime import date, time, timedelta
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
@@ -13,39 +13,14 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from scheduling import manage_links
-from scheduling.models import Appointment, AppointmentStatus, AvailabilityTemplate, BookedVia, VisitType
+from scheduling.models import Appointment, AppointmentStatus, BookedVia, VisitType
 from scheduling.selectors import slots as slot_selectors
 from scheduling.services import booking as booking_services
-from scheduling.services import schedule as schedule_services
 
 from .axe import assert_no_axe_violations
 from .pages import Site, assert_fits_phone, focused, is_focused, switch_language, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def skin_check(site: Site) -> VisitType:
-    """A skin check offered every day, 07:00-20:00 in the practice's time zone, from yesterday on."""
-    visit_type = VisitType.objects.create(
-        practice=site.practice,
-        name="Full-body skin check",
-        slug="skin-check",
-        duration_minutes=30,
-        instructions_for_patient="Please come without nail polish or makeup.",
-    )
-    schedule_services.offer_visit_type(visit_type=visit_type, providers=[site.provider], locations=[site.location])
-    for weekday in range(7):
-        AvailabilityTemplate.objects.create(
-            practice=site.practice,
-            provider=site.provider,
-            location=site.location,
-            weekday=weekday,
-            starts_at=time(7),
-            ends_at=time(20),
-            effective_from=date.today() - timedelta(days=2),
-        )
-    return visit_type
 
 
 def check(page: Page, where: str) -> None:

@@ -7,11 +7,11 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
-from conftest import PASSWORD
 from frontdesk.models import Visit
 from practices.models import Role
 from scheduling.models import Appointment, AvailabilityTemplate, VisitType
 from scheduling.services.schedule import offer_visit_type
+from tests.factories import PASSWORD
 
 from .axe import assert_no_axe_violations
 from .pages import PHONE, Site, assert_fits_phone

@@ -10,12 +10,11 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
-from conftest import PASSWORD
 from feedback import listening
 from feedback.models import FeedbackSettings, RecoveryCase, ReviewSite
-from feedback.tests.listening_data import make_response, make_survey
 from patients.models import Patient
 from practices.models import Role
+from tests.factories import PASSWORD, make_response, make_survey
 
 from .axe import assert_no_axe_violations
 from .pages import PHONE, Site, assert_fits_phone, focused, is_focused, tab_to

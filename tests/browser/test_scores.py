@@ -8,10 +8,10 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
-from conftest import PASSWORD
 from feedback import surveys
 from feedback.models import Answer, Invitation, InvitationStatus, Question, Response, SurveyKind
 from practices.models import Role
+from tests.factories import PASSWORD
 
 from .axe import assert_no_axe_violations
 from .pages import PHONE, Site, assert_fits_phone

@@ -11,8 +11,8 @@ from feedback.comments import TOUCHPOINT_NAMES, analyze, analyze_many, detect_la
 from feedback.comments.analysis import Analysis
 from feedback.comments.clauses import split_clauses
 from feedback.models import CaseReason, CommentAnalysis, RecoveryCase
-from feedback.tests.listening_data import NOW, make_response, make_survey
 from practices.models import Role
+from tests.factories import NOW, make_response, make_survey
 
 CHECK_FILE = Path(__file__).resolve().parent / "spanish_check.csv"
 

@@ -5,33 +5,23 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
 from messaging.models import Message, MessageKind
 from practices.models import Role
-from tests.browser.axe import assert_no_axe_violations
+from tests.factories import PASSWORD, make_messaging_settings, receive_text
 
-# The browser tests' fixtures (live server, Chromium pages, the long-named demo-like practice).
-from tests.browser.conftest import (  # noqa: F401
-    browser_context_args,
-    console_watch,
-    desktop,
-    playwright,
-    site,
-)
-from tests.browser.pages import DESKTOP, PHONE, assert_fits_phone
-
-from .test_inbox_helpers import sms_number, text
+from .axe import assert_no_axe_violations
+from .pages import DESKTOP, PHONE, assert_fits_phone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_inbox_pages_are_accessible_and_the_reply_works_by_keyboard(desktop, site, make_staff):  # noqa: F811
+def test_inbox_pages_are_accessible_and_the_reply_works_by_keyboard(desktop, site, make_staff):
     page = desktop
-    sms_number(site.practice)
+    make_messaging_settings(site.practice)
     site.patient.sms_consent = True
     site.patient.save()
-    conversation = text("Is there parking near the office? Thank you!").conversation
-    text("hello, who is this?", from_number="+17375550123")
+    conversation = receive_text("Is there parking near the office? Thank you!").conversation
+    receive_text("hello, who is this?", from_number="+17375550123")
     front_desk = make_staff(site.practice, Role.FRONT_DESK)
 
     page.goto("/accounts/login/")
