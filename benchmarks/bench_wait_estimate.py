@@ -2,7 +2,7 @@
 estimate is on the demo history (the large demo; the medium one with --quick).
 
 Every past visit of the demo practice with an arrival and a call-in time is replayed
-(``frontdesk.estimate_accuracy.estimate_errors``): the estimate is made again at the moment the patient
+(``frontdesk.selectors.wait.estimate_errors``): the estimate is made again at the moment the patient
 arrived, from what the flow board knew then, and compared with when they were actually called in.
 The naive figure is the patient's own guess, "I'll be called at my appointment time". Both are mean
 absolute errors in minutes, on the run's seeded SQLite demo database.
@@ -44,8 +44,8 @@ def measure() -> None:
     from django.utils import timezone
 
     from demo.practices import DEMO_SLUG
-    from frontdesk.estimate_accuracy import estimate_errors
-    from frontdesk.selectors import day_bounds
+    from frontdesk.selectors.flow import day_bounds
+    from frontdesk.selectors.wait import estimate_errors
     from practices.models import Practice
     from scheduling.models import Appointment
 

@@ -6,7 +6,7 @@ Called by ``demo.practices.build_demo`` after ``build_schedule``, ``build_messag
 (its own ``random.Random``; only the unusable token hashes are random) and fast: one read of the
 past visits, one of the online bookings, every row written with ``bulk_create`` in batches.
 
-It follows the live rules (``feedback.invitations``, ``feedback.responses``, ``feedback.listening``):
+It follows the live rules (``feedback.services.invitations``, ``.responses``, ``.listening``):
 a visit survey is created a few minutes after the visit is done and sent two hours later, outside
 quiet hours; a booking survey right after an online booking (switched on six months ago); the channel
 is the patient's (SMS first, then email); without one the invitation is kept as skipped; one
@@ -49,9 +49,7 @@ from faker.providers.person.en_US import Provider as EnglishNames
 from faker.providers.person.es_MX import Provider as SpanishNames
 
 from demo.frontdesk import LATE_PROVIDER_INDEX
-from feedback import listening, recovery
 from feedback.comments import analyze
-from feedback.invitations import skip_reason_for
 from feedback.models import (
     Answer,
     CaseEventKind,
@@ -71,8 +69,10 @@ from feedback.models import (
     Sentiment,
     SurveyKind,
 )
+from feedback.services import listening, recovery
+from feedback.services.invitations import skip_reason_for
+from feedback.services.surveys import current_version, survey_for
 from feedback.shipped import MAIN_TOUCHPOINT
-from feedback.surveys import current_version, survey_for
 from frontdesk.models import FlowStatus, Visit
 from journey.catalogue import BY_CODE
 from journey.models import JourneyEvent

@@ -135,7 +135,7 @@ class FeedbackSettings(models.Model):
         related_name="+",
         verbose_name=_("recovery cases go to"),
     )
-    # Every patient who answers a survey, or nobody: never chosen by score (feedback/listening.py).
+    # Every patient who answers a survey, or nobody: never chosen by score (feedback/services/listening.py).
     review_invitations = models.BooleanField(
         _("offer every patient who answers a survey the link to leave a public review"),
         default=False,

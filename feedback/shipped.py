@@ -15,7 +15,7 @@ The Spanish is written the way US clinics write to Spanish-speaking patients: "u
 Each question has a ``code`` that stays the same across versions and practice copies (scores over
 time and across practices rely on it), the touch point of the journey it measures (a code from
 ``journey/catalogue.py``) and, for the CG-CAHPS items, its composite. No Django import: services in
-``feedback/surveys.py`` turn this into rows.
+``feedback/services/surveys.py`` turn this into rows.
 """
 
 from __future__ import annotations

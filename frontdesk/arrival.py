@@ -1,7 +1,9 @@
-"""Self check-in at the practice: the tablet kiosk and the QR code at the desk.
+"""Self check-in at the practice (the tablet kiosk and the QR code at the desk): the throttle on failed
+tries and the confirmation token.
 
 The patient gives their date of birth and the first letters of their last name; that finds today's
-appointment only when exactly one matches, and the page never says whether a patient exists.
+appointment only when exactly one matches (``selectors.arrival.find_todays_appointment``), and the
+page never says whether a patient exists.
 Failed tries are counted in the shared cache (django-ratelimit, ``core.limits``) per browser session,
 per client address (the real one behind a trusted proxy, ``core.client_address``) and per date of
 birth, so the form cannot be used to guess who is booked today. Each count has rates from short to long
@@ -12,40 +14,16 @@ short-lived signed token, never a bare id.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core import signing
 
 from core import limits
-from patients.selectors import normalise_name
-from scheduling.models import Appointment, AppointmentStatus
-
-from .selectors import day_bounds
-
-MIN_LETTERS = 3
-ARRIVABLE_STATUSES = (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED, AppointmentStatus.CHECKED_IN)
+from scheduling.models import Appointment
 
 CONFIRM_SALT = "frontdesk.arrive-confirm"
 CONFIRM_MAX_AGE = timedelta(minutes=5)
-
-
-def find_todays_appointment(*, practice, date_of_birth: date, last_name_start: str, now: datetime):
-    """Today's one active appointment of a patient born on ``date_of_birth`` whose last name starts with
-    ``last_name_start`` (3 letters or more; case, accents, spaces and hyphens do not count); else None."""
-    prefix = normalise_name(last_name_start)
-    if len(prefix) < MIN_LETTERS:
-        return None
-    start, end = day_bounds(practice, practice.local_date(now))
-    candidates = Appointment.objects.filter(
-        practice=practice,
-        start__gte=start,
-        start__lt=end,
-        status__in=ARRIVABLE_STATUSES,
-        patient__date_of_birth=date_of_birth,
-    ).select_related("patient", "provider", "location", "practice")
-    matches = [a for a in candidates if normalise_name(a.patient.last_name).startswith(prefix)]
-    return matches[0] if len(matches) == 1 else None
 
 
 # --- Throttle -----------------------------------------------------------------------------------
@@ -98,12 +76,3 @@ def appointment_for_confirm_token(*, practice, token: str) -> Appointment | None
         .filter(practice=practice, pk=payload["a"])
         .first()
     )
-
-
-def flow_settings_for_key(*, practice_slug: str, key: str):
-    """The practice's flow settings whose kiosk / QR key is ``key``; None for a wrong key or practice."""
-    from .models import FlowSettings
-
-    if "\x00" in key:  # never a key; PostgreSQL refuses NUL in a query (a 500)
-        return None
-    return FlowSettings.objects.select_related("practice").filter(practice__slug=practice_slug, arrival_key=key).first()

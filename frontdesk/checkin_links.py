@@ -3,7 +3,7 @@
 Like the manage and answer links the token carries only ids (appointment and patient), signed with
 the project's secret under its own salt. Whether the link may do anything *now* (check-in opens
 ``online_check_in_hours`` before the visit; arrival only on the day; nothing for a cancelled visit)
-is decided by ``frontdesk.checkin`` from the appointment, so the page can say why not.
+is decided by ``frontdesk.services.checkin`` from the appointment, so the page can say why not.
 
 A *wait-only* link (``"w": 1`` in the token) is what a patient gets after checking in with the QR
 code at the desk: whoever knows a date of birth and three letters of a name must not reach the

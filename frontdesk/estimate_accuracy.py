@@ -5,32 +5,18 @@ arrived, from what the flow board knew then (other patients' arrivals and calls 
 running-late mark in force then), and compared with the time the patient was actually called in. The
 naive estimate ("I'll be called at my appointment time") is scored the same way.
 
-``replay_day`` is pure (plain ``FlowVisit`` lists); ``estimate_errors`` reads a date range with two
-queries and replays it provider-day by provider-day.
+Pure: plain ``FlowVisit`` lists in, figures out. ``selectors.wait.estimate_errors`` reads a date range
+with two queries and replays it here provider-day by provider-day.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
-
-from messaging.models import RunningLate
-from scheduling.models import Appointment, AppointmentStatus
 
 from . import estimates
 from .estimates import FlowVisit, LateMark
-
-# Appointments that were on the board that day (a cancelled one never was).
-_ON_THE_DAY = (
-    AppointmentStatus.BOOKED,
-    AppointmentStatus.ARRIVED,
-    AppointmentStatus.CHECKED_IN,
-    AppointmentStatus.FULFILLED,
-    AppointmentStatus.NOSHOW,
-)
 
 
 @dataclass(frozen=True)
@@ -98,32 +84,3 @@ def summarise(scored: Sequence[Scored]) -> EstimateAccuracy:
         mae_minutes=sum(s.error for s in scored) / n,
         naive_mae_minutes=sum(s.naive_error for s in scored) / n,
     )
-
-
-def estimate_errors(*, practice, start: datetime, end: datetime, provider=None) -> EstimateAccuracy:
-    """The estimate's accuracy over the practice's visits starting in [start, end) (one provider's if given)."""
-    appointments = Appointment.objects.filter(
-        practice=practice, start__gte=start, start__lt=end, status__in=_ON_THE_DAY
-    )
-    marks = RunningLate.objects.filter(practice=practice, marked_at__lt=end)
-    if provider is not None:
-        appointments = appointments.filter(provider=provider)
-        marks = marks.filter(provider=provider)
-    tz = ZoneInfo(practice.timezone)
-    days: dict[tuple[int, object], list[FlowVisit]] = defaultdict(list)
-    for provider_id, scheduled, ends, arrived, called in appointments.values_list(
-        "provider_id", "start", "end", "visit__arrived_at", "visit__roomed_at"
-    ).iterator(chunk_size=5_000):
-        days[(provider_id, scheduled.astimezone(tz).date())].append(
-            FlowVisit(scheduled=scheduled, arrived=arrived, called=called, ends=ends)
-        )
-    marks_by_day: dict[tuple[int, object], list[LateMark]] = defaultdict(list)
-    first_day = start.astimezone(tz).date()
-    for provider_id, day, minutes, marked_at in marks.filter(day__gte=first_day).values_list(
-        "provider_id", "day", "minutes", "marked_at"
-    ):
-        marks_by_day[(provider_id, day)].append(LateMark(minutes=minutes, marked_at=marked_at))
-    scored: list[Scored] = []
-    for key, visits in days.items():
-        scored.extend(replay_day(visits, marks_by_day.get(key, ())))
-    return summarise(scored)

@@ -6,7 +6,8 @@ from datetime import datetime
 
 from scheduling.models import Appointment
 
-from . import checkin, checkin_links
+from . import checkin_links
+from .services import checkin
 
 
 def answer_page_check_in(

@@ -276,7 +276,7 @@ def estimate_accuracy(
     *, practice: Practice, first_day: date, last_day: date, provider: Provider | None = None
 ) -> "EstimateAccuracy":
     """How far the live wait estimate was off over the local days ``first_day..last_day``."""
-    from frontdesk.estimate_accuracy import estimate_errors
+    from frontdesk.selectors.wait import estimate_errors
 
     start, end = slot_selectors.local_day_bounds(ZoneInfo(practice.timezone), first_day, last_day)
     return estimate_errors(practice=practice, start=start, end=end, provider=provider)

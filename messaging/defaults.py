@@ -235,7 +235,7 @@ DEFAULTS: dict[tuple[str, str, str], tuple[str, str]] = {
         "{{ practice }}: ¿cómo lo hicimos? Encuesta de 2 minutos: {{ link }} Responda STOP para no recibir más.",
     ),
     # Review invitations (every patient who answered a survey, when the practice offers it; never chosen by
-    # score: feedback/listening.py). {{ link }} is the practice's page of review sites.
+    # score: feedback/services/listening.py). {{ link }} is the practice's page of review sites.
     ("review_invitation", E, "en"): (
         "Share your experience with {{ practice }}",
         "Thank you for answering our survey. If you would like, you can also share your experience, good or "

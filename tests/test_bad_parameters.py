@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from feedback import survey_links, surveys
+from feedback import survey_links
 from feedback.models import (
     Answer,
     CommentAnalysis,
@@ -40,9 +40,10 @@ from feedback.models import (
     Sentiment,
     SurveyKind,
 )
+from feedback.services import surveys
 from frontdesk import checkin_links
 from frontdesk.models import IntakeQuestion, PracticePolicy
-from frontdesk.services import flow_settings
+from frontdesk.services.setup import flow_settings
 from messaging import answer_links
 from messaging.models import Conversation
 from messaging.selectors import reminders as reminder_selectors

@@ -5,7 +5,7 @@ from io import StringIO
 from django.core.management import call_command
 
 from demo.practices import DEMO_SLUG
-from frontdesk.services import flow_settings
+from frontdesk.services.setup import flow_settings
 
 
 def test_it_prints_the_kiosk_address_with_the_practices_own_key(make_practice):

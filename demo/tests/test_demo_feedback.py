@@ -18,7 +18,6 @@ from django.test import override_settings
 from demo import practices as demo
 from demo.feedback import DESK_DIP_DAYS_AGO, build_feedback
 from demo.frontdesk import LATE_PROVIDER_INDEX
-from feedback import listening
 from feedback.models import (
     Answer,
     CaseReason,
@@ -34,6 +33,7 @@ from feedback.models import (
     ReviewSite,
     SurveyKind,
 )
+from feedback.services import listening
 from journey.models import JourneyEvent
 from practices.models import Membership, Provider, Role
 

@@ -10,8 +10,8 @@ import pytest
 
 from demo import practices as demo
 from demo.frontdesk import LATE_PROVIDER_INDEX, build_flow
-from frontdesk.estimate_accuracy import estimate_errors
 from frontdesk.models import FlowSettings, FlowStatus, IntakeQuestion, PracticePolicy, Visit
+from frontdesk.selectors.wait import estimate_errors
 from scheduling.models import Appointment, AppointmentStatus
 
 TODAY = date(2026, 3, 2)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from journey.catalogue import by_stage
 
 from ..models import Composite, QuestionKind
-from ..surveys import TEXT_MAX
+from ..services.surveys import TEXT_MAX
 
 
 def _touchpoint_choices() -> list:

@@ -11,9 +11,10 @@ from journey.catalogue import TOUCHPOINT_CHOICES
 from practices.models import Location, Provider
 
 from ..comments import TOUCHPOINT_NAMES
-from ..listening_selectors import ResponseFilters
 from ..models import CaseOutcome, ContactMethod, FeedbackSettings, ReviewSite, Sentiment, SurveyKind
-from ..recovery import NOT_ASSIGNABLE, assignable_members, case_assignees
+from ..selectors.listening import ResponseFilters
+from ..selectors.recovery import assignable_members, case_assignees
+from ..services.recovery import NOT_ASSIGNABLE
 
 # The analyser's touch-point names are data (English, lower case); these are what staff read.
 TOPIC_LABELS = {

@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import DateRangeForm
 from journey.catalogue import TOUCHPOINT_CHOICES
 
-from .. import score_selectors
 from ..models import SurveyKind
 from ..scores import MONTH, WEEK
+from ..selectors import scores as score_selectors
 
 
 class ScoresFilterForm(DateRangeForm):

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from practices.models import Role
 
-from .. import listening_selectors as selectors
+from ..selectors import recovery as recovery_selectors
 
 register = template.Library()
 
@@ -20,4 +20,7 @@ def recovery_overdue_notice(context) -> dict:
     membership = getattr(request, "membership", None)
     if practice is None or getattr(membership, "role", None) not in NOTICE_ROLES:
         return {"overdue": 0}
-    return {"overdue": selectors.overdue_case_count(practice=practice, now=timezone.now()), "practice": practice}
+    return {
+        "overdue": recovery_selectors.overdue_case_count(practice=practice, now=timezone.now()),
+        "practice": practice,
+    }

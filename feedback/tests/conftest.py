@@ -13,8 +13,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from feedback import survey_links, surveys
+from feedback import survey_links
 from feedback.models import Invitation, SurveyKind
+from feedback.services import surveys
 from scheduling.models import Appointment
 from tests.factories import make_fulfilled_appointment
 

@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from feedback import surveys
 from feedback.models import Survey
+from feedback.services import surveys
 
 
 def formset_data(survey: Survey, *, action: str = "save", change: dict[int, dict[str, Any]] | None = None) -> dict:

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from audit.models import Action, AuditEntry
-from feedback import listening
 from feedback.models import CommentAnalysis
+from feedback.services import listening
 from practices.models import Role
 from tests.factories import NOW, make_response, make_survey
 

@@ -5,10 +5,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 import journey
-from feedback import invitations, surveys
 from feedback.models import FeedbackSettings, Invitation, InvitationStatus, SurveyKind
+from feedback.services import invitations, surveys
 from feedback.survey_links import invitation_for_token
-from frontdesk.services import change_status
+from frontdesk.services.flow import change_status
 from journey.models import JourneyEvent
 from messaging.models import Channel, Message, MessageKind, MessageStatus
 from practices.models import Role

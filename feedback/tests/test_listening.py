@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 
 from audit.models import Action, AuditEntry
-from feedback import listening
 from feedback.comments import analyze
 from feedback.models import CaseReason, CommentAnalysis, FeedbackSettings, RecoveryCase
+from feedback.services import listening
 from journey.models import JourneyEvent
 from practices.models import Role
 from tests.factories import NOW, make_response, make_survey

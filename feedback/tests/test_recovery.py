@@ -10,8 +10,8 @@ from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from audit.models import Action, AuditEntry
-from feedback import recovery
 from feedback.models import CaseEventKind, CaseReason, CaseStatus, RecoveryCase, RecoveryCaseEvent
+from feedback.services import recovery
 from journey.models import JourneyEvent
 from practices.models import Membership, Role
 from tests.factories import make_response, make_survey

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from audit.models import Action, AuditEntry
-from feedback import listening
 from feedback.models import Response, SurveyKind
+from feedback.services import listening
 from practices.models import Location, Provider, Role
 from tests.factories import NOW, make_response, make_survey
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from audit.models import AuditEntry
-from feedback import listening
 from feedback.models import FeedbackSettings, RecoveryCase, ReviewSite
+from feedback.services import listening
 from messaging.models import Channel, Message, MessageKind, MessageStatus
 from practices.models import Role
 from tests.factories import NOW, make_response, make_survey

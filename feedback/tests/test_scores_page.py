@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from feedback import surveys
 from feedback.models import Answer, Invitation, InvitationStatus, Question, Response, SurveyKind
+from feedback.services import surveys
 from practices.models import Location, Provider, Role
 
 # Answers are seeded a few days ago, inside the default 90-day range.

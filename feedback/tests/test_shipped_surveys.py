@@ -6,8 +6,8 @@ import threading
 import pytest
 from django.db import connection
 
-from feedback import surveys
 from feedback.models import Composite, Question, QuestionKind, Survey, SurveyKind, SurveyVersion
+from feedback.services import surveys
 from feedback.shipped import MAIN_TOUCHPOINT, POST_VISIT, SHIPPED
 from journey.catalogue import BY_CODE
 

@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from feedback import responses, surveys
 from feedback.models import Answer, Question, Survey, SurveyKind
+from feedback.services import responses, surveys
 from feedback.shipped import AFTER_BOOKING, POST_VISIT
 from practices.models import Role
 

@@ -10,10 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from feedback import survey_links, survey_selectors, surveys
+from feedback import survey_links
 from feedback.models import Answer, Invitation, Question, Response, SurveyKind, SurveyVersion
-
-from .editor_forms import formset_data
+from feedback.selectors import surveys as survey_selectors
+from feedback.services import surveys
+from feedback.tests.editor_forms import formset_data
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ import pytest
 from django.conf import settings
 from django.utils import timezone, translation
 
-from feedback import listening, responses, surveys
 from feedback.models import Answer, InvitationStatus, Question, Response, SurveyKind
+from feedback.services import listening, responses, surveys
 from feedback.shipped import POST_VISIT
 from journey.models import JourneyEvent
 

@@ -4,8 +4,8 @@ until answered, then versioned so every answer stays with the wording the patien
 import pytest
 
 from audit.models import AuditEntry
-from feedback import responses, surveys
 from feedback.models import Answer, Question, Survey, SurveyKind, SurveyVersion
+from feedback.services import responses, surveys
 from feedback.shipped import AFTER_BOOKING, POST_VISIT
 
 pytestmark = pytest.mark.django_db

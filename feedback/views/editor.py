@@ -19,10 +19,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from practices.access import staff_view
 from practices.models import Role
 
-from .. import survey_selectors, surveys
 from ..forms.editor import AddQuestionForm, NameForm, QuestionFormSet
 from ..forms.survey import question_items
 from ..models import SurveyKind
+from ..selectors import surveys as survey_selectors
+from ..services import surveys
 
 EDITORS = frozenset({Role.OWNER, Role.EXPERIENCE_LEAD})
 PREVIEW_LANGUAGES = {"en": "English", "es": "Español"}

@@ -29,8 +29,6 @@ from practices.access import ALL_ROLES, staff_view
 from practices.models import Role
 from practices.selectors import practice_by_slug_or_404
 
-from .. import listening, recovery
-from .. import listening_selectors as selectors
 from ..comments import TOUCHPOINT_NAMES
 from ..forms.listening import (
     TOPIC_LABELS,
@@ -55,6 +53,9 @@ from ..models import (
     Response,
     ReviewSite,
 )
+from ..selectors import listening as listening_selectors
+from ..selectors import recovery as recovery_selectors
+from ..services import listening, recovery
 
 PAGE_SIZE = 50
 LEADS = frozenset({Role.OWNER, Role.EXPERIENCE_LEAD})
@@ -115,8 +116,8 @@ def response_list(request: HttpRequest) -> HttpResponse:
         page = Paginator(Response.objects.none(), PAGE_SIZE).get_page(1)
         status = 400
     else:
-        filters = form.filters() if request.GET else selectors.ResponseFilters()
-        page = Paginator(selectors.responses(practice=practice, filters=filters), PAGE_SIZE).get_page(
+        filters = form.filters() if request.GET else listening_selectors.ResponseFilters()
+        page = Paginator(listening_selectors.responses(practice=practice, filters=filters), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
     recovery.record_list_viewed(
@@ -158,7 +159,7 @@ def _comment_page(request: HttpRequest, analysis: CommentAnalysis, form: Correct
 @staff_view(LEADS)
 @require_http_methods(["GET", "POST"])
 def comment_correct(request: HttpRequest, pk: int) -> HttpResponse:
-    analysis = selectors.comment_or_404(practice=request.practice, pk=pk)
+    analysis = listening_selectors.comment_or_404(practice=request.practice, pk=pk)
     if request.method == "POST":
         form = CorrectionForm(request.POST)
         if form.is_valid():
@@ -183,7 +184,7 @@ def _may_work(request: HttpRequest, case: RecoveryCase) -> bool:
 
 def _case_for_reader(request: HttpRequest, pk: int) -> RecoveryCase:
     """404 outside the practice; 403 for roles that see only their own cases when it is not theirs."""
-    case = selectors.case_or_404(practice=request.practice, pk=pk)
+    case = recovery_selectors.case_or_404(practice=request.practice, pk=pk)
     if _role(request) not in CASE_READERS and case.assigned_to_id != request.user.pk:
         raise PermissionDenied
     return case
@@ -200,9 +201,9 @@ def _case_for_worker(request: HttpRequest, pk: int) -> RecoveryCase:
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
     view = request.GET.get("view", "open")
-    view = view if view in selectors.CASE_VIEWS else "open"
+    view = view if view in recovery_selectors.CASE_VIEWS else "open"
     only_mine = None if _role(request) in CASE_READERS else request.user
-    rows = selectors.cases(practice=request.practice, view=view, user=request.user, only_assigned_to=only_mine)
+    rows = recovery_selectors.cases(practice=request.practice, view=view, user=request.user, only_assigned_to=only_mine)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     recovery.record_list_viewed(
         practice=request.practice,
@@ -262,7 +263,7 @@ def _history(case: RecoveryCase) -> list[dict]:
             "by": recovery.person_name(event.by) if event.by else None,
             "kind": event.kind,
         }
-        for event in selectors.case_events(case=case)
+        for event in recovery_selectors.case_events(case=case)
     ]
 
 
@@ -270,7 +271,7 @@ def _case_page(request: HttpRequest, case: RecoveryCase, *, forms: dict | None =
     recovery.record_case_viewed(case=case, actor_user=request.user)
     forms = forms or {}
     language = get_language() or "en"
-    answers = selectors.case_answers(case=case)
+    answers = recovery_selectors.case_answers(case=case)
     for answer in answers:
         answer.label = answer_label(answer)
         answer.question_text = answer.question.text(language)
@@ -436,9 +437,9 @@ def case_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 def _review_sites_page(request: HttpRequest, *, site_form=None, settings_form=None, editing=None, status=200):
     practice = request.practice
     can_edit = _role(request) == Role.OWNER
-    current = selectors.feedback_settings(practice=practice)
+    current = listening_selectors.feedback_settings(practice=practice)
     context = {
-        "sites": selectors.review_sites(practice=practice),
+        "sites": listening_selectors.review_sites(practice=practice),
         "can_edit": can_edit,
         "editing": editing,
         "site_form": site_form or ReviewSiteForm(instance=editing),
@@ -454,7 +455,7 @@ def review_sites(request: HttpRequest) -> HttpResponse:
     editing = None
     if request.GET.get("edit"):
         try:
-            editing = selectors.review_site_or_404(practice=request.practice, pk=int(request.GET["edit"]))
+            editing = listening_selectors.review_site_or_404(practice=request.practice, pk=int(request.GET["edit"]))
         except ValueError:
             editing = None
     return _review_sites_page(request, editing=editing)
@@ -463,13 +464,13 @@ def review_sites(request: HttpRequest) -> HttpResponse:
 @staff_view({Role.OWNER})
 @require_POST
 def review_site_save(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    site: ReviewSite | None = selectors.review_site_or_404(practice=request.practice, pk=pk) if pk else None
+    site: ReviewSite | None = listening_selectors.review_site_or_404(practice=request.practice, pk=pk) if pk else None
     form = ReviewSiteForm(request.POST, instance=site)
     if not form.is_valid():
         return _review_sites_page(request, site_form=form, editing=site, status=400)
     fields = {name: form.cleaned_data[name] for name in ReviewSiteForm.Meta.fields}
     if site is not None:  # the form wrote its values onto the instance; compare against the stored row
-        site = selectors.review_site_or_404(practice=request.practice, pk=site.pk)
+        site = listening_selectors.review_site_or_404(practice=request.practice, pk=site.pk)
     listening.save_review_site(practice=request.practice, actor_user=request.user, site=site, **fields)
     messages.success(request, _("Review site saved.") if site else _("Review site added."))
     return redirect("feedback:review_sites", practice_slug=request.practice.slug)
@@ -478,7 +479,7 @@ def review_site_save(request: HttpRequest, pk: int | None = None) -> HttpRespons
 @staff_view({Role.OWNER})
 @require_POST
 def review_site_active(request: HttpRequest, pk: int) -> HttpResponse:
-    site = selectors.review_site_or_404(practice=request.practice, pk=pk)
+    site = listening_selectors.review_site_or_404(practice=request.practice, pk=pk)
     active = request.POST.get("is_active") == "1"
     listening.save_review_site(practice=request.practice, actor_user=request.user, site=site, is_active=active)
     if active:
@@ -493,7 +494,7 @@ def review_site_active(request: HttpRequest, pk: int) -> HttpResponse:
 def feedback_settings_save(request: HttpRequest) -> HttpResponse:
     practice = request.practice
     form = FeedbackSettingsForm(
-        request.POST, instance=selectors.feedback_settings(practice=practice), practice=practice
+        request.POST, instance=listening_selectors.feedback_settings(practice=practice), practice=practice
     )
     if not form.is_valid():
         return _review_sites_page(request, settings_form=form, status=400)
@@ -511,5 +512,5 @@ def feedback_settings_save(request: HttpRequest) -> HttpResponse:
 def reviews(request: HttpRequest, practice_slug: str) -> HttpResponse:
     """Public: the practice's review sites. No patient data, no token: anyone may leave a review."""
     practice = practice_by_slug_or_404(slug=practice_slug)
-    sites = selectors.review_sites(practice=practice, active_only=True)
+    sites = listening_selectors.review_sites(practice=practice, active_only=True)
     return render(request, "feedback/listening/reviews.html", {"practice": practice, "sites": sites})

@@ -22,9 +22,10 @@ from journey.catalogue import BY_CODE, CATALOGUE
 from practices.access import staff_view
 from practices.models import Role
 
-from .. import score_selectors, scores
+from .. import scores
 from ..forms.scores import ScoresFilterForm
 from ..models import Composite, QuestionKind
+from ..selectors import scores as score_selectors
 
 # Everyone who looks after patients may see how patients feel; billing staff have no use for it.
 SCORES_ROLES = frozenset({Role.OWNER, Role.EXPERIENCE_LEAD, Role.FRONT_DESK, Role.CLINICIAN})

@@ -21,9 +21,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from patients.language import patient_language
 from practices.selectors import practice_by_slug_or_404
 
-from .. import responses, survey_links, survey_selectors
+from .. import survey_links
 from ..forms.survey import answers_from_post, question_items
 from ..models import Invitation, SurveyKind
+from ..selectors import surveys as survey_selectors
+from ..services import responses
 
 
 def _invitation_or_404(practice_slug: str, token: str):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..arrival import MIN_LETTERS
+from ..selectors.arrival import MIN_LETTERS
 from .date_of_birth import DateOfBirthForm
 
 

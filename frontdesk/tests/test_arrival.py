@@ -15,9 +15,9 @@ from django.utils import formats, timezone
 
 from audit.models import AuditEntry
 from frontdesk import arrival, checkin_links
-from frontdesk.arrival import find_todays_appointment
 from frontdesk.models import ChangeSource, FlowStatus, Visit
-from frontdesk.services import flow_settings
+from frontdesk.selectors.arrival import find_todays_appointment
+from frontdesk.services.setup import flow_settings
 from scheduling.models import AppointmentStatus, CancellationReason
 from tests.factories import (
     make_appointment,

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from frontdesk.models import FlowSettings, FlowStatus, Visit, VisitStatusChange
-from frontdesk.services import change_status
+from frontdesk.services.flow import change_status
 from journey.models import JourneyEvent
 from practices.models import Location, Provider, Role
 from scheduling.models import AppointmentStatus

@@ -1,4 +1,4 @@
-"""The flow service (frontdesk/services.py): which changes are allowed, what each keeps or clears,
+"""The flow service (frontdesk/services/flow.py): which changes are allowed, what each keeps or clears,
 and the refusals (another day, cancelled, stale)."""
 
 from datetime import UTC, date, datetime, timedelta
@@ -7,7 +7,7 @@ import pytest
 
 from audit.models import AuditEntry
 from frontdesk.models import ChangeSource, FlowStatus, Visit, VisitStatusChange
-from frontdesk.services import ALLOWED, AlreadyChanged, FlowRefused, change_status, record_arrival
+from frontdesk.services.flow import ALLOWED, AlreadyChanged, FlowRefused, change_status, record_arrival
 from journey.models import JourneyEvent
 from messaging.models import Recall
 from scheduling.models import AppointmentStatus

@@ -21,9 +21,10 @@ from django.utils import timezone
 from PIL import Image
 
 from audit.models import AuditEntry
-from frontdesk import checkin, checkin_links
-from frontdesk.checkin import CheckInRefused, check_in_state, complete_online_check_in
+from frontdesk import checkin_links
 from frontdesk.models import FlowSettings, OnlineCheckIn
+from frontdesk.services import checkin
+from frontdesk.services.checkin import CheckInRefused, check_in_state, complete_online_check_in
 from journey.models import JourneyEvent
 from patients.models import Coverage
 from scheduling.models import Appointment, AppointmentStatus, CancellationReason

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from frontdesk.models import FlowSettings, IntakeQuestion, PracticePolicy
-from frontdesk.services import flow_settings
+from frontdesk.services.setup import flow_settings
 from practices.models import Role
 
 SETTINGS = {

@@ -13,7 +13,7 @@ from django.utils import formats, timezone
 
 from frontdesk import checkin_links
 from frontdesk.models import ChangeSource, FlowStatus, OnlineCheckIn, Visit
-from frontdesk.services import change_status, record_arrival
+from frontdesk.services.flow import change_status, record_arrival
 from messaging.services.running_late import mark_running_late
 from scheduling.models import AppointmentStatus, CancellationReason
 from tests.factories import make_appointment, move_to_zone, zone_with_room

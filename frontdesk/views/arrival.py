@@ -21,15 +21,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from patients.services import record_patient_viewed
 
-from .. import arrival, checkin_links, services
+from .. import arrival, checkin_links
 from ..forms.arrival import ArrivalForm
 from ..models import ChangeSource
+from ..selectors import arrival as arrival_selectors
+from ..services import flow as flow_services
 
 KIOSK_RETURN_SECONDS = 20
 
 
 def _settings_or_404(practice_slug: str, key: str):
-    flow = arrival.flow_settings_for_key(practice_slug=practice_slug, key=key)
+    flow = arrival_selectors.flow_settings_for_key(practice_slug=practice_slug, key=key)
     if flow is None:
         raise Http404
     return flow
@@ -84,7 +86,7 @@ def arrive(request: HttpRequest, practice_slug: str, key: str) -> HttpResponse:
     born = form.cleaned_data["date_of_birth"]
     if arrival.is_throttled(request=request, practice_id=practice.pk, date_of_birth=born):
         return _too_many_tries(request, practice, key, kiosk)
-    appointment = arrival.find_todays_appointment(
+    appointment = arrival_selectors.find_todays_appointment(
         practice=practice,
         date_of_birth=born,
         last_name_start=form.cleaned_data["last_name_start"],
@@ -124,8 +126,8 @@ def arrive_confirm(request: HttpRequest, practice_slug: str, key: str) -> HttpRe
         return redirect(start_url)
     source = ChangeSource.KIOSK if kiosk else ChangeSource.QR
     try:
-        _visit, _changed = services.record_arrival(appointment=appointment, source=source)
-    except services.FlowRefused:
+        _visit, _changed = flow_services.record_arrival(appointment=appointment, source=source)
+    except flow_services.FlowRefused:
         messages.error(request, _("We could not check you in here — please see the front desk."))
         return redirect(start_url)
     if not kiosk:

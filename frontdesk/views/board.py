@@ -24,9 +24,13 @@ from practices.models import Role
 from practices.selectors import locations_for_practice, provider_or_404
 from scheduling.models import Appointment
 
-from .. import estimates, selectors
+from .. import estimates
 from ..models import FLOW_STEPS, ChangeSource, FlowStatus, OnlineCheckIn
-from ..services import ALLOWED, AlreadyChanged, FlowRefused, change_status, record_check_in_viewed
+from ..selectors import checkin as checkin_selectors
+from ..selectors import flow as flow_selectors
+from ..selectors import wait as wait_selectors
+from ..services.checkin import record_check_in_viewed
+from ..services.flow import ALLOWED, AlreadyChanged, FlowRefused, change_status
 
 BOARD_EDITORS = frozenset({Role.OWNER, Role.FRONT_DESK, Role.CLINICIAN})
 LATE_MINUTES = (10, 15, 20, 30, 45, 60)
@@ -105,7 +109,7 @@ def _time_text(status: str, minutes: int | None, limit: int | None, appointment:
 
 
 def _row(appointment: Appointment, flow_settings, now: datetime) -> Row:
-    status = selectors.flow_status_of(appointment)
+    status = flow_selectors.flow_status_of(appointment)
     visit = getattr(appointment, "visit", None)
     minutes = None
     if visit is not None and status != FlowStatus.SCHEDULED:
@@ -127,10 +131,10 @@ def _row(appointment: Appointment, flow_settings, now: datetime) -> Row:
 
 def build_board(*, practice, now: datetime, location=None) -> list[Section]:
     """Today's board: a section per provider (by name), rows in time order."""
-    flow_settings = selectors.flow_settings_for(practice)
-    marks = selectors.latest_late_marks(practice=practice, day=practice.local_date(now))
+    flow_settings = flow_selectors.flow_settings_for(practice)
+    marks = flow_selectors.latest_late_marks(practice=practice, day=practice.local_date(now))
     appointments = sorted(
-        selectors.todays_appointments(practice=practice, now=now, location=location),
+        flow_selectors.todays_appointments(practice=practice, now=now, location=location),
         key=lambda a: (a.provider.last_name, a.provider.first_name, a.provider_id, a.start, a.pk),
     )
     sections = []
@@ -140,8 +144,8 @@ def build_board(*, practice, now: datetime, location=None) -> list[Section]:
         mark = marks.get(provider.pk)
         late = estimates.LateMark(minutes=mark.minutes, marked_at=mark.marked_at) if mark else None
         # The lag counts every visit of the provider today, not only those at the chosen location.
-        visits = day if location is None else selectors.provider_day_visits(appointment=day[0])
-        lag = estimates.provider_lag_minutes([selectors.flow_visit(a) for a in visits], now=now, late_mark=late)
+        visits = day if location is None else wait_selectors.provider_day_visits(appointment=day[0])
+        lag = estimates.provider_lag_minutes([wait_selectors.flow_visit(a) for a in visits], now=now, late_mark=late)
         sections.append(
             Section(
                 provider=provider,
@@ -180,7 +184,7 @@ def _rows_context(request: HttpRequest, *, now: datetime, notice: str = "", noti
     location, locations = _chosen_location(request)
     return {
         "sections": build_board(practice=request.practice, now=now, location=location),
-        "version": selectors.board_version(practice=request.practice, now=now),
+        "version": flow_selectors.board_version(practice=request.practice, now=now),
         "poll_seconds": settings.FLOW_POLL_SECONDS,
         "can_change": _can_change(request),
         "late_minutes_choices": LATE_MINUTES,
@@ -226,7 +230,7 @@ def board(request: HttpRequest) -> HttpResponse:
 def board_rows(request: HttpRequest) -> HttpResponse:
     """The poll: 204 while the board is as the browser shows it (nothing swapped, focus kept)."""
     now = timezone.now()
-    if request.GET.get("v") == selectors.board_version(practice=request.practice, now=now):
+    if request.GET.get("v") == flow_selectors.board_version(practice=request.practice, now=now):
         return HttpResponse(status=204)
     context = _rows_context(request, now=now)
     return render(request, "frontdesk/board/_rows.html", context)
@@ -235,7 +239,7 @@ def board_rows(request: HttpRequest) -> HttpResponse:
 @staff_view(BOARD_EDITORS)
 @require_POST
 def board_change(request: HttpRequest, pk: int) -> HttpResponse:
-    appointment = selectors.appointment_on_board_or_404(practice=request.practice, pk=pk)
+    appointment = flow_selectors.appointment_on_board_or_404(practice=request.practice, pk=pk)
     to_status, from_status = request.POST.get("to", ""), request.POST.get("from", "")
     if to_status not in FlowStatus.values or from_status not in FlowStatus.values:
         return _refused(request, _("That status change is not one the board knows. Nothing was changed."))
@@ -268,7 +272,9 @@ def board_change(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _refusal_text(appointment: Appointment, from_status: str, to_status: str) -> str:
-    if not selectors.todays_appointments(practice=appointment.practice, now=timezone.now()).filter(pk=appointment.pk):
+    if not flow_selectors.todays_appointments(practice=appointment.practice, now=timezone.now()).filter(
+        pk=appointment.pk
+    ):
         return _("This appointment is not on today's board (another day, or cancelled). Nothing was changed.")
     return _("A visit cannot go from %(from)s to %(to)s. Nothing was changed.") % {
         "from": FlowStatus(from_status).label,
@@ -307,8 +313,8 @@ def board_running_late(request: HttpRequest, provider_id: int) -> HttpResponse:
 
 
 def _check_in_or_404(request: HttpRequest, pk: int) -> OnlineCheckIn:
-    appointment = selectors.appointment_on_board_or_404(practice=request.practice, pk=pk)
-    return selectors.online_check_in_or_404(practice=request.practice, appointment=appointment)
+    appointment = flow_selectors.appointment_on_board_or_404(practice=request.practice, pk=pk)
+    return checkin_selectors.online_check_in_or_404(practice=request.practice, appointment=appointment)
 
 
 @staff_view(ALL_ROLES)
@@ -316,7 +322,7 @@ def _check_in_or_404(request: HttpRequest, pk: int) -> OnlineCheckIn:
 def check_in_detail(request: HttpRequest, pk: int) -> HttpResponse:
     check_in = _check_in_or_404(request, pk)
     record_check_in_viewed(check_in=check_in, actor_user=request.user)
-    answered, policies = selectors.check_in_answers(practice=request.practice, check_in=check_in)
+    answered, policies = checkin_selectors.check_in_answers(practice=request.practice, check_in=check_in)
     context = {
         "appointment": check_in.appointment,
         "check_in": check_in,

@@ -32,10 +32,14 @@ from patients.models import Coverage
 from patients.services import record_patient_viewed
 from practices.selectors import practice_by_slug_or_404
 
-from .. import checkin, checkin_links, services, visit_identity
+from .. import checkin_links, visit_identity
 from ..forms.checkin import CheckInForm, VisitIdentityForm
 from ..models import ChangeSource, FlowStatus
-from ..selectors import flow_status_of, wait_estimate
+from ..selectors import checkin as checkin_selectors
+from ..selectors.flow import flow_status_of
+from ..selectors.wait import wait_estimate
+from ..services import checkin
+from ..services import flow as flow_services
 
 HERE_OPENS_BEFORE = timedelta(hours=2)
 CALLED = (FlowStatus.ROOMED, FlowStatus.WITH_PROVIDER, FlowStatus.CHECKOUT)
@@ -98,7 +102,7 @@ def _here_state(appointment, now: datetime) -> str | None:
     """Why "I'm here" cannot be used now (a message), or None when it can."""
     if appointment.status in checkin.GONE_APPOINTMENT_STATUSES:
         return _("This appointment was cancelled.")
-    if not services.is_today(appointment, now):
+    if not flow_services.is_today(appointment, now):
         return _("You can tell us you are here only on the day of your visit.")
     if now < appointment.start - HERE_OPENS_BEFORE:
         opens = timezone.localtime(appointment.start - HERE_OPENS_BEFORE)
@@ -113,7 +117,7 @@ def _here_state(appointment, now: datetime) -> str | None:
 
 def _on_day(appointment, now: datetime) -> bool:
     """The visit is today and still on: the page shows the live part and polls it."""
-    return services.is_today(appointment, now) and appointment.status not in checkin.GONE_APPOINTMENT_STATUSES
+    return flow_services.is_today(appointment, now) and appointment.status not in checkin.GONE_APPOINTMENT_STATUSES
 
 
 def _live_context(appointment, now: datetime) -> dict:
@@ -200,8 +204,8 @@ def visit_here(request: HttpRequest, practice, appointment, token: str) -> HttpR
     refusal = _here_state(appointment, now)
     if refusal is None:
         try:
-            _visit, changed = services.record_arrival(appointment=appointment, source=ChangeSource.PHONE, now=now)
-        except services.FlowRefused:
+            _visit, changed = flow_services.record_arrival(appointment=appointment, source=ChangeSource.PHONE, now=now)
+        except flow_services.FlowRefused:
             messages.error(request, _("We could not check you in online. Please see the front desk."))
         else:
             if changed:
@@ -336,8 +340,8 @@ def check_in(request: HttpRequest, practice, appointment, token: str) -> HttpRes
     existing = getattr(appointment, "online_check_in", None)
     language = translation.get_language()
     form_kwargs = {
-        "questions": checkin.active_questions(practice),
-        "policies": checkin.active_policies(practice),
+        "questions": checkin_selectors.active_questions(practice),
+        "policies": checkin_selectors.active_policies(practice),
         "language": language,
         "has_cards": (bool(existing and existing.card_front), bool(existing and existing.card_back)),
     }

@@ -16,10 +16,10 @@ from django.views.decorators.http import require_http_methods
 from practices.access import staff_view
 from practices.models import Role
 
-from .. import setup_services
 from ..forms.setup import FlowSettingsForm, IntakeQuestionForm, PolicyForm
 from ..models import IntakeQuestion, PracticePolicy
-from ..services import flow_settings as flow_settings_of
+from ..services import setup as setup_services
+from ..services.setup import flow_settings as flow_settings_of
 
 SETUP_VIEWERS = frozenset({Role.OWNER, Role.FRONT_DESK})
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from frontdesk import estimate_accuracy
 from frontdesk.models import Visit
+from frontdesk.selectors import wait as wait_selectors
 from insights.models import ThirdNextAvailable
 from patients.models import Patient
 from practices.models import Location, Practice, Provider, Role
@@ -327,7 +328,7 @@ def test_it_shows_how_far_to_trust_the_wait_estimate(staff_client, owner, practi
         asked.update(practice=practice, start=start, end=end, provider=provider)
         return estimate_accuracy.EstimateAccuracy(n=12, mae_minutes=6.25, naive_mae_minutes=19.5)
 
-    monkeypatch.setattr(estimate_accuracy, "estimate_errors", fake_errors)
+    monkeypatch.setattr(wait_selectors, "estimate_errors", fake_errors)
     html = staff_client(owner).get(url(practice), RANGE).content.decode()
     assert (
         "Off by 6.3 min on average over 12 visits; a patient guessing from their appointment time is off by 19.5 min."

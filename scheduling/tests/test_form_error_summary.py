@@ -8,7 +8,7 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from frontdesk.services import flow_settings
+from frontdesk.services.setup import flow_settings
 from scheduling import manage_links
 from tests.factories import TUESDAY_10
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from frontdesk.models import FlowStatus, Visit
-from frontdesk.services import change_status
+from frontdesk.services.flow import change_status
 from messaging.services.running_late import mark_running_late
 from practices.models import Provider, Role
 from tests.factories import make_appointment, make_visit_type, move_to_zone, zone_with_room

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from frontdesk import checkin_links
 from frontdesk.models import ChangeSource, IntakeQuestion, OnlineCheckIn, PracticePolicy, QuestionKind, Visit
-from frontdesk.services import flow_settings
+from frontdesk.services.setup import flow_settings
 from messaging.services.running_late import mark_running_late
 from scheduling.models import VisitType
 from tests.factories import make_appointment, move_to_zone, zone_with_room

@@ -5,7 +5,7 @@ the arrival kiosk, at 360 px with axe, in English and Spanish."""
 import pytest
 from playwright.sync_api import Page, expect
 
-from frontdesk.services import flow_settings
+from frontdesk.services.setup import flow_settings
 
 from .axe import assert_no_axe_violations
 from .pages import assert_fits_phone, switch_language, t

@@ -6,7 +6,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from frontdesk.models import FlowStatus, Visit
-from frontdesk.services import change_status
+from frontdesk.services.flow import change_status
 from practices.models import Role
 from tests.factories import make_appointment, make_visit_type
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
-from feedback import listening
 from feedback.models import FeedbackSettings, RecoveryCase, ReviewSite
+from feedback.services import listening
 from patients.models import Patient
 from practices.models import Role
 from tests.factories import PASSWORD, make_response, make_survey

@@ -8,8 +8,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
-from feedback import surveys
 from feedback.models import Answer, Invitation, InvitationStatus, Question, Response, SurveyKind
+from feedback.services import surveys
 from practices.models import Role
 from tests.factories import PASSWORD
 

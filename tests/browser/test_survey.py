@@ -11,8 +11,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from feedback import survey_links, surveys
+from feedback import survey_links
 from feedback.models import Answer, Invitation, InvitationStatus, Question, Response, SurveyKind
+from feedback.services import surveys
 from feedback.shipped import POST_VISIT
 from practices.models import Role
 from tests.factories import PASSWORD, make_fulfilled_appointment

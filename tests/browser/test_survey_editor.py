@@ -4,8 +4,8 @@ table scrolls within its own region), and axe finds nothing."""
 import pytest
 from django.urls import reverse
 
-from feedback import surveys
 from feedback.models import SurveyKind
+from feedback.services import surveys
 from practices.models import Role
 
 from .axe import assert_no_axe_violations

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from feedback import listening
 from feedback.comments import TOUCHPOINT_NAMES, analyze, analyze_many, detect_language, model, spanish
 from feedback.comments.analysis import Analysis
 from feedback.comments.clauses import split_clauses
 from feedback.models import CaseReason, CommentAnalysis, RecoveryCase
+from feedback.services import listening
 from practices.models import Role
 from tests.factories import NOW, make_response, make_survey
 

@@ -16,8 +16,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from feedback import listening
-from feedback import listening_selectors as selectors
+from feedback.selectors import listening as listening_selectors
+from feedback.services import listening as listening_services
 from practices.models import Practice
 
 
@@ -34,11 +34,11 @@ class Command(BaseCommand):
             if practice is None:
                 raise CommandError(f"No practice with the web address {options['practice']!r}.")
         counts: dict[int, int] = {}
-        for row in selectors.corrections(practice=practice).iterator(chunk_size=500):
+        for row in listening_selectors.corrections(practice=practice).iterator(chunk_size=500):
             self.stdout.write(json.dumps(correction_record(row), ensure_ascii=False))
             counts[row.practice_id] = counts.get(row.practice_id, 0) + 1
         for practice_id, count in counts.items():
-            listening.record_corrections_exported(practice_id=practice_id, count=count)
+            listening_services.record_corrections_exported(practice_id=practice_id, count=count)
 
 
 def correction_record(row) -> dict:

@@ -1,22 +1,18 @@
 """Reads for the listening pages, each scoped by practice: survey responses with their comments, comment
-readings, recovery cases, review sites and settings."""
+readings, review sites and settings (recovery cases: ``selectors/recovery.py``)."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
-from .models import (
+from ..models import (
     Answer,
-    CaseStatus,
     CommentAnalysis,
     FeedbackSettings,
     QuestionKind,
-    RecoveryCase,
-    RecoveryCaseEvent,
     Response,
     ReviewSite,
 )
@@ -110,66 +106,6 @@ def corrections(*, practice=None) -> QuerySet[CommentAnalysis]:
     if practice is not None:
         rows = rows.filter(practice=practice)
     return rows.order_by("corrected_at", "pk")
-
-
-# --- recovery cases -------------------------------------------------------------------------------
-
-
-CASE_VIEWS = ("open", "mine", "closed", "all")
-
-
-def cases(*, practice, view: str = "open", user=None, only_assigned_to=None) -> QuerySet[RecoveryCase]:
-    """The practice's cases: open ones first (soonest due first), then closed (latest first).
-
-    ``view``: open, mine (open and closed cases assigned to ``user``), closed, all.
-    ``only_assigned_to`` limits the list to one member's cases whatever the view (roles that see only theirs).
-    """
-    rows = RecoveryCase.objects.filter(practice=practice).select_related("patient", "assigned_to")
-    if only_assigned_to is not None:
-        rows = rows.filter(assigned_to=only_assigned_to)
-    if view == "open":
-        rows = rows.filter(status=CaseStatus.OPEN)
-    elif view == "closed":
-        rows = rows.filter(status=CaseStatus.CLOSED)
-    elif view == "mine":
-        rows = rows.filter(assigned_to=user)
-    # Open cases have no closed_at: they come first, soonest due first; then the latest closed.
-    return rows.order_by(F("closed_at").desc(nulls_first=True), "due_at", "pk")
-
-
-def case_or_404(*, practice, pk: int) -> RecoveryCase:
-    return get_object_or_404(
-        RecoveryCase.objects.select_related(
-            "patient",
-            "assigned_to",
-            "closed_by",
-            "response__version__survey",
-            "response__provider",
-            "response__location",
-        ),
-        practice=practice,
-        pk=pk,
-    )
-
-
-def case_answers(*, case) -> list[Answer]:
-    """The case's response, answer by answer, in the survey's order, with comment readings."""
-    return list(
-        Answer.objects.filter(response_id=case.response_id)
-        .select_related("question", "analysis")
-        .order_by("question__position", "pk")
-    )
-
-
-def case_events(*, case) -> QuerySet[RecoveryCaseEvent]:
-    """The case's history, oldest first, with who did each thing."""
-    return RecoveryCaseEvent.objects.filter(practice_id=case.practice_id, case=case).select_related("by")
-
-
-def overdue_case_count(*, practice, now: datetime | None = None) -> int:
-    return RecoveryCase.objects.filter(
-        practice=practice, status=CaseStatus.OPEN, due_at__lt=now or timezone.now()
-    ).count()
 
 
 # --- review sites and settings --------------------------------------------------------------------

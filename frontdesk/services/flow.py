@@ -19,7 +19,7 @@ from audit import services as audit
 from audit.models import Action
 from scheduling.models import Appointment, AppointmentStatus
 
-from .models import FLOW_STEPS, STEP_TIME_FIELD, ChangeSource, FlowSettings, FlowStatus, Visit, VisitStatusChange
+from ..models import FLOW_STEPS, STEP_TIME_FIELD, ChangeSource, FlowStatus, Visit, VisitStatusChange
 
 
 class FlowRefused(ValueError):
@@ -71,12 +71,6 @@ _ARRIVAL_TOUCHPOINT = {
     ChangeSource.PHONE: "self-check-in",
     ChangeSource.SYSTEM: "flow-board",
 }
-
-
-def flow_settings(practice) -> FlowSettings:
-    """The practice's flow settings, created with the defaults the first time they are needed."""
-    settings, _created = FlowSettings.objects.get_or_create(practice=practice)
-    return settings
 
 
 def is_today(appointment: Appointment, now: datetime) -> bool:
@@ -224,15 +218,3 @@ def record_arrival(
     except AlreadyChanged:
         return Visit.objects.get(appointment=appointment), False
     return visit, True
-
-
-def record_check_in_viewed(*, check_in, actor_user, summary: str = "online check-in viewed") -> None:
-    """Staff looked at what a patient gave at online check-in (the page, or a card photo)."""
-    audit.record(
-        practice=check_in.appointment.practice,
-        action=Action.VIEW,
-        target=check_in,
-        actor_user=actor_user,
-        patient=check_in.appointment.patient,
-        summary=summary,
-    )

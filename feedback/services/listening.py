@@ -38,11 +38,10 @@ from messaging.models import Channel, Message, MessageKind, MessageStatus
 from messaging.services.outbox import contact_channel, queue_from_template
 from practices.models import Practice
 
-from . import recovery
-from .comments import TOUCHPOINT_NAMES, analyze, spanish
-from .comments.analysis import language_of
-from .comments.model import MODEL_FILE
-from .models import (
+from ..comments import TOUCHPOINT_NAMES, analyze, spanish
+from ..comments.analysis import language_of
+from ..comments.model import MODEL_FILE
+from ..models import (
     Answer,
     CaseReason,
     CommentAnalysis,
@@ -51,6 +50,7 @@ from .models import (
     ReviewSite,
     Sentiment,
 )
+from . import recovery
 
 DETRACTOR_MAX = 6
 STRONGLY_NEGATIVE = -0.5

@@ -8,10 +8,15 @@ from django.db import transaction
 from audit import services as audit
 from audit.models import Action
 
-from .models import FlowSettings, IntakeQuestion, PracticePolicy, _arrival_key
-from .services import flow_settings
+from ..models import FlowSettings, IntakeQuestion, PracticePolicy, _arrival_key
 
 POLICY_WORDING = ("title_en", "title_es", "body_en", "body_es")
+
+
+def flow_settings(practice) -> FlowSettings:
+    """The practice's flow settings, created with the defaults the first time they are needed."""
+    settings, _created = FlowSettings.objects.get_or_create(practice=practice)
+    return settings
 
 
 def _apply(instance, values: dict) -> dict:

@@ -12,8 +12,8 @@ from django.db.models import Count, Q
 
 from practices.models import Location, Provider
 
-from .models import Answer, Invitation, InvitationStatus, Question, QuestionKind
-from .scores import ScoredAnswer
+from ..models import Answer, Invitation, InvitationStatus, Question, QuestionKind
+from ..scores import ScoredAnswer
 
 
 @dataclass(frozen=True)

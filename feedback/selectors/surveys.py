@@ -9,8 +9,8 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Answer, Question, Response, Survey, SurveyKind, SurveyVersion
-from .shipped import SHIPPED
+from ..models import Answer, Question, Response, Survey, SurveyKind, SurveyVersion
+from ..shipped import SHIPPED
 
 
 @dataclass

@@ -27,8 +27,9 @@ from patients.models import Coverage
 from patients.services import update_patient
 from scheduling.models import Appointment, AppointmentStatus
 
-from .models import IntakeQuestion, OnlineCheckIn, PracticePolicy
-from .selectors import day_bounds, flow_settings_for
+from ..models import IntakeQuestion, OnlineCheckIn
+from ..selectors.checkin import active_policies, active_questions
+from ..selectors.flow import day_bounds, flow_settings_for
 
 CANCELLED = "cancelled"
 TOO_EARLY = "too_early"
@@ -76,14 +77,6 @@ def check_in_state(appointment: Appointment, now: datetime) -> str:
     if now < opens_at(appointment):
         return TOO_EARLY
     return DONE if _has_check_in(appointment) else OPEN
-
-
-def active_questions(practice) -> list[IntakeQuestion]:
-    return list(IntakeQuestion.objects.filter(practice=practice, is_active=True))
-
-
-def active_policies(practice) -> list[PracticePolicy]:
-    return list(PracticePolicy.objects.filter(practice=practice, is_active=True))
 
 
 def _clean_answers(questions: list[IntakeQuestion], answers: dict) -> dict[str, str]:
@@ -237,3 +230,15 @@ def _complete(
         storage = OnlineCheckIn._meta.get_field("card_front").storage
         transaction.on_commit(lambda: [storage.delete(name) for name in replaced])
     return check_in
+
+
+def record_check_in_viewed(*, check_in, actor_user, summary: str = "online check-in viewed") -> None:
+    """Staff looked at what a patient gave at online check-in (the page, or a card photo)."""
+    audit.record(
+        practice=check_in.appointment.practice,
+        action=Action.VIEW,
+        target=check_in,
+        actor_user=actor_user,
+        patient=check_in.appointment.patient,
+        summary=summary,
+    )

@@ -24,8 +24,8 @@ from audit.models import Action
 from journey.catalogue import BY_CODE
 from practices.models import Practice
 
-from .models import Answer, Composite, Question, QuestionKind, Survey, SurveyKind, SurveyVersion
-from .shipped import SHIPPED, ShippedSurvey
+from ..models import Answer, Composite, Question, QuestionKind, Survey, SurveyKind, SurveyVersion
+from ..shipped import SHIPPED, ShippedSurvey
 
 QUESTION_FIELDS = ("code", "kind", "text_en", "text_es", "touchpoint", "composite", "required")
 TEXT_MAX = 300

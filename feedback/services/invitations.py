@@ -15,62 +15,30 @@
   quiet hours (it waits for the morning). The link works ``invitation_valid_days`` from then.
 
 ``invite_from_journey`` is the periodic job: it reads the last three days of the journey event log for
-triggers without an invitation and invites for each, visit surveys first (so when one patient has
-several triggers at once, the visit survey wins and the cooldown holds back the others).
+triggers without an invitation (``selectors.invitations.pending_triggers``) and invites for each, visit
+surveys first (so when one patient has several triggers at once, the visit survey wins and the cooldown
+holds back the others).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 import journey
-from journey.models import JourneyEvent
 from messaging.models import MessageKind
 from messaging.services.outbox import after_quiet_hours, contact_channel, queue_from_template
 from patients.models import Patient
-from scheduling.models import Appointment, AppointmentStatus
 
-from . import survey_links
-from .listening_selectors import feedback_settings
-from .models import FeedbackSettings, Invitation, InvitationStatus, SurveyKind
+from .. import survey_links
+from ..models import FeedbackSettings, Invitation, InvitationStatus, SurveyKind
+from ..selectors.invitations import appointment_for, in_cooldown, pending_triggers, recent_invitations
+from ..selectors.listening import feedback_settings
 from .surveys import current_version, survey_for
 
-LOOKBACK = timedelta(days=3)
 LANGUAGES = ("en", "es")
-
-# Journey event kind → the survey it triggers. Statements have no events yet (billing comes later).
-TRIGGERS = {
-    "visit.done": SurveyKind.POST_VISIT,
-    "appointment.booked": SurveyKind.AFTER_BOOKING,
-    "checkin.completed": SurveyKind.AFTER_CHECK_IN,
-    "statement.sent": SurveyKind.AFTER_STATEMENT,
-}
-# Lower goes first within one run of the job.
-PRIORITY = {SurveyKind.POST_VISIT: 0}
-
-
-def _recent_invitations(*, practice, days: int, now: datetime, kind: str):
-    """Invitations (not skipped) of the last ``days`` days that hold back a survey of ``kind``.
-
-    The visit survey is the one that matters most, so only an earlier visit survey holds it back; a
-    one-question survey after booking or check-in is held back by any survey at all.
-    """
-    invitations = Invitation.objects.filter(practice=practice, created_at__gt=now - timedelta(days=days)).exclude(
-        status=InvitationStatus.SKIPPED
-    )
-    if kind == SurveyKind.POST_VISIT:
-        invitations = invitations.filter(version__survey__kind=SurveyKind.POST_VISIT)
-    return invitations
-
-
-def in_cooldown(*, practice, patient, days: int, now: datetime, kind: str = SurveyKind.POST_VISIT) -> bool:
-    """Whether an invitation of the last ``days`` days holds back a new survey of ``kind`` for the patient."""
-    return _recent_invitations(practice=practice, days=days, now=now, kind=kind).filter(patient=patient).exists()
 
 
 def skip_reason_for(patient) -> str:
@@ -190,54 +158,6 @@ def _create(*, practice, patient, kind, version, appointment, trigger_event, rul
 # --- the periodic job -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Trigger:
-    event: JourneyEvent
-    kind: str
-
-
-def pending_triggers(*, now: datetime) -> list[Trigger]:
-    """Trigger events of the last three days without an invitation, visit surveys first, then by id."""
-    handled = Invitation.objects.filter(trigger_event_id=OuterRef("pk"))
-    events = (
-        JourneyEvent.objects.filter(
-            occurred_at__gte=now - LOOKBACK, occurred_at__lte=now, kind__in=list(TRIGGERS), patient__isnull=False
-        )
-        .exclude(Exists(handled))
-        .select_related("practice", "patient")
-        .order_by("pk")
-    )
-    found = []
-    for event in events.iterator(chunk_size=500):
-        if event.kind == "appointment.booked" and event.data.get("channel") != "online":
-            continue
-        found.append(Trigger(event=event, kind=TRIGGERS[event.kind]))
-    found.sort(key=lambda t: (PRIORITY.get(t.kind, 1), t.event.pk))
-    return found
-
-
-def _appointment_for(event: JourneyEvent) -> Appointment | None:
-    """The visit the event is about: its id in the event data, else (visit done, check-in) the
-    patient's appointment on that local day."""
-    scoped = Appointment.objects.filter(practice_id=event.practice_id, patient_id=event.patient_id)
-    appointment_id = event.data.get("appointment")
-    if isinstance(appointment_id, int):
-        return scoped.filter(pk=appointment_id).first()
-    if event.kind not in ("visit.done", "checkin.completed"):
-        return None
-    day = event.practice.local_date(event.occurred_at)
-    if event.kind == "visit.done":
-        candidates = scoped.filter(status=AppointmentStatus.FULFILLED, start__lte=event.occurred_at)
-        candidates = [a for a in candidates.order_by("-start")[:5] if event.practice.local_date(a.start) == day]
-        return candidates[0] if candidates else None
-    # Online check-in happens before the visit (the day before at most): the next visit it belongs to.
-    return (
-        scoped.filter(online_check_in__isnull=False, start__gte=event.occurred_at - timedelta(hours=12))
-        .order_by("start")
-        .first()
-    )
-
-
 def invite_from_journey(*, now: datetime | None = None) -> int:
     """Invite for every trigger event of the last three days not yet handled; returns invitations made.
 
@@ -254,7 +174,7 @@ def invite_from_journey(*, now: datetime | None = None) -> int:
             if (practice.pk, post_visit) not in cooling:
                 days = feedback_settings(practice=practice).cooldown_days
                 kind = SurveyKind.POST_VISIT if post_visit else SurveyKind.AFTER_BOOKING
-                recent = _recent_invitations(practice=practice, days=days, now=now, kind=kind)
+                recent = recent_invitations(practice=practice, days=days, now=now, kind=kind)
                 cooling[practice.pk, post_visit] = set(recent.values_list("patient_id", flat=True))
         held_back = cooling[practice.pk, trigger.kind == SurveyKind.POST_VISIT]
         if event.patient_id in held_back:
@@ -263,7 +183,7 @@ def invite_from_journey(*, now: datetime | None = None) -> int:
             practice=practice,
             patient=event.patient,
             kind=trigger.kind,
-            appointment=_appointment_for(event),
+            appointment=appointment_for(event),
             trigger_event=event,
             now=now,
         )

@@ -19,9 +19,10 @@ from django.utils.translation import gettext_lazy as _
 
 import journey
 
-from . import listening, survey_links
-from .models import Answer, Invitation, InvitationStatus, Question, QuestionKind, Response
-from .shipped import MAIN_TOUCHPOINT
+from .. import survey_links
+from ..models import Answer, Invitation, InvitationStatus, Question, QuestionKind, Response
+from ..shipped import MAIN_TOUCHPOINT
+from . import listening
 
 # Stored values per kind: rating/recommend 0–10, frequency 1–4 (never..always), yes/no 1/0, ease 1–5.
 SCALES: dict[str, tuple[int, ...]] = {

@@ -20,9 +20,9 @@ from django.utils.translation import gettext_lazy as _
 import journey
 from audit import services as audit
 from audit.models import Action
-from practices.models import Membership, Role
+from practices.models import Membership
 
-from .models import (
+from ..models import (
     CaseEventKind,
     CaseOutcome,
     CaseStatus,
@@ -31,12 +31,10 @@ from .models import (
     RecoveryCase,
     RecoveryCaseEvent,
 )
+from ..selectors.recovery import ASSIGNABLE_ROLES, case_assignees
 
 DUE_AFTER = timedelta(hours=48)
 STEPS = ("heard", "empathized", "apologized", "responded", "thanked")
-# Who gets a new case by default, and who may work any case of the practice. Any active staff member of the
-# practice may be given a case (``case_assignees``).
-ASSIGNABLE_ROLES = (Role.OWNER, Role.EXPERIENCE_LEAD)
 
 
 class CaseRefused(ValueError):
@@ -180,21 +178,6 @@ def set_notes(*, case, notes: str, actor_user) -> RecoveryCase:
         # The notes themselves may be clinical: the audit says only that they changed.
         _audit(case, actor_user, "recovery notes changed", {})
     return case
-
-
-def assignable_members(*, practice):
-    """Who may be chosen as the practice's default recovery assignee (feedback settings): an active owner or
-    experience lead."""
-    return case_assignees(practice=practice).filter(role__in=ASSIGNABLE_ROLES)
-
-
-def case_assignees(*, practice):
-    """Who may be given a case: every active staff member of the practice (any staff role)."""
-    return (
-        Membership.objects.filter(practice=practice, is_active=True, user__is_active=True, role__in=Role.values)
-        .select_related("user")
-        .order_by("user__full_name", "user__email")
-    )
 
 
 NOT_ASSIGNABLE = _("Cases go to an active staff member of this practice; nothing was changed.")
