@@ -5,10 +5,12 @@ booking"), instead of promising times the booking pages never offer. The staff l
 
 import re
 from datetime import date, time, timedelta
+from zoneinfo import ZoneInfo
 from html import unescape
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from practices.models import Location, OpeningHours, Weekday
 from scheduling.models import AvailabilityTemplate, VisitType
@@ -55,7 +57,9 @@ def test_the_public_page_says_which_open_days_have_no_online_booking(client, pra
 
 def test_hours_that_ended_or_a_provider_who_left_do_not_count(client, practice, provider, open_on_saturday):
     AvailabilityTemplate.objects.filter(weekday=Weekday.MONDAY).update(
-        effective_from=date.today() - timedelta(days=60), effective_to=date.today() - timedelta(days=1)
+        # "Yesterday" in the practice's zone: the page counts days there, whatever the server's date is.
+        effective_from=date.today() - timedelta(days=60),
+        effective_to=timezone.localdate(timezone=ZoneInfo(practice.timezone)) - timedelta(days=1),
     )
     rows = _rows(unescape(client.get(reverse("practices:public", args=[practice.slug])).content.decode()))
     assert "No online booking" in rows["Monday"] and "No online booking" not in rows["Tuesday"]
