@@ -5,8 +5,8 @@ booking"), instead of promising times the booking pages never offer. The staff l
 
 import re
 from datetime import date, time, timedelta
-from zoneinfo import ZoneInfo
 from html import unescape
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
