@@ -53,20 +53,19 @@ def _ready(visit: FlowVisit) -> datetime:
 def provider_lag_minutes(visits: Iterable[FlowVisit], *, now: datetime, late_mark: LateMark | None = None) -> float:
     """How many minutes behind its schedule the provider is at ``now`` (0 when on time)."""
     known = [v for v in visits if v.arrived is None or v.arrived <= now]
-    called = [v for v in known if v.called is not None and v.called <= now]
+    calls = [(v.called, v) for v in known if v.called is not None and v.called <= now]
     lag = 0.0
     last_call = None
-    if called:
-        last = max(called, key=lambda v: v.called)
-        last_call = last.called
-        lag = _minutes(last.called - _ready(last))
+    if calls:
+        last_call, last = max(calls, key=lambda pair: pair[0])
+        lag = _minutes(last_call - _ready(last))
     for visit in known:
         if visit.arrived is None or (visit.called is not None and visit.called <= now):
             continue
         ready = _ready(visit)
         if ready < now:
             lag = max(lag, _minutes(now - ready))
-    if _in_force(late_mark, last_call, now):
+    if late_mark is not None and _in_force(late_mark, last_call, now):
         lag = max(lag, float(late_mark.minutes))
     return max(lag, 0.0)
 
@@ -121,7 +120,8 @@ def expected_call(
         gap = open_minutes(day, start=position, end=visit.scheduled, now=now)
         if gap:
             calls = [v.called for v in day if v.called is not None and v.called <= now]
-            floor = late_mark.minutes if _in_force(late_mark, max(calls, default=None), now) else 0.0
+            in_force = late_mark is not None and _in_force(late_mark, max(calls, default=None), now)
+            floor = late_mark.minutes if late_mark is not None and in_force else 0.0
             lag_minutes = max(float(floor), lag_minutes - gap)
     return max(now, visit.scheduled + timedelta(minutes=lag_minutes), _ready(visit) if visit.arrived else now)
 

@@ -95,12 +95,13 @@ class FlowSettings(models.Model):
         return f"flow settings of practice #{self.practice_id}"
 
     def threshold_for(self, status: str) -> int | None:
-        return {
+        thresholds: dict[str, int | None] = {
             FlowStatus.ARRIVED: self.arrived_threshold_minutes,
             FlowStatus.ROOMED: self.roomed_threshold_minutes,
             FlowStatus.WITH_PROVIDER: self.with_provider_threshold_minutes,
             FlowStatus.CHECKOUT: self.checkout_threshold_minutes,
-        }.get(status)
+        }
+        return thresholds.get(status)
 
 
 class Visit(models.Model):

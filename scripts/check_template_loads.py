@@ -74,7 +74,7 @@ def templates(root: Path = ROOT) -> list[tuple[str, Path]]:
 
 
 def loaded_libraries(text: str) -> list[str]:
-    names = []
+    names: list[str] = []
     for arguments in LOAD.findall(text):
         words = arguments.split()
         names += [words[-1]] if "from" in words else words  # {% load tag from library %} or {% load a b %}

@@ -3,6 +3,8 @@ intake questions and its policies. Built per practice, labelled in the patient's
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -142,8 +144,9 @@ class CheckInForm(forms.Form):
     def clean_card_back(self):
         return self._clean_card("card_back")
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not data.get("phone") and not data.get("email") and "phone" not in self.errors:
             self.add_error("phone", _("Please give a mobile phone number or an email so we can reach you."))
         if not data.get("self_pay"):

@@ -4,6 +4,7 @@ QR arrival form and the visit link's identity step both ask for it this way."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
@@ -46,8 +47,9 @@ class DateOfBirthForm(forms.Form):
         error_messages={"invalid": _("Enter the year with four digits, for example 1985.")},
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         month, day, year = data.get("month"), data.get("day"), data.get("year")
         if month and day and year is not None:
             today = timezone.localdate()

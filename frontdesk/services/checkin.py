@@ -228,7 +228,12 @@ def _complete(
     )
     if replaced:
         storage = OnlineCheckIn._meta.get_field("card_front").storage
-        transaction.on_commit(lambda: [storage.delete(name) for name in replaced])
+
+        def delete_replaced() -> None:
+            for name in replaced:
+                storage.delete(name)
+
+        transaction.on_commit(delete_replaced)
     return check_in
 
 

@@ -64,7 +64,7 @@ MOVABLE_APPOINTMENT_STATUSES = (
     AppointmentStatus.NOSHOW,
 )
 
-_ARRIVAL_TOUCHPOINT = {
+_ARRIVAL_TOUCHPOINT: dict[str, str] = {
     ChangeSource.DESK: "flow-board",
     ChangeSource.KIOSK: "self-check-in",
     ChangeSource.QR: "self-check-in",
@@ -89,12 +89,13 @@ def _lock(appointment: Appointment) -> tuple[Appointment, Visit]:
 
 def _initial_status(appointment: Appointment) -> str:
     """A visit made for an appointment already marked elsewhere starts where the appointment is."""
-    return {
+    initial: dict[str, str] = {
         AppointmentStatus.NOSHOW: FlowStatus.NO_SHOW,
         AppointmentStatus.FULFILLED: FlowStatus.DONE,
         AppointmentStatus.ARRIVED: FlowStatus.ARRIVED,
         AppointmentStatus.CHECKED_IN: FlowStatus.ARRIVED,
-    }.get(appointment.status, FlowStatus.SCHEDULED)
+    }
+    return initial.get(appointment.status, FlowStatus.SCHEDULED)
 
 
 def _touchpoint(to_status: str, source: str) -> str:

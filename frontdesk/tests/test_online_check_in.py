@@ -42,7 +42,7 @@ def png_bytes(size=(600, 380), color=(20, 90, 160)) -> bytes:
 
 
 def private_files() -> list[Path]:
-    root = Path(storages["private"].location)
+    root = Path(storages["private"].location)  # type: ignore[attr-defined]  # a FileSystemStorage in tests
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 

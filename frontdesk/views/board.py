@@ -9,7 +9,7 @@ from itertools import groupby
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from audit import services as audit
 from audit.models import Action
 from messaging.services.running_late import RunningLateRefused, mark_running_late
-from practices.access import ALL_ROLES, staff_view
+from practices.access import ALL_ROLES, StaffRequest, staff_view
 from practices.models import Role
 from practices.selectors import locations_for_practice, provider_or_404
 from scheduling.models import Appointment
@@ -91,7 +91,7 @@ def _steps(status: str) -> tuple[Step | None, list[Step]]:
     return next_step, others
 
 
-_OVER_TEXT = {
+_OVER_TEXT: dict[str, str] = {
     FlowStatus.ARRIVED: gettext_noop("Waiting %(minutes)s min — over %(limit)s"),
     FlowStatus.ROOMED: gettext_noop("In the room %(minutes)s min — over %(limit)s"),
     FlowStatus.WITH_PROVIDER: gettext_noop("With provider %(minutes)s min — over %(limit)s"),
@@ -157,7 +157,7 @@ def build_board(*, practice, now: datetime, location=None) -> list[Section]:
     return sections
 
 
-def _chosen_location(request: HttpRequest):
+def _chosen_location(request: StaffRequest):
     """``?location=<id>`` chooses (and is remembered in the session); ``?location=`` shows all."""
     key = _LOCATION_KEY.format(request.practice.pk)
     locations = locations_for_practice(practice=request.practice, active_only=True)
@@ -176,11 +176,11 @@ def _chosen_location(request: HttpRequest):
     return chosen, locations
 
 
-def _can_change(request: HttpRequest) -> bool:
+def _can_change(request: StaffRequest) -> bool:
     return request.membership.role in BOARD_EDITORS
 
 
-def _rows_context(request: HttpRequest, *, now: datetime, notice: str = "", notice_level: str = "") -> dict:
+def _rows_context(request: StaffRequest, *, now: datetime, notice: str = "", notice_level: str = "") -> dict:
     location, locations = _chosen_location(request)
     return {
         "sections": build_board(practice=request.practice, now=now, location=location),
@@ -197,7 +197,7 @@ def _rows_context(request: HttpRequest, *, now: datetime, notice: str = "", noti
     }
 
 
-def _board_page(request: HttpRequest, *, status: int = 200) -> HttpResponse:
+def _board_page(request: StaffRequest, *, status: int = 200) -> HttpResponse:
     now = timezone.now()
     context = _rows_context(request, now=now)
     shown = sum(len(s.rows) for s in context["sections"])
@@ -211,7 +211,7 @@ def _board_page(request: HttpRequest, *, status: int = 200) -> HttpResponse:
     return render(request, "frontdesk/board/board.html", context, status=status)
 
 
-def _rows_response(request: HttpRequest, *, notice: str = "", notice_level: str = "", status: int = 200):
+def _rows_response(request: StaffRequest, *, notice: str = "", notice_level: str = "", status: int = 200):
     context = _rows_context(request, now=timezone.now(), notice=notice, notice_level=notice_level)
     return render(request, "frontdesk/board/_rows.html", {**context, "oob_notice": True}, status=status)
 
@@ -221,13 +221,13 @@ def _rows_response(request: HttpRequest, *, notice: str = "", notice_level: str 
 
 @staff_view(ALL_ROLES)
 @require_GET
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: StaffRequest) -> HttpResponse:
     return _board_page(request)
 
 
 @staff_view(ALL_ROLES)
 @require_GET
-def board_rows(request: HttpRequest) -> HttpResponse:
+def board_rows(request: StaffRequest) -> HttpResponse:
     """The poll: 204 while the board is as the browser shows it (nothing swapped, focus kept)."""
     now = timezone.now()
     if request.GET.get("v") == flow_selectors.board_version(practice=request.practice, now=now):
@@ -238,7 +238,7 @@ def board_rows(request: HttpRequest) -> HttpResponse:
 
 @staff_view(BOARD_EDITORS)
 @require_POST
-def board_change(request: HttpRequest, pk: int) -> HttpResponse:
+def board_change(request: StaffRequest, pk: int) -> HttpResponse:
     appointment = flow_selectors.appointment_on_board_or_404(practice=request.practice, pk=pk)
     to_status, from_status = request.POST.get("to", ""), request.POST.get("from", "")
     if to_status not in FlowStatus.values or from_status not in FlowStatus.values:
@@ -282,7 +282,7 @@ def _refusal_text(appointment: Appointment, from_status: str, to_status: str) ->
     }
 
 
-def _refused(request: HttpRequest, text: str) -> HttpResponse:
+def _refused(request: StaffRequest, text: str) -> HttpResponse:
     if request.htmx:
         return _rows_response(request, notice=text, notice_level="error", status=400)
     messages.error(request, text)
@@ -291,7 +291,7 @@ def _refused(request: HttpRequest, text: str) -> HttpResponse:
 
 @staff_view(BOARD_EDITORS)
 @require_POST
-def board_running_late(request: HttpRequest, provider_id: int) -> HttpResponse:
+def board_running_late(request: StaffRequest, provider_id: int) -> HttpResponse:
     provider = provider_or_404(practice=request.practice, pk=provider_id)
     minutes = request.POST.get("minutes", "")
     if not minutes.isdigit() or int(minutes) not in LATE_MINUTES:
@@ -312,14 +312,14 @@ def board_running_late(request: HttpRequest, provider_id: int) -> HttpResponse:
     return redirect("frontdesk:board", practice_slug=request.practice.slug)
 
 
-def _check_in_or_404(request: HttpRequest, pk: int) -> OnlineCheckIn:
+def _check_in_or_404(request: StaffRequest, pk: int) -> OnlineCheckIn:
     appointment = flow_selectors.appointment_on_board_or_404(practice=request.practice, pk=pk)
     return checkin_selectors.online_check_in_or_404(practice=request.practice, appointment=appointment)
 
 
 @staff_view(ALL_ROLES)
 @require_GET
-def check_in_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def check_in_detail(request: StaffRequest, pk: int) -> HttpResponse:
     check_in = _check_in_or_404(request, pk)
     record_check_in_viewed(check_in=check_in, actor_user=request.user)
     answered, policies = checkin_selectors.check_in_answers(practice=request.practice, check_in=check_in)
@@ -334,7 +334,7 @@ def check_in_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view(ALL_ROLES)
 @require_GET
-def card_photo(request: HttpRequest, pk: int, side: str) -> HttpResponse:
+def card_photo(request: StaffRequest, pk: int, side: str) -> FileResponse:
     if side not in CARD_SIDES:
         raise Http404
     check_in = _check_in_or_404(request, pk)

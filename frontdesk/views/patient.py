@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -339,7 +340,7 @@ def check_in(request: HttpRequest, practice, appointment, token: str) -> HttpRes
 
     existing = getattr(appointment, "online_check_in", None)
     language = translation.get_language()
-    form_kwargs = {
+    form_kwargs: dict[str, Any] = {
         "questions": checkin_selectors.active_questions(practice),
         "policies": checkin_selectors.active_policies(practice),
         "language": language,

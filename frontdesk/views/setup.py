@@ -7,13 +7,13 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from practices.access import staff_view
+from practices.access import StaffRequest, staff_view
 from practices.models import Role
 
 from ..forms.setup import FlowSettingsForm, IntakeQuestionForm, PolicyForm
@@ -24,11 +24,11 @@ from ..services.setup import flow_settings as flow_settings_of
 SETUP_VIEWERS = frozenset({Role.OWNER, Role.FRONT_DESK})
 
 
-def _can_edit(request: HttpRequest) -> bool:
+def _can_edit(request: StaffRequest) -> bool:
     return request.membership.role == Role.OWNER
 
 
-def _editor_only(request: HttpRequest) -> None:
+def _editor_only(request: StaffRequest) -> None:
     if request.method == "POST" and not _can_edit(request):
         raise PermissionDenied
 
@@ -40,7 +40,7 @@ def _disable(form) -> None:
 
 @staff_view(SETUP_VIEWERS)
 @require_http_methods(["GET", "POST"])
-def flow_settings(request: HttpRequest) -> HttpResponse:
+def flow_settings(request: StaffRequest) -> HttpResponse:
     _editor_only(request)
     current = flow_settings_of(request.practice)
     form = FlowSettingsForm(request.POST or None, instance=current)
@@ -55,7 +55,7 @@ def flow_settings(request: HttpRequest) -> HttpResponse:
     return render(request, "frontdesk/setup/settings.html", context, status=400 if form.errors else 200)
 
 
-def _list_and_add(request: HttpRequest, *, model, form_class, create, added: str, template: str, name: str):
+def _list_and_add(request: StaffRequest, *, model, form_class, create, added: str, template: str, name: str):
     """A set-up list (intake questions, policies) with the owner's "add one" form under it."""
     _editor_only(request)
     form = form_class(request.POST or None, initial={"position": _next_position(request, model)})
@@ -69,7 +69,7 @@ def _list_and_add(request: HttpRequest, *, model, form_class, create, added: str
 
 @staff_view(SETUP_VIEWERS)
 @require_http_methods(["GET", "POST"])
-def intake_questions(request: HttpRequest) -> HttpResponse:
+def intake_questions(request: StaffRequest) -> HttpResponse:
     return _list_and_add(
         request,
         model=IntakeQuestion,
@@ -83,7 +83,7 @@ def intake_questions(request: HttpRequest) -> HttpResponse:
 
 @staff_view(SETUP_VIEWERS)
 @require_http_methods(["GET", "POST"])
-def intake_question_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def intake_question_edit(request: StaffRequest, pk: int) -> HttpResponse:
     _editor_only(request)
     question = get_object_or_404(IntakeQuestion, practice=request.practice, pk=pk)
     if request.method == "POST" and request.POST.get("action") in ("stop", "resume"):
@@ -104,7 +104,7 @@ def intake_question_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view(SETUP_VIEWERS)
 @require_http_methods(["GET", "POST"])
-def policies(request: HttpRequest) -> HttpResponse:
+def policies(request: StaffRequest) -> HttpResponse:
     return _list_and_add(
         request,
         model=PracticePolicy,
@@ -118,7 +118,7 @@ def policies(request: HttpRequest) -> HttpResponse:
 
 @staff_view(SETUP_VIEWERS)
 @require_http_methods(["GET", "POST"])
-def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def policy_edit(request: StaffRequest, pk: int) -> HttpResponse:
     _editor_only(request)
     policy = get_object_or_404(PracticePolicy, practice=request.practice, pk=pk)
     form = PolicyForm(request.POST or None, instance=PracticePolicy.objects.get(pk=policy.pk))
@@ -138,7 +138,7 @@ def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view(SETUP_VIEWERS)
 @require_http_methods(["GET", "POST"])
-def arrival_qr(request: HttpRequest) -> HttpResponse:
+def arrival_qr(request: StaffRequest) -> HttpResponse:
     _editor_only(request)
     if request.method == "POST":
         setup_services.rotate_arrival_key(practice=request.practice, actor_user=request.user)
@@ -157,6 +157,6 @@ def arrival_qr(request: HttpRequest) -> HttpResponse:
     return render(request, "frontdesk/setup/arrival_qr.html", context)
 
 
-def _next_position(request: HttpRequest, model) -> int:
+def _next_position(request: StaffRequest, model) -> int:
     last = model.objects.filter(practice=request.practice).order_by("-position").values_list("position", flat=True)
     return (last.first() or 0) + 1

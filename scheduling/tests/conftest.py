@@ -15,8 +15,8 @@ from django.core.mail import EmailMessage
 from django.utils import timezone
 
 from practices.models import Provider
-from scheduling import services
 from scheduling.models import Appointment, AvailabilityTemplate, BookedVia, VisitType
+from scheduling.services import schedule as schedule_services
 from tests import factories
 from tests.factories import NOW, TUESDAY_10
 
@@ -54,7 +54,7 @@ def make_provider(practice, location, visit_type):
 
     def make(last_name: str = "Park") -> Provider:
         other = factories.make_provider(practice, locations=[location], first_name="Lee", last_name=last_name)
-        services.offer_visit_type(visit_type=visit_type, providers=[other])
+        schedule_services.offer_visit_type(visit_type=visit_type, providers=[other])
         factories.make_weekday_hours(other, location)
         return other
 

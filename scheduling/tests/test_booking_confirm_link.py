@@ -61,7 +61,9 @@ def without_tokens(html: str) -> str:
 
 
 def link_in(message) -> str:
-    return LINK.search(message.body).group(0)
+    found = LINK.search(message.body)
+    assert found is not None, "no link in the message"
+    return found.group(0)
 
 
 def test_a_stranger_typing_a_patients_details_sees_the_same_page_as_for_a_non_match(

@@ -54,7 +54,9 @@ def _book(patient, provider, location, visit_type):
 
 
 def _footer(html: str) -> str:
-    return re.search(r'<footer class="patient-footer">(.*?)</footer>', html, re.S).group(1)
+    found = re.search(r'<footer class="patient-footer">(.*?)</footer>', html, re.S)
+    assert found is not None, "no patient footer"
+    return found.group(1)
 
 
 def _patient_pages(client, appointment) -> dict[str, str]:

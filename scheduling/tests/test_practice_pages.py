@@ -40,7 +40,9 @@ def open_on_saturday(practice, location, provider):
 
 
 def _rows(html: str) -> dict[str, str]:
-    table = re.search(r'<table class="compact hours">(.*?)</table>', html, re.S).group(1)
+    found = re.search(r'<table class="compact hours">(.*?)</table>', html, re.S)
+    assert found is not None, "no opening hours table"
+    table = found.group(1)
     return dict(re.findall(r'<th scope="row">(.*?)</th><td>(.*?)</td>', table, re.S))
 
 
