@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from patients.selectors import normalise_name
+from practices.models import Practice
 from scheduling.models import Appointment, AppointmentStatus
 
 from ..models import FlowSettings
@@ -16,7 +17,9 @@ MIN_LETTERS = 3
 ARRIVABLE_STATUSES = (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED, AppointmentStatus.CHECKED_IN)
 
 
-def find_todays_appointment(*, practice, date_of_birth: date, last_name_start: str, now: datetime):
+def find_todays_appointment(
+    *, practice: Practice, date_of_birth: date, last_name_start: str, now: datetime
+) -> Appointment | None:
     """Today's one active appointment of a patient born on ``date_of_birth`` whose last name starts with
     ``last_name_start`` (3 letters or more; case, accents, spaces and hyphens do not count); else None."""
     prefix = normalise_name(last_name_start)
@@ -34,7 +37,7 @@ def find_todays_appointment(*, practice, date_of_birth: date, last_name_start: s
     return matches[0] if len(matches) == 1 else None
 
 
-def flow_settings_for_key(*, practice_slug: str, key: str):
+def flow_settings_for_key(*, practice_slug: str, key: str) -> FlowSettings | None:
     """The practice's flow settings whose kiosk / QR key is ``key``; None for a wrong key or practice."""
     if "\x00" in key:  # never a key; PostgreSQL refuses NUL in a query (a 500)
         return None

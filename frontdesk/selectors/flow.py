@@ -5,13 +5,14 @@ practice."""
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 
 from messaging.models import RunningLate
+from practices.models import Location, Practice, Provider
 from scheduling.models import Appointment, AppointmentStatus
 from scheduling.selectors.slots import local_day_bounds
 
@@ -26,7 +27,7 @@ BOARD_APPOINTMENT_STATUSES = (
 )
 
 
-def day_bounds(practice, day) -> tuple[datetime, datetime]:
+def day_bounds(practice: Practice, day: date) -> tuple[datetime, datetime]:
     """The practice-local day as an aware [start, end) pair (23 or 25 hours long on a clock change)."""
     return local_day_bounds(ZoneInfo(practice.timezone), day, day)
 
@@ -36,7 +37,9 @@ def flow_status_of(appointment: Appointment) -> str:
     return visit.status if visit is not None else FlowStatus.SCHEDULED
 
 
-def todays_appointments(*, practice, now: datetime, location=None, provider=None) -> QuerySet[Appointment]:
+def todays_appointments(
+    *, practice: Practice, now: datetime, location: Location | None = None, provider: Provider | None = None
+) -> QuerySet[Appointment]:
     """Today's appointments that belong on the board (not cancelled), with their visits."""
     start, end = day_bounds(practice, practice.local_date(now))
     appointments = (
@@ -53,7 +56,7 @@ def todays_appointments(*, practice, now: datetime, location=None, provider=None
     return appointments
 
 
-def board_version(*, practice, now: datetime) -> str:
+def board_version(*, practice: Practice, now: datetime) -> str:
     """Changes whenever anything shown on today's board changes (statuses, check-ins, bookings, delays)."""
     start, end = day_bounds(practice, practice.local_date(now))
     today = Appointment.objects.filter(practice=practice, start__gte=start, start__lt=end)
@@ -68,11 +71,11 @@ def board_version(*, practice, now: datetime) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
-def flow_settings_for(practice) -> FlowSettings:
+def flow_settings_for(practice: Practice) -> FlowSettings:
     return FlowSettings.objects.filter(practice=practice).first() or FlowSettings(practice=practice)
 
 
-def latest_late_marks(*, practice, day) -> dict[int, RunningLate]:
+def latest_late_marks(*, practice: Practice, day: date) -> dict[int, RunningLate]:
     """The newest running-late mark of each provider today, by provider id."""
     marks: dict[int, RunningLate] = {}
     for mark in RunningLate.objects.filter(practice=practice, day=day).order_by("marked_at", "pk"):
@@ -80,7 +83,7 @@ def latest_late_marks(*, practice, day) -> dict[int, RunningLate]:
     return marks
 
 
-def appointment_on_board_or_404(*, practice, pk: int) -> Appointment:
+def appointment_on_board_or_404(*, practice: Practice, pk: int) -> Appointment:
     appointment = (
         Appointment.objects.filter(practice=practice, pk=pk)
         .select_related("patient", "provider", "location", "visit_type", "practice")

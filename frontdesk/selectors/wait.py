@@ -11,6 +11,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from messaging.models import RunningLate
+from practices.models import Practice, Provider
 from scheduling.models import Appointment
 
 from .. import estimates
@@ -91,7 +92,9 @@ def wait_estimate(*, appointment: Appointment, now: datetime) -> WaitEstimate:
 # --- how far to trust the estimate -----------------------------------------------------------------
 
 
-def estimate_errors(*, practice, start: datetime, end: datetime, provider=None) -> EstimateAccuracy:
+def estimate_errors(
+    *, practice: Practice, start: datetime, end: datetime, provider: Provider | None = None
+) -> EstimateAccuracy:
     """The estimate's accuracy over the practice's visits starting in [start, end) (one provider's if given),
     counting the appointments that were on the board that day (a cancelled one never was)."""
     appointments = Appointment.objects.filter(

@@ -13,7 +13,9 @@ kept only on the ``OnlineCheckIn`` row, never in the audit summary or the journe
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -21,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 import journey
+from accounts.models import User
 from audit import services as audit
 from audit.models import Action
 from patients.models import Coverage
@@ -79,7 +82,7 @@ def check_in_state(appointment: Appointment, now: datetime) -> str:
     return DONE if _has_check_in(appointment) else OPEN
 
 
-def _clean_answers(questions: list[IntakeQuestion], answers: dict) -> dict[str, str]:
+def _clean_answers(questions: list[IntakeQuestion], answers: Mapping[Any, object]) -> dict[str, str]:
     kept: dict[str, str] = {}
     for question in questions:
         value = answers.get(question.pk, answers.get(str(question.pk), ""))
@@ -100,10 +103,10 @@ def complete_online_check_in(
     self_pay: bool,
     insurance_carrier: str,
     insurance_member_id: str,
-    card_front: ContentFile | None,
-    card_back: ContentFile | None,
-    answers: dict,
-    acknowledged_policy_ids,
+    card_front: ContentFile[bytes] | None,
+    card_back: ContentFile[bytes] | None,
+    answers: Mapping[Any, object],
+    acknowledged_policy_ids: Iterable[int | str],
     now: datetime | None = None,
 ) -> OnlineCheckIn:
     """Complete (or update) the online check-in of ``appointment``; raises CheckInRefused with the reason.
@@ -139,18 +142,18 @@ def complete_online_check_in(
 
 def _complete(
     *,
-    appointment,
-    phone,
-    email,
-    self_pay,
-    insurance_carrier,
-    insurance_member_id,
-    card_front,
-    card_back,
-    answers,
-    acknowledged_policy_ids,
-    now,
-    written,
+    appointment: Appointment,
+    phone: str,
+    email: str,
+    self_pay: bool,
+    insurance_carrier: str,
+    insurance_member_id: str,
+    card_front: ContentFile[bytes] | None,
+    card_back: ContentFile[bytes] | None,
+    answers: Mapping[Any, object],
+    acknowledged_policy_ids: Iterable[int | str],
+    now: datetime,
+    written: list[str],
 ) -> OnlineCheckIn:
     locked = Appointment.objects.select_for_update().select_related("practice", "patient").get(pk=appointment.pk)
     practice, patient = locked.practice, locked.patient
@@ -237,7 +240,9 @@ def _complete(
     return check_in
 
 
-def record_check_in_viewed(*, check_in, actor_user, summary: str = "online check-in viewed") -> None:
+def record_check_in_viewed(
+    *, check_in: OnlineCheckIn, actor_user: User | None, summary: str = "online check-in viewed"
+) -> None:
     """Staff looked at what a patient gave at online check-in (the page, or a card photo)."""
     audit.record(
         practice=check_in.appointment.practice,

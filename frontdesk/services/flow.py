@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 import journey
+from accounts.models import User
 from audit import services as audit
 from audit.models import Action
 from scheduling.models import Appointment, AppointmentStatus
@@ -110,7 +111,7 @@ def change_status(
     to_status: str,
     expected_status: str | None = None,
     source: str = ChangeSource.DESK,
-    actor_user=None,
+    actor_user: User | None = None,
     now: datetime | None = None,
 ) -> Visit:
     """Move the appointment's visit to ``to_status``; raises FlowRefused (AlreadyChanged) with the reason."""
@@ -196,7 +197,7 @@ def _after_visit(appointment_id: int) -> None:
 
 
 def record_arrival(
-    *, appointment: Appointment, source: str, actor_user=None, now: datetime | None = None
+    *, appointment: Appointment, source: str, actor_user: User | None = None, now: datetime | None = None
 ) -> tuple[Visit, bool]:
     """The patient is here. Returns (visit, changed); arriving twice changes nothing the second time."""
     now = now or timezone.now()

@@ -3,23 +3,27 @@ questions and practice policies. Each write is one transaction with its audit en
 
 from __future__ import annotations
 
-from django.db import transaction
+from typing import Any
 
+from django.db import models, transaction
+
+from accounts.models import User
 from audit import services as audit
 from audit.models import Action
+from practices.models import Practice
 
 from ..models import FlowSettings, IntakeQuestion, PracticePolicy, _arrival_key
 
 POLICY_WORDING = ("title_en", "title_es", "body_en", "body_es")
 
 
-def flow_settings(practice) -> FlowSettings:
+def flow_settings(practice: Practice) -> FlowSettings:
     """The practice's flow settings, created with the defaults the first time they are needed."""
     settings, _created = FlowSettings.objects.get_or_create(practice=practice)
     return settings
 
 
-def _apply(instance, values: dict) -> dict:
+def _apply(instance: models.Model, values: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Set ``values`` on ``instance``; return the changes as {field: {"from", "to"}}."""
     changes = {}
     for name, value in values.items():
@@ -30,7 +34,7 @@ def _apply(instance, values: dict) -> dict:
     return changes
 
 
-def update_flow_settings(*, practice, actor_user, **values) -> FlowSettings:
+def update_flow_settings(*, practice: Practice, actor_user: User | None, **values: Any) -> FlowSettings:
     with transaction.atomic():
         settings = FlowSettings.objects.select_for_update().get(pk=flow_settings(practice).pk)
         changes = _apply(settings, values)
@@ -47,7 +51,7 @@ def update_flow_settings(*, practice, actor_user, **values) -> FlowSettings:
     return settings
 
 
-def rotate_arrival_key(*, practice, actor_user) -> FlowSettings:
+def rotate_arrival_key(*, practice: Practice, actor_user: User | None) -> FlowSettings:
     """A new secret for the kiosk and QR-code address: the old printed code stops working."""
     with transaction.atomic():
         settings = FlowSettings.objects.select_for_update().get(pk=flow_settings(practice).pk)
@@ -64,7 +68,7 @@ def rotate_arrival_key(*, practice, actor_user) -> FlowSettings:
     return settings
 
 
-def create_intake_question(*, practice, actor_user, **values) -> IntakeQuestion:
+def create_intake_question(*, practice: Practice, actor_user: User | None, **values: Any) -> IntakeQuestion:
     with transaction.atomic():
         question = IntakeQuestion.objects.create(practice=practice, **values)
         audit.record(
@@ -73,7 +77,7 @@ def create_intake_question(*, practice, actor_user, **values) -> IntakeQuestion:
     return question
 
 
-def update_intake_question(*, question: IntakeQuestion, actor_user, **values) -> IntakeQuestion:
+def update_intake_question(*, question: IntakeQuestion, actor_user: User | None, **values: Any) -> IntakeQuestion:
     with transaction.atomic():
         changes = _apply(question, values)
         if changes:
@@ -89,14 +93,14 @@ def update_intake_question(*, question: IntakeQuestion, actor_user, **values) ->
     return question
 
 
-def create_policy(*, practice, actor_user, **values) -> PracticePolicy:
+def create_policy(*, practice: Practice, actor_user: User | None, **values: Any) -> PracticePolicy:
     with transaction.atomic():
         policy = PracticePolicy.objects.create(practice=practice, **values)
         audit.record(practice=practice, action=Action.CREATE, target=policy, actor_user=actor_user, summary="policy")
     return policy
 
 
-def update_policy(*, policy: PracticePolicy, actor_user, **values) -> PracticePolicy:
+def update_policy(*, policy: PracticePolicy, actor_user: User | None, **values: Any) -> PracticePolicy:
     """New wording is a new version (acknowledgements name the version the patient saw)."""
     with transaction.atomic():
         policy = PracticePolicy.objects.select_for_update().get(pk=policy.pk)
