@@ -14,6 +14,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from hypothesis import settings as hypothesis_settings
 from pytest_django.fixtures import Settings as SettingsFixture
 
 from accounts.models import User
@@ -22,6 +23,11 @@ from patients.models import Patient
 from practices.models import Location, Practice, Provider, Role
 from scheduling.models import Appointment, VisitType
 from tests import factories
+
+# Speed is measured in benchmarks, never asserted in tests: no per-example deadline, which a loaded
+# machine (two CPUs, the suite in parallel) would miss now and then.
+hypothesis_settings.register_profile("touchpoints", deadline=None)
+hypothesis_settings.load_profile("touchpoints")
 
 
 @pytest.fixture(autouse=True, scope="session")
