@@ -291,7 +291,7 @@ def test_times_are_one_per_start_and_grouped_by_part_of_the_day():
 
 @pytest.mark.django_db
 def test_the_widget_is_the_static_script_with_the_address_and_the_label_filled_in(client, practice):
-    source = Path(finders.find("js/booking-widget.js")).read_text(encoding="utf-8")
+    source = Path(finders.find("js/scheduling-booking-widget.js")).read_text(encoding="utf-8")
     body = client.get(f"/p/{practice.slug}/book/widget.js", HTTP_ACCEPT_LANGUAGE="es").content.decode()
     url = f"http://testserver/p/{practice.slug}/book/?src=widget"
     assert body == source.replace('"__TOUCHPOINTS_BOOK_URL__"', json.dumps(url)).replace(

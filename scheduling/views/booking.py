@@ -482,7 +482,7 @@ def confirmed(request: HttpRequest, practice_slug: str, token: str) -> HttpRespo
 
 # --- the widget a practice puts on its own website -----------------------------------------------
 
-WIDGET_SCRIPT = "js/booking-widget.js"
+WIDGET_SCRIPT = "js/scheduling-booking-widget.js"
 _WIDGET_VALUES = re.compile(r'"__TOUCHPOINTS_BOOK_(URL|LABEL)__"')
 
 
@@ -498,7 +498,7 @@ def _widget_source() -> str:
 def widget(request: HttpRequest, practice_slug: str) -> HttpResponse:
     """A script for the practice's own website: turns ``<div data-touchpoints-book>`` into a "Book online" link.
 
-    The script is ``static/js/booking-widget.js`` with the practice's booking address and the label in
+    The script is ``static/js/scheduling-booking-widget.js`` with the practice's booking address and the label in
     the visitor's language filled in.
     """
     practice = practice_by_slug_or_404(slug=practice_slug)
