@@ -10,12 +10,14 @@ TEST_WORKERS ?= auto
 PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test test-sqlite test-postgres lint bench messages static clean
+.PHONY: help demo test test-sqlite test-postgres lint hooks bench messages static clean
 
 help:
 	@echo "make demo   - set up everything and run Touchpoints with a demo practice on http://127.0.0.1:$(PORT)"
 	@echo "make test   - run the whole test suite (SQLite, then PostgreSQL when reachable)"
 	@echo "make bench  - run the benchmarks (QUICK=1 for a smaller run)"
+	@echo "make lint   - the checks without the tests (ruff, formatting, migrations, deploy check)"
+	@echo "make hooks  - run the fast checks before each commit (.pre-commit-config.yaml)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt .python-version
 	@test -x $(PY) || "$$(scripts/find-python.sh)" -m venv $(VENV)
@@ -46,8 +48,17 @@ demo: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports --no-cache
+	$(PY) scripts/check_template_loads.py
+	$(PY) scripts/check_test_imports.py
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check --deploy --fail-level ERROR
+
+# Installs the git hooks of .pre-commit-config.yaml: ruff and the commit-subject check.
+hooks: $(VENV)/.installed
+	$(VENV)/bin/pre-commit install --hook-type pre-commit --hook-type commit-msg
 
 test: lint node_modules/.installed test-sqlite test-postgres
 

@@ -15,10 +15,12 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 
 from core import limits
-from practices.selectors import memberships_for_user
 
 from . import services
 from .forms import SignInForm, TokenForm
+from .http import SignedInRequest
+from .models import User
+from .selectors import requiring_two_factor
 
 
 class SignInView(auth_views.LoginView):
@@ -27,13 +29,13 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def _two_factor_pending(user) -> bool:
+def _two_factor_pending(user: User) -> bool:
     """A signed-in user still owes a code: they have a device, or one of their practices requires one."""
     if user.is_verified():
         return False
     if user_has_device(user, confirmed=True):
         return True
-    return any(m.practice.require_two_factor for m in memberships_for_user(user=user))
+    return bool(requiring_two_factor(user=user))
 
 
 class ThrottledPasswordResetView(auth_views.PasswordResetView):
@@ -70,7 +72,7 @@ def _safe_next(request: HttpRequest, fallback: str = "practices:home") -> str:
 
 
 @login_required
-def otp_verify(request: HttpRequest) -> HttpResponse:
+def otp_verify(request: SignedInRequest) -> HttpResponse:
     if not user_has_device(request.user, confirmed=True):
         return redirect("accounts:otp_setup")
     form = TokenForm(request.POST or None)
@@ -84,9 +86,9 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def otp_setup(request: HttpRequest) -> HttpResponse:
+def otp_setup(request: SignedInRequest) -> HttpResponse:
     confirmed = user_has_device(request.user, confirmed=True)
-    requiring = [m.practice for m in memberships_for_user(user=request.user) if m.practice.require_two_factor]
+    requiring = requiring_two_factor(user=request.user)
     if confirmed:
         return render(request, "accounts/otp_status.html", {"requiring": requiring})
     device = services.start_totp_setup(user=request.user)
@@ -110,8 +112,8 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def otp_disable(request: HttpRequest) -> HttpResponse:
-    requiring = [m.practice for m in memberships_for_user(user=request.user) if m.practice.require_two_factor]
+def otp_disable(request: SignedInRequest) -> HttpResponse:
+    requiring = requiring_two_factor(user=request.user)
     if requiring:
         messages.error(request, _("Your practice requires two-factor sign-in, so it cannot be turned off."))
     elif request.user.is_verified():

@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.apps import apps
@@ -82,7 +83,7 @@ def local_datetime(value: datetime, tz: ZoneInfo, *, year: bool = False, zone: b
 
 
 def _is_masked(value: object) -> bool:
-    return isinstance(value, str) and (MASK in value or (value and set(value) == {"*"}))
+    return isinstance(value, str) and (MASK in value or (bool(value) and set(value) == {"*"}))
 
 
 def _parse_datetime(value: object) -> datetime | None:
@@ -147,8 +148,9 @@ def value_words(value: object, found: models.Field | None, tz: ZoneInfo, related
 # --- records ---------------------------------------------------------------------------------------
 
 
-def _record_words(obj: models.Model, tz: ZoneInfo) -> tuple[str, object | None]:
-    """What the record is, and its patient if it has one."""
+def _record_words(obj: Any, tz: ZoneInfo) -> tuple[str, Any]:
+    """What the record is, and its patient if it has one. (``obj`` is any model's row: audit sits below
+    the apps whose records it names, so it reads their fields by name, untyped.)"""
     label = obj._meta.label_lower
     if label == "scheduling.appointment":
         who = short_name(obj.patient.first_name, obj.patient.last_name)
@@ -193,9 +195,10 @@ def _fetch(model: type[models.Model], pks: set[str], practice) -> dict[str, mode
     return {str(row.pk): row for row in rows}
 
 
-def _who(entry: AuditEntry, patients: dict[str, models.Model]) -> str:
+def _who(entry: AuditEntry, patients: dict[str, Any]) -> str:
     if entry.actor_user_id:
         user = entry.actor_user
+        assert user is not None
         return f"{user.full_name} ({user.email})" if user.full_name else user.email
     if entry.actor_patient_id:
         patient = patients.get(str(entry.actor_patient_id))
@@ -250,7 +253,7 @@ def describe_entries(entries: Iterable[AuditEntry], *, practice) -> list[Describ
                 record_url = reverse(RECORD_PAGES[entry.object_type], args=[practice.slug, obj.pk])
             except NoReverseMatch:
                 record_url = ""
-        patient = patients.get(str(entry.patient_id)) if entry.patient_id else record_patient
+        patient: Any = patients.get(str(entry.patient_id)) if entry.patient_id else record_patient  # a Patient
         changes = [
             Change(
                 label=field_label(model, name),

@@ -21,4 +21,3 @@ class AuditContextMiddleware:
             return self.get_response(request)
         finally:
             current_origin.reset(token)
-

@@ -2,8 +2,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from practices.models import Practice
-
 
 class Action(models.TextChoices):
     VIEW = "view", _("Viewed")
@@ -31,7 +29,7 @@ class AuditEntry(models.Model):
     ``changes`` holds masked before/after values only.
     """
 
-    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="audit_entries")
+    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="audit_entries")
     at = models.DateTimeField(db_index=True)
     actor_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -1,14 +1,20 @@
+from __future__ import annotations
+
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from .models import AuditEntry
 
+if TYPE_CHECKING:  # audit sits below practices: a name for the type checker only
+    from practices.models import Practice
+
 
 def audit_entries_for_practice(
     *,
-    practice,
+    practice: Practice,
     actor: str = "",
     action: str = "",
     patient_id: int | None = None,

@@ -1,20 +1,34 @@
+"""Appending audit entries. Every app writes them, so audit sits below practices and patients: its
+foreign keys name them by string (``audit/models.py``), and the annotations import them for the type
+checker only (import-linter leaves type-checking imports out)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.db import models
 from django.utils import timezone
+
+from accounts.models import User
 
 from .context import current_origin
 from .models import Action, AuditEntry
 
+if TYPE_CHECKING:
+    from patients.models import Patient
+    from practices.models import Practice
+
 
 def record(
     *,
-    practice,
+    practice: Practice,
     action: Action | str,
     target: models.Model | type[models.Model],
-    actor_user=None,
-    actor_patient=None,
-    patient=None,
+    actor_user: User | None = None,
+    actor_patient: Patient | None = None,
+    patient: Patient | None = None,
     summary: str = "",
-    changes: dict | None = None,
+    changes: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Append one audit entry. Call inside the same transaction as the write it describes.
 

@@ -37,6 +37,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from html.parser import HTMLParser
 from urllib.parse import urlencode, urlsplit
 
@@ -101,16 +102,16 @@ def plan() -> dict:
 
     from django.utils import timezone
 
-    from practices.demo import DEMO_SLUG
+    from demo.practices import DEMO_SLUG
     from practices.models import Practice
-    from scheduling import selectors
     from scheduling.models import VisitType
+    from scheduling.selectors import slots as slot_selectors
 
     practice = Practice.objects.get(slug=DEMO_SLUG)
     visit_type = VisitType.objects.get(practice=practice, slug=VISIT_TYPE)
     now = timezone.now()
     today = now.astimezone(ZoneInfo(practice.timezone)).date()
-    slots = selectors.open_slots_for(
+    slots = slot_selectors.open_slots_for(
         practice, visit_type, first_day=today + timedelta(days=1), last_day=today + timedelta(days=60), now=now
     )
     days: dict[int, dict[tuple[str, int], int]] = defaultdict(dict)
@@ -144,7 +145,7 @@ def _free_port() -> int:
 
 
 class Server:
-    def __init__(self, database: DemoDatabase):
+    def __init__(self, database: DemoDatabase) -> None:
         self.port = _free_port()
         env = {**database.env, "DEBUG": "0", "PORT": str(self.port)}
         # Measured as the product runs at scale: PostgreSQL and huey on Redis (a queue of its own,
@@ -202,7 +203,7 @@ class Server:
 class Forms(HTMLParser):
     """The page's forms: action and fields (name, type, value, checked), and the submit buttons."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.forms: list[dict] = []
         self._select: str | None = None
@@ -240,14 +241,14 @@ def _forms(html: str) -> list[dict]:
 class Browser:
     """One patient's browser: its own cookies and keep-alive connection."""
 
-    def __init__(self, port: int):
+    def __init__(self, port: int) -> None:
         self.port = port
         self.origin = f"http://127.0.0.1:{port}"
         self.cookies: dict[str, str] = {}
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         self.last_url = "/"
 
-    def request(self, method: str, path: str, form: dict | list | None = None):
+    def request(self, method: str, path: str, form: dict | list | None = None) -> tuple[int, str, str, float]:
         headers = {"User-Agent": "touchpoints-bench", "Accept-Language": "en", "Accept": "text/html"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -316,8 +317,16 @@ def _fill(form: dict, values: dict) -> list[tuple[str, str]]:
 
 
 def book_one(
-    browser: Browser, plan_: dict, *, provider: str, day: str, location: int, client: int, n: int, think=lambda: None
-):
+    browser: Browser,
+    plan_: dict,
+    *,
+    provider: str,
+    day: str,
+    location: int,
+    client: int,
+    n: int,
+    think: Callable[[], object] = lambda: None,
+) -> tuple[float, float] | None:
     """One booking through the pages; returns (hold ms, booking ms) or None when the day had no time left.
 
     ``think()`` runs between pages: a person reading the page and choosing (the paced run).
@@ -451,7 +460,7 @@ def run(quick: bool) -> list[tuple[str, float, str]]:
 
     holds, books, skipped, wall = phase(0)
     _paced_holds, paced_books, _paced_skipped, paced_wall = phase(THINK_SECONDS)
-    single = []
+    single: list[float] = []
     # For scale: the same booking with nobody else on the server (warm workers, the provider's last days).
     browser = Browser(server.port)
     for day, location in plan_["providers"][providers[0]][::-1]:

@@ -5,7 +5,7 @@ The question, asked of both: "which start times can a patient book with this pro
 every location), on a 15-minute grid, with 120 minutes' notice, on the seeded demo (large; medium with
 --quick) in SQLite.
 
-- Ours: ``scheduling.selectors.open_slots_for(practice, visit_type, provider_ids=[id], ...)`` over the
+- Ours: ``scheduling.selectors.slots.open_slots_for(practice, visit_type, provider_ids=[id], ...)`` over the
   30 days: one call, its database reads included.
 - Theirs: django-appointment 3.12.0 in its own virtualenv (var/bench-django-appointment-venv, built on
   first use from benchmarks/django_appointment_env/requirements.txt with scripts/find-python.sh's
@@ -31,6 +31,7 @@ import statistics
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from .demo_db import BASE_DIR, log, seeded
 
@@ -115,10 +116,11 @@ def export_and_time(export_path: str, repeats: int) -> dict:
 
     from django.utils import timezone
 
-    from practices.demo import DEMO_SLUG
+    from demo.practices import DEMO_SLUG
     from practices.models import Practice
-    from scheduling import engine, selectors
+    from scheduling import engine
     from scheduling.models import VisitType
+    from scheduling.selectors import slots as slot_selectors
 
     practice = Practice.objects.get(slug=DEMO_SLUG)
     visit_type = VisitType.objects.get(practice=practice, slug=VISIT_TYPE)
@@ -126,13 +128,14 @@ def export_and_time(export_path: str, repeats: int) -> dict:
     now = timezone.now().replace(second=0, microsecond=0)
     first_day = now.astimezone(tz).date()
     last_day = first_day + timedelta(days=DAYS - 1)
-    rule = selectors.visit_rule(visit_type)
+    rule = slot_selectors.visit_rule(visit_type)
     if rule.buffer_before or rule.buffer_after or rule.daily_cap or rule.location_ids:
         raise AssertionError(f"{VISIT_TYPE} is no longer a plain visit type; pick another for the comparison")
-    schedules = selectors.schedules_for(practice, visit_type, first_day=first_day, last_day=last_day, now=now)
+    schedules = slot_selectors.schedules_for(practice, visit_type, first_day=first_day, last_day=last_day, now=now)
     window = {first_day + timedelta(days=n) for n in range(DAYS)}
 
-    providers, excluded = [], []
+    providers: list[dict[str, Any]] = []
+    excluded: list[list[object]] = []
     for schedule in schedules:
         prepared = engine._Engine(schedule, rule, now, None)  # noqa: SLF001 - the engine's own day ranges
         spans: dict[int, tuple[int, int]] = {}
@@ -159,10 +162,10 @@ def export_and_time(export_path: str, repeats: int) -> dict:
                 {"day": day.isoformat(), "start": _hhmm(a), "end": _hhmm(b)} for a, b in _ranges_minus(span, ranges)
             ]
         busy = []
-        for b in schedule.busy:
-            start, end = b.start.astimezone(tz), b.end.astimezone(tz)
+        for interval in schedule.busy:
+            start, end = interval.start.astimezone(tz), interval.end.astimezone(tz)
             if start.date() != end.date() and end.time() != datetime.min.time():
-                raise AssertionError(f"busy time across midnight: {b}")
+                raise AssertionError(f"busy time across midnight: {interval}")
             if start.date() in window:
                 busy.append({"day": start.date().isoformat(), "start": f"{start:%H:%M}", "end": f"{end:%H:%M}"})
         providers.append(
@@ -180,10 +183,10 @@ def export_and_time(export_path: str, repeats: int) -> dict:
     order = [p["id"] for p in providers]
     ours = {}
     for pid in order:
-        slots = selectors.open_slots_for(
+        slots = slot_selectors.open_slots_for(
             practice, visit_type, first_day=first_day, last_day=last_day, now=now, provider_ids=[pid]
         )
-        by_day = {day.isoformat(): [] for day in sorted(window)}
+        by_day: dict[str, list[str]] = {day.isoformat(): [] for day in sorted(window)}
         for slot in slots:
             local = slot.start.astimezone(tz)
             by_day[local.date().isoformat()].append(f"{local:%H:%M}")
@@ -193,7 +196,7 @@ def export_and_time(export_path: str, repeats: int) -> dict:
     for attempt in range(repeats + 3):  # three warm-up runs, not counted
         pid = order[attempt % len(order)]
         started = time.perf_counter()
-        selectors.open_slots_for(
+        slot_selectors.open_slots_for(
             practice, visit_type, first_day=first_day, last_day=last_day, now=now, provider_ids=[pid]
         )
         elapsed = time.perf_counter() - started

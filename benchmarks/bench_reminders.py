@@ -30,9 +30,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from .demo_db import BASE_DIR, log
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
 
 ORDER = 80
 FULL, QUICK = 100_000, 20_000
@@ -44,7 +48,7 @@ DEFAULT_SERVER_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 class Database:
     """A throwaway PostgreSQL database, else an SQLite file, migrated once."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path) -> None:
         self.root = root
         self.pg_name = None
         self.vendor = "sqlite"
@@ -197,7 +201,7 @@ def run(quick: bool) -> list[tuple[str, float, str]]:
     log(f"  reminders: {count} per run on {vendor}")
     bench.manage("manage.py", "migrate", "--noinput", "-v", "0")
     suffix = "" if vendor == "postgresql" else "_sqlite"
-    figures = []
+    figures: list[tuple[str, float, str]] = []
     for workers in (1, 2, 4):
         rate = bench.run(f"{workers}w", count, workers)
         name = f"reminders_per_second_{workers}_worker{'s' if workers > 1 else ''}{suffix}"
@@ -289,7 +293,7 @@ def seed(count: int) -> None:
             cursor.execute("ANALYZE messaging_message")
 
 
-def _truncate(connection) -> None:
+def _truncate(connection: "BaseDatabaseWrapper") -> None:
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE messaging_message")
 

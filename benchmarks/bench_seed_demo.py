@@ -11,15 +11,17 @@ EXPECTED_SHAPE = {
 
 
 def run(quick: bool) -> list[tuple[str, float, str]]:
-    figures = []
+    figures: list[tuple[str, float, str]] = []
     for vendor in vendors():
         database = seeded(vendor, quick)
-        shape, expected = database.measure("shape"), EXPECTED_SHAPE[database.size]
+        size, seed_seconds = database.size, database.seed_seconds
+        assert size is not None and seed_seconds is not None  # seeded() has seeded it
+        shape, expected = database.measure("shape"), EXPECTED_SHAPE[size]
         if shape != expected:
-            raise AssertionError(f"the {database.size} demo on {vendor} is {shape}, not {expected}")
-        if database.size == "large" and database.seed_seconds > LARGE_BUDGET_SECONDS:
+            raise AssertionError(f"the {size} demo on {vendor} is {shape}, not {expected}")
+        if size == "large" and seed_seconds > LARGE_BUDGET_SECONDS:
             raise AssertionError(
-                f"the large demo took {database.seed_seconds:.0f} s on {vendor}; the budget is {LARGE_BUDGET_SECONDS} s"
+                f"the large demo took {seed_seconds:.0f} s on {vendor}; the budget is {LARGE_BUDGET_SECONDS} s"
             )
-        figures.append((f"seed_demo_{database.size}_seconds{suffix(vendor)}", round(database.seed_seconds, 1), "s"))
+        figures.append((f"seed_demo_{size}_seconds{suffix(vendor)}", round(seed_seconds, 1), "s"))
     return figures

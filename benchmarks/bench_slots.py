@@ -15,7 +15,16 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from scheduling.engine import Busy, DayException, ProviderSchedule, VisitRule, WeeklyRange, first_available, open_slots
+from scheduling.engine import (
+    Busy,
+    DayException,
+    ProviderSchedule,
+    Slot,
+    VisitRule,
+    WeeklyRange,
+    first_available,
+    open_slots,
+)
 
 from .demo_db import log, percentile
 
@@ -82,7 +91,7 @@ def run(quick: bool) -> list[tuple[str, float, str]]:
     zone = ZoneInfo(TZ)
     morning = datetime(TODAY.year, TODAY.month, TODAY.day, 7, 0, tzinfo=zone)
     one_provider, everyone = [], []
-    found = None
+    found: list[Slot] = []
     for attempt in range(repeats + 3):  # the first three runs warm up and are not counted
         # From before opening to after closing, so some searches have to look past today.
         now = (morning + timedelta(minutes=rng.randrange(12 * 60), seconds=rng.randrange(60))).astimezone(UTC)

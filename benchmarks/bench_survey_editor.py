@@ -53,8 +53,8 @@ def measure() -> None:
     from django.test import Client
     from django.urls import reverse
 
+    from demo.practices import DEMO_SLUG, DEMO_STAFF
     from feedback.models import Answer, Response, Survey
-    from practices.demo import DEMO_SLUG, DEMO_STAFF
     from practices.models import Practice
 
     practice = Practice.objects.get(slug=DEMO_SLUG)
@@ -67,7 +67,7 @@ def measure() -> None:
     client.force_login(get_user_model().objects.get(email=DEMO_STAFF[0][0]))
     url = reverse("feedback:survey_edit", kwargs={"practice_slug": practice.slug, "pk": survey.pk})
 
-    def timed(method, expected) -> float:
+    def timed(method: str, expected: int) -> float:
         started = time.perf_counter()
         response = getattr(client, method)(url, secure=True)
         elapsed = (time.perf_counter() - started) * 1000

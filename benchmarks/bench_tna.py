@@ -48,8 +48,8 @@ def measure() -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
+    from demo.practices import DEMO_SLUG
     from insights.selectors import live_third_next_available
-    from practices.demo import DEMO_SLUG
     from practices.models import Practice
 
     practice = Practice.objects.get(slug=DEMO_SLUG)

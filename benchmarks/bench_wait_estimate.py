@@ -43,9 +43,9 @@ def measure() -> None:
     django.setup()
     from django.utils import timezone
 
+    from demo.practices import DEMO_SLUG
     from frontdesk.selectors.flow import day_bounds
     from frontdesk.selectors.wait import estimate_errors
-    from practices.demo import DEMO_SLUG
     from practices.models import Practice
     from scheduling.models import Appointment
 

@@ -47,7 +47,7 @@ def log(message: str) -> None:
 
 
 class DemoDatabase:
-    def __init__(self, vendor: str):
+    def __init__(self, vendor: str) -> None:
         self.vendor = vendor
         self.root = Path(tempfile.mkdtemp(prefix="touchpoints-bench-"))
         (self.root / "var").mkdir()

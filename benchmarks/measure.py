@@ -9,11 +9,15 @@ import json
 import os
 import statistics
 import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from practices.models import Practice
 
 MISS = "zzq"  # a typo that matches nobody
 
 
-def realistic_searches(practice) -> list[str]:
+def realistic_searches(practice: "Practice") -> list[str]:
     """What the front desk types, taken from the seeded data so every search but the typo has hits:
     the plain list (no query), the commonest surname, the start of the commonest first name, a
     patient's full name, the start of an email, a phone fragment, and a typo."""
@@ -35,7 +39,7 @@ def realistic_searches(practice) -> list[str]:
 
 
 def _demo_practice():
-    from practices.demo import DEMO_SLUG
+    from demo.practices import DEMO_SLUG
     from practices.models import Practice
 
     return Practice.objects.get(slug=DEMO_SLUG)
@@ -80,7 +84,7 @@ def page(repeats: int) -> dict:
     from django.test import Client
     from django.urls import reverse
 
-    from practices.demo import DEMO_STAFF
+    from demo.practices import DEMO_STAFF
 
     practice = _demo_practice()
     client = Client()

@@ -9,6 +9,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.csp import CSP
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "feedback",
     "insights",
     "audit",
+    "demo",  # the demo practice's builders and seed_demo; no production app imports it
 ]
 
 MIDDLEWARE = [
@@ -127,6 +129,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "practices:home"
+# Which of a user's practices require two-factor sign-in. accounts sits below practices and asks
+# through this function (accounts/selectors.py), so the dependency points down the layers.
+TWO_FACTOR_REQUIRED_BY = "practices.selectors.practices_requiring_two_factor"
 LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -274,12 +279,13 @@ else:
 # One cache that every web process shares: rate-limit counters (django-ratelimit), the self check-in
 # backoff and the sign-in lockouts must agree across processes. Redis when scaled out; otherwise a
 # table in the database (core.cache.DatabaseCache: Django's, with an atomic incr), created by migrate.
-DATABASE_CACHE = {
+DATABASE_CACHE: dict[str, Any] = {
     "BACKEND": "core.cache.DatabaseCache",
     "LOCATION": "touchpoints_cache",
     # Culling drops entries by key order; keep it far away so a flood of keys cannot push a counter out.
     "OPTIONS": {"MAX_ENTRIES": 100_000},
 }
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:

@@ -1,6 +1,7 @@
 """Form pieces shared by the staff report pages."""
 
 from datetime import date, timedelta
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -49,8 +50,9 @@ class DateRangeForm(forms.Form):
     def default_range(cls, today: date) -> tuple[date, date]:
         return today - timedelta(days=cls.default_days - 1), today
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if "start" not in cleaned or "end" not in cleaned:
             return cleaned  # a date that did not parse already has its own message
         span = timedelta(days=self.default_days - 1)

@@ -1,11 +1,13 @@
 """Huey side of the django.tasks bridge, plus tasks that prove the worker runs (and retries)."""
 
+from typing import Any, cast
+
 from django.conf import settings
 from django.tasks import task
 from django.utils.module_loading import import_string
 from huey.contrib.djhuey import db_task
 
-_options = settings.TASKS["default"].get("OPTIONS", {})
+_options: dict[str, Any] = cast(dict[str, Any], settings.TASKS["default"]).get("OPTIONS", {})
 
 
 @db_task(retries=_options.get("retries", 3), retry_delay=_options.get("retry_delay", 30))

@@ -6,8 +6,12 @@ retries with a delay, and scheduling for ``run_after``.  Task arguments are JSON
 never patient data.
 """
 
+from __future__ import annotations  # django.tasks.Task is not subscriptable at runtime
+
+from typing import Any
+
 from django.tasks.backends.base import BaseTaskBackend
-from django.tasks.base import TaskResult, TaskResultStatus
+from django.tasks.base import Task, TaskResult, TaskResultStatus
 from django.tasks.signals import task_enqueued
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -20,7 +24,7 @@ class HueyBackend(BaseTaskBackend):
     supports_get_result = False
     supports_priority = False
 
-    def enqueue(self, task, args, kwargs):
+    def enqueue[**P, R](self, task: Task[P, R], args: list[Any], kwargs: dict[str, Any]) -> TaskResult[P, R]:
         from core.tasks import run_django_task
 
         self.validate_task(task)
@@ -32,7 +36,7 @@ class HueyBackend(BaseTaskBackend):
         huey.enqueue(
             run_django_task.task_class(args=(task.module_path, list(args), dict(kwargs)), id=result_id, eta=eta)
         )
-        result = TaskResult(
+        result: TaskResult[P, R] = TaskResult(
             task=task,
             id=result_id,
             status=TaskResultStatus.READY,

@@ -1,17 +1,8 @@
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
-
-from practices.models import Practice
-
-
-def landing(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("practices:home")
-    practices = Practice.objects.order_by("name").only("name", "slug")[:50]
-    return render(request, "core/landing.html", {"practices": practices})
 
 
 @never_cache

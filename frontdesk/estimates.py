@@ -53,11 +53,11 @@ def _ready(visit: FlowVisit) -> datetime:
 def provider_lag_minutes(visits: Iterable[FlowVisit], *, now: datetime, late_mark: LateMark | None = None) -> float:
     """How many minutes behind its schedule the provider is at ``now`` (0 when on time)."""
     known = [v for v in visits if v.arrived is None or v.arrived <= now]
-    called = [(v.called, v) for v in known if v.called is not None and v.called <= now]
+    calls = [(v.called, v) for v in known if v.called is not None and v.called <= now]
     lag = 0.0
     last_call = None
-    if called:
-        last_call, last = max(called, key=lambda call: call[0])
+    if calls:
+        last_call, last = max(calls, key=lambda pair: pair[0])
         lag = _minutes(last_call - _ready(last))
     for visit in known:
         if visit.arrived is None or (visit.called is not None and visit.called <= now):
@@ -120,9 +120,8 @@ def expected_call(
         gap = open_minutes(day, start=position, end=visit.scheduled, now=now)
         if gap:
             calls = [v.called for v in day if v.called is not None and v.called <= now]
-            floor: float = 0.0
-            if late_mark is not None and _in_force(late_mark, max(calls, default=None), now):
-                floor = late_mark.minutes
+            in_force = late_mark is not None and _in_force(late_mark, max(calls, default=None), now)
+            floor = late_mark.minutes if late_mark is not None and in_force else 0.0
             lag_minutes = max(float(floor), lag_minutes - gap)
     return max(now, visit.scheduled + timedelta(minutes=lag_minutes), _ready(visit) if visit.arrived else now)
 

@@ -95,7 +95,7 @@ class FlowSettings(models.Model):
         return f"flow settings of practice #{self.practice_id}"
 
     def threshold_for(self, status: str) -> int | None:
-        thresholds: dict[str, int] = {
+        thresholds: dict[str, int | None] = {
             FlowStatus.ARRIVED: self.arrived_threshold_minutes,
             FlowStatus.ROOMED: self.roomed_threshold_minutes,
             FlowStatus.WITH_PROVIDER: self.with_provider_threshold_minutes,

@@ -31,9 +31,10 @@ from __future__ import annotations
 import math
 import statistics
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import overload
 from zoneinfo import ZoneInfo
 
 # FHIR R4 appointment statuses (scheduling.models.AppointmentStatus) and flow statuses
@@ -111,7 +112,7 @@ class Rate:
 @dataclass(frozen=True)
 class Summary:
     period: date | None  # first day of the period; None for the whole range
-    group: Hashable  # the dimension's id, or None when not grouped
+    group: int | None  # the dimension's id, or None when not grouped
     cycle: Durations = field(default_factory=Durations)
     waiting_room: Durations = field(default_factory=Durations)
     exam_room: Durations = field(default_factory=Durations)
@@ -127,6 +128,10 @@ class Summary:
         return not (self.late_cancel.denominator or self.no_show.denominator or self.cycle.n)
 
 
+@overload
+def _minutes(start: datetime, end: datetime) -> float: ...
+@overload
+def _minutes(start: datetime | None, end: datetime | None) -> float | None: ...
 def _minutes(start: datetime | None, end: datetime | None) -> float | None:
     if start is None or end is None:
         return None
@@ -153,12 +158,17 @@ def summarize(
     now: datetime,
     cutoff_hours: int,
     period: date | None = None,
-    group: Hashable = None,
+    group: int | None = None,
 ) -> Summary:
     """Every measure over one set of records."""
     tz = zone if isinstance(zone, ZoneInfo) else ZoneInfo(zone)
     cutoff = timedelta(hours=cutoff_hours)
-    cycle, waiting_room, exam_room, waiting, care_team, lead = [], [], [], [], [], []
+    cycle: list[float] = []
+    waiting_room: list[float] = []
+    exam_room: list[float] = []
+    waiting: list[float] = []
+    care_team: list[float] = []
+    lead: list[float] = []
     same_day = scheduled = late = no_shows = came = 0
     for r in records:
         if r.status == ENTERED_IN_ERROR:
@@ -200,7 +210,7 @@ def summarize(
     )
 
 
-def dimension_key(dimension: str | None) -> Callable[[AppointmentRecord], Hashable]:
+def dimension_key(dimension: str | None) -> Callable[[AppointmentRecord], int | None]:
     if dimension is None:
         return lambda r: None
     if dimension not in DIMENSIONS:
@@ -236,8 +246,8 @@ def by_period(
     """
     tz = zone if isinstance(zone, ZoneInfo) else ZoneInfo(zone)
     key = dimension_key(dimension)
-    grouped: dict[tuple[date, Hashable], list[AppointmentRecord]] = defaultdict(list)
-    groups: set[Hashable] = set()
+    grouped: dict[tuple[date, int | None], list[AppointmentRecord]] = defaultdict(list)
+    groups: set[int | None] = set()
     for r in records:
         g = key(r)
         groups.add(g)
@@ -264,7 +274,7 @@ def totals(
 ) -> list[Summary]:
     """One summary per group over the whole range (a single one when not grouped)."""
     key = dimension_key(dimension)
-    grouped: dict[Hashable, list[AppointmentRecord]] = defaultdict(list)
+    grouped: dict[int | None, list[AppointmentRecord]] = defaultdict(list)
     for r in records:
         grouped[key(r)].append(r)
     if not grouped:

@@ -4,19 +4,27 @@ Every function takes the practice and reads only its rows. ``appointment_records
 (appointments left-joined to their visits, ``values_list``) whatever the range.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import Enum
+from typing import TYPE_CHECKING, Final, Literal
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 
-from practices.models import Location, Provider
-from scheduling import selectors as scheduling_selectors
+from practices.models import Location, Practice, Provider
+from scheduling.engine import Slot
 from scheduling.models import Appointment, AppointmentStatus, VisitType
+from scheduling.selectors import booking as booking_selectors
+from scheduling.selectors import slots as slot_selectors
 
 from . import tna
 from .measures import AppointmentRecord
 from .models import ThirdNextAvailable
+
+if TYPE_CHECKING:
+    from frontdesk.estimate_accuracy import EstimateAccuracy
 
 _RECORD_FIELDS = (
     "start",
@@ -37,7 +45,7 @@ _RECORD_FIELDS = (
 
 def appointment_records(
     *,
-    practice,
+    practice: Practice,
     first_day: date,
     last_day: date,
     location_id: int | None = None,
@@ -45,7 +53,7 @@ def appointment_records(
     visit_type_id: int | None = None,
 ) -> list[AppointmentRecord]:
     """The practice's appointments starting on the local days ``first_day..last_day``, with visit times."""
-    start, end = scheduling_selectors.local_day_bounds(ZoneInfo(practice.timezone), first_day, last_day)
+    start, end = slot_selectors.local_day_bounds(ZoneInfo(practice.timezone), first_day, last_day)
     qs = Appointment.objects.filter(practice=practice, start__gte=start, start__lt=end).exclude(
         status=AppointmentStatus.ENTERED_IN_ERROR
     )
@@ -58,25 +66,25 @@ def appointment_records(
     return [AppointmentRecord(*row[:7], *row[7:]) for row in qs.order_by("start", "pk").values_list(*_RECORD_FIELDS)]
 
 
-def cancellation_cutoff_hours(practice) -> int:
+def cancellation_cutoff_hours(practice: Practice) -> int:
     """The practice's late-cancellation line: its cutoff for online changes (default 24 hours)."""
-    return scheduling_selectors.booking_policy(practice).online_change_cutoff_hours
+    return booking_selectors.booking_policy(practice).online_change_cutoff_hours
 
 
-def providers(practice) -> QuerySet[Provider]:
+def providers(practice: Practice) -> QuerySet[Provider]:
     """Every provider, past ones too: their history still counts."""
     return Provider.objects.filter(practice=practice).order_by("last_name", "first_name")
 
 
-def locations(practice) -> QuerySet[Location]:
+def locations(practice: Practice) -> QuerySet[Location]:
     return Location.objects.filter(practice=practice).order_by("name")
 
 
-def visit_types(practice) -> QuerySet[VisitType]:
+def visit_types(practice: Practice) -> QuerySet[VisitType]:
     return VisitType.objects.filter(practice=practice).order_by("name")
 
 
-def names(practice, dimension: str | None) -> dict[int, str]:
+def names(practice: Practice, dimension: str | None) -> dict[int, str]:
     """Display names of the dimension's ids (one query)."""
     if dimension == "provider":
         return {p.pk: p.display_name for p in providers(practice)}
@@ -95,7 +103,7 @@ class TnaRow:
     horizon_days: int
 
 
-def _tna_from(slots, visit_type: VisitType, *, now: datetime, zone: str) -> int | None:
+def _tna_from(slots: Iterable[Slot], visit_type: VisitType, *, now: datetime, zone: str) -> int | None:
     gap = timedelta(minutes=visit_type.buffer_before_minutes + visit_type.buffer_after_minutes)
     return tna.third_next_available(
         (tna.OpenSlot(start=s.start, end=s.end, resource=s.provider_id) for s in slots), now=now, zone=zone, gap=gap
@@ -106,20 +114,30 @@ def _tna_from(slots, visit_type: VisitType, *, now: datetime, zone: str) -> int 
 # the engine is not asked for a 90-day horizon of every provider just to find them. The schedule data
 # is read once per window for every visit type still searching, not once per visit type.
 _TNA_WINDOWS = (7, 28)
-_UNKNOWN = object()
+
+
+class _Unknown(Enum):
+    """Not settled yet (``None`` is a result: fewer than three openings)."""
+
+    UNKNOWN = "unknown"
+
+
+_UNKNOWN: Final = _Unknown.UNKNOWN
 
 
 class _TnaSearch:
     """One visit type's third next available (any provider, each provider), found window by window."""
 
-    def __init__(self, visit_type: VisitType, *, today: date, now: datetime, zone: str, provider_ids: list[int]):
+    def __init__(
+        self, visit_type: VisitType, *, today: date, now: datetime, zone: str, provider_ids: list[int]
+    ) -> None:
         self.visit_type = visit_type
         self.today, self.now, self.zone = today, now, zone
         self.horizon = today + timedelta(days=visit_type.max_days_ahead)
         self.provider_ids = provider_ids
-        self.found: dict[int, list] = {pid: [] for pid in provider_ids}
+        self.found: dict[int, list[Slot]] = {pid: [] for pid in provider_ids}
         self.per_provider: dict[int, int | None] = {}
-        self.any_provider = _UNKNOWN
+        self.any_provider: int | None | Literal[_Unknown.UNKNOWN] = _UNKNOWN
         self.done = False
 
     def pending(self) -> list[int]:
@@ -130,10 +148,18 @@ class _TnaSearch:
         """The last day of the window of ``size`` days from today (None: the booking horizon)."""
         return self.horizon if size is None else min(self.horizon, self.today + timedelta(days=size - 1))
 
-    def step(self, calendar, *, first_day: date, last_day: date, location_id) -> None:
+    def step(
+        self,
+        calendar: slot_selectors.PracticeCalendar | None,
+        *,
+        first_day: date,
+        last_day: date,
+        location_id: int | None,
+    ) -> None:
         """Add the open slots of ``first_day..last_day`` from ``calendar``; settle what is known."""
         pending = self.pending()
         if first_day <= last_day and pending:
+            assert calendar is not None  # read whenever a search has providers pending in the window
             for slot in calendar.open_slots(
                 self.visit_type, first_day=first_day, last_day=last_day, provider_ids=pending, location_id=location_id
             ):
@@ -151,7 +177,7 @@ class _TnaSearch:
                 self.per_provider[pid] = days
         self.done = final or len(self.per_provider) == len(self.provider_ids) and self.any_provider is not _UNKNOWN
 
-    def _days(self, slots) -> int | None:
+    def _days(self, slots: Iterable[Slot]) -> int | None:
         return _tna_from(slots, self.visit_type, now=self.now, zone=self.zone)
 
     def result(self) -> tuple[int | None, dict[int, int | None]]:
@@ -160,7 +186,7 @@ class _TnaSearch:
 
 def live_third_next_available(
     *,
-    practice,
+    practice: Practice,
     now: datetime,
     visit_type_id: int | None = None,
     provider_id: int | None = None,
@@ -170,18 +196,18 @@ def live_third_next_available(
 
     Open slots come from the slot engine exactly as patients see it (hours, exceptions, bookings,
     holds, minimum notice, daily caps, the booking horizon), through
-    ``scheduling.selectors.practice_calendar``: each window of days is read once for every visit type
+    ``scheduling.selectors.slots.practice_calendar``: each window of days is read once for every visit type
     still searching, so the number of queries does not grow with the number of visit types.
     """
-    types = scheduling_selectors.visit_types(practice).order_by("name")
+    chosen = slot_selectors.visit_types(practice).order_by("name")
     if visit_type_id is not None:
-        types = types.filter(pk=visit_type_id)
-    types = list(types)
+        chosen = chosen.filter(pk=visit_type_id)
+    types = list(chosen)
     if not types:
         return []
     people = {p.pk: p for p in providers(practice) if p.is_active}
     wanted = [pid for pid in people if provider_id is None or pid == provider_id]
-    offers = scheduling_selectors.visit_type_offers(practice)
+    offers = slot_selectors.visit_type_offers(practice)
     today = practice.local_date(now)
     searches = []
     for visit_type in types:
@@ -200,7 +226,7 @@ def live_third_next_available(
         needed = {pid for search in searching for pid in search.pending()}
         calendar = None
         if needed and first_day <= max(last_days):
-            calendar = scheduling_selectors.practice_calendar(
+            calendar = slot_selectors.practice_calendar(
                 practice,
                 [search.visit_type for search in searching],
                 first_day=first_day,
@@ -227,7 +253,12 @@ def live_third_next_available(
 
 
 def third_next_available_history(
-    *, practice, first_day: date, last_day: date, visit_type_id: int | None = None, provider_id: int | None = None
+    *,
+    practice: Practice,
+    first_day: date,
+    last_day: date,
+    visit_type_id: int | None = None,
+    provider_id: int | None = None,
 ) -> QuerySet[ThirdNextAvailable]:
     """Stored daily TNA rows (any provider unless ``provider_id``)."""
     qs = ThirdNextAvailable.objects.filter(practice=practice, day__gte=first_day, day__lte=last_day)
@@ -237,13 +268,15 @@ def third_next_available_history(
     return qs.select_related("visit_type").order_by("day", "visit_type__name")
 
 
-def stored_today(practice, day: date) -> bool:
+def stored_today(practice: Practice, day: date) -> bool:
     return ThirdNextAvailable.objects.filter(practice=practice, day=day).exists()
 
 
-def estimate_accuracy(*, practice, first_day: date, last_day: date, provider=None):
+def estimate_accuracy(
+    *, practice: Practice, first_day: date, last_day: date, provider: Provider | None = None
+) -> "EstimateAccuracy":
     """How far the live wait estimate was off over the local days ``first_day..last_day``."""
     from frontdesk.selectors.wait import estimate_errors
 
-    start, end = scheduling_selectors.local_day_bounds(ZoneInfo(practice.timezone), first_day, last_day)
+    start, end = slot_selectors.local_day_bounds(ZoneInfo(practice.timezone), first_day, last_day)
     return estimate_errors(practice=practice, start=start, end=end, provider=provider)

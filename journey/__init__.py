@@ -9,7 +9,7 @@ if TYPE_CHECKING:
 
 
 def record(**kwargs: Any) -> JourneyEvent:
-    """``journey.services.record``, imported when first called (the app package loads before its models)."""
+    """``journey.services.record`` (keyword arguments only), imported when first used."""
     from .services import record as _record
 
     return _record(**kwargs)

@@ -1,9 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from patients.models import Patient
-from practices.models import Practice
-
 from .catalogue import TOUCHPOINT_CHOICES
 
 
@@ -22,9 +19,9 @@ class Stage(models.TextChoices):
 class JourneyEvent(models.Model):
     """Something that happened at a touch point. Append-only; carries no clinical detail."""
 
-    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="journey_events")
+    practice = models.ForeignKey("practices.Practice", on_delete=models.CASCADE, related_name="journey_events")
     patient = models.ForeignKey(
-        Patient, null=True, blank=True, on_delete=models.SET_NULL, related_name="journey_events"
+        "patients.Patient", null=True, blank=True, on_delete=models.SET_NULL, related_name="journey_events"
     )
     stage = models.CharField(max_length=20, choices=Stage.choices)
     touchpoint = models.CharField(max_length=40, choices=TOUCHPOINT_CHOICES)

@@ -1,11 +1,19 @@
 """The one function every touch point calls to say what happened."""
 
+from __future__ import annotations
+
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from practices.models import Practice
+
 from .catalogue import BY_CODE
 from .models import JourneyEvent
+
+if TYPE_CHECKING:  # journey sits below patients: a name for the type checker only
+    from patients.models import Patient
 
 # Event data describes the journey, never the patient's health. Keys that usually carry
 # clinical detail are refused outright, and values must be short scalars.
@@ -34,7 +42,7 @@ class JourneyDataError(ValueError):
     pass
 
 
-def _check_data(data: dict) -> dict:
+def _check_data(data: dict[str, Any]) -> dict[str, Any]:
     for key, value in data.items():
         if key.lower() in CLINICAL_KEYS:
             raise JourneyDataError(f"Journey events carry no clinical detail; key {key!r} is refused.")
@@ -47,12 +55,12 @@ def _check_data(data: dict) -> dict:
 
 def record(
     *,
-    practice,
+    practice: Practice,
     touchpoint: str,
     kind: str,
-    patient=None,
+    patient: Patient | None = None,
     at: datetime | None = None,
-    data: dict | None = None,
+    data: dict[str, Any] | None = None,
 ) -> JourneyEvent:
     """Record that ``kind`` happened at ``touchpoint`` (a catalogue code) for ``patient``."""
     if touchpoint not in BY_CODE:

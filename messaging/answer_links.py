@@ -17,6 +17,7 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
+from practices.models import Practice
 from scheduling.models import Appointment
 
 SALT = "messaging.answer-link"
@@ -40,7 +41,7 @@ def answer_url(appointment: Appointment) -> str:
     return settings.SITE_URL + answer_path(appointment)
 
 
-def appointment_for_token(practice, token: str, *, now: datetime | None = None) -> Appointment | None:
+def appointment_for_token(practice: Practice, token: str, *, now: datetime | None = None) -> Appointment | None:
     """The appointment the token names, in this practice and of that patient; None if forged, expired or foreign."""
     try:
         payload = signing.loads(token, salt=SALT, max_age=MAX_AGE)

@@ -21,7 +21,7 @@ DEFAULTS: dict[tuple[str, str, str], tuple[str, str]] = {
     ),
     ("confirmation", S, "en"): ("", "{{ practice }}: you're booked for {{ date }} at {{ time }}. Details: {{ link }}"),
     ("confirmation", S, "es"): ("", "{{ practice }}: su cita es el {{ date }} a las {{ time }}. Detalles: {{ link }}"),
-    # Reschedule and cancellation: sent by email with a calendar file (messaging/confirmations.py);
+    # Reschedule and cancellation: sent by email with a calendar file (messaging/notices.py);
     # the place is added below the text from the appointment's location.
     ("reschedule", E, "en"): (
         "Your appointment at {{ practice }} has a new time",
@@ -153,7 +153,7 @@ DEFAULTS: dict[tuple[str, str, str], tuple[str, str]] = {
     ),
     ("thank_you", S, "en"): ("", "{{ practice }}: thank you for your visit today. Tell us how it went: {{ link }}"),
     ("thank_you", S, "es"): ("", "{{ practice }}: gracias por su visita de hoy. Cuéntenos cómo le fue: {{ link }}"),
-    # Waitlist: email only (messaging/waitlist_notices.py); the provider and the place are added below
+    # Waitlist: email only (messaging/notices.py); the provider and the place are added below
     # the first paragraph of the offer. {{ minutes }} is how long the offer stays open.
     ("waitlist_offer", E, "en"): (
         "An earlier time has opened at {{ practice }}",
@@ -185,7 +185,7 @@ DEFAULTS: dict[tuple[str, str, str], tuple[str, str]] = {
         "Le enviaremos un correo cuando se libere el próximo horario que le convenga.\n\n"
         "¿Preguntas? Llámenos al {{ phone }}.",
     ),
-    # Confirming a returning patient's online booking (messaging/booking_links.py): sent to the contact
+    # Confirming a returning patient's online booking (messaging/notices.py): sent to the contact
     # details on file, never to those typed on the booking pages. {{ minutes }}: how long the link works.
     # The provider and the place are added below the first paragraph of the email.
     ("booking_link", E, "en"): (

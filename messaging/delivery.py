@@ -13,7 +13,7 @@ The cycle of one batch (``deliver_batch``):
    same message to the channel, and is delivered once (SMTP has a short window; docs/messaging.md).
    Consent is checked again right before sending: a patient who opted out since gets ``skipped``
    ("opted_out"); a reminder for a visit cancelled since gets ``skipped`` ("visit_changed").
-   Appointment emails (confirmation, new time, cancellation; ``confirmations.py``) get their
+   Appointment emails (confirmation, new time, cancellation; ``notices.py``) get their
    calendar file here, built from the appointment as it is now; one whose appointment changed again
    since it was queued is ``skipped`` ("visit_changed"): the later notice carries the new SEQUENCE.
 3. **Record**: sent rows become ``sent`` in one UPDATE (``sent_at``, ``provider_message_id``);
@@ -32,10 +32,12 @@ import secrets
 import smtplib
 import socket
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email.utils import formataddr, parseaddr
 from pathlib import Path
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -45,7 +47,9 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from . import confirmations
+from scheduling.models import Appointment
+
+from . import notices
 from .models import Channel, Message, MessageKind, MessageStatus, MessagingSettings
 from .sms import OutgoingSms, PermanentSendError, SendError, get_backend, reference_for
 
@@ -57,7 +61,7 @@ log = logging.getLogger("messaging.delivery")
 CONSENT_EXEMPT_KINDS = frozenset(
     {
         MessageKind.OPT_OUT,
-        *confirmations.NOTICE_KINDS,
+        *notices.NOTICE_KINDS,
         MessageKind.WAITLIST_OFFER,
         MessageKind.WAITLIST_TAKEN,
         MessageKind.BOOKING_LINK,
@@ -94,7 +98,7 @@ class Sender:
     sms_number: str
 
 
-def senders_for(practice_ids) -> dict[int, Sender]:
+def senders_for(practice_ids: Iterable[int]) -> dict[int, Sender]:
     from practices.models import Practice
 
     names = dict(Practice.objects.filter(pk__in=practice_ids).values_list("pk", "name"))
@@ -107,7 +111,7 @@ def senders_for(practice_ids) -> dict[int, Sender]:
     _, default_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     result = {}
     for practice_id, name in names.items():
-        row = own.get(practice_id, {})
+        row = cast(dict[str, str], own.get(practice_id, {}))  # one settings row's values, or none
         result[practice_id] = Sender(
             email_from=formataddr((row.get("sender_name") or name, row.get("from_email") or default_address)),
             sms_number=row.get("sms_number") or settings.SMS_FROM_NUMBER,
@@ -148,6 +152,22 @@ class EmailFileBackend(BaseEmailBackend):
                 os.close(fd)
             count += 1
         return count
+
+
+def appointments_for(messages: Iterable[Message]) -> dict[int, Appointment | None]:
+    """{message id: its appointment as it is now (None if gone)} for the appointment emails among
+    ``messages``, with what the calendar file needs; one query, none when there are no such emails.
+
+    Delivery's own read at send time (across practices, like its claim).
+    """
+    emails = [m for m in messages if m.kind in notices.NOTICE_KINDS and m.channel == Channel.EMAIL and m.appointment_id]
+    if not emails:
+        return {}
+    appointments = Appointment.objects.filter(pk__in={m.appointment_id for m in emails}).select_related(
+        "practice", "patient", "provider", "location"
+    )
+    by_id = {a.pk: a for a in appointments}
+    return {m.pk: by_id.get(m.appointment_id) for m in emails if m.appointment_id is not None}
 
 
 # --- One batch ------------------------------------------------------------------------------------
@@ -215,7 +235,7 @@ def _mark_sent(worker: str, sent: list[tuple[int, str]], now) -> int:
             "FROM unnest(%s::bigint[], %s::varchar[]) AS v(id, pid) "
             "WHERE m.id = v.id AND m.claimed_by = %s AND m.status = %s"
         )
-        params = [MessageStatus.SENT, stamp, ids, [pid for _, pid in sent], worker, MessageStatus.SENDING]
+        params: list[Any] = [MessageStatus.SENT, stamp, ids, [pid for _, pid in sent], worker, MessageStatus.SENDING]
     else:
         whens = " ".join(["WHEN %s THEN %s"] * len(sent))
         marks = ", ".join(["%s"] * len(ids))
@@ -396,9 +416,10 @@ def deliver_batch(
     )  # fmt: skip
     # Appointment emails: message id -> its appointment as it is now (None: gone). One query, only
     # when the batch has some; the same row decides staleness and builds the calendar file.
-    notices = confirmations.appointments_for(messages)
+    by_notice = appointments_for(messages)
     senders = senders_for({m.practice_id for m in messages})
-    channels = {Channel.EMAIL: _EmailChannel(), Channel.SMS: _SmsChannel(sms_backend)}
+    email_channel, sms_channel = _EmailChannel(), _SmsChannel(sms_backend)
+    channels: dict[str, _EmailChannel | _SmsChannel] = {Channel.EMAIL: email_channel, Channel.SMS: sms_channel}
     recorder = _Recorder(worker, result, now)
     try:
         for index, message in enumerate(messages):
@@ -414,14 +435,15 @@ def deliver_batch(
             if _opted_out(message):
                 recorder.skipped.setdefault("opted_out", []).append(message.pk)
                 continue
-            if _visit_gone(message) or (message.pk in notices and confirmations.is_stale(message, notices[message.pk])):
+            if _visit_gone(message) or (message.pk in by_notice and notices.is_stale(message, by_notice[message.pk])):
                 recorder.skipped.setdefault("visit_changed", []).append(message.pk)
                 continue
             channel = channels[message.channel]
+            notice_appointment = by_notice.get(message.pk)  # an appointment email (by email only), not stale
             try:
-                if message.pk in notices:
-                    attachment = confirmations.calendar_attachment(notices[message.pk], message.kind)
-                    provider_id = channel.send(message, senders[message.practice_id], attachments=[attachment])
+                if notice_appointment is not None:
+                    attachment = notices.calendar_attachment(notice_appointment, message.kind)
+                    provider_id = email_channel.send(message, senders[message.practice_id], attachments=[attachment])
                 else:
                     provider_id = channel.send(message, senders[message.practice_id])
             except SendError as exc:
@@ -435,7 +457,7 @@ def deliver_batch(
                 recorder.flush()  # the duplicate window is one row, not the batch
         recorder.flush()
     finally:
-        result.replays += channels[Channel.SMS].replays()
+        result.replays += sms_channel.replays()
         for channel in channels.values():
             channel.close()
     return result

@@ -12,7 +12,7 @@ The rule for a reminder whose planned moment falls inside quiet hours (``send_ti
    a little early is better than one that wakes the patient or arrives after they have left.
 
 The scheduler never sends a reminder whose adjusted moment lies before the booking was made (the
-booking confirmation has just told the patient everything), see ``messaging/reminders.py``.
+booking confirmation has just told the patient everything), see ``messaging/reminder_schedule.py``.
 
 Daylight saving: windows are computed from wall-clock times on calendar days and converted with
 ``zoneinfo``, so a window spanning the spring-forward night is one hour shorter in real time and one
@@ -26,6 +26,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+# Without a settings row (``MessagingSettings``), a practice's quiet hours are 21:00-08:00.
+DEFAULT_QUIET_START = time(21)
+DEFAULT_QUIET_END = time(8)
 MIN_NOTICE = timedelta(minutes=30)
 BEFORE_QUIET = timedelta(minutes=1)
 

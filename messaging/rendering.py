@@ -11,12 +11,15 @@ braces is refused when a template is saved (``template_errors``) and left out wh
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.utils import dateformat, formats, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from practices.models import Practice
 
 from .defaults import DEFAULTS
 from .models import Channel, MessageTemplate
@@ -49,7 +52,7 @@ def stray_braces(text: str) -> bool:
     return "{{" in rest or "}}" in rest or "{%" in rest or "%}" in rest
 
 
-def fill(text: str, values: dict) -> str:
+def fill(text: str, values: Mapping[str, object]) -> str:
     """``text`` with each known variable replaced; anything else in braces (even if ``values`` has it) is left out."""
     return PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), "")) if m.group(1) in VARIABLES else "", text)
 
@@ -67,7 +70,7 @@ def format_visit(moment: datetime, zone: str, language: str) -> dict[str, str]:
         }
 
 
-def sample_values(practice, language: str) -> dict[str, str]:
+def sample_values(practice: Practice, language: str) -> dict[str, str]:
     """Realistic values for a preview (and for measuring an SMS's length)."""
     from datetime import UTC
 
@@ -81,7 +84,9 @@ def sample_values(practice, language: str) -> dict[str, str]:
     }
 
 
-def template_errors(*, practice, channel: str, language: str, subject: str, body: str) -> dict[str, list[str]]:
+def template_errors(
+    *, practice: Practice, channel: str, language: str, subject: str, body: str
+) -> dict[str, list[str]]:
     """What is wrong with a template a member of staff wrote: {"subject": [...], "body": [...]}; empty when fine."""
     allowed = ", ".join(f"{{{{ {name} }}}}" for name in VARIABLES)
     errors: dict[str, list[str]] = {}
@@ -127,7 +132,7 @@ def default_template(kind: str, channel: str, language: str) -> tuple[str, str] 
     return DEFAULTS.get((kind, channel, language)) or DEFAULTS.get((kind, channel, "en"))
 
 
-def template_for(practice, kind: str, channel: str, language: str) -> tuple[str, str]:
+def template_for(practice: Practice, kind: str, channel: str, language: str) -> tuple[str, str]:
     """(subject, body) as the practice wrote it, else the shipped default for that language, else English."""
     own = (
         MessageTemplate.objects.filter(practice=practice, kind=kind, channel=channel, language=language)
@@ -139,12 +144,12 @@ def template_for(practice, kind: str, channel: str, language: str) -> tuple[str,
     return DEFAULTS.get((kind, channel, language)) or DEFAULTS[(kind, channel, "en")]
 
 
-def _finish(practice, channel: str, subject: str, body: str, values: dict) -> tuple[str, str]:
+def _finish(practice: Practice, channel: str, subject: str, body: str, values: Mapping[str, object]) -> tuple[str, str]:
     values = {"practice": practice.name, "phone": practice.phone, **values}
     return ("" if channel == Channel.SMS else " ".join(fill(subject, values).split())), fill(body, values).strip()
 
 
-def render(practice, kind: str, channel: str, language: str, values: dict) -> tuple[str, str]:
+def render(practice: Practice, kind: str, channel: str, language: str, values: Mapping[str, object]) -> tuple[str, str]:
     """The message's (subject, body); SMS bodies have no subject."""
     subject, body = template_for(practice, kind, channel, language)
     return _finish(practice, channel, subject, body, values)
@@ -153,7 +158,7 @@ def render(practice, kind: str, channel: str, language: str, values: dict) -> tu
 class TemplateBook:
     """Every practice's own templates, loaded in one query, for rendering many messages at once."""
 
-    def __init__(self, practice_ids, kinds=None):
+    def __init__(self, practice_ids: Iterable[int], kinds: Iterable[str] | None = None) -> None:
         rows = MessageTemplate.objects.filter(practice_id__in=list(practice_ids))
         if kinds is not None:
             rows = rows.filter(kind__in=list(kinds))
@@ -162,12 +167,14 @@ class TemplateBook:
             for row in rows.only("practice_id", "kind", "channel", "language", "subject", "body")
         }
 
-    def template(self, practice, kind: str, channel: str, language: str) -> tuple[str, str]:
+    def template(self, practice: Practice, kind: str, channel: str, language: str) -> tuple[str, str]:
         own = self._own.get((practice.pk, kind, channel, language))
         if own:
             return own
         return DEFAULTS.get((kind, channel, language)) or DEFAULTS[(kind, channel, "en")]
 
-    def render(self, practice, kind: str, channel: str, language: str, values: dict) -> tuple[str, str]:
+    def render(
+        self, practice: Practice, kind: str, channel: str, language: str, values: Mapping[str, object]
+    ) -> tuple[str, str]:
         subject, body = self.template(practice, kind, channel, language)
         return _finish(practice, channel, subject, body, values)

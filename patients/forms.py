@@ -1,4 +1,5 @@
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +27,7 @@ class PatientForm(forms.ModelForm):
         widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         help_texts = {"phone": PHONE_HELP}
 
-    def clean_date_of_birth(self):
+    def clean_date_of_birth(self) -> date:
         born = self.cleaned_data["date_of_birth"]
         if born > date.today():
             raise forms.ValidationError(_("Date of birth cannot be in the future."))
@@ -34,11 +35,12 @@ class PatientForm(forms.ModelForm):
             raise forms.ValidationError(_("Enter a date of birth after 1900."))
         return born
 
-    def clean_phone(self):
+    def clean_phone(self) -> str:
         return clean_phone_number(self.cleaned_data["phone"])
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("email_consent") and not cleaned.get("email"):
             self.add_error("email_consent", _("Add an email address to allow email."))
         if cleaned.get("sms_consent") and not cleaned.get("phone"):

@@ -1,5 +1,6 @@
 import re
 import unicodedata
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -125,7 +126,7 @@ class Patient(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.search_name = self.name_search_key()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"first_name", "last_name"} & set(update_fields):

@@ -1,12 +1,17 @@
 """Scoped reads for patients: staff see their practice's patients; a patient sees only self."""
 
+from datetime import date
+
+from django.contrib.sessions.backends.base import SessionBase
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+
+from practices.models import Practice
 
 from .models import Patient, search_key
 
 
-def search_patients(*, practice, query: str = "") -> QuerySet[Patient]:
+def search_patients(*, practice: Practice, query: str = "") -> QuerySet[Patient]:
     """Patients each of whose words matches the start of a word of the name, ignoring case and accents ("álv",
     "ALV" and "alv" find Álvarez and Alvarez), the start of the email or part of the phone number."""
     patients = Patient.objects.filter(practice=practice)
@@ -23,11 +28,11 @@ def search_patients(*, practice, query: str = "") -> QuerySet[Patient]:
     return patients.order_by("last_name", "first_name")
 
 
-def patient_for_practice_or_404(*, practice, pk: int) -> Patient:
+def patient_for_practice_or_404(*, practice: Practice, pk: int) -> Patient:
     return get_object_or_404(Patient, practice=practice, pk=pk)
 
 
-def patient_for_session(*, practice, session) -> Patient | None:
+def patient_for_session(*, practice: Practice, session: SessionBase) -> Patient | None:
     """The signed-in patient, only if the session belongs to this practice."""
     patient_id = session.get("patient_id")
     if not patient_id or session.get("patient_practice_id") != practice.pk:
@@ -69,7 +74,7 @@ class PatientMatch:
 
     __slots__ = ("kind", "patient")
 
-    def __init__(self, kind: str, patient: Patient | None = None):
+    def __init__(self, kind: str, patient: Patient | None = None) -> None:
         self.kind = kind
         self.patient = patient
 
@@ -78,7 +83,13 @@ class PatientMatch:
 
 
 def match_returning_patient(
-    *, practice, first_name: str, last_name: str, date_of_birth, phone: str = "", email: str = ""
+    *,
+    practice: Practice,
+    first_name: str,
+    last_name: str,
+    date_of_birth: date | None,
+    phone: str = "",
+    email: str = "",
 ) -> PatientMatch:
     """Find the one patient of ``practice`` who is this returning patient, with confidence, or say why not.
 

@@ -4,17 +4,22 @@ import hashlib
 import secrets
 from datetime import timedelta
 from email.utils import formataddr, parseaddr
+from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.forms.models import model_to_dict
 from django.tasks import task
 from django.utils import timezone
 
 import journey
+from accounts.models import User
 from audit import services as audit
 from audit.masking import diff
 from audit.models import Action
+from practices.models import Practice
 
 from .models import Patient, PatientSignInLink
 
@@ -27,12 +32,12 @@ def _validate_new(patient: Patient) -> None:
     patient.full_clean(exclude=["practice"], validate_constraints=False)
 
 
-def _snapshot(patient: Patient) -> dict:
+def _snapshot(patient: Patient) -> dict[str, Any]:
     return model_to_dict(patient, fields=AUDITED_FIELDS)
 
 
 @transaction.atomic
-def create_patient(*, practice, actor_user=None, **fields) -> Patient:
+def create_patient(*, practice: Practice, actor_user: User | None = None, **fields: Any) -> Patient:
     patient = Patient(practice=practice, **fields)
     _validate_new(patient)
     patient.save()
@@ -48,7 +53,9 @@ def create_patient(*, practice, actor_user=None, **fields) -> Patient:
 
 
 @transaction.atomic
-def update_patient(*, patient: Patient, actor_user=None, actor_patient=None, **fields) -> Patient:
+def update_patient(
+    *, patient: Patient, actor_user: User | None = None, actor_patient: Patient | None = None, **fields: Any
+) -> Patient:
     locked = Patient.objects.select_for_update().get(pk=patient.pk)
     before = _snapshot(locked)
     for name, value in fields.items():
@@ -71,7 +78,9 @@ def update_patient(*, patient: Patient, actor_user=None, actor_patient=None, **f
     return locked
 
 
-def record_patient_viewed(*, patient: Patient, actor_user=None, actor_patient=None, summary: str = "") -> None:
+def record_patient_viewed(
+    *, patient: Patient, actor_user: User | None = None, actor_patient: Patient | None = None, summary: str = ""
+) -> None:
     audit.record(
         practice=patient.practice,
         action=Action.VIEW,
@@ -83,7 +92,7 @@ def record_patient_viewed(*, patient: Patient, actor_user=None, actor_patient=No
     )
 
 
-def record_patient_list_viewed(*, practice, actor_user, page_number: int, shown: int) -> None:
+def record_patient_list_viewed(*, practice: Practice, actor_user: User, page_number: int, shown: int) -> None:
     """A page of patient names was shown. The search words are not stored: they may be names."""
     audit.record(
         practice=practice,
@@ -101,7 +110,7 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def request_sign_in_links(*, practice, email: str) -> None:
+def request_sign_in_links(*, practice: Practice, email: str) -> None:
     """Send a sign-in link to each patient of the practice with this email.
 
     Says nothing about whether anyone matched: the caller shows the same page either way.
@@ -110,10 +119,10 @@ def request_sign_in_links(*, practice, email: str) -> None:
         Patient.objects.filter(practice=practice, email__iexact=email.strip()).values_list("pk", flat=True)[:5]
     )
     for patient_id in patient_ids:
-        transaction.on_commit(lambda pid=patient_id: send_sign_in_link.enqueue(pid))
+        transaction.on_commit(partial(send_sign_in_link.enqueue, patient_id))
 
 
-def _live_links(patient: Patient):
+def _live_links(patient: Patient) -> QuerySet[PatientSignInLink]:
     return PatientSignInLink.objects.filter(patient=patient, used_at__isnull=True, expires_at__gt=timezone.now())
 
 
@@ -142,13 +151,13 @@ def _new_link_unless_one_is_live(patient_id: int) -> tuple[Patient, str] | None:
     return patient, issue_sign_in_link(patient=patient)
 
 
-def practice_sender(practice) -> tuple[str, list[str]]:
+def practice_sender(practice: Practice) -> tuple[str, list[str]]:
     """("<Practice name> <site address>", reply-to): the practice's name on the site's own address."""
     _, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     return formataddr((practice.name, address)), [practice.email] if practice.email else []
 
 
-def find_usable_link(*, practice, token: str) -> PatientSignInLink | None:
+def find_usable_link(*, practice: Practice, token: str) -> PatientSignInLink | None:
     return (
         PatientSignInLink.objects.select_related("patient")
         .filter(practice=practice, token_hash=_hash(token), used_at__isnull=True, expires_at__gt=timezone.now())
@@ -157,7 +166,7 @@ def find_usable_link(*, practice, token: str) -> PatientSignInLink | None:
 
 
 @transaction.atomic
-def redeem_sign_in_link(*, practice, token: str) -> Patient | None:
+def redeem_sign_in_link(*, practice: Practice, token: str) -> Patient | None:
     """Use the link once. Returns the patient, or None if the link is unknown, used or expired."""
     used = PatientSignInLink.objects.filter(
         practice=practice, token_hash=_hash(token), used_at__isnull=True, expires_at__gt=timezone.now()
@@ -200,7 +209,7 @@ def send_sign_in_link(patient_id: int) -> None:
 
 
 @transaction.atomic
-def create_patient_from_booking(*, practice, **fields) -> Patient:
+def create_patient_from_booking(*, practice: Practice, **fields: Any) -> Patient:
     """A new patient who books online: created, audited as their own act, referral source recorded.
 
     Call inside the booking's transaction: if the booking fails, the patient is rolled back with it.

@@ -9,11 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import limits
-from practices.access import PATIENT_EDITORS, staff_view
+from practices.access import PATIENT_EDITORS, StaffRequest, staff_view
+from practices.models import Practice
 from practices.selectors import practice_by_slug_or_404
 
 from . import selectors, services
 from .forms import PatientContactForm, PatientForm, SignInRequestForm
+from .models import Patient
 
 PATIENT_SESSION_KEYS = ("patient_id", "patient_practice_id")
 
@@ -21,7 +23,7 @@ PATIENT_SESSION_KEYS = ("patient_id", "patient_practice_id")
 # --- Staff ------------------------------------------------------------------------------
 
 
-def _get_patient_for_staff(request: HttpRequest, pk: int):
+def _get_patient_for_staff(request: StaffRequest, pk: int) -> Patient:
     """404 for anything outside the practice in the URL; every open is audited."""
     patient = selectors.patient_for_practice_or_404(practice=request.practice, pk=pk)
     services.record_patient_viewed(patient=patient, actor_user=request.user)
@@ -29,7 +31,7 @@ def _get_patient_for_staff(request: HttpRequest, pk: int):
 
 
 @staff_view()
-def patient_list(request: HttpRequest) -> HttpResponse:
+def patient_list(request: StaffRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:100]
     page = Paginator(selectors.search_patients(practice=request.practice, query=query), 25).get_page(
         request.GET.get("page")
@@ -42,14 +44,14 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view()
-def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_detail(request: StaffRequest, pk: int) -> HttpResponse:
     patient = _get_patient_for_staff(request, pk)
     return render(request, "patients/staff/detail.html", {"patient": patient})
 
 
 @staff_view(PATIENT_EDITORS)
 @require_http_methods(["GET", "POST"])
-def patient_create(request: HttpRequest) -> HttpResponse:
+def patient_create(request: StaffRequest) -> HttpResponse:
     form = PatientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         patient = services.create_patient(practice=request.practice, actor_user=request.user, **form.cleaned_data)
@@ -60,7 +62,7 @@ def patient_create(request: HttpRequest) -> HttpResponse:
 
 @staff_view(PATIENT_EDITORS)
 @require_http_methods(["GET", "POST"])
-def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_edit(request: StaffRequest, pk: int) -> HttpResponse:
     patient = _get_patient_for_staff(request, pk)
     form = PatientForm(request.POST or None, instance=patient)
     if request.method == "POST" and form.is_valid():
@@ -91,7 +93,7 @@ def sign_in(request: HttpRequest, practice_slug: str) -> HttpResponse:
 NEXT_PAGE_KEY = "patient_sign_in_next"
 
 
-def _remember_next_page(request: HttpRequest, practice) -> None:
+def _remember_next_page(request: HttpRequest, practice: Practice) -> None:
     """Keep ``?next=`` for after sign-in when it is one of this practice's own patient pages.
 
     Kept in the session, not the emailed link: the link then works in any browser, and only the
@@ -133,18 +135,10 @@ def sign_in_confirm(request: HttpRequest, practice_slug: str, token: str) -> Htt
     return response
 
 
-def _patient_or_sign_in(request: HttpRequest, practice_slug: str):
+def _patient_or_sign_in(request: HttpRequest, practice_slug: str) -> tuple[Practice, Patient | None]:
     practice = practice_by_slug_or_404(slug=practice_slug)
     patient = selectors.patient_for_session(practice=practice, session=request.session)
     return practice, patient
-
-
-def portal(request: HttpRequest, practice_slug: str) -> HttpResponse:
-    practice, patient = _patient_or_sign_in(request, practice_slug)
-    if patient is None:
-        return redirect("patients:sign_in", practice_slug=practice.slug)
-    services.record_patient_viewed(patient=patient, actor_patient=patient, summary="portal")
-    return render(request, "patients/portal.html", {"practice": practice, "patient": patient})
 
 
 @require_http_methods(["GET", "POST"])

@@ -58,6 +58,8 @@ def staff_view(roles: Iterable[str] = ALL_ROLES) -> Callable:
             request.session["last_practice"] = practice.slug
             return view(request, *args, **kwargs)
 
+        # The menu (practices/navigation.py) reads this to offer each role only the pages it can open.
+        wrapped.staff_roles = allowed  # type: ignore[attr-defined]  # read back by view_roles()
         return wrapped
 
     return decorator

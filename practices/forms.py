@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
@@ -73,8 +75,9 @@ class OpeningHoursForm(forms.ModelForm):
         fields = ["weekday", "opens", "closes"]
         widgets = {"opens": forms.TimeInput(attrs={"type": "time"}), "closes": forms.TimeInput(attrs={"type": "time"})}
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         opens, closes = cleaned.get("opens"), cleaned.get("closes")
         if opens and closes and closes <= opens:
             raise forms.ValidationError(_("Closing time must be after opening time."))
@@ -108,7 +111,7 @@ class ProviderForm(forms.ModelForm):
 
     def __init__(self, *args, practice: Practice, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["locations"].queryset = Location.objects.filter(practice=practice)
+        cast(LocationsField, self.fields["locations"]).queryset = Location.objects.filter(practice=practice)
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")

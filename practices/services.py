@@ -1,7 +1,11 @@
 """Every write to practices, locations, providers and staff."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
@@ -13,13 +17,12 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext
 
+from accounts.models import User
 from accounts.services import remove_totp_devices
 from audit import services as audit
 from audit.models import Action
 
-from .models import Membership, Practice, Role
-
-User = get_user_model()
+from .models import Location, Membership, OpeningHours, Practice, Role
 
 
 class LastOwnerError(Exception):
@@ -31,7 +34,7 @@ class TwoFactorResetRefused(Exception):
 
 
 @transaction.atomic
-def create_practice(*, owner, **fields) -> Practice:
+def create_practice(*, owner: User, **fields: Any) -> Practice:
     practice = Practice(**fields)
     practice.full_clean()
     practice.save()
@@ -40,7 +43,7 @@ def create_practice(*, owner, **fields) -> Practice:
 
 
 @transaction.atomic
-def save_form(*, form, practice):
+def save_form(*, form: forms.ModelForm[Any], practice: Practice) -> Any:
     """Save a practice-owned ModelForm, stamping the tenant on the way."""
     instance = form.save(commit=False)
     if hasattr(instance, "practice_id"):
@@ -51,8 +54,13 @@ def save_form(*, form, practice):
 
 
 @transaction.atomic
-def save_location(*, form, hours_formset, practice):
-    location = save_form(form=form, practice=practice)
+def save_location(
+    *,
+    form: forms.ModelForm[Location],
+    hours_formset: forms.BaseInlineFormSet[OpeningHours, Location, Any],
+    practice: Practice,
+) -> Location:
+    location: Location = save_form(form=form, practice=practice)
     hours_formset.instance = location
     for hours in hours_formset.save(commit=False):
         hours.practice = practice
@@ -64,7 +72,7 @@ def save_location(*, form, hours_formset, practice):
 
 
 @transaction.atomic
-def add_staff_member(*, practice, email: str, full_name: str, role: str, invited_by) -> Membership:
+def add_staff_member(*, practice: Practice, email: str, full_name: str, role: str, invited_by: User) -> Membership:
     """Add a person to the practice; anyone without a password yet gets an email to choose one."""
     email = email.strip().lower()
     user = User.objects.filter(email__iexact=email).first()
@@ -107,7 +115,7 @@ def change_role(*, membership: Membership, role: str, is_active: bool) -> Member
 
 
 @transaction.atomic
-def reset_two_factor(*, membership: Membership, actor_user) -> bool:
+def reset_two_factor(*, membership: Membership, actor_user: User) -> bool:
     """Remove a staff member's authenticator (a lost or replaced phone): at their next sign-in they set up a new
     one, as a practice that requires two-factor asks. Audited, and the person is told by email.
 

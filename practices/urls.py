@@ -1,14 +1,15 @@
+"""Practices' staff URLs: the staff home redirect, practice details, locations, providers and the team.
+
+``config/urls.py`` mounts this list in the ``practices`` namespace together with the practice pages that
+live in higher apps (``insights/urls_home.py``, ``scheduling/urls_practice.py``)."""
+
 from django.urls import path
 
-from . import views
-
-app_name = "practices"
+from .views import setup as views
 
 urlpatterns = [
     path("staff/", views.home, name="home"),
-    path("staff/<slug:practice_slug>/", views.dashboard, name="dashboard"),
     path("staff/<slug:practice_slug>/settings/", views.practice_settings, name="settings"),
-    path("staff/<slug:practice_slug>/locations/", views.location_list, name="locations"),
     path("staff/<slug:practice_slug>/locations/new/", views.location_edit, name="location_new"),
     path("staff/<slug:practice_slug>/locations/<int:pk>/", views.location_edit, name="location_edit"),
     path("staff/<slug:practice_slug>/providers/", views.provider_list, name="providers"),
@@ -22,5 +23,4 @@ urlpatterns = [
         views.staff_reset_two_factor,
         name="staff_reset_two_factor",
     ),
-    path("p/<slug:practice_slug>/", views.public_page, name="public"),
 ]

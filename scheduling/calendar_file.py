@@ -15,8 +15,12 @@ No database access here: everything comes from the appointment and its related r
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from icalendar import Calendar, Event, vCalAddress, vText
+
+if TYPE_CHECKING:
+    from .models import Appointment
 
 REQUEST = "REQUEST"
 CANCEL = "CANCEL"
@@ -25,12 +29,12 @@ METHODS = (REQUEST, CANCEL, PUBLISH)
 PRODID = "-//Touchpoints//Appointments//EN"
 
 
-def event_uid(appointment, host: str | None = None) -> str:
+def event_uid(appointment: Appointment, host: str | None = None) -> str:
     return f"{appointment.uid}@{host or 'touchpoints'}"
 
 
 def appointment_calendar(
-    appointment,
+    appointment: Appointment,
     *,
     method: str = REQUEST,
     host: str | None = None,

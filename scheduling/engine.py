@@ -65,9 +65,9 @@ import heapq
 import math
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -84,6 +84,8 @@ __all__ = [
     "first_available",
     "is_bookable",
     "open_slots",
+    "wall_to_utc",
+    "working_ranges",
 ]
 
 OFF = "off"
@@ -268,6 +270,20 @@ def working_ranges(
     return _Engine(schedule, VisitRule(duration=1), datetime.now(UTC), location_id).open_ranges(day)
 
 
+def wall_to_utc(tz: ZoneInfo, day: date, minute: int) -> datetime:
+    """The instant of a local wall-clock minute, as the slot engine reads range boundaries.
+
+    An ambiguous time (clocks fall back) is its first occurrence; a time in the spring-forward gap is
+    the first existing minute after it.
+    """
+    for m in range(minute, minute + 24 * 60):
+        naive = datetime.combine(day, time.min) + timedelta(minutes=m)
+        aware = naive.replace(tzinfo=tz)
+        if aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) == naive:
+            return aware.astimezone(UTC)
+    raise ValueError("no existing local time")  # pragma: no cover
+
+
 # --------------------------------------------------------------------------------------------------
 # Internals
 # --------------------------------------------------------------------------------------------------
@@ -281,7 +297,7 @@ class _DayRange:
     def __bool__(self) -> bool:
         return self.start <= self.stop
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[date]:
         day = self.start
         while day <= self.stop:
             yield day
@@ -306,14 +322,14 @@ def _day_offset(tz: ZoneInfo, day: date) -> int | None:
     cancel out, which no time zone has. A fold straddling midnight is caught by the midnight checks.
     """
     midnight = datetime(day.year, day.month, day.day, tzinfo=tz)
-    offsets = set()
+    offsets: set[timedelta | None] = set()
     for moment in (midnight, midnight + timedelta(hours=12), midnight + timedelta(days=1)):
         offsets.add(moment.utcoffset())
         offsets.add(moment.replace(fold=1).utcoffset())
     if len(offsets) != 1:
         return None
     offset = offsets.pop()
-    if offset.microseconds:  # pragma: no cover - no such zone in tzdata today
+    if offset is None or offset.microseconds:  # pragma: no cover - aware datetimes have an offset; no such zone
         return None
     return offset.days * 86400 + offset.seconds
 
@@ -360,7 +376,7 @@ class _Engine:
     Everything is sorted once; Busy time is converted and merged only as far as the days asked for need.
     """
 
-    def __init__(self, schedule: ProviderSchedule, rule: VisitRule, now: datetime, location_id: int | None):
+    def __init__(self, schedule: ProviderSchedule, rule: VisitRule, now: datetime, location_id: int | None) -> None:
         _require_aware(now, "now")
         if rule.duration <= 0 or rule.step <= 0:
             raise ValueError("duration and step must be positive")
@@ -402,7 +418,7 @@ class _Engine:
 
         # Busy time is converted to epoch seconds lazily, day by day (most requests look at a few days of
         # a long list): here it is only validated and put in order of start.
-        busy = schedule.busy
+        busy: Sequence[Busy] = schedule.busy
         starts = [b.start for b in busy]
         zone_types = {type(start.tzinfo) for start in starts}
         if type(None) in zone_types or None in [b.end.tzinfo for b in busy]:
@@ -492,11 +508,12 @@ class _Engine:
         offs = []
         for x in self.exceptions.get(day, ()):
             if x.kind == EXTRA:
-                if self.allowed is None or x.location_id in self.allowed:
+                # An extra clinic always has a location (checked in __init__).
+                if x.location_id is not None and (self.allowed is None or x.location_id in self.allowed):
                     by_location[x.location_id].append((x.start_minute, x.end_minute))
             else:
                 offs.append(x)
-        out = []
+        out: list[tuple[int, int, int]] = []
         for loc in sorted(by_location):
             ranges = _merge(by_location[loc])
             for x in offs:

@@ -9,6 +9,8 @@ from datetime import timedelta
 
 from django.core import signing
 
+from practices.models import Practice
+
 from .models import Appointment
 
 SALT = "scheduling.manage-link"
@@ -19,7 +21,7 @@ def token_for(appointment: Appointment) -> str:
     return signing.dumps({"a": appointment.pk, "p": appointment.patient_id}, salt=SALT, compress=True)
 
 
-def appointment_for_token(practice, token: str) -> Appointment | None:
+def appointment_for_token(practice: Practice, token: str) -> Appointment | None:
     """The appointment the token names, in this practice and of that patient; None if forged, expired or foreign."""
     try:
         payload = signing.loads(token, salt=SALT, max_age=MAX_AGE)
@@ -27,8 +29,11 @@ def appointment_for_token(practice, token: str) -> Appointment | None:
         return None
     if not isinstance(payload, dict):
         return None
+    appointment_id, patient_id = payload.get("a"), payload.get("p")
+    if not isinstance(appointment_id, int) or not isinstance(patient_id, int):
+        return None
     return (
         Appointment.objects.select_related("patient", "provider", "location", "visit_type", "practice")
-        .filter(practice=practice, pk=payload.get("a"), patient_id=payload.get("p"))
+        .filter(practice=practice, pk=appointment_id, patient_id=patient_id)
         .first()
     )

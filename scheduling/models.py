@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import time_format
-from django.utils.functional import lazy
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 
 from patients.models import Patient
@@ -311,7 +311,7 @@ class BookingHold(models.Model):
     expires_at = models.DateTimeField()
     token = models.CharField(max_length=64, unique=True)
     # Who asked, for the per-client cap on active holds: a keyed hash of the client's address, never
-    # the address itself (core.client_address; scheduling.services.hold_for_patient).
+    # the address itself (core.client_address; scheduling.services.holds.hold_for_patient).
     client_key = models.CharField(max_length=32, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -440,7 +440,7 @@ class BookingConfirmation(models.Model):
         return f"booking to confirm #{self.pk}"
 
 
-def _with_times(label, **times):
+def _with_times(label: str | Promise, **times: time) -> str:
     """``label`` with its times written the active language's one way ("12:00 PM" / "12:00"), when shown."""
     return lazy(lambda: str(label) % {name: time_format(value) for name, value in times.items()}, str)()
 

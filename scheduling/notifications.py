@@ -1,9 +1,9 @@
 """Links used in messages about an appointment: the absolute manage link and the site's host name.
 
 The emails themselves (confirmation, new time, cancellation, each with its calendar file) are sent
-by messaging: ``services._notify`` sends the ``signals.appointment_notice`` signal after commit and
-``messaging.confirmations`` queues the outbox message (see docs/messaging.md). Scheduling never
-imports messaging; messaging imports these helpers.
+by messaging: ``services.booking._notify`` sends the ``signals.appointment_notice`` signal after
+commit and messaging (``messaging/services/notices.py``) queues the outbox message (see
+docs/messaging.md). Scheduling never imports messaging; messaging imports these helpers.
 """
 
 from __future__ import annotations

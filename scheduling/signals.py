@@ -28,6 +28,29 @@ def announce_time_freed(
     )
 
 
+# ``waitlist_offer_due``: a time should go (again) to the waiting patients: staff offered new hours
+# (``services.waitlist.offer_time``) or an offer came back (declined, withdrawn). kwargs: practice_id,
+# provider_id, location_id, start, end (aware datetimes; end None: that one start). Sent after the
+# transaction commits; scheduling's app config queues ``tasks.offer_freed_time`` for it. A signal, not
+# a call, because that task runs the waitlist services: they must not import the task back.
+waitlist_offer_due = Signal()
+
+
+def announce_waitlist_offer_due(
+    *, practice_id: int, provider_id: int, location_id: int | None, start: datetime, end: datetime | None = None
+) -> None:
+    transaction.on_commit(
+        lambda: waitlist_offer_due.send(
+            sender=None,
+            practice_id=practice_id,
+            provider_id=provider_id,
+            location_id=location_id,
+            start=start,
+            end=end,
+        )
+    )
+
+
 # ``appointment_notice``: the patient should be told about a booking, a new time or a cancellation.
 # kwargs: appointment_id, kind (one of NOTICE_KINDS), sequence (the appointment's ``sequence`` when
 # it changed). Sent after the transaction that made the change commits, with ids only. Messaging

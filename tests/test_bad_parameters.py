@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import inspect
 import re
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from html.parser import HTMLParser
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import pytest
@@ -43,13 +45,11 @@ from frontdesk import checkin_links
 from frontdesk.models import IntakeQuestion, PracticePolicy
 from frontdesk.services.setup import flow_settings
 from messaging import answer_links
-from messaging import selectors as messaging_selectors
 from messaging.models import Conversation
-from messaging.tests.test_inbox_helpers import appointment as book_at
+from messaging.selectors import reminders as reminder_selectors
 from patients import services as patient_services
 from practices.models import Membership
 from scheduling import confirm_links, manage_links
-from scheduling import waitlist_selectors as wl
 from scheduling.models import (
     AppointmentStatus,
     AvailabilityException,
@@ -60,7 +60,8 @@ from scheduling.models import (
     WaitlistEntry,
     WaitlistOffer,
 )
-from scheduling.tests.conftest import visit_type  # noqa: F401 - the visit_type fixture
+from scheduling.selectors import waitlist as wl
+from tests.factories import make_appointment
 
 pytestmark = pytest.mark.django_db
 
@@ -82,13 +83,13 @@ LAST = {"accounts:logout", "patients:sign_out", "set_language"}
 
 
 @pytest.fixture
-def world(practice, owner, front_desk, patient, location, provider, visit_type):  # noqa: F811
+def world(practice, owner, front_desk, patient, location, provider, visit_type):
     """One practice with one of everything a URL names, and the tokens the app would send."""
     now = timezone.now()
     tz = timezone.get_default_timezone()
     soon = datetime.combine(timezone.localdate() + timedelta(days=3), time(16, 0), tzinfo=tz)
-    upcoming = book_at(patient, provider, location, visit_type, start=soon)
-    done = book_at(patient, provider, location, visit_type, start=now - timedelta(hours=3))
+    upcoming = make_appointment(patient, provider, location, visit_type, start=soon)
+    done = make_appointment(patient, provider, location, visit_type, start=now - timedelta(hours=3))
     done.status = AppointmentStatus.FULFILLED
     done.save()
     hours = AvailabilityTemplate.objects.filter(provider=provider).first()
@@ -171,7 +172,7 @@ def world(practice, owner, front_desk, patient, location, provider, visit_type):
         start=upcoming.start + timedelta(days=7),
         expires_at=now + timedelta(minutes=30),
     )
-    kind, channel, language = messaging_selectors.template_keys()[0]
+    kind, channel, language = reminder_selectors.template_keys()[0]
     return {
         "practice": practice,
         "owner": owner,
@@ -212,7 +213,7 @@ def world(practice, owner, front_desk, patient, location, provider, visit_type):
     }
 
 
-def kwargs_for(name: str, params: list[str], world) -> dict | None:
+def kwargs_for(name: str, params: list[str], world: dict[str, Any]) -> dict[str, Any] | None:
     """The URL's keyword arguments from the world's objects; None for a pattern nobody taught us."""
     ids, tokens, slug = world["ids"], world["tokens"], world["practice"].slug
     by_name = {
@@ -314,11 +315,12 @@ def path_for(route: str, kwargs: dict) -> str:
     return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(kwargs[m.group(1)]), route)
 
 
-def keys_read_by(callback) -> dict[str, set[str]]:
+def keys_read_by(callback: Callable[..., object]) -> dict[str, set[str]]:
     """The GET and POST keys the view reads by name: in its own body and in the module's functions it calls."""
     view = inspect.unwrap(callback)
     view = getattr(view, "view_class", view)
     module = inspect.getmodule(view)
+    assert module is not None  # a view is defined in a module
     try:
         own = inspect.getsource(view)
     except (OSError, TypeError):
@@ -327,7 +329,7 @@ def keys_read_by(callback) -> dict[str, set[str]]:
     for name, helper in vars(module).items():
         if inspect.isfunction(helper) and helper.__module__ == module.__name__ and re.search(rf"\b{name}\(", own):
             sources.append(inspect.getsource(helper))
-    keys = {"GET": set(), "POST": set()}
+    keys: dict[str, set[str]] = {"GET": set(), "POST": set()}
     for method, key in READ_KEY.findall("\n".join(sources)):
         keys[method].add(key)
     return keys
@@ -336,7 +338,7 @@ def keys_read_by(callback) -> dict[str, set[str]]:
 class FormFields(HTMLParser):
     """The fields of the page's forms, by form: [(method, action, {name: value})]."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.forms: list[tuple[str, str, dict[str, str]]] = []
         self._select: str | None = None
@@ -404,7 +406,7 @@ def send(client: Client, method: str, url: str, data: dict | None):
     return response
 
 
-def signed_in(world) -> Client:
+def signed_in(world: dict[str, Any]) -> Client:
     client = Client(raise_request_exception=False)
     client.force_login(world["owner"])
     session = client.session
@@ -427,7 +429,7 @@ def test_no_bad_parameter_gives_a_500(world, errors):
         client = signed_in(world)
         path = path_for(route, kwargs)
 
-        def check(method: str, url: str, data: dict | None, what: str, client: Client = client):
+        def check(method: str, url: str, data: dict[str, Any] | None, what: str, client: Client = client) -> None:
             nonlocal tried
             tried += 1
             del errors[:]

@@ -7,7 +7,7 @@ from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from django.urls import reverse
 
-from conftest import PASSWORD
+from tests.factories import PASSWORD
 
 LOGIN = reverse("accounts:login")
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 def current_code(device: TOTPDevice) -> str:
@@ -80,7 +80,7 @@ def test_it_makes_members_set_up_two_factor_when_the_practice_requires_it(client
     response = client.get(dashboard)
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:otp_setup")
-    assert "practices/dashboard.html" not in [t.name for t in client.get(dashboard, follow=True).templates]
+    assert "insights/dashboard.html" not in [t.name for t in client.get(dashboard, follow=True).templates]
 
     # Setting up: the page offers a new device; a wrong code leaves it unconfirmed.
     setup = client.get(reverse("accounts:otp_setup"))

@@ -14,8 +14,9 @@ from audit import describe
 from audit.models import AuditEntry
 from patients import services as patient_services
 from scheduling.models import BookedVia, VisitType
-from scheduling.services import book_appointment, cancel_appointment, offer_visit_type, reschedule_appointment
-from scheduling.tests.conftest import NOW, TUESDAY_10, weekday_hours
+from scheduling.services.booking import book_appointment, cancel_appointment, reschedule_appointment
+from scheduling.services.schedule import offer_visit_type
+from tests.factories import NOW, TUESDAY_10, make_weekday_hours
 
 CHICAGO = ZoneInfo("America/Chicago")
 WEDNESDAY_0930 = datetime(2030, 1, 9, 15, 30, tzinfo=UTC)
@@ -30,7 +31,7 @@ def frozen_now(monkeypatch):
 def visit_type(practice, provider, location) -> VisitType:
     visit_type = VisitType.objects.create(practice=practice, name="Skin check", slug="skin", duration_minutes=30)
     offer_visit_type(visit_type=visit_type, providers=[provider], locations=[location])
-    weekday_hours(practice, provider, location)
+    make_weekday_hours(provider, location)
     return visit_type
 
 
@@ -45,8 +46,14 @@ def _text(html: str) -> str:
 
 def _history(practice, smith, provider, location, visit_type, owner):
     appointment = book_appointment(
-        practice=practice, patient=smith, provider=provider, location=location, visit_type=visit_type,
-        start=TUESDAY_10, booked_via=BookedVia.STAFF, actor_user=owner,
+        practice=practice,
+        patient=smith,
+        provider=provider,
+        location=location,
+        visit_type=visit_type,
+        start=TUESDAY_10,
+        booked_via=BookedVia.STAFF,
+        actor_user=owner,
     )
     appointment = reschedule_appointment(appointment=appointment, start=WEDNESDAY_0930, actor_user=owner)
     cancel_appointment(appointment=appointment, reason="weather", actor_user=owner)
@@ -79,7 +86,11 @@ def test_it_describes_an_appointment_booked_moved_and_cancelled(
 
 def test_it_describes_a_patient_edit_with_labels_choices_and_masks(practice, smith, owner):
     patient_services.update_patient(
-        patient=smith, actor_user=owner, phone="(512) 555-0111", email_consent=True, coverage="self_pay",
+        patient=smith,
+        actor_user=owner,
+        phone="(512) 555-0111",
+        email_consent=True,
+        coverage="self_pay",
         preferred_language="es",
     )
     (row,) = describe.describe_entries(AuditEntry.objects.all(), practice=practice)

@@ -20,7 +20,9 @@ import sys
 import tempfile
 import time
 from datetime import date, datetime, timedelta
+from datetime import time as clock_time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 
@@ -46,7 +48,7 @@ def setup(export: dict, db_path: str) -> None:
     call_command("migrate", run_syncdb=True, verbosity=0, interactive=False)
 
 
-def _time(value: str):
+def _time(value: str) -> clock_time:
     return datetime.strptime(value, "%H:%M").time()
 
 
@@ -74,7 +76,7 @@ def load(export: dict) -> dict:
     users = get_user_model().objects
     client = users.create_user(username="client", email="client@example.com")
     staff = {}
-    requests = []
+    requests: list[Any] = []  # AppointmentRequest (django-appointment is not installed here)
     for provider in export["providers"]:
         user = users.create_user(username=f"provider{provider['id']}", email=f"p{provider['id']}@example.com")
         member = StaffMember.objects.create(

@@ -175,7 +175,7 @@ def test_the_gunicorn_logger_masks_the_request_line_path_query_and_referer(tmp_p
     cfg = Config()
     log_file = tmp_path / "access.log"
     cfg.set("accesslog", str(log_file))
-    cfg.set("access_log_format", '%(r)s | %(U)s | %(q)s | %(f)s | %({referer}i)s | %({raw_uri}e)s')
+    cfg.set("access_log_format", "%(r)s | %(U)s | %(q)s | %(f)s | %({referer}i)s | %({raw_uri}e)s")
     logger = TokenMaskingLogger(cfg)
     visit = reverse("frontdesk:visit", kwargs={"practice_slug": "clearskin", "token": SIGNED})
     survey = reverse("feedback:survey", kwargs={"practice_slug": "clearskin", "token": OPAQUE})

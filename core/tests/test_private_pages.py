@@ -12,9 +12,8 @@ from django.utils import timezone
 
 from frontdesk import checkin_links
 from messaging import answer_links
-from messaging.tests.test_inbox_helpers import appointment as book_at
 from scheduling import manage_links
-from scheduling.tests.conftest import visit_type  # noqa: F401 - the visit_type fixture
+from tests.factories import make_appointment
 
 PRIVATE = {"private", "no-store"}
 
@@ -25,9 +24,9 @@ def _directives(response) -> set[str]:
 
 
 @pytest.fixture
-def booked(practice, patient, provider, location, visit_type):  # noqa: F811
+def booked(practice, patient, provider, location, visit_type):
     start = (timezone.now() + timedelta(days=3)).replace(second=0, microsecond=0)
-    return book_at(patient, provider, location, visit_type, start=start)
+    return make_appointment(patient, provider, location, visit_type, start=start)
 
 
 def _signed_in_patient(client, patient):

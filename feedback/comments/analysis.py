@@ -14,6 +14,7 @@ are the same, with the neutral band and mixed threshold of the loaded model. ``l
 with ``spanish.detect_language`` (English when unsure); "en"/"es" skip the guess.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from . import spanish
@@ -47,7 +48,7 @@ class Analysis:
     touchpoints: list[TouchpointSentiment] = field(default_factory=list)
     clauses: list[ClauseSentiment] = field(default_factory=list)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         """The JSON shape written by ``manage.py analyze_comments``."""
         return {
             "sentiment": self.sentiment,
@@ -120,6 +121,6 @@ def _assemble(score: float, clauses: list[ClauseSentiment], band: float, thresho
     return Analysis(_label(score, band), round(score, 4), mixed, touchpoints, clauses)
 
 
-def analyze_many(texts, language: str | None = None) -> list[Analysis]:
+def analyze_many(texts: Iterable[str], language: str | None = None) -> list[Analysis]:
     """``analyze`` for each text, in order (``language`` as in ``analyze``, for every text)."""
     return [analyze(text, language) for text in texts]

@@ -29,10 +29,10 @@ from .text import normalise
 
 @dataclass(frozen=True, slots=True)
 class _Rules:
-    sentence: re.Pattern
-    contrast: re.Pattern
-    concessive: re.Pattern
-    and_subject: re.Pattern
+    sentence: re.Pattern[str]
+    contrast: re.Pattern[str]
+    concessive: re.Pattern[str]
+    and_subject: re.Pattern[str]
     bare_connectives: frozenset[str]
 
 

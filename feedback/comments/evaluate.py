@@ -26,10 +26,11 @@ precision is a lower bound).
 import csv
 import sys
 import time
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .analysis import analyze
-from .data import HELD_OUT_TRUST, LABELS, load, split
+from .data import HELD_OUT_TRUST, LABELS, Row, load, split
 from .touchpoints import detect
 
 CODE_TOUCHPOINTS = {
@@ -48,15 +49,15 @@ US_CHECKS = {
 }
 
 
-def held_out_rows():
+def held_out_rows() -> list[Row]:
     return split(load())[1]
 
 
-def _accuracy(gold, predicted) -> float:
+def _accuracy(gold: Sequence[str], predicted: Sequence[str]) -> float:
     return sum(g == p for g, p in zip(gold, predicted, strict=True)) / len(gold)
 
 
-def _macro_f1(gold, predicted, labels) -> float:
+def _macro_f1(gold: Sequence[str], predicted: Sequence[str], labels: Iterable[str]) -> float:
     scores = []
     for label in labels:
         tp = sum(g == label and p == label for g, p in zip(gold, predicted, strict=True))
@@ -72,7 +73,7 @@ def _three(score: float, band: float, strict: bool) -> str:
     return "positive" if score >= band else "negative" if score <= -band else "neutral"
 
 
-def method_scores(texts) -> dict[str, list[tuple[float, str]]]:
+def method_scores(texts: Sequence[str]) -> dict[str, list[tuple[float, str]]]:
     """For each method, (score, three-class label) per text."""
     from textblob import TextBlob
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
@@ -88,7 +89,7 @@ def method_scores(texts) -> dict[str, list[tuple[float, str]]]:
     }
 
 
-def sentiment_figures(rows=None) -> dict[str, float]:
+def sentiment_figures(rows: Sequence[Row] | None = None) -> dict[str, float]:
     """Accuracy and macro-F1 of ours, VADER and TextBlob on the held-out rows."""
     rows = held_out_rows() if rows is None else rows
     gold = [r.label for r in rows]
@@ -118,10 +119,10 @@ def us_check_figures(name: str) -> dict[str, float]:
     return figures
 
 
-def touchpoint_figures(rows=None) -> dict[str, tuple[float, float, int]]:
+def touchpoint_figures(rows: Sequence[Row] | None = None) -> dict[str, tuple[float, float, int]]:
     """Per touch point (precision, recall, comments with a mapped code) on the held-out rows."""
     rows = held_out_rows() if rows is None else rows
-    out = {}
+    out: dict[str, tuple[float, float, int]] = {}
     for name in sorted(set(CODE_TOUCHPOINTS.values())):
         gold = [CODE_TOUCHPOINTS.get(r.code) == name for r in rows]
         found = [name in detect(r.text.lower()) for r in rows]
@@ -130,7 +131,7 @@ def touchpoint_figures(rows=None) -> dict[str, tuple[float, float, int]]:
     return out
 
 
-def throughput(texts, seconds: float = 2.0) -> float:
+def throughput(texts: Sequence[str], seconds: float = 2.0) -> float:
     """Comments analysed per second of this process's CPU time (one core; the model already loaded), repeating
     ``texts`` for at least ``seconds``. CPU time rather than wall time, so a busy machine does not halve it."""
     analyze(texts[0])

@@ -18,6 +18,10 @@ The score is VADER's normalisation of the raw sum, ``x / sqrt(x*x + 15)``, in -1
 import math
 import re
 from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 # Changes to VADER's lexicon (word -> valence on VADER's -4..4 scale); 0 removes the word's sentiment.
 WORD_VALENCES = {
@@ -132,7 +136,7 @@ _ALPHA = 15.0  # VADER's normalisation constant
 
 
 @cache
-def _analyzer():
+def _analyzer() -> "SentimentIntensityAnalyzer":
     """VADER with the clinic adjustments, built once per process."""
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 

@@ -11,9 +11,11 @@ to other wording, and ``b`` is chosen by how well the blend carries from one tru
 
 import json
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 MODEL_FILE = Path(__file__).resolve().parent / "model" / "sentiment.json"
 
@@ -25,20 +27,20 @@ class Model:
     lexicon: tuple[float, ...]
     neutral_band: float
     mixed_threshold: float
-    meta: dict
+    meta: dict[str, Any]  # parsed JSON: figures and notes about the training run
     lexicon_blend: float = 0.0
 
-    def score(self, words, lexicon) -> float:
+    def score(self, words: Iterable[str], lexicon: Sequence[float]) -> float:
         get = self.words.get
         logit = self.intercept + sum(get(word, 0.0) for word in words)
         logit += sum(w * x for w, x in zip(self.lexicon, lexicon, strict=True))
         blend = self.lexicon_blend
         return (1.0 - blend) * math.tanh(logit / 2.0) + blend * lexicon[0]
 
-    def score_clause(self, words, lexicon_score: float) -> float:
+    def score_clause(self, words: Iterable[str], lexicon_score: float) -> float:
         return self.score(words, (lexicon_score,) * len(self.lexicon))
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "format": "touchpoints-comment-sentiment/1",
             "intercept": self.intercept,
@@ -51,7 +53,7 @@ class Model:
         }
 
     @classmethod
-    def from_json(cls, data: dict) -> "Model":
+    def from_json(cls, data: dict[str, Any]) -> "Model":  # parsed JSON
         return cls(
             intercept=float(data["intercept"]),
             words={str(k): float(v) for k, v in data["words"].items()},

@@ -473,12 +473,12 @@ def clause_valence(text: str) -> float:
     for i, word in enumerate(tokens):
         if covered[i]:
             continue
-        valence = _valence(word)
-        if valence is None:
+        word_valence = _valence(word)
+        if word_valence is None:
             continue
         if word == "bien" and i + 1 < len(tokens) and segment[i + 1] == segment[i] and _valence(tokens[i + 1]):
             continue  # "bien amable": an intensifier here
-        items.append((i, i + 1, valence, True))
+        items.append((i, i + 1, word_valence, True))
     total = 0.0
     for first, after, valence, negatable in items:
         if valence == 0.0:

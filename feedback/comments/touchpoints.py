@@ -107,5 +107,7 @@ def detect(text: str) -> list[str]:
     found: set[str] = set()
     for word in set(_WORD_RE.findall(text)):
         found.update(_word_touchpoints(word))
-    found.update(_PHRASE_GROUPS[match.lastgroup] for match in _PHRASES.finditer(text))
+    for match in _PHRASES.finditer(text):
+        if match.lastgroup:  # always: every alternative of _PHRASES is a named group
+            found.add(_PHRASE_GROUPS[match.lastgroup])
     return [name for name in NAMES if name in found]

@@ -17,11 +17,18 @@ is the only such test inside the training data. Trust C is never looked at here.
 import argparse
 import json
 import sys
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
-from .data import load, split
-from .features import LEXICON_FEATURES, featurise
+from .data import Row, load, split
+from .features import LEXICON_FEATURES, CommentFeatures, featurise
 from .model import MODEL_FILE, Model
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
+
+Log = Callable[[str], object]
 
 C_GRID = (0.03, 0.1, 0.3, 1.0)
 LEX_SCALE_GRID = (3.0, 10.0, 30.0)
@@ -32,11 +39,13 @@ MIXED_THRESHOLD = 0.4  # a comment is mixed when one clause scores >= this and a
 SEED = 0
 
 
-def _matrix(feats, vocabulary, lex_scale):
+def _matrix(feats: Sequence[CommentFeatures], vocabulary: dict[str, int], lex_scale: float) -> "csr_matrix":
     from scipy.sparse import csr_matrix
 
     n_words = len(vocabulary)
-    indptr, indices, values = [0], [], []
+    indptr: list[int] = [0]
+    indices: list[int] = []
+    values: list[float] = []
     for f in feats:
         cols = sorted(vocabulary[w] for w in f.words if w in vocabulary)
         indices.extend(cols)
@@ -47,7 +56,7 @@ def _matrix(feats, vocabulary, lex_scale):
     return csr_matrix((values, indices, indptr), shape=(len(feats), n_words + len(LEXICON_FEATURES)))
 
 
-def _vocabulary(feats) -> dict[str, int]:
+def _vocabulary(feats: Iterable[CommentFeatures]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for f in feats:
         for word in f.words:
@@ -55,7 +64,13 @@ def _vocabulary(feats) -> dict[str, int]:
     return {word: i for i, word in enumerate(sorted(w for w, n in counts.items() if n >= MIN_DF))}
 
 
-def fit(feats, labels, c: float, lex_scale: float, meta: dict | None = None) -> Model:
+def fit(
+    feats: Sequence[CommentFeatures],
+    labels: Sequence[str],
+    c: float,
+    lex_scale: float,
+    meta: dict[str, Any] | None = None,
+) -> Model:
     """A Model fitted on featurised comments and their labels ("positive"/"negative")."""
     from sklearn.linear_model import LogisticRegression
 
@@ -69,27 +84,27 @@ def fit(feats, labels, c: float, lex_scale: float, meta: dict | None = None) -> 
     return Model(round(float(clf.intercept_[0]), 5), words, lexicon, NEUTRAL_BAND, MIXED_THRESHOLD, meta or {})
 
 
-def _macro_f1(model: Model, feats, labels) -> float:
+def _macro_f1(model: Model, feats: Iterable[CommentFeatures], labels: Sequence[str]) -> float:
     from sklearn.metrics import f1_score
 
     predicted = ["positive" if model.score(f.words, f.lexicon) >= 0 else "negative" for f in feats]
     return float(f1_score(labels, predicted, average="macro"))
 
 
-def select(rows, feats, log=print) -> tuple[float, float, float]:
+def select(rows: Sequence[Row], feats: Sequence[CommentFeatures], log: Log = print) -> tuple[float, float, float]:
     """(C, lexicon scale, CV macro-F1) chosen by cross-validation inside the training rows (blend 0)."""
     from sklearn.model_selection import StratifiedKFold
 
     labels = [r.label for r in rows]
     trusts = sorted({r.trust for r in rows})
-    folds = []
+    folds: list[tuple[str, list[int], list[int]]] = []
     for trust in trusts:  # leave one trust out
         train = [i for i, r in enumerate(rows) if r.trust != trust]
         test = [i for i, r in enumerate(rows) if r.trust == trust]
         folds.append(("trust", train, test))
     for train, test in StratifiedKFold(5, shuffle=True, random_state=SEED).split(rows, labels):
         folds.append(("kfold", list(train), list(test)))
-    best = None
+    best: tuple[float, float, float] | None = None
     for c in C_GRID:
         for lex_scale in LEX_SCALE_GRID:
             scores: dict[str, list[float]] = {"trust": [], "kfold": []}
@@ -102,10 +117,13 @@ def select(rows, feats, log=print) -> tuple[float, float, float]:
             log(f"C={c:<4} lex_scale={lex_scale:<4} leave-one-trust-out F1={trust_f1:.4f} 5-fold F1={kfold_f1:.4f}")
             if best is None or combined > best[2] + 1e-9:
                 best = (c, lex_scale, combined)
+    assert best is not None  # the grids are not empty
     return best
 
 
-def select_blend(rows, feats, c: float, lex_scale: float, log=print) -> tuple[float, float]:
+def select_blend(
+    rows: Sequence[Row], feats: Sequence[CommentFeatures], c: float, lex_scale: float, log: Log = print
+) -> tuple[float, float]:
     """(lexicon blend, its leave-one-trust-out macro-F1) for the chosen C and lexicon scale."""
     labels = [r.label for r in rows]
     folds = []
@@ -113,7 +131,7 @@ def select_blend(rows, feats, c: float, lex_scale: float, log=print) -> tuple[fl
         train = [i for i, r in enumerate(rows) if r.trust != trust]
         test = [i for i, r in enumerate(rows) if r.trust == trust]
         folds.append((fit([feats[i] for i in train], [labels[i] for i in train], c, lex_scale), test))
-    best = None
+    best: tuple[float, float] | None = None
     for blend in BLEND_GRID:
         f1 = sum(
             _macro_f1(replace(model, lexicon_blend=blend), [feats[i] for i in test], [labels[i] for i in test])
@@ -122,10 +140,11 @@ def select_blend(rows, feats, c: float, lex_scale: float, log=print) -> tuple[fl
         log(f"lexicon blend={blend:<4} leave-one-trust-out F1={f1:.4f}")
         if best is None or f1 > best[1] + 1e-9:
             best = (blend, f1)
+    assert best is not None  # the grid is not empty
     return best
 
 
-def train(log=print) -> Model:
+def train(log: Log = print) -> Model:
     rows, _held_out = split(load())
     rows = [r for r in rows if r.label != "neutral"]  # 2 rows; the model decides positive vs negative
     feats = [featurise(r.text) for r in rows]
@@ -147,7 +166,7 @@ def train(log=print) -> Model:
     return model
 
 
-def main(argv=None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)

@@ -7,7 +7,7 @@
   days, counting the invitations created except the ones that were not sent (skipped) → None;
 - one invitation per trigger event (``Invitation.trigger_event_id`` is unique), so a retried job asks
   once: a second call returns the first invitation;
-- the channel the patient agreed to (``messaging.recall.contact_channel``: SMS first, then email).
+- the channel the patient agreed to (``messaging.services.outbox.contact_channel``: SMS first, then email).
   Without one the invitation is still created, with status ``skipped`` and the reason, so response
   rates stay honest and staff see why; nothing is sent;
 - the message, in the patient's language, holds the practice's name and the single-use link only.
@@ -29,12 +29,8 @@ from django.utils import timezone
 
 import journey
 from journey.models import JourneyEvent
-from messaging import quiet_hours
-from messaging.models import MessageKind, MessagingSettings
-from messaging.outbox import queue_message
-from messaging.recall import contact_channel
-from messaging.reminders import DEFAULT_QUIET_END, DEFAULT_QUIET_START
-from messaging.rendering import render
+from messaging.models import MessageKind
+from messaging.services.outbox import after_quiet_hours, contact_channel, queue_from_template
 from patients.models import Patient
 from practices.models import Practice
 from scheduling.models import Appointment
@@ -67,11 +63,7 @@ def _send_after(
         moment = max(
             now, (trigger_event.occurred_at if trigger_event else now) + timedelta(hours=rules.post_visit_delay_hours)
         )
-    quiet = MessagingSettings.objects.filter(practice=practice).values_list("quiet_start", "quiet_end").first()
-    start, end = quiet or (DEFAULT_QUIET_START, DEFAULT_QUIET_END)
-    tz = quiet_hours.zone_or(patient.time_zone, practice.timezone)
-    window = quiet_hours.quiet_window(moment, tz=tz, start=start, end=end)
-    return window[1] if window else moment
+    return after_quiet_hours(practice=practice, patient=patient, moment=moment)
 
 
 def invite(
@@ -177,16 +169,13 @@ def _create(
             data={"survey": kind, "skipped_because": invitation.skip_reason},
         )
         return invitation
-    subject, body = render(
-        practice, MessageKind.SURVEY, channel, language, {"link": survey_links.survey_url(practice.slug, token)}
-    )
-    queue_message(
+    queue_from_template(
         practice=practice,
         kind=MessageKind.SURVEY,
         channel=channel,
+        language=language,
+        values={"link": survey_links.survey_url(practice.slug, token)},
         dedupe_key=f"survey:{invitation.pk}",
-        body=body,
-        subject=subject,
         patient=patient,
         appointment=appointment,
         send_after=send_after,

@@ -40,9 +40,7 @@ from accounts.models import User
 from audit import services as audit
 from audit.models import Action
 from messaging.models import Channel, Message, MessageKind, MessageStatus
-from messaging.outbox import queue_message
-from messaging.recall import contact_channel
-from messaging.rendering import render
+from messaging.services.outbox import contact_channel, queue_from_template
 from practices.models import Practice
 
 from ..comments import TOUCHPOINT_NAMES, analyze, spanish
@@ -191,16 +189,13 @@ def invite_to_review(*, response: Response, now: datetime) -> Message | None:
     if recent.exclude(dedupe_key=dedupe_key).exists():
         return None
     channel = contact_channel(patient) or Channel.EMAIL  # without consent the row is kept as "not sent"
-    subject, body = render(
-        practice, MessageKind.REVIEW_INVITATION, channel, patient.preferred_language, {"link": reviews_url(practice)}
-    )
-    return queue_message(
+    return queue_from_template(
         practice=practice,
         kind=MessageKind.REVIEW_INVITATION,
         channel=channel,
+        language=patient.preferred_language,
+        values={"link": reviews_url(practice)},
         dedupe_key=dedupe_key,
-        body=body,
-        subject=subject,
         patient=patient,
         now=now,
     )

@@ -242,6 +242,13 @@ def set_sending(*, practice: Practice, kind: str, on: bool, actor_user: User) ->
     return survey if on else None
 
 
+def _owner(survey: Survey) -> Practice:
+    """The practice a survey belongs to; callers have refused the shipped templates (no practice) first."""
+    practice = survey.practice
+    assert practice is not None, "a shipped template reached a practice's write"
+    return practice
+
+
 # --- editing questions -----------------------------------------------------------------------------
 
 
@@ -344,7 +351,7 @@ def update_questions(
             Question.objects.filter(version=version).delete()
             _create_questions(version, questions)
         audit.record(
-            practice=survey.practice,
+            practice=_owner(survey),
             action=Action.UPDATE,
             target=survey,
             actor_user=actor_user,
@@ -371,7 +378,7 @@ def rename_survey(*, survey: Survey, name_en: str, name_es: str, actor_user: Use
         survey.name_en, survey.name_es = name_en[:120], name_es[:120]
         survey.save(update_fields=["name_en", "name_es"])
         audit.record(
-            practice=survey.practice,
+            practice=_owner(survey),
             action=Action.UPDATE,
             target=survey,
             actor_user=actor_user,

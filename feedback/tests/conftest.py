@@ -16,8 +16,8 @@ from django.utils import timezone
 from feedback import survey_links
 from feedback.models import Invitation, SurveyKind
 from feedback.services import surveys
-from messaging.tests.test_inbox_helpers import appointment
-from scheduling.models import Appointment, AppointmentStatus, VisitType
+from scheduling.models import Appointment
+from tests.factories import make_fulfilled_appointment
 
 
 @dataclass
@@ -38,18 +38,9 @@ class SurveyLink:
         return self.path + "thanks/"
 
 
-def fulfilled_appointment(patient, provider, location, *, start=None) -> Appointment:
-    """A visit of ``patient`` that took place (front desk marked it done), three hours ago by default."""
-    visit_type, _ = VisitType.objects.get_or_create(
-        practice=patient.practice, slug="survey-visit", defaults={"name": "Skin check", "duration_minutes": 30}
-    )
-    start = start or timezone.now() - timedelta(hours=3)
-    return appointment(patient, provider, location, visit_type, start=start, status=AppointmentStatus.FULFILLED)
-
-
 @pytest.fixture
 def visit_done(patient, provider, location) -> Appointment:
-    return fulfilled_appointment(patient, provider, location)
+    return make_fulfilled_appointment(patient, provider, location)
 
 
 @pytest.fixture
@@ -65,6 +56,7 @@ def make_invitation(db):
     ) -> SurveyLink:
         now = now or timezone.now()
         survey = surveys.survey_for(practice=patient.practice, kind=kind)
+        assert survey is not None, f"the {kind} survey is switched off"
         token, token_hash = survey_links.new_token()
         invitation = Invitation.objects.create(
             practice=patient.practice,

@@ -11,8 +11,7 @@ from audit.models import Action, AuditEntry
 from feedback.models import CommentAnalysis
 from feedback.services import listening
 from practices.models import Role
-
-from .listening_data import NOW, make_response, make_survey
+from tests.factories import NOW, make_response, make_survey
 
 pytestmark = pytest.mark.django_db
 

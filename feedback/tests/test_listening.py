@@ -11,8 +11,7 @@ from feedback.models import CaseReason, CommentAnalysis, FeedbackSettings, Recov
 from feedback.services import listening
 from journey.models import JourneyEvent
 from practices.models import Role
-
-from .listening_data import NOW, make_response, make_survey
+from tests.factories import NOW, make_response, make_survey
 
 pytestmark = pytest.mark.django_db
 

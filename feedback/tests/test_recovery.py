@@ -3,6 +3,7 @@ an outcome, who may do what, and the overdue notice for the staff home page. Ass
 reassigning), reopening and the case's history are at the end."""
 
 from datetime import timedelta
+from typing import cast
 
 import pytest
 from django.template import Context, Template
@@ -13,9 +14,9 @@ from audit.models import Action, AuditEntry
 from feedback.models import CaseEventKind, CaseReason, CaseStatus, RecoveryCase, RecoveryCaseEvent
 from feedback.services import recovery
 from journey.models import JourneyEvent
+from practices.access import StaffRequest
 from practices.models import Membership, Role
-
-from .listening_data import make_response, make_survey
+from tests.factories import make_response, make_survey
 
 pytestmark = pytest.mark.django_db
 
@@ -247,7 +248,7 @@ def test_it_lets_an_assigned_clinician_work_the_case(staff_client, practice, mak
 
 
 def render_notice(practice, user) -> str:
-    request = RequestFactory().get("/")
+    request = cast(StaffRequest, RequestFactory().get("/"))  # what staff_view would make of it
     request.practice = practice
     request.membership = Membership.objects.get(practice=practice, user=user)
     return Template("{% load recovery %}{% recovery_overdue_notice %}").render(Context({"request": request}))

@@ -9,8 +9,7 @@ from audit.models import Action, AuditEntry
 from feedback.models import Response, SurveyKind
 from feedback.services import listening
 from practices.models import Location, Provider, Role
-
-from .listening_data import NOW, make_response, make_survey
+from tests.factories import NOW, make_response, make_survey
 
 pytestmark = pytest.mark.django_db
 

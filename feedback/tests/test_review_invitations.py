@@ -11,8 +11,7 @@ from feedback.models import FeedbackSettings, RecoveryCase, ReviewSite
 from feedback.services import listening
 from messaging.models import Channel, Message, MessageKind, MessageStatus
 from practices.models import Role
-
-from .listening_data import NOW, make_response, make_survey
+from tests.factories import NOW, make_response, make_survey
 
 pytestmark = pytest.mark.django_db
 

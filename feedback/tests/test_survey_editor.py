@@ -10,6 +10,8 @@ from feedback.services import responses, surveys
 from feedback.shipped import AFTER_BOOKING, POST_VISIT
 from practices.models import Role
 
+from .editor_forms import formset_data
+
 pytestmark = pytest.mark.django_db
 
 
@@ -25,20 +27,6 @@ def lead(practice, make_staff):
 @pytest.fixture
 def booking_survey(practice):
     return surveys.survey_for(practice=practice, kind=SurveyKind.AFTER_BOOKING)
-
-
-def formset_data(survey, *, action="save", change=None):
-    data = surveys.questions_data(surveys.current_version(survey))
-    post = {"q-TOTAL_FORMS": str(len(data)), "q-INITIAL_FORMS": str(len(data)), "action": action}
-    for i, question in enumerate(data):
-        question = {**question, **((change or {}).get(i, {}))}
-        for field, value in question.items():
-            if field == "required":
-                if value:
-                    post[f"q-{i}-required"] = "on"
-            else:
-                post[f"q-{i}-{field}"] = value
-    return post
 
 
 @pytest.mark.parametrize("role", [Role.OWNER, Role.EXPERIENCE_LEAD])

@@ -14,7 +14,7 @@ from feedback import survey_links
 from feedback.models import Answer, Invitation, Question, Response, SurveyKind, SurveyVersion
 from feedback.selectors import surveys as survey_selectors
 from feedback.services import surveys
-from feedback.tests.test_survey_editor import formset_data
+from feedback.tests.editor_forms import formset_data
 
 pytestmark = pytest.mark.django_db
 

@@ -53,7 +53,7 @@ class IntakeQuestionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["text_es"].required = False
-        cast(forms.IntegerField, self.fields["position"]).max_value = 999
+        cast("forms.IntegerField", self.fields["position"]).max_value = 999
         self.fields["position"].widget.attrs["max"] = 999
 
 
@@ -68,5 +68,5 @@ class PolicyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["title_es"].required = False
         self.fields["body_es"].required = False
-        cast(forms.IntegerField, self.fields["position"]).max_value = 999
+        cast("forms.IntegerField", self.fields["position"]).max_value = 999
         self.fields["position"].widget.attrs["max"] = 999

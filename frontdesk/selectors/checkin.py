@@ -3,6 +3,8 @@ what a patient gave (for the board's check-in page). Scoped by practice."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404
 
 from practices.models import Practice
@@ -28,7 +30,7 @@ def online_check_in_or_404(*, practice: Practice, appointment: Appointment) -> O
 
 def check_in_answers(
     *, practice: Practice, check_in: OnlineCheckIn
-) -> tuple[list[tuple[IntakeQuestion, object]], list[tuple[PracticePolicy, object]]]:
+) -> tuple[list[tuple[IntakeQuestion, Any]], list[tuple[PracticePolicy, Any]]]:
     """([(question, answer)], [(policy, version acknowledged)]) of an online check-in, in the form's order."""
     answers = check_in.answers if isinstance(check_in.answers, dict) else {}
     question_ids = [int(k) for k in answers if str(k).isdigit()]

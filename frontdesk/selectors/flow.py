@@ -14,7 +14,7 @@ from django.http import Http404
 from messaging.models import RunningLate
 from practices.models import Location, Practice, Provider
 from scheduling.models import Appointment, AppointmentStatus
-from scheduling.selectors import local_day_bounds
+from scheduling.selectors.slots import local_day_bounds
 
 from ..models import FlowSettings, FlowStatus, Visit
 

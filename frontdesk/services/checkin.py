@@ -241,7 +241,7 @@ def _complete(
 
 
 def record_check_in_viewed(
-    *, check_in: OnlineCheckIn, actor_user: User, summary: str = "online check-in viewed"
+    *, check_in: OnlineCheckIn, actor_user: User | None, summary: str = "online check-in viewed"
 ) -> None:
     """Staff looked at what a patient gave at online check-in (the page, or a card photo)."""
     audit.record(

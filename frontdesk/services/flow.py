@@ -90,13 +90,13 @@ def _lock(appointment: Appointment) -> tuple[Appointment, Visit]:
 
 def _initial_status(appointment: Appointment) -> str:
     """A visit made for an appointment already marked elsewhere starts where the appointment is."""
-    started: dict[str, str] = {
+    initial: dict[str, str] = {
         AppointmentStatus.NOSHOW: FlowStatus.NO_SHOW,
         AppointmentStatus.FULFILLED: FlowStatus.DONE,
         AppointmentStatus.ARRIVED: FlowStatus.ARRIVED,
         AppointmentStatus.CHECKED_IN: FlowStatus.ARRIVED,
     }
-    return started.get(appointment.status, FlowStatus.SCHEDULED)
+    return initial.get(appointment.status, FlowStatus.SCHEDULED)
 
 
 def _touchpoint(to_status: str, source: str) -> str:
@@ -190,10 +190,10 @@ def _apply(visit: Visit, before: str, to_status: str, now: datetime, source: str
 
 def _after_visit(appointment_id: int) -> None:
     """A finished visit sets the patient's recall (the thank-you job picks it up on its own)."""
-    from messaging.recall import set_recall_after_visit
+    from messaging.services.recall import set_recall_after_visit
 
     appointment = Appointment.objects.select_related("practice", "patient", "visit_type").get(pk=appointment_id)
-    set_recall_after_visit(appointment)
+    set_recall_after_visit(appointment=appointment)
 
 
 def record_arrival(

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Model
+from django.db import models, transaction
 
 from accounts.models import User
 from audit import services as audit
@@ -24,9 +23,9 @@ def flow_settings(practice: Practice) -> FlowSettings:
     return settings
 
 
-def _apply(instance: Model, values: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def _apply(instance: models.Model, values: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Set ``values`` on ``instance``; return the changes as {field: {"from", "to"}}."""
-    changes: dict[str, dict[str, Any]] = {}
+    changes = {}
     for name, value in values.items():
         before = getattr(instance, name)
         if before != value:
@@ -35,7 +34,7 @@ def _apply(instance: Model, values: dict[str, Any]) -> dict[str, dict[str, Any]]
     return changes
 
 
-def update_flow_settings(*, practice: Practice, actor_user: User, **values: Any) -> FlowSettings:
+def update_flow_settings(*, practice: Practice, actor_user: User | None, **values: Any) -> FlowSettings:
     with transaction.atomic():
         settings = FlowSettings.objects.select_for_update().get(pk=flow_settings(practice).pk)
         changes = _apply(settings, values)
@@ -52,7 +51,7 @@ def update_flow_settings(*, practice: Practice, actor_user: User, **values: Any)
     return settings
 
 
-def rotate_arrival_key(*, practice: Practice, actor_user: User) -> FlowSettings:
+def rotate_arrival_key(*, practice: Practice, actor_user: User | None) -> FlowSettings:
     """A new secret for the kiosk and QR-code address: the old printed code stops working."""
     with transaction.atomic():
         settings = FlowSettings.objects.select_for_update().get(pk=flow_settings(practice).pk)
@@ -69,7 +68,7 @@ def rotate_arrival_key(*, practice: Practice, actor_user: User) -> FlowSettings:
     return settings
 
 
-def create_intake_question(*, practice: Practice, actor_user: User, **values: Any) -> IntakeQuestion:
+def create_intake_question(*, practice: Practice, actor_user: User | None, **values: Any) -> IntakeQuestion:
     with transaction.atomic():
         question = IntakeQuestion.objects.create(practice=practice, **values)
         audit.record(
@@ -78,7 +77,7 @@ def create_intake_question(*, practice: Practice, actor_user: User, **values: An
     return question
 
 
-def update_intake_question(*, question: IntakeQuestion, actor_user: User, **values: Any) -> IntakeQuestion:
+def update_intake_question(*, question: IntakeQuestion, actor_user: User | None, **values: Any) -> IntakeQuestion:
     with transaction.atomic():
         changes = _apply(question, values)
         if changes:
@@ -94,14 +93,14 @@ def update_intake_question(*, question: IntakeQuestion, actor_user: User, **valu
     return question
 
 
-def create_policy(*, practice: Practice, actor_user: User, **values: Any) -> PracticePolicy:
+def create_policy(*, practice: Practice, actor_user: User | None, **values: Any) -> PracticePolicy:
     with transaction.atomic():
         policy = PracticePolicy.objects.create(practice=practice, **values)
         audit.record(practice=practice, action=Action.CREATE, target=policy, actor_user=actor_user, summary="policy")
     return policy
 
 
-def update_policy(*, policy: PracticePolicy, actor_user: User, **values: Any) -> PracticePolicy:
+def update_policy(*, policy: PracticePolicy, actor_user: User | None, **values: Any) -> PracticePolicy:
     """New wording is a new version (acknowledgements name the version the patient saw)."""
     with transaction.atomic():
         policy = PracticePolicy.objects.select_for_update().get(pk=policy.pk)

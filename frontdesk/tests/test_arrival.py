@@ -18,10 +18,15 @@ from frontdesk import arrival, checkin_links
 from frontdesk.models import ChangeSource, FlowStatus, Visit
 from frontdesk.selectors.arrival import find_todays_appointment
 from frontdesk.services.setup import flow_settings
-from frontdesk.tests.test_online_check_in import move_to_zone, verify_visit, zone_with_room
-from messaging.tests.test_inbox_helpers import appointment as book_at
 from scheduling.models import AppointmentStatus, CancellationReason
-from scheduling.tests.conftest import visit_type  # noqa: F401 - the visit_type fixture
+from tests.factories import (
+    make_appointment,
+    make_location,
+    make_provider,
+    make_visit_type,
+    move_to_zone,
+    zone_with_room,
+)
 
 BIRTHDAY = date(1985, 4, 12)
 NOT_FOUND = "We could not find your appointment today — please see the front desk."
@@ -41,9 +46,9 @@ def on_today(practice, location):
 
 
 @pytest.fixture
-def book(practice, provider, location, visit_type):  # noqa: F811
+def book(practice, provider, location, visit_type):
     def make(patient, start, status=AppointmentStatus.BOOKED):
-        return book_at(patient, provider, location, visit_type, start=start, status=status)
+        return make_appointment(patient, provider, location, visit_type, start=start, status=status)
 
     return make
 
@@ -383,12 +388,10 @@ def test_it_refuses_a_forged_or_foreign_confirmation(client, practice, other_pra
     response = client.post(confirm, {"token": f"{todays.pk}"}, follow=True)
     assert "Please start again." in unescape(response.content.decode())
     other_patient = make_patient(other_practice)
-    other_location = todays.location.__class__.objects.create(practice=other_practice, name="Elsewhere")
-    other_provider = todays.provider.__class__.objects.create(practice=other_practice, first_name="O", last_name="P")
-    other_type = todays.visit_type.__class__.objects.create(
-        practice=other_practice, name="Visit", slug="visit", duration_minutes=30
-    )
-    foreign = book_at(other_patient, other_provider, other_location, other_type, start=todays.start)
+    other_location = make_location(other_practice, name="Elsewhere")
+    other_provider = make_provider(other_practice, first_name="O", last_name="P")
+    other_type = make_visit_type(other_practice, name="Visit", slug="visit")
+    foreign = make_appointment(other_patient, other_provider, other_location, other_type, start=todays.start)
     client.post(confirm, {"token": arrival.confirm_token(foreign)})
     assert not Visit.objects.exists()
 
@@ -403,7 +406,9 @@ def test_it_refuses_a_confirmation_once_the_visit_was_cancelled(client, practice
     assert not Visit.objects.filter(status=FlowStatus.ARRIVED).exists()
 
 
-def test_it_gives_the_qr_patient_a_wait_only_link_that_never_opens_the_check_in_form(client, practice, todays):
+def test_it_gives_the_qr_patient_a_wait_only_link_that_never_opens_the_check_in_form(
+    client, practice, todays, verify_visit
+):
     """Knowing a birthday and three letters must not lead to the pre-filled contact and insurance form."""
     html, token, action = _confirm(client, practice)
     location = client.post(action, {"token": token})["Location"]
@@ -425,7 +430,7 @@ def test_it_gives_the_qr_patient_a_wait_only_link_that_never_opens_the_check_in_
         "frontdesk:check_in", kwargs={"practice_slug": practice.slug, "token": checkin_links.token_for(todays)}
     )
     assert client.get(full)["Location"].endswith("/verify/")
-    verify_visit(client, todays)
+    verify_visit(todays)
     assert client.get(full).status_code == 200
 
 

@@ -9,9 +9,9 @@ from audit.models import AuditEntry
 from frontdesk.models import FlowSettings, FlowStatus, Visit, VisitStatusChange
 from frontdesk.services.flow import change_status
 from journey.models import JourneyEvent
-from messaging.tests.test_inbox_helpers import appointment, visit_type
 from practices.models import Location, Provider, Role
 from scheduling.models import AppointmentStatus
+from tests.factories import make_appointment, make_visit_type
 
 # Monday 7 January 2030, 09:00 in Chicago (the test practice's time zone).
 NOW = datetime(2030, 1, 7, 15, 0, tzinfo=UTC)
@@ -34,12 +34,12 @@ def clock(monkeypatch):
 
 @pytest.fixture
 def day(practice, provider, location, make_patient):
-    vt = visit_type(practice, name="Mole check")
+    vt = make_visit_type(practice, name="Mole check")
     lee = Provider.objects.create(practice=practice, first_name="Lee", last_name="Park")
     lee.locations.add(location)
 
     def book(first, start, who=provider, status=AppointmentStatus.BOOKED, where=location):
-        return appointment(make_patient(practice, first_name=first), who, where, vt, start=start, status=status)
+        return make_appointment(make_patient(practice, first_name=first), who, where, vt, start=start, status=status)
 
     return {
         "lee": lee,
@@ -65,10 +65,10 @@ def test_it_lists_todays_patients_by_provider_and_nothing_else(
     staff_client, practice, other_practice, front_desk, day, clock, make_patient, provider, location
 ):
     theirs = make_patient(other_practice, first_name="Stranger")
-    other_vt = visit_type(other_practice)
+    other_vt = make_visit_type(other_practice)
     other_provider = Provider.objects.create(practice=other_practice, first_name="Zed", last_name="Zulu")
     other_location = Location.objects.create(practice=other_practice, name="Far", timezone="America/Chicago")
-    appointment(theirs, other_provider, other_location, other_vt, start=NOW)
+    make_appointment(theirs, other_provider, other_location, other_vt, start=NOW)
 
     page = staff_client(front_desk).get(board_url(practice)).content.decode()
 
@@ -87,7 +87,7 @@ def test_it_filters_by_location_and_remembers_the_choice(staff_client, practice,
     uptown = Location.objects.create(practice=practice, name="Uptown", timezone="America/Chicago")
     provider.locations.add(uptown)
     vt = day["nine"].visit_type
-    appointment(day["nine"].patient, provider, uptown, vt, start=NOW + timedelta(hours=3))
+    make_appointment(day["nine"].patient, provider, uptown, vt, start=NOW + timedelta(hours=3))
     client = staff_client(front_desk)
 
     page = client.get(board_url(practice), {"location": uptown.pk}).content.decode()

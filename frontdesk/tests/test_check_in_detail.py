@@ -12,8 +12,8 @@ from PIL import Image
 
 from audit.models import AuditEntry
 from frontdesk.models import IntakeQuestion, OnlineCheckIn, PracticePolicy, QuestionKind
-from messaging.tests.test_inbox_helpers import appointment, visit_type
 from practices.models import Role
+from tests.factories import make_appointment, make_visit_type
 
 NOW = datetime(2030, 1, 7, 15, 0, tzinfo=UTC)
 
@@ -40,7 +40,7 @@ def private_dir(tmp_path, settings, monkeypatch):
 
 @pytest.fixture
 def check_in(practice, provider, location, patient, private_dir):
-    appt = appointment(patient, provider, location, visit_type(practice), start=NOW)
+    appt = make_appointment(patient, provider, location, make_visit_type(practice), start=NOW)
     allergy = IntakeQuestion.objects.create(practice=practice, text_en="Any allergies?", text_es="¿Alergias?")
     smoker = IntakeQuestion.objects.create(
         practice=practice, text_en="Do you smoke?", text_es="", kind=QuestionKind.YES_NO
@@ -113,7 +113,7 @@ def test_it_answers_404_when_the_photo_file_is_gone(staff_client, practice, fron
 def test_it_answers_404_for_a_visit_without_online_check_in(
     staff_client, practice, front_desk, provider, location, make_patient
 ):
-    appt = appointment(make_patient(practice), provider, location, visit_type(practice), start=NOW)
+    appt = make_appointment(make_patient(practice), provider, location, make_visit_type(practice), start=NOW)
     url = reverse("frontdesk:check_in_detail", args=[practice.slug, appt.pk])
     assert staff_client(front_desk).get(url).status_code == 404
 

@@ -10,8 +10,8 @@ from frontdesk.models import ChangeSource, FlowStatus, Visit, VisitStatusChange
 from frontdesk.services.flow import ALLOWED, AlreadyChanged, FlowRefused, change_status, record_arrival
 from journey.models import JourneyEvent
 from messaging.models import Recall
-from messaging.tests.test_inbox_helpers import appointment, visit_type
 from scheduling.models import AppointmentStatus
+from tests.factories import make_appointment, make_visit_type
 
 # Monday 7 January 2030, 09:00 in Chicago (the test practice's time zone).
 NOW = datetime(2030, 1, 7, 15, 0, tzinfo=UTC)
@@ -47,7 +47,9 @@ EXPECTED_APPOINTMENT_STATUS = {
 
 @pytest.fixture
 def appt(practice, provider, location, patient):
-    return appointment(patient, provider, location, visit_type(practice, recall_months=12), start=NOW)
+    return make_appointment(
+        patient, provider, location, make_visit_type(practice, recall_interval_months=12), start=NOW
+    )
 
 
 def walk(appt, steps, *, start=NOW, minutes=5):
@@ -137,8 +139,8 @@ def test_it_refuses_another_days_visit(appt):
 
 
 def test_it_refuses_a_cancelled_visit(practice, provider, location, patient):
-    cancelled = appointment(
-        patient, provider, location, visit_type(practice), start=NOW, status=AppointmentStatus.CANCELLED
+    cancelled = make_appointment(
+        patient, provider, location, make_visit_type(practice), start=NOW, status=AppointmentStatus.CANCELLED
     )
     with pytest.raises(FlowRefused, match="cancelled"):
         change_status(appointment=cancelled, to_status=FlowStatus.ARRIVED, now=NOW)

@@ -9,7 +9,6 @@ import os
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings as django_settings
@@ -23,39 +22,17 @@ from PIL import Image
 
 from audit.models import AuditEntry
 from frontdesk import checkin_links
-from frontdesk.models import FlowSettings, IntakeQuestion, OnlineCheckIn, PracticePolicy, QuestionKind
+from frontdesk.models import FlowSettings, OnlineCheckIn
 from frontdesk.services import checkin
 from frontdesk.services.checkin import CheckInRefused, check_in_state, complete_online_check_in
 from journey.models import JourneyEvent
-from messaging.tests.test_inbox_helpers import appointment as book_at
 from patients.models import Coverage
 from scheduling.models import Appointment, AppointmentStatus, CancellationReason
-from scheduling.tests.conftest import visit_type  # noqa: F401 - the visit_type fixture
+from tests.factories import make_appointment
 
 # Wednesday 9 January 2030, 10:00 in Chicago (the test practice's time zone).
 START = datetime(2030, 1, 9, 16, 0, tzinfo=UTC)
-SECRET_ANSWER = "Allergic to penicillin"
-
-# --- helpers the other front-desk patient-side test files share (appointments: book_at) ---------
-
-
-ZONES = ("America/Chicago", "Pacific/Honolulu", "Asia/Tokyo", "Europe/London", "Australia/Sydney")
-
-
-def zone_with_room(now: datetime, *, before: timedelta, after: timedelta) -> str:
-    """A time zone in which [now - before, now + after] lies within one local day (views use the real now)."""
-    for zone in ZONES:
-        local = now.astimezone(ZoneInfo(zone))
-        if (local - before).date() == local.date() == (local + after).date():
-            return zone
-    raise AssertionError("no time zone found")  # cannot happen: the zones are hours apart
-
-
-def move_to_zone(practice, location, zone: str) -> None:
-    practice.timezone = zone
-    practice.save(update_fields=["timezone"])
-    location.timezone = zone
-    location.save(update_fields=["timezone"])
+SECRET_ANSWER = "Allergic to penicillin"  # what check_in_form (conftest.py) answers first
 
 
 def png_bytes(size=(600, 380), color=(20, 90, 160)) -> bytes:
@@ -64,17 +41,8 @@ def png_bytes(size=(600, 380), color=(20, 90, 160)) -> bytes:
     return out.getvalue()
 
 
-def verify_visit(client, appointment) -> None:
-    """Give the patient's date of birth on the visit link, as the check-in form asks first (issue 11, item 8)."""
-    token = checkin_links.token_for(appointment)
-    url = reverse("frontdesk:visit_verify", kwargs={"practice_slug": appointment.practice.slug, "token": token})
-    born = appointment.patient.date_of_birth
-    response = client.post(url, {"month": born.month, "day": born.day, "year": born.year})
-    assert response.status_code == 302, response.content.decode()
-
-
 def private_files() -> list[Path]:
-    root = Path(storages["private"].location)
+    root = Path(storages["private"].location)  # type: ignore[attr-defined]  # a FileSystemStorage in tests
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 
@@ -82,37 +50,8 @@ def private_files() -> list[Path]:
 
 
 @pytest.fixture
-def appointment(practice, patient, provider, location, visit_type):  # noqa: F811
-    return book_at(patient, provider, location, visit_type, start=START)
-
-
-@pytest.fixture
-def questions(practice):
-    return [
-        IntakeQuestion.objects.create(
-            practice=practice,
-            text_en="Any allergies?",
-            text_es="¿Alguna alergia?",
-            kind=QuestionKind.SHORT_TEXT,
-            required=True,
-            position=1,
-        ),
-        IntakeQuestion.objects.create(
-            practice=practice, text_en="New moles?", text_es="¿Lunares nuevos?", kind=QuestionKind.YES_NO, position=2
-        ),
-    ]
-
-
-@pytest.fixture
-def policy(practice):
-    return PracticePolicy.objects.create(
-        practice=practice,
-        title_en="Financial policy",
-        title_es="Política financiera",
-        body_en="Payment is due at the time of service.",
-        body_es="El pago se hace en el momento del servicio.",
-        version=3,
-    )
+def appointment(practice, patient, provider, location, visit_type):
+    return make_appointment(patient, provider, location, visit_type, start=START)
 
 
 @pytest.fixture(autouse=True)
@@ -303,36 +242,15 @@ def test_it_deletes_saved_photos_when_the_database_write_fails(appointment, ques
 # --- the pages -----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def soon(practice, patient, provider, location, visit_type):  # noqa: F811
-    """An appointment 20 hours from the real now (the views use it): online check-in is open."""
-    now = timezone.now()
-    start = (now + timedelta(hours=20)).replace(second=0, microsecond=0)
-    move_to_zone(practice, location, zone_with_room(start, before=timedelta(0), after=timedelta(hours=1)))
-    return book_at(patient, provider, location, visit_type, start=start)
-
-
 def _check_in_url(appointment) -> str:
     token = checkin_links.token_for(appointment)
     return reverse("frontdesk:check_in", kwargs={"practice_slug": appointment.practice.slug, "token": token})
 
 
-def _post_data(questions, policy, **extra) -> dict:
-    data = {
-        "phone": "(512) 555-0111",
-        "email": "new.address@example.com",
-        "insurance_carrier": "Blue Cross",
-        "insurance_member_id": "XK 123 456",
-        f"question_{questions[0].pk}": SECRET_ANSWER,
-        f"question_{questions[1].pk}": "yes",
-        f"policy_{policy.pk}": "on",
-    }
-    data.update(extra)
-    return data
-
-
-def test_it_checks_in_through_the_form_and_keeps_the_cards_privately(client, soon, questions, policy):
-    verify_visit(client, soon)
+def test_it_checks_in_through_the_form_and_keeps_the_cards_privately(
+    client, soon, questions, verify_visit, check_in_form
+):
+    verify_visit(soon)
     url = _check_in_url(soon)
     page = client.get(url)
     assert page.status_code == 200
@@ -344,7 +262,7 @@ def test_it_checks_in_through_the_form_and_keeps_the_cards_privately(client, soo
 
     front = SimpleUploadedFile("front.png", png_bytes(), content_type="image/png")
     back = SimpleUploadedFile("back.png", png_bytes(color=(200, 10, 10)), content_type="image/png")
-    response = client.post(url, _post_data(questions, policy, card_front=front, card_back=back), follow=True)
+    response = client.post(url, check_in_form(card_front=front, card_back=back), follow=True)
 
     assert response.redirect_chain[-1][0] == url.removesuffix("check-in/")
     assert "You&#x27;re checked in online" in response.content.decode()
@@ -362,8 +280,10 @@ def test_it_checks_in_through_the_form_and_keeps_the_cards_privately(client, soo
     assert Path(check_in.card_front.path).resolve().is_relative_to(private_root)
 
 
-def test_it_prefills_the_form_with_the_patients_details_and_audits_the_look(client, soon, questions, policy, patient):
-    verify_visit(client, soon)
+def test_it_prefills_the_form_with_the_patients_details_and_audits_the_look(
+    client, soon, questions, policy, patient, verify_visit
+):
+    verify_visit(soon)
     patient.insurance_carrier = "Aetna"
     patient.save()
     html = client.get(_check_in_url(soon)).content.decode()
@@ -372,13 +292,13 @@ def test_it_prefills_the_form_with_the_patients_details_and_audits_the_look(clie
 
 
 def test_it_refuses_a_card_that_is_not_an_image_with_a_clear_message_and_saves_nothing(
-    client, soon, questions, policy, patient
+    client, soon, patient, verify_visit, check_in_form
 ):
-    verify_visit(client, soon)
+    verify_visit(soon)
     before = (patient.phone, patient.email)
     fake = SimpleUploadedFile("card.png", b"%PDF-1.4 this is a pdf", content_type="image/png")
     good = SimpleUploadedFile("back.png", png_bytes(), content_type="image/png")
-    response = client.post(_check_in_url(soon), _post_data(questions, policy, card_front=fake, card_back=good))
+    response = client.post(_check_in_url(soon), check_in_form(card_front=fake, card_back=good))
     assert response.status_code == 400
     assert "This file is not a photo we can read" in response.content.decode()
     assert not OnlineCheckIn.objects.exists()
@@ -387,32 +307,32 @@ def test_it_refuses_a_card_that_is_not_an_image_with_a_clear_message_and_saves_n
     assert private_files() == []
 
 
-def test_it_refuses_a_card_that_is_too_large_with_a_clear_message(client, soon, questions, policy, settings):
-    verify_visit(client, soon)
+def test_it_refuses_a_card_that_is_too_large_with_a_clear_message(client, soon, settings, verify_visit, check_in_form):
+    verify_visit(soon)
     settings.CARD_PHOTO_MAX_BYTES = 10 * 1024 * 1024
     big = SimpleUploadedFile("card.png", png_bytes() + os.urandom(10 * 1024 * 1024), content_type="image/png")
-    response = client.post(_check_in_url(soon), _post_data(questions, policy, card_front=big))
+    response = client.post(_check_in_url(soon), check_in_form(card_front=big))
     assert response.status_code == 400
     assert "This file is too large: at most 10 MB" in response.content.decode()
     assert not OnlineCheckIn.objects.exists()
     assert private_files() == []
 
 
-def test_it_asks_for_insurance_unless_the_patient_pays_for_themselves(client, soon, questions, policy):
-    verify_visit(client, soon)
-    response = client.post(_check_in_url(soon), _post_data(questions, policy, insurance_carrier=""))
+def test_it_asks_for_insurance_unless_the_patient_pays_for_themselves(client, soon, verify_visit, check_in_form):
+    verify_visit(soon)
+    response = client.post(_check_in_url(soon), check_in_form(insurance_carrier=""))
     assert response.status_code == 400
     assert "tick “I pay for myself”" in response.content.decode()
     response = client.post(
-        _check_in_url(soon), _post_data(questions, policy, insurance_carrier="", insurance_member_id="", self_pay="on")
+        _check_in_url(soon), check_in_form(insurance_carrier="", insurance_member_id="", self_pay="on")
     )
     assert response.status_code == 302
     assert OnlineCheckIn.objects.get(appointment=soon).self_pay
 
 
-def test_it_asks_for_each_required_answer_and_each_policy(client, soon, questions, policy):
-    verify_visit(client, soon)
-    data = _post_data(questions, policy)
+def test_it_asks_for_each_required_answer_and_each_policy(client, soon, questions, policy, verify_visit, check_in_form):
+    verify_visit(soon)
+    data = check_in_form()
     del data[f"question_{questions[0].pk}"], data[f"policy_{policy.pk}"]
     response = client.post(_check_in_url(soon), data)
     assert response.status_code == 400
@@ -422,7 +342,7 @@ def test_it_asks_for_each_required_answer_and_each_policy(client, soon, question
     assert not OnlineCheckIn.objects.exists()
 
 
-def test_it_shows_why_and_changes_nothing_for_a_cancelled_appointment(client, soon, questions, policy, patient):
+def test_it_shows_why_and_changes_nothing_for_a_cancelled_appointment(client, soon, patient, check_in_form):
     Appointment.objects.filter(pk=soon.pk).update(
         status=AppointmentStatus.CANCELLED, cancellation_reason=CancellationReason.PATIENT_REQUEST
     )
@@ -430,7 +350,7 @@ def test_it_shows_why_and_changes_nothing_for_a_cancelled_appointment(client, so
     page = client.get(url)
     assert "This appointment was cancelled, so there is nothing to check in." in page.content.decode()
     assert '<form method="post" enctype' not in page.content.decode()
-    response = client.post(url, _post_data(questions, policy), follow=True)
+    response = client.post(url, check_in_form(), follow=True)
     assert "This appointment was cancelled, so there is nothing to check in." in response.content.decode()
     assert not OnlineCheckIn.objects.exists()
     patient.refresh_from_db()
@@ -443,15 +363,14 @@ def test_it_says_when_check_in_opens_for_a_visit_on_another_day(
     patient,
     provider,
     location,
-    visit_type,  # noqa: F811
-    questions,
-    policy,
+    visit_type,
+    check_in_form,
 ):
     start = (timezone.now() + timedelta(days=5)).replace(second=0, microsecond=0)
-    later = book_at(patient, provider, location, visit_type, start=start)
+    later = make_appointment(patient, provider, location, visit_type, start=start)
     url = _check_in_url(later)
     assert "Online check-in opens on" in client.get(url).content.decode()
-    client.post(url, _post_data(questions, policy))
+    client.post(url, check_in_form())
     assert not OnlineCheckIn.objects.exists()
 
 
@@ -461,10 +380,10 @@ def test_it_says_the_link_has_expired_for_a_past_visit(
     patient,
     provider,
     location,
-    visit_type,  # noqa: F811
+    visit_type,
 ):
     start = (timezone.now() - timedelta(days=3)).replace(second=0, microsecond=0)
-    past = book_at(patient, provider, location, visit_type, start=start)
+    past = make_appointment(patient, provider, location, visit_type, start=start)
     assert "this link has expired" in client.get(_check_in_url(past)).content.decode()
 
 
@@ -476,12 +395,12 @@ def test_it_answers_404_to_a_forged_token(client, soon):
     assert client.post(url, {}).status_code == 404
 
 
-def test_it_answers_404_to_a_token_naming_another_patient(client, soon, make_patient, practice, questions, policy):
+def test_it_answers_404_to_a_token_naming_another_patient(client, soon, make_patient, practice, check_in_form):
     stranger = make_patient(practice)
     token = signing.dumps({"a": soon.pk, "p": stranger.pk}, salt=checkin_links.SALT, compress=True)
     url = reverse("frontdesk:check_in", kwargs={"practice_slug": practice.slug, "token": token})
     assert client.get(url).status_code == 404
-    assert client.post(url, _post_data(questions, policy)).status_code == 404
+    assert client.post(url, check_in_form()).status_code == 404
     assert not OnlineCheckIn.objects.exists()
 
 
@@ -495,8 +414,10 @@ def test_it_answers_404_under_another_practices_address(client, soon, other_prac
     assert client.get(visit).status_code == 404
 
 
-def test_it_shows_the_form_in_spanish_for_a_spanish_speaking_patient(client, soon, questions, policy, patient):
-    verify_visit(client, soon)
+def test_it_shows_the_form_in_spanish_for_a_spanish_speaking_patient(
+    client, soon, questions, policy, patient, verify_visit
+):
+    verify_visit(soon)
     patient.preferred_language = "es"
     patient.save()
     html = client.get(_check_in_url(soon)).content.decode()
@@ -504,9 +425,9 @@ def test_it_shows_the_form_in_spanish_for_a_spanish_speaking_patient(client, soo
     assert '<html lang="es">' in html
 
 
-def test_it_never_puts_answers_in_the_journey_log_even_on_the_page_path(client, soon, questions, policy):
-    verify_visit(client, soon)
-    client.post(_check_in_url(soon), _post_data(questions, policy))
+def test_it_never_puts_answers_in_the_journey_log_even_on_the_page_path(client, soon, verify_visit, check_in_form):
+    verify_visit(soon)
+    client.post(_check_in_url(soon), check_in_form())
     assert OnlineCheckIn.objects.filter(appointment=soon).exists()
     for event in JourneyEvent.objects.all():
         assert SECRET_ANSWER not in str(event.data)
@@ -521,18 +442,18 @@ def test_it_links_the_reminders_answer_page_to_online_check_in_once_open(
     patient,
     provider,
     location,
-    visit_type,  # noqa: F811
+    visit_type,
 ):
     from messaging import answer_links
 
     now = timezone.now()
-    later = book_at(
+    later = make_appointment(
         patient, provider, location, visit_type, start=(now + timedelta(days=5)).replace(second=0, microsecond=0)
     )
     html = client.get(answer_links.answer_path(later)).content.decode()
     assert "Check in online" not in html
 
-    soon = book_at(
+    soon = make_appointment(
         patient, provider, location, visit_type, start=(now + timedelta(hours=30)).replace(second=0, microsecond=0)
     )
     html = client.get(answer_links.answer_path(soon)).content.decode()

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from messaging.models import Message, MessageKind, RunningLate
-from messaging.tests.test_inbox_helpers import appointment, visit_type
 from practices.models import Provider, Role
 from scheduling.models import AppointmentStatus
+from tests.factories import make_appointment, make_visit_type
 
 # Monday 7 January 2030, 09:00 in Chicago (the test practice's time zone).
 NOW = datetime(2030, 1, 7, 15, 0, tzinfo=UTC)
@@ -21,13 +21,13 @@ def fixed_now(monkeypatch):
 
 @pytest.fixture
 def day(practice, provider, location, make_patient):
-    vt = visit_type(practice)
+    vt = make_visit_type(practice)
     lee = Provider.objects.create(practice=practice, first_name="Lee", last_name="Park")
     lee.locations.add(location)
 
     def book(name, start, who=provider, status=AppointmentStatus.BOOKED):
         patient = make_patient(practice, first_name=name, sms_consent=True)
-        return appointment(patient, who, location, vt, start=start, status=status)
+        return make_appointment(patient, who, location, vt, start=start, status=status)
 
     return {
         "lee": lee,

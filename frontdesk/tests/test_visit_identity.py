@@ -12,9 +12,7 @@ from django.urls import reverse
 
 from frontdesk import checkin_links, visit_identity
 from frontdesk.models import OnlineCheckIn
-from frontdesk.tests.test_online_check_in import _post_data, policy, questions, soon  # noqa: F401 - fixtures
-from messaging.tests.test_inbox_helpers import appointment as book_at
-from scheduling.tests.conftest import visit_type  # noqa: F401 - the visit_type fixture
+from tests.factories import make_appointment
 
 PHONE = "(512) 555-0177"
 EMAIL = "ana.private@example.com"
@@ -58,7 +56,7 @@ def _assert_nothing_personal(html: str) -> None:
 
 
 def test_it_shows_no_personal_detail_before_the_date_of_birth_and_all_of_them_after(
-    client, soon, questions, policy, private_patient  # noqa: F811
+    client, soon, questions, policy, private_patient
 ):
     urls = _urls(soon)
     visit = client.get(urls["visit"])
@@ -80,16 +78,16 @@ def test_it_shows_no_personal_detail_before_the_date_of_birth_and_all_of_them_af
         assert detail in html
 
 
-def test_it_changes_nothing_before_the_date_of_birth(client, soon, questions, policy, private_patient):  # noqa: F811
+def test_it_changes_nothing_before_the_date_of_birth(client, soon, private_patient, check_in_form):
     urls = _urls(soon)
-    response = client.post(urls["check_in"], _post_data(questions, policy, email="thief@example.com"))
+    response = client.post(urls["check_in"], check_in_form(email="thief@example.com"))
     assert response.status_code == 302 and response["Location"] == urls["visit_verify"]
     assert not OnlineCheckIn.objects.exists()
     private_patient.refresh_from_db()
     assert private_patient.email == EMAIL
 
 
-def test_a_wrong_date_of_birth_shows_nothing_and_says_so(client, soon, private_patient):  # noqa: F811
+def test_a_wrong_date_of_birth_shows_nothing_and_says_so(client, soon, private_patient):
     urls = _urls(soon)
     response = client.post(urls["visit_verify"], _birthday(date(1985, 4, 13)))
     assert response.status_code == 400
@@ -111,7 +109,7 @@ def test_a_wrong_date_of_birth_shows_nothing_and_says_so(client, soon, private_p
         ({}, "This field is required."),
     ],
 )
-def test_it_explains_an_unreadable_date_with_an_error_summary_and_counts_no_try(client, soon, answer, message):  # noqa: F811
+def test_it_explains_an_unreadable_date_with_an_error_summary_and_counts_no_try(client, soon, answer, message):
     url = _urls(soon)["visit_verify"]
     response = client.post(url, answer)
     assert response.status_code == 400
@@ -123,10 +121,10 @@ def test_it_explains_an_unreadable_date_with_an_error_summary_and_counts_no_try(
 
 
 def test_it_throttles_wrong_answers_per_visit_link_and_waits_longer_each_round(
-    client, soon, practice, patient, provider, location, visit_type, clock, django_user_model  # noqa: F811
+    client, soon, practice, patient, provider, location, visit_type, clock, django_user_model
 ):
     urls = _urls(soon)
-    other = book_at(patient, provider, location, visit_type, start=soon.start + timedelta(hours=1))
+    other = make_appointment(patient, provider, location, visit_type, start=soon.start + timedelta(hours=1))
     wrong = _birthday(date(1990, 1, 1))
     clock.start_window(f"{soon.pk}:{soon.patient_id}", 2 * 60 * 60)  # the rounds below fit one 2-hour window
 
@@ -160,7 +158,7 @@ def test_it_throttles_wrong_answers_per_visit_link_and_waits_longer_each_round(
     assert stranger.post(urls["visit_verify"], _birthday()).status_code == 302
 
 
-def test_the_wait_is_said_in_minutes(client, soon, clock):  # noqa: F811
+def test_the_wait_is_said_in_minutes(client, soon, clock):
     url = _urls(soon)["visit_verify"]
     for _ in range(5):
         client.post(url, _birthday(date(1990, 1, 1)))
@@ -170,10 +168,10 @@ def test_the_wait_is_said_in_minutes(client, soon, clock):  # noqa: F811
 
 
 def test_the_answer_is_remembered_for_that_visit_only_and_for_a_limited_time(
-    client, soon, patient, provider, location, visit_type, clock  # noqa: F811
+    client, soon, patient, provider, location, visit_type, clock
 ):
     urls = _urls(soon)
-    other = book_at(patient, provider, location, visit_type, start=soon.start + timedelta(hours=1))
+    other = make_appointment(patient, provider, location, visit_type, start=soon.start + timedelta(hours=1))
     assert client.post(urls["visit_verify"], _birthday()).status_code == 302
     assert client.get(urls["check_in"]).status_code == 200
     # The same patient's other visit asks again.
@@ -183,14 +181,14 @@ def test_the_answer_is_remembered_for_that_visit_only_and_for_a_limited_time(
     assert client.get(urls["check_in"])["Location"] == urls["visit_verify"]
 
 
-def test_a_wait_only_link_from_the_qr_code_never_reaches_the_date_of_birth_step(client, soon):  # noqa: F811
+def test_a_wait_only_link_from_the_qr_code_never_reaches_the_date_of_birth_step(client, soon):
     token = checkin_links.token_for(soon, wait_only=True)
     url = reverse("frontdesk:visit_verify", kwargs={"practice_slug": soon.practice.slug, "token": token})
     assert client.get(url).status_code == 404
     assert client.post(url, _birthday()).status_code == 404
 
 
-def test_it_asks_in_spanish_for_a_spanish_speaking_patient(client, soon, private_patient):  # noqa: F811
+def test_it_asks_in_spanish_for_a_spanish_speaking_patient(client, soon, private_patient):
     private_patient.preferred_language = "es"
     private_patient.save()
     url = _urls(soon)["visit_verify"]

@@ -14,17 +14,15 @@ from django.utils import formats, timezone
 from frontdesk import checkin_links
 from frontdesk.models import ChangeSource, FlowStatus, OnlineCheckIn, Visit
 from frontdesk.services.flow import change_status, record_arrival
-from frontdesk.tests.test_online_check_in import move_to_zone, zone_with_room
-from messaging.running_late import mark_running_late
-from messaging.tests.test_inbox_helpers import appointment as book_at
+from messaging.services.running_late import mark_running_late
 from scheduling.models import AppointmentStatus, CancellationReason
-from scheduling.tests.conftest import visit_type  # noqa: F401 - the visit_type fixture
+from tests.factories import make_appointment, move_to_zone, zone_with_room
 
 
 @pytest.fixture
-def book(practice, patient, provider, location, visit_type):  # noqa: F811
+def book(practice, patient, provider, location, visit_type):
     def make(start, status=AppointmentStatus.BOOKED):
-        return book_at(patient, provider, location, visit_type, start=start, status=status)
+        return make_appointment(patient, provider, location, visit_type, start=start, status=status)
 
     return make
 

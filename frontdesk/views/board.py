@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit import services as audit
 from audit.models import Action
-from messaging.running_late import RunningLateRefused, mark_running_late
+from messaging.services.running_late import RunningLateRefused, mark_running_late
 from practices.access import ALL_ROLES, StaffRequest, staff_view
 from practices.models import Role
 from practices.selectors import locations_for_practice, provider_or_404

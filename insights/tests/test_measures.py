@@ -1,6 +1,7 @@
 """Every measure against hand-computed examples, on plain records (no database)."""
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,11 +14,11 @@ NY = ZoneInfo("America/New_York")
 NOW = datetime(2030, 1, 15, 18, tzinfo=NY)
 
 
-def local(*args, fold=0) -> datetime:
-    return datetime(*args, tzinfo=NY).replace(fold=fold)
+def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0, *, fold: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=NY).replace(fold=fold)
 
 
-def rec(start: datetime, **fields) -> AppointmentRecord:
+def rec(start: datetime, **fields: Any) -> AppointmentRecord:
     fields.setdefault("created_at", start - timedelta(days=7))
     fields.setdefault("status", "booked")
     fields.setdefault("provider_id", 1)
@@ -26,10 +27,18 @@ def rec(start: datetime, **fields) -> AppointmentRecord:
     return AppointmentRecord(start=start, **fields)
 
 
-def visit(start: datetime, arrived, roomed=None, with_provider=None, checkout=None, done=None, **fields):
+def visit(
+    start: datetime,
+    arrived: int | None,
+    roomed: int | None = None,
+    with_provider: int | None = None,
+    checkout: int | None = None,
+    done: int | None = None,
+    **fields: Any,
+) -> AppointmentRecord:
     """A visit with step times given as minutes after ``start``."""
 
-    def at(minutes):
+    def at(minutes: int | None) -> datetime | None:
         return None if minutes is None else start + timedelta(minutes=minutes)
 
     fields.setdefault("status", "fulfilled" if done is not None else "arrived")

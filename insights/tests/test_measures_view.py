@@ -5,6 +5,7 @@ import io
 import json
 import re
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,9 +16,10 @@ from frontdesk import estimate_accuracy
 from frontdesk.models import Visit
 from frontdesk.selectors import wait as wait_selectors
 from insights.models import ThirdNextAvailable
-from practices.models import Location, Provider, Role
+from patients.models import Patient
+from practices.models import Location, Practice, Provider, Role
 from scheduling.models import Appointment, AvailabilityTemplate, VisitType
-from scheduling.services import offer_visit_type
+from scheduling.services.schedule import offer_visit_type
 
 CHICAGO = ZoneInfo("America/Chicago")
 # Wednesday 16 January 2030, 18:00 in Chicago.
@@ -35,7 +37,7 @@ def fixed_now(monkeypatch):
 
 
 @pytest.fixture
-def visit_type(practice, provider, location) -> VisitType:
+def visit_type(practice: Practice, provider: Provider, location: Location) -> VisitType:
     visit_type = VisitType.objects.create(practice=practice, name="Skin check", slug="skin-check", duration_minutes=30)
     offer_visit_type(visit_type=visit_type, providers=[provider], locations=[location])
     for weekday in range(5):
@@ -51,7 +53,18 @@ def visit_type(practice, provider, location) -> VisitType:
     return visit_type
 
 
-def appointment(practice, patient, provider, location, visit_type, start, *, created, status="fulfilled", **fields):
+def appointment(
+    practice: Practice,
+    patient: Patient,
+    provider: Provider,
+    location: Location,
+    visit_type: VisitType,
+    start: datetime,
+    *,
+    created: datetime,
+    status: str = "fulfilled",
+    **fields: Any,
+) -> Appointment:
     end = start + timedelta(minutes=30)
     return Appointment.objects.create(
         practice=practice,
@@ -70,12 +83,12 @@ def appointment(practice, patient, provider, location, visit_type, start, *, cre
     )
 
 
-def visit(appt, status="done", **times) -> Visit:
+def visit(appt: Appointment, status: str = "done", **times: datetime) -> Visit:
     return Visit.objects.create(practice=appt.practice, appointment=appt, status=status, **times)
 
 
 @pytest.fixture
-def seeded(practice, patient, provider, location, visit_type):
+def seeded(practice: Practice, patient: Patient, provider: Provider, location: Location, visit_type: VisitType) -> None:
     """Five appointments, Monday 14 to Wednesday 16 January 2030 (numbers worked out in the tests)."""
     args = (practice, patient, provider, location, visit_type)
     a = appointment(*args, at(14, 9), created=at(7, 12))
@@ -109,11 +122,11 @@ def seeded(practice, patient, provider, location, visit_type):
     )
 
 
-def url(practice) -> str:
+def url(practice: Practice) -> str:
     return reverse("insights:measures", kwargs={"practice_slug": practice.slug})
 
 
-def cells(html: str, row_label: str) -> list[str]:
+def cells(html: str, row_label: str) -> list[list[str]]:
     """The text of each cell in the table row whose header is ``row_label`` (first such row)."""
     match = re.search(r'<tr><th scope="row">' + re.escape(row_label) + r"</th>(.*?)</tr>", html, re.S)
     assert match, f"no row {row_label!r}"
@@ -349,7 +362,7 @@ def test_it_reads_the_same_number_of_queries_however_many_appointments(
         client.get(url(practice), RANGE)
 
 
-def csv_url(practice) -> str:
+def csv_url(practice: Practice) -> str:
     return reverse("insights:measures_csv", kwargs={"practice_slug": practice.slug})
 
 

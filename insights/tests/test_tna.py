@@ -1,5 +1,6 @@
 """Time to third next available appointment (IHI definition), from plain slot times."""
 
+from collections.abc import Hashable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,8 +11,8 @@ from insights.tna import OpenSlot, bookable_starts, days_to_nth, third_next_avai
 NY = ZoneInfo("America/New_York")
 
 
-def local(*args, fold=0) -> datetime:
-    return datetime(*args, tzinfo=NY).replace(fold=fold)
+def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0, *, fold: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=NY).replace(fold=fold)
 
 
 # Monday 7 January 2030, 09:00 in New York.
@@ -75,7 +76,7 @@ def test_it_refuses_a_naive_now():
         days_to_nth([], now=datetime(2030, 1, 7, 9), zone=NY)
 
 
-def _slot(start: datetime, minutes: int, resource) -> OpenSlot:
+def _slot(start: datetime, minutes: int, resource: Hashable) -> OpenSlot:
     return OpenSlot(start=start, end=start + timedelta(minutes=minutes), resource=resource)
 
 

@@ -7,16 +7,17 @@ import pytest
 
 from insights import selectors, services
 from insights.models import ThirdNextAvailable
-from practices.models import Provider
+from patients.models import Patient
+from practices.models import Location, Practice, Provider
 from scheduling.models import Appointment, AvailabilityTemplate, VisitType
-from scheduling.services import offer_visit_type
+from scheduling.services.schedule import offer_visit_type
 
 CHICAGO = ZoneInfo("America/Chicago")
 # Monday 7 January 2030, 09:00 in Chicago (the test practice's time zone).
 NOW = datetime(2030, 1, 7, 15, 0, tzinfo=UTC)
 
 
-def hours(practice, provider, location, *, until=time(10)) -> None:
+def hours(practice: Practice, provider: Provider, location: Location, *, until: time = time(10)) -> None:
     """Monday to Friday from 09:00 (local) until ``until``."""
     for weekday in range(5):
         AvailabilityTemplate.objects.create(
@@ -31,7 +32,7 @@ def hours(practice, provider, location, *, until=time(10)) -> None:
 
 
 @pytest.fixture
-def visit_type(practice, provider, location) -> VisitType:
+def visit_type(practice: Practice, provider: Provider, location: Location) -> VisitType:
     """30-minute visits; the provider works 09:00-10:00 on weekdays: two appointments a day."""
     visit_type = VisitType.objects.create(practice=practice, name="Skin check", slug="skin-check", duration_minutes=30)
     offer_visit_type(visit_type=visit_type, providers=[provider], locations=[location])
@@ -39,7 +40,16 @@ def visit_type(practice, provider, location) -> VisitType:
     return visit_type
 
 
-def book(practice, patient, provider, location, visit_type, day: date, hour: int, minute: int) -> Appointment:
+def book(
+    practice: Practice,
+    patient: Patient,
+    provider: Provider,
+    location: Location,
+    visit_type: VisitType,
+    day: date,
+    hour: int,
+    minute: int,
+) -> Appointment:
     start = datetime(day.year, day.month, day.day, hour, minute, tzinfo=CHICAGO).astimezone(UTC)
     end = start + timedelta(minutes=visit_type.duration_minutes)
     return Appointment.objects.create(
@@ -56,7 +66,7 @@ def book(practice, patient, provider, location, visit_type, day: date, hour: int
     )
 
 
-def tna_of(practice, now=NOW, **filters) -> dict:
+def tna_of(practice: Practice, now: datetime = NOW, **filters: int | None) -> dict[tuple[str, str | None], int | None]:
     rows = selectors.live_third_next_available(practice=practice, now=now, **filters)
     return {(row.visit_type.slug, row.provider.last_name if row.provider else None): row.days for row in rows}
 

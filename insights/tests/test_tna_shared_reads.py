@@ -6,7 +6,9 @@ shared reads.
 """
 
 import uuid
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,9 +16,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from insights import selectors, tna
-from practices.models import Location, Provider
+from patients.models import Patient
+from practices.models import Location, Practice, Provider
 from scheduling import engine
-from scheduling import selectors as scheduling_selectors
 from scheduling.models import (
     Appointment,
     AvailabilityException,
@@ -25,7 +27,8 @@ from scheduling.models import (
     ExceptionKind,
     VisitType,
 )
-from scheduling.services import offer_visit_type
+from scheduling.selectors import slots as slot_selectors
+from scheduling.services.schedule import offer_visit_type
 
 CHICAGO = ZoneInfo("America/Chicago")
 # Monday 7 January 2030, 09:00 in Chicago (the test practice's time zone).
@@ -37,7 +40,9 @@ def local(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=CHICAGO).astimezone(UTC)
 
 
-def hours(practice, provider, location, weekdays, start: time, end: time) -> None:
+def hours(
+    practice: Practice, provider: Provider, location: Location, weekdays: Iterable[int], start: time, end: time
+) -> None:
     for weekday in weekdays:
         AvailabilityTemplate.objects.create(
             practice=practice,
@@ -50,7 +55,15 @@ def hours(practice, provider, location, weekdays, start: time, end: time) -> Non
         )
 
 
-def book(practice, patient, provider, location, visit_type, start: datetime, status: str = "booked") -> Appointment:
+def book(
+    practice: Practice,
+    patient: Patient,
+    provider: Provider,
+    location: Location,
+    visit_type: VisitType,
+    start: datetime,
+    status: str = "booked",
+) -> Appointment:
     end = start + timedelta(minutes=visit_type.duration_minutes)
     return Appointment.objects.create(
         practice=practice,
@@ -67,7 +80,14 @@ def book(practice, patient, provider, location, visit_type, start: datetime, sta
     )
 
 
-def hold(practice, provider, location, visit_type, start: datetime, expires_at: datetime) -> BookingHold:
+def hold(
+    practice: Practice,
+    provider: Provider,
+    location: Location,
+    visit_type: VisitType,
+    start: datetime,
+    expires_at: datetime,
+) -> BookingHold:
     end = start + timedelta(minutes=visit_type.duration_minutes)
     return BookingHold.objects.create(
         practice=practice,
@@ -83,7 +103,9 @@ def hold(practice, provider, location, visit_type, start: datetime, expires_at: 
     )
 
 
-def visit_type(practice, name: str, providers, locations=(), **fields) -> VisitType:
+def visit_type(
+    practice: Practice, name: str, providers: Iterable[Provider], locations: Iterable[Location] = (), **fields: Any
+) -> VisitType:
     fields.setdefault("duration_minutes", 30)
     made = VisitType.objects.create(practice=practice, name=name, slug=name.lower().replace(" ", "-"), **fields)
     offer_visit_type(visit_type=made, providers=providers, locations=locations)
@@ -162,21 +184,28 @@ def clinic(practice, location, provider, patient):
     }
 
 
-def reference(practice, now, *, visit_type_id=None, provider_id=None, location_id=None) -> dict:
+def reference(
+    practice: Practice,
+    now: datetime,
+    *,
+    visit_type_id: int | None = None,
+    provider_id: int | None = None,
+    location_id: int | None = None,
+) -> dict[tuple[int, int | None], int | None]:
     """(visit type id, provider id or None) -> days, the engine asked once per visit type over its horizon."""
     today = practice.local_date(now)
-    out = {}
-    for vt in scheduling_selectors.visit_types(practice).order_by("name"):
+    out: dict[tuple[int, int | None], int | None] = {}
+    for vt in slot_selectors.visit_types(practice).order_by("name"):
         if visit_type_id is not None and vt.pk != visit_type_id:
             continue
         horizon = today + timedelta(days=vt.max_days_ahead)
-        rule = scheduling_selectors.visit_rule(vt)
+        rule = slot_selectors.visit_rule(vt)
         gap = timedelta(minutes=vt.buffer_before_minutes + vt.buffer_after_minutes)
         per_provider = {
             schedule.provider_id: engine.open_slots(
                 schedule, rule, now=now, first_day=today, last_day=horizon, location_id=location_id
             )
-            for schedule in scheduling_selectors.schedules_for(practice, vt, first_day=today, last_day=horizon, now=now)
+            for schedule in slot_selectors.schedules_for(practice, vt, first_day=today, last_day=horizon, now=now)
             if provider_id is None or schedule.provider_id == provider_id
         }
 
@@ -190,7 +219,7 @@ def reference(practice, now, *, visit_type_id=None, provider_id=None, location_i
     return out
 
 
-def live(practice, now, **filters) -> dict:
+def live(practice: Practice, now: datetime, **filters: int | None) -> dict[tuple[int, int | None], int | None]:
     rows = selectors.live_third_next_available(practice=practice, now=now, **filters)
     result = {(row.visit_type.pk, row.provider.pk if row.provider else None): row.days for row in rows}
     assert len(result) == len(rows)
@@ -231,15 +260,15 @@ def test_live_tna_equals_the_engine_asked_visit_type_by_visit_type(practice, cli
 @pytest.mark.django_db
 def test_the_shared_calendar_gives_the_slots_of_open_slots_for(practice, clinic):
     today = practice.local_date(NOW)
-    types = list(scheduling_selectors.visit_types(practice))
-    calendar = scheduling_selectors.practice_calendar(
+    types = list(slot_selectors.visit_types(practice))
+    calendar = slot_selectors.practice_calendar(
         practice, types, first_day=today, last_day=today + timedelta(days=40), now=NOW
     )
     for vt in types:
         for first, last in ((0, 6), (7, 27), (3, 40)):
             for location_id in (None, clinic["north"].pk):
                 days = {"first_day": today + timedelta(days=first), "last_day": today + timedelta(days=last)}
-                expected = scheduling_selectors.open_slots_for(practice, vt, now=NOW, location_id=location_id, **days)
+                expected = slot_selectors.open_slots_for(practice, vt, now=NOW, location_id=location_id, **days)
                 assert calendar.open_slots(vt, location_id=location_id, **days) == expected
     # Days it has not read are refused rather than answered from partial data.
     with pytest.raises(ValueError):
@@ -250,13 +279,15 @@ def test_the_shared_calendar_gives_the_slots_of_open_slots_for(practice, clinic)
 def test_the_shared_calendar_reads_only_its_practice(practice, other_practice, clinic):
     skin = clinic["types"][0]
     today = practice.local_date(NOW)
-    calendar = scheduling_selectors.practice_calendar(other_practice, [skin], first_day=today, last_day=today, now=NOW)
+    calendar = slot_selectors.practice_calendar(other_practice, [skin], first_day=today, last_day=today, now=NOW)
     assert calendar.busy == {} and calendar.weekly == {}
     with pytest.raises(ValueError):
         calendar.schedules(skin)
 
 
-def _practice_with_visit_types(make_practice, make_patient, count: int):
+def _practice_with_visit_types(
+    make_practice: Callable[..., Practice], make_patient: Callable[..., Patient], count: int
+) -> Practice:
     """A practice with one provider (09:00-10:00 on weekdays, four weeks booked) and ``count`` visit types."""
     practice = make_practice()
     location = Location.objects.create(practice=practice, name="Main", timezone="America/Chicago")

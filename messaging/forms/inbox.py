@@ -1,17 +1,20 @@
 """Forms of the inbox, running-late notices and recall."""
 
+from __future__ import annotations
+
 import re
 import uuid
 from datetime import date
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from practices.models import Provider
+from practices.models import Practice, Provider
 
-from .. import inbox_selectors as selectors
 from ..rendering import SMS_MAX_LENGTH
-from ..running_late import MAX_MINUTES
+from ..selectors import running_late as running_late_selectors
+from ..services.running_late import MAX_MINUTES
 
 _KEY = re.compile(r"^[0-9a-f]{32}$")
 
@@ -48,7 +51,7 @@ class ReplyForm(forms.Form):
         if self.has_error("key"):
             # A hidden field's error would not show: say it on the form, and give it a fresh key.
             self.add_error(None, _("The form has expired. Please send the reply again."))
-            fresh = self.data.copy()
+            fresh = self.data.copy()  # type: ignore[attr-defined]  # bound data is a QueryDict (or a dict)
             fresh["key"] = uuid.uuid4().hex
             self.data = fresh
         return cleaned
@@ -62,7 +65,7 @@ class LinkPatientForm(forms.Form):
         help_text=_("Shown on the patient's page."),
     )
 
-    def __init__(self, *args, practice, **kwargs):
+    def __init__(self, *args: Any, practice: Practice, **kwargs: Any) -> None:
         self.practice = practice
         super().__init__(*args, **kwargs)
 
@@ -87,9 +90,10 @@ class RunningLateForm(forms.Form):
         help_text=_("Their patients later today are told by text message, or by email without consent to texts."),
     )
 
-    def __init__(self, *args, practice, **kwargs):
+    def __init__(self, *args: Any, practice: Practice, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["provider"].queryset = selectors.providers_for_running_late(practice=practice)
+        provider = cast(forms.ModelChoiceField, self.fields["provider"])
+        provider.queryset = running_late_selectors.providers_for_running_late(practice=practice)
 
 
 class RecallForm(forms.Form):

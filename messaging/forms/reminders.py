@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from practices.models import Practice
+
 from ..models import Channel, MessagingSettings
 from ..rendering import BODY_MAX_LENGTH, SUBJECT_MAX_LENGTH, template_errors
-from ..services import MAX_MINUTES_BEFORE
+from ..services.reminders import MAX_MINUTES_BEFORE
 
 
 class SettingsForm(forms.ModelForm):
@@ -56,7 +60,7 @@ class TemplateForm(forms.Form):
         label=_("Text"), max_length=BODY_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 8}), required=False
     )
 
-    def __init__(self, *args, practice, channel: str, language: str, **kwargs):
+    def __init__(self, *args: Any, practice: Practice, channel: str, language: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.practice, self.channel, self.language = practice, channel, language
         if channel == Channel.SMS:
@@ -64,8 +68,9 @@ class TemplateForm(forms.Form):
         for field in self.fields.values():
             field.widget.attrs["lang"] = language
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data  # what Form.clean returns
         if self.errors:
             return cleaned
         errors = template_errors(
@@ -92,8 +97,9 @@ class StepForm(forms.Form):
     )
     channel = forms.ChoiceField(label=_("By"), choices=Channel.choices)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data  # what Form.clean returns
         if self.errors:
             return cleaned
         minutes = cleaned["amount"] * UNITS[cleaned["unit"]]

@@ -5,17 +5,23 @@ or "No answer yet". Uses the appointment's prefetched ``responses`` when the pag
 (``Prefetch("responses")``), else one small query.
 """
 
+from typing import Any
+
 from django import template
-from django.utils.translation import ngettext
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy, ngettext
+
+from scheduling.appointment_details import Detail
+from scheduling.models import Appointment
 
 from ..models import InboundAction
-from ..selectors import latest_response
+from ..selectors.reminders import latest_response
 
 register = template.Library()
 
 
 @register.inclusion_tag("messaging/reminders/_response.html")
-def appointment_response(appointment):
+def appointment_response(appointment: Appointment | None) -> dict[str, object]:
     response = latest_response(appointment) if appointment is not None and appointment.pk else None
     return {
         "response": response,
@@ -26,8 +32,16 @@ def appointment_response(appointment):
     }
 
 
+def reminder_answer_detail(appointment) -> Detail:
+    """The same answer as a row of the front desk's appointment page (``scheduling.appointment_details``)."""
+    return Detail(
+        label=gettext_lazy("Patient's answer"),
+        render=lambda: render_to_string("messaging/reminders/_response.html", appointment_response(appointment)),
+    )
+
+
 @register.filter
-def before_visit(minutes) -> str:
+def before_visit(minutes: Any) -> str:  # whatever the template passes
     """``10080`` -> "7 days before", ``2880`` -> "48 hours before", ``90`` -> "90 minutes before"."""
     try:
         minutes = int(minutes)

@@ -1,15 +1,13 @@
-"""Messaging fixtures: outbox rows made directly, SMS to a private folder, a patient who consented."""
+"""Messaging fixtures: outbox rows made directly, SMS to a private folder, a patient who consented,
+and a world to book reminded appointments in (``reminder_world``)."""
 
-import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from messaging.models import Channel, Message, MessageKind, MessageStatus, MessagingSettings
-
-# A fixed "now" for delivery tests: Monday 7 January 2030, 15:00 UTC.
-NOW = datetime(2030, 1, 7, 15, 0, tzinfo=UTC)
+from tests import factories
+from tests.factories import NOW
 
 
 @pytest.fixture
@@ -18,13 +16,6 @@ def sms_dir(settings, tmp_path) -> Path:
     settings.SMS_BACKEND = "file"
     settings.SMS_FILE_PATH = str(tmp_path / "sms")
     return tmp_path / "sms"
-
-
-def sms_files(folder: Path) -> dict[int, dict]:
-    """message id -> the JSON the file backend wrote."""
-    if not folder.exists():
-        return {}
-    return {int(path.stem.removeprefix("msg-")): json.loads(path.read_text()) for path in folder.glob("msg-*.json")}
 
 
 @pytest.fixture
@@ -66,3 +57,8 @@ def make_message(consenting_patient):
         )
 
     return make
+
+
+@pytest.fixture
+def reminder_world(practice, patient, provider, location, owner) -> factories.ReminderWorld:
+    return factories.make_reminder_world(practice, patient, provider, location, owner)

@@ -81,7 +81,7 @@ class FakeSmsProvider:
 class SmtpSink:
     """A real SMTP server on a free local port (aiosmtpd in its own thread), keeping what it receives."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         from aiosmtpd.controller import Controller
 
         sink = self

@@ -14,14 +14,6 @@ from messaging.models import AppointmentResponse, InboundAction
 from scheduling import manage_links
 from scheduling.models import AppointmentStatus
 
-from .test_reminders_support import VISIT_TYPE_NAME, make_reminder_world
-
-
-@pytest.fixture
-def reminder_world(practice, patient, provider, location, owner):
-    return make_reminder_world(practice, patient, provider, location, owner)
-
-
 NOW = datetime(2030, 1, 7, 15, 0, tzinfo=UTC)  # Monday 09:00 in Chicago
 THURSDAY = datetime(2030, 1, 10, 16, 0, tzinfo=UTC)  # Thursday 10:00: three days ahead
 
@@ -53,7 +45,7 @@ def test_it_shows_the_appointment_without_the_visit_type(client, appointment):
     assert page.status_code == 200
     assert "Hannah Cole" in html and "410 Elm Street" in html and "10:00 AM" in html
     assert "Yes, I'll be there" in html and "I need another time" in html and "Cancel my appointment" in html
-    assert VISIT_TYPE_NAME not in html
+    assert appointment.visit_type.name not in html
     assert page["Cache-Control"] == "private, no-store"
     assert not AppointmentResponse.objects.exists(), "GET changes nothing"
 

@@ -11,20 +11,21 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from journey.models import JourneyEvent
-from messaging import confirmations
-from messaging.delivery import deliver_batch, message_id_header
+from messaging import confirmations, receivers
+from messaging.delivery import appointments_for, deliver_batch, message_id_header
 from messaging.models import Channel, Message, MessageKind, MessageStatus
-from scheduling import services
+from messaging.services import notices as notice_services
 from scheduling.models import BookedVia
-from scheduling.tests.conftest import NOW, TUESDAY_10, visit_type  # noqa: F401 - the visit_type fixture
+from scheduling.services import booking as booking_services
+from tests.factories import NOW, TUESDAY_10
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def booked(practice, patient, provider, location, visit_type, django_capture_on_commit_callbacks):  # noqa: F811
+def booked(practice, patient, provider, location, visit_type, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        return services.book_appointment(
+        return booking_services.book_appointment(
             practice=practice,
             patient=patient,
             provider=provider,
@@ -70,11 +71,11 @@ def test_it_tells_a_new_time_and_a_cancellation_with_the_same_uid(
     booked, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        moved = services.reschedule_appointment(
+        moved = booking_services.reschedule_appointment(
             appointment=booked, start=TUESDAY_10 + timedelta(hours=2), notify=True, now=NOW
         )
     with django_capture_on_commit_callbacks(execute=True):
-        services.cancel_appointment(appointment=moved, reason="other", notify=True, now=NOW)
+        booking_services.cancel_appointment(appointment=moved, reason="other", notify=True, now=NOW)
 
     rows = list(Message.objects.order_by("pk").values_list("kind", "status", "dedupe_key"))
     assert rows == [
@@ -87,9 +88,9 @@ def test_it_tells_a_new_time_and_a_cancellation_with_the_same_uid(
     assert len({uid for _, uid, _ in events}) == 1
 
 
-def test_it_never_names_the_visit_type(booked, mailoutbox, visit_type, django_capture_on_commit_callbacks):  # noqa: F811
+def test_it_never_names_the_visit_type(booked, mailoutbox, visit_type, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.cancel_appointment(appointment=booked, reason="other", notify=True, now=NOW)
+        booking_services.cancel_appointment(appointment=booked, reason="other", notify=True, now=NOW)
     assert len(mailoutbox) == 2
     for message in Message.objects.all():
         text = (message.subject + message.body).lower()
@@ -101,7 +102,7 @@ def test_it_never_names_the_visit_type(booked, mailoutbox, visit_type, django_ca
 def test_it_queues_once_when_the_receiver_runs_again(booked, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         again = confirmations.queue_appointment_notice.call(booked.pk, "confirmation", 0)
-        confirmations.on_appointment_notice(None, appointment_id=booked.pk, kind="confirmation", sequence=0)
+        receivers.on_appointment_notice(None, appointment_id=booked.pk, kind="confirmation", sequence=0)
     assert again == Message.objects.get().pk
     assert len(mailoutbox) == 1
 
@@ -127,8 +128,8 @@ def test_it_sends_once_when_delivery_runs_again_after_a_crash(booked, settings, 
     assert "text/calendar" in raw and "METHOD:REQUEST" in raw
 
 
-def test_it_skips_a_notice_overtaken_by_a_later_change(practice, patient, provider, location, visit_type):  # noqa: F811
-    appointment = services.book_appointment(
+def test_it_skips_a_notice_overtaken_by_a_later_change(practice, patient, provider, location, visit_type):
+    appointment = booking_services.book_appointment(
         practice=practice,
         patient=patient,
         provider=provider,
@@ -138,16 +139,16 @@ def test_it_skips_a_notice_overtaken_by_a_later_change(practice, patient, provid
         booked_via=BookedVia.ONLINE,
         now=NOW,
     )
-    message = confirmations.queue_notice(appointment_id=appointment.pk, kind="confirmation", sequence=0)
-    services.reschedule_appointment(appointment=appointment, start=TUESDAY_10 + timedelta(hours=1), now=NOW)
+    message = notice_services.queue_notice(appointment_id=appointment.pk, kind="confirmation", sequence=0)
+    booking_services.reschedule_appointment(appointment=appointment, start=TUESDAY_10 + timedelta(hours=1), now=NOW)
 
     result = deliver_batch(worker="w")
 
     message.refresh_from_db()
     assert (result.sent, message.status, message.skip_reason) == (0, MessageStatus.SKIPPED, "visit_changed")
     # And a notice for an older sequence is not even queued.
-    assert confirmations.queue_notice(appointment_id=appointment.pk, kind="confirmation", sequence=0) is None
-    assert confirmations.queue_notice(appointment_id=appointment.pk, kind="reschedule", sequence=0) is None
+    assert notice_services.queue_notice(appointment_id=appointment.pk, kind="confirmation", sequence=0) is None
+    assert notice_services.queue_notice(appointment_id=appointment.pk, kind="reschedule", sequence=0) is None
 
 
 def test_it_emails_without_reminder_consent_and_skips_without_an_address(
@@ -155,15 +156,15 @@ def test_it_emails_without_reminder_consent_and_skips_without_an_address(
     make_patient,
     provider,
     location,
-    visit_type,  # noqa: F811
+    visit_type,
     mailoutbox,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     no_consent = make_patient(practice, email_consent=False)
     no_email = make_patient(practice, email="", email_consent=True)
     for n, who in enumerate((no_consent, no_email)):
         with django_capture_on_commit_callbacks(execute=True):
-            services.book_appointment(
+            booking_services.book_appointment(
                 practice=practice,
                 patient=who,
                 provider=provider,
@@ -180,9 +181,9 @@ def test_it_emails_without_reminder_consent_and_skips_without_an_address(
     assert [email.to for email in mailoutbox] == [[no_consent.email]]
 
 
-def test_it_writes_in_the_patients_language(practice, make_patient, provider, location, visit_type):  # noqa: F811
+def test_it_writes_in_the_patients_language(practice, make_patient, provider, location, visit_type):
     ana = make_patient(practice, preferred_language="es")
-    appointment = services.book_appointment(
+    appointment = booking_services.book_appointment(
         practice=practice,
         patient=ana,
         provider=provider,
@@ -192,7 +193,7 @@ def test_it_writes_in_the_patients_language(practice, make_patient, provider, lo
         booked_via=BookedVia.ONLINE,
         now=NOW,
     )
-    message = confirmations.queue_notice(appointment_id=appointment.pk, kind="confirmation", sequence=0)
+    message = notice_services.queue_notice(appointment_id=appointment.pk, kind="confirmation", sequence=0)
     assert message.subject == "Su cita en ClearSkin Test"
     assert "martes 8 de enero a las 10:00" in message.body
     assert "410 Elm Street" in message.body and "Hannah Cole" in message.body
@@ -208,7 +209,7 @@ def test_it_shows_the_confirmation_in_the_patients_message_history(client, booke
 def test_it_adds_no_query_for_a_batch_without_appointment_emails(make_message, django_assert_num_queries):
     messages = [make_message(), make_message(channel=Channel.EMAIL)]
     with django_assert_num_queries(0):
-        assert confirmations.appointments_for(messages) == {}
+        assert appointments_for(messages) == {}
 
 
 def test_scheduling_imports_nothing_from_messaging():

@@ -1,8 +1,10 @@
 """Delivery: batches claimed with a lease, sent, recorded; retries with backoff; failure after N
 attempts; consent checked again at send time; a crashed worker's rows sent once by another."""
 
+import json
 import logging
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -12,12 +14,19 @@ from huey.api import PeriodicTask
 from messaging import delivery
 from messaging.delivery import backoff_seconds, claim, deliver_batch, send_due
 from messaging.models import Channel, Message, MessageKind, MessageStatus
-from messaging.outbox import queue_message
+from messaging.services.outbox import queue_message
 from messaging.sms import FileBackend, OutgoingSms
 from messaging.tasks import send_due_messages_every_minute
+from tests.factories import NOW
 
-from .conftest import NOW, sms_files
 from .fake_sms_provider import FakeSmsProvider
+
+
+def sms_files(folder: Path) -> dict[int, dict]:
+    """message id -> the JSON the file backend wrote."""
+    if not folder.exists():
+        return {}
+    return {int(path.stem.removeprefix("msg-")): json.loads(path.read_text()) for path in folder.glob("msg-*.json")}
 
 
 @pytest.fixture

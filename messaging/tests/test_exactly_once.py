@@ -4,7 +4,7 @@ delivered exactly once (one file per message id, none missing, every row sent). 
 huey worker (`manage.py run_huey`) sends a queued message by itself.
 
 The database follows the suite: a throwaway PostgreSQL database under `make test-postgres`, else an
-SQLite file. Workers run with the production settings in a clean environment (core/tests/test_worker.py).
+SQLite file. Workers run with the production settings in a clean environment (tests/deployment.py).
 """
 
 import json
@@ -19,7 +19,7 @@ import psycopg
 import pytest
 from django.conf import settings
 
-from core.tests.test_worker import BASE_DIR, Deployment, PostgresDatabase, SqliteDatabase
+from tests.deployment import BASE_DIR, Deployment, PostgresDatabase, SqliteDatabase
 
 pytestmark = pytest.mark.worker
 
@@ -132,7 +132,7 @@ def test_the_embedded_huey_worker_sends_a_queued_message(deployment):
         "shell",
         "-c",
         SEED.replace("{count}", "0")
-        + "from messaging.outbox import queue_message\n"
+        + "from messaging.services.outbox import queue_message\n"
         + "m = queue_message(practice=practice, kind='confirmation', channel='sms', dedupe_key='c:1',"
         + " body='ClearSkin: you are booked.', patient=patient)\nprint(m.pk)",
     )

@@ -9,14 +9,13 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from messaging.models import Channel, MessageKind
-from messaging.outbox import queue_message
-
-from .test_inbox_helpers import sms_number, text
+from messaging.services.outbox import queue_message
+from tests.factories import make_messaging_settings, receive_text
 
 
 @pytest.fixture
 def ana(practice, make_patient):
-    sms_number(practice)
+    make_messaging_settings(practice)
     return make_patient(practice, first_name="Ana", phone="(512) 555-0199", sms_consent=True)
 
 
@@ -29,7 +28,7 @@ def _queue(patient, kind, key, *, at):
 def test_it_lists_the_patients_messages_newest_first_and_audits(client, practice, ana, make_patient, front_desk):
     now = timezone.now()
     _queue(ana, MessageKind.REMINDER, "a", at=now - timedelta(days=3))
-    text("Can I park?", at=now - timedelta(days=2))
+    receive_text("Can I park?", at=now - timedelta(days=2))
     _queue(ana, MessageKind.RECALL, "b", at=now - timedelta(days=1))
     other = make_patient(practice, phone="")
     _queue(other, MessageKind.THANK_YOU, "c", at=now)

@@ -15,13 +15,12 @@ from messaging.models import (
     MessageStatus,
 )
 from practices.models import Role
-
-from .test_inbox_helpers import sms_number, text
+from tests.factories import make_messaging_settings, receive_text
 
 
 @pytest.fixture
 def ana(practice, make_patient):
-    sms_number(practice)
+    make_messaging_settings(practice)
     return make_patient(practice, first_name="Ana", last_name="Rivera", phone="(512) 555-0199", sms_consent=True)
 
 
@@ -30,8 +29,8 @@ def _conversation_url(practice, conversation, name="inbox_conversation"):
 
 
 def test_it_lists_open_conversations_first_and_audits_the_list(client, practice, ana, front_desk):
-    older = text("Where do I park?").conversation
-    stranger = text("wrong number?", from_number="+17375550123").conversation
+    older = receive_text("Where do I park?").conversation
+    stranger = receive_text("wrong number?", from_number="+17375550123").conversation
     Conversation.objects.filter(pk=stranger.pk).update(status=ConversationStatus.CLOSED)
     client.force_login(front_desk)
 
@@ -46,17 +45,17 @@ def test_it_lists_open_conversations_first_and_audits_the_list(client, practice,
 
 
 def test_it_shows_a_reschedule_request_in_the_inbox(client, practice, ana, front_desk):
-    conversation = text("R").conversation
+    conversation = receive_text("R").conversation
     client.force_login(front_desk)
     html = client.get(reverse("messaging:inbox", args=[practice.slug])).content.decode()
     assert "Asked to reschedule" in html and _conversation_url(practice, conversation) in html
 
 
 def test_it_shows_the_thread_in_order_and_audits_the_opening(client, practice, ana, front_desk):
-    first = text("First question")
+    first = receive_text("First question")
     client.force_login(front_desk)
     client.post(_conversation_url(practice, first.conversation, "inbox_reply"), {"body": "Our answer", "key": "b" * 32})
-    text("Second question")
+    receive_text("Second question")
 
     response = client.get(_conversation_url(practice, first.conversation))
     html = response.content.decode()
@@ -66,7 +65,7 @@ def test_it_shows_the_thread_in_order_and_audits_the_opening(client, practice, a
 
 
 def test_it_sends_a_reply_once_however_often_it_is_submitted(client, practice, ana, front_desk):
-    conversation = text("Do you take my insurance?").conversation
+    conversation = receive_text("Do you take my insurance?").conversation
     client.force_login(front_desk)
     url = _conversation_url(practice, conversation, "inbox_reply")
     data = {"body": "Please call us at 512-555-0100.", "key": "c" * 32}
@@ -83,7 +82,7 @@ def test_it_sends_a_reply_once_however_often_it_is_submitted(client, practice, a
 
 
 def test_it_gives_each_reply_form_its_own_key(client, practice, ana, front_desk):
-    conversation = text("hello").conversation
+    conversation = receive_text("hello").conversation
     client.force_login(front_desk)
     one = client.get(_conversation_url(practice, conversation)).context["reply_form"]["key"].value()
     two = client.get(_conversation_url(practice, conversation)).context["reply_form"]["key"].value()
@@ -91,8 +90,8 @@ def test_it_gives_each_reply_form_its_own_key(client, practice, ana, front_desk)
 
 
 def test_it_cannot_text_a_patient_who_opted_out_and_says_why(client, practice, ana, front_desk):
-    conversation = text("question").conversation
-    text("STOP")
+    conversation = receive_text("question").conversation
+    receive_text("STOP")
     client.force_login(front_desk)
 
     page = client.get(_conversation_url(practice, conversation)).content.decode()
@@ -105,8 +104,8 @@ def test_it_cannot_text_a_patient_who_opted_out_and_says_why(client, practice, a
 
 
 def test_it_cannot_text_an_unknown_number_that_replied_stop(client, practice, ana, front_desk):
-    conversation = text("who is this", from_number="+17375550123").conversation
-    text("STOP", from_number="+17375550123")
+    conversation = receive_text("who is this", from_number="+17375550123").conversation
+    receive_text("STOP", from_number="+17375550123")
     client.force_login(front_desk)
     response = client.post(_conversation_url(practice, conversation, "inbox_reply"), {"body": "Hello", "key": "e" * 32})
     assert response.status_code == 400 and "replied STOP" in response.content.decode()
@@ -114,7 +113,7 @@ def test_it_cannot_text_an_unknown_number_that_replied_stop(client, practice, an
 
 
 def test_it_replies_by_email_when_the_patient_has_no_phone(client, practice, make_patient, front_desk):
-    sms_number(practice)
+    make_messaging_settings(practice)
     bea = make_patient(practice, phone="", email="bea@example.com", email_consent=True)
     conversation = Conversation.objects.create(practice=practice, patient=bea)
     client.force_login(front_desk)
@@ -125,7 +124,7 @@ def test_it_replies_by_email_when_the_patient_has_no_phone(client, practice, mak
 
 @pytest.mark.parametrize("data", [{"body": "   ", "key": "a" * 32}, {"body": "hi", "key": "not-a-key"}, {}])
 def test_it_refuses_a_bad_reply_with_a_message(client, practice, ana, front_desk, data):
-    conversation = text("hello").conversation
+    conversation = receive_text("hello").conversation
     client.force_login(front_desk)
     response = client.post(_conversation_url(practice, conversation, "inbox_reply"), data)
     assert response.status_code == 400
@@ -134,7 +133,7 @@ def test_it_refuses_a_bad_reply_with_a_message(client, practice, ana, front_desk
 
 
 def test_it_marks_a_conversation_done_and_opens_it_again(client, practice, ana, front_desk):
-    conversation = text("thanks!").conversation
+    conversation = receive_text("thanks!").conversation
     client.force_login(front_desk)
     client.post(_conversation_url(practice, conversation, "inbox_status"), {"status": "closed"})
     conversation.refresh_from_db()
@@ -148,7 +147,7 @@ def test_it_marks_a_conversation_done_and_opens_it_again(client, practice, ana, 
 
 
 def test_it_files_an_unknown_numbers_conversation_under_a_patient(client, practice, ana, front_desk):
-    inbound = text("It's Ana from my new phone", from_number="+17375550123")
+    inbound = receive_text("It's Ana from my new phone", from_number="+17375550123")
     conversation = inbound.conversation
     client.force_login(front_desk)
     response = client.post(_conversation_url(practice, conversation, "inbox_link"), {"patient_number": ana.pk})
@@ -160,10 +159,10 @@ def test_it_files_an_unknown_numbers_conversation_under_a_patient(client, practi
 
 
 def test_it_offers_the_patients_on_a_shared_number_to_file_under(client, practice, make_patient, front_desk):
-    sms_number(practice)
+    make_messaging_settings(practice)
     one = make_patient(practice, first_name="Uno", phone="512-555-0199")
     two = make_patient(practice, first_name="Dos", phone="5125550199")
-    conversation = text("hi").conversation
+    conversation = receive_text("hi").conversation
     client.force_login(front_desk)
     html = client.get(_conversation_url(practice, conversation)).content.decode()
     assert one.full_name in html and two.full_name in html
@@ -173,7 +172,7 @@ def test_it_never_files_a_conversation_under_another_practices_patient(
     client, practice, other_practice, make_patient, ana, front_desk
 ):
     theirs = make_patient(other_practice)
-    conversation = text("hi", from_number="+17375550123").conversation
+    conversation = receive_text("hi", from_number="+17375550123").conversation
     client.force_login(front_desk)
     response = client.post(_conversation_url(practice, conversation, "inbox_link"), {"patient_number": theirs.pk})
     assert response.status_code == 400 and "no patient with this number" in response.content.decode()
@@ -183,8 +182,8 @@ def test_it_never_files_a_conversation_under_another_practices_patient(
 
 
 def test_it_shows_the_open_count_in_the_navigation(client, practice, ana, front_desk, make_staff):
-    text("one")
-    text("two", from_number="+17375550123")
+    receive_text("one")
+    receive_text("two", from_number="+17375550123")
     client.force_login(front_desk)
     html = client.get(reverse("messaging:inbox", args=[practice.slug])).content.decode()
     assert 'Inbox <span class="badge">2</span>' in html

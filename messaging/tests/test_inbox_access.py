@@ -7,8 +7,7 @@ from django.urls import reverse
 
 from messaging.models import Conversation, ConversationStatus, Message, Recall, RunningLate
 from practices.models import Role
-
-from .test_inbox_helpers import sms_number, text
+from tests.factories import make_messaging_settings, receive_text
 
 EDITORS = {Role.OWNER, Role.FRONT_DESK}
 VIEWERS = EDITORS | {Role.EXPERIENCE_LEAD}
@@ -17,9 +16,9 @@ HISTORY = VIEWERS | {Role.CLINICIAN}
 
 @pytest.fixture
 def world(practice, make_patient, provider):
-    sms_number(practice)
+    make_messaging_settings(practice)
     patient = make_patient(practice, phone="(512) 555-0199", sms_consent=True)
-    inbound = text("Is there parking?")
+    inbound = receive_text("Is there parking?")
     return {"patient": patient, "conversation": inbound.conversation, "provider": provider}
 
 

@@ -2,7 +2,7 @@
 
 from journey.models import JourneyEvent
 from messaging.models import Message, MessageStatus
-from messaging.outbox import queue_message
+from messaging.services.outbox import queue_message
 
 
 def test_it_queues_once_per_key_and_records_one_journey_event(

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from messaging.models import Channel, Message, MessageKind, Recall
-from messaging.recall import (
+from messaging.services.recall import (
     ReactivationRefused,
     add_months,
     refresh_recalls_from_visits,
@@ -18,8 +18,7 @@ from messaging.recall import (
     set_recall_after_visit,
 )
 from scheduling.models import AppointmentStatus
-
-from .test_inbox_helpers import appointment, sms_number, visit_type
+from tests.factories import make_appointment, make_messaging_settings, make_visit_type
 
 START = datetime(2030, 3, 4, 16, 0, tzinfo=UTC)  # 10:00 in Chicago
 
@@ -38,7 +37,7 @@ def _simulate(days: int, *, runs_per_day: int = 2, each_day=None) -> list[int]:
         if each_day:
             each_day(n)
         for run in range(runs_per_day):
-            if send_due_recalls(START + timedelta(days=n, hours=run * 5)):
+            if send_due_recalls(now=START + timedelta(days=n, hours=run * 5)):
                 sent_on.append(n)
     return sent_on
 
@@ -52,16 +51,16 @@ def test_it_sends_recall_no_more_often_than_the_rules_allow_over_120_days(practi
 
 
 def test_it_follows_the_practices_own_limits(practice, due_patient):
-    sms_number(practice, recall_max_messages=5, recall_days_between=10)
+    make_messaging_settings(practice, recall_max_messages=5, recall_days_between=10)
     assert _simulate(120) == [0, 10, 20, 30, 40]
 
 
 def test_it_stops_when_the_patient_books_and_never_sends_to_a_booked_patient(practice, due_patient, provider, location):
-    vt = visit_type(practice)
+    vt = make_visit_type(practice)
 
     def book_on_day_15(n):
         if n == 15:
-            appointment(due_patient, provider, location, vt, start=START + timedelta(days=200))
+            make_appointment(due_patient, provider, location, vt, start=START + timedelta(days=200))
 
     assert _simulate(120, each_day=book_on_day_15) == [0]
 
@@ -70,8 +69,8 @@ def test_it_waits_until_the_due_date_in_the_practices_time_zone(practice, make_p
     patient = make_patient(practice, sms_consent=True)
     Recall.objects.create(practice=practice, patient=patient, due_on=date(2030, 3, 5))
     # 23:00 on 4 March in Chicago is already 5 March in UTC: not due yet.
-    assert send_due_recalls(datetime(2030, 3, 5, 5, 0, tzinfo=UTC)) == 0
-    assert send_due_recalls(datetime(2030, 3, 5, 15, 0, tzinfo=UTC)) == 1
+    assert send_due_recalls(now=datetime(2030, 3, 5, 5, 0, tzinfo=UTC)) == 0
+    assert send_due_recalls(now=datetime(2030, 3, 5, 15, 0, tzinfo=UTC)) == 1
 
 
 def test_it_skips_patients_who_agreed_to_nothing_without_counting(practice, make_patient):
@@ -84,7 +83,7 @@ def test_it_skips_patients_who_agreed_to_nothing_without_counting(practice, make
 def test_it_emails_when_there_is_no_text_consent_with_a_returning_booking_link(practice, make_patient):
     patient = make_patient(practice, sms_consent=False, email_consent=True)
     Recall.objects.create(practice=practice, patient=patient, due_on=START.date())
-    send_due_recalls(START)
+    send_due_recalls(now=START)
     message = Message.objects.get()
     assert message.channel == Channel.EMAIL
     assert f"/p/{practice.slug}/book/?kind=returning" in message.body
@@ -92,13 +91,13 @@ def test_it_emails_when_there_is_no_text_consent_with_a_returning_booking_link(p
 
 def test_a_new_recall_cycle_starts_again_after_the_next_visit(practice, due_patient, provider, location):
     _simulate(70)
-    vt = visit_type(practice, recall_months=12)
-    visit = appointment(due_patient, provider, location, vt, start=START + timedelta(days=75))
+    vt = make_visit_type(practice, recall_interval_months=12)
+    visit = make_appointment(due_patient, provider, location, vt, start=START + timedelta(days=75))
     visit.status = AppointmentStatus.FULFILLED
     visit.save()
-    recall = set_recall_after_visit(visit)
+    recall = set_recall_after_visit(appointment=visit)
     assert recall.due_on == date(2031, 5, 18) and recall.messages_sent == 0
-    assert send_due_recalls(datetime(2031, 5, 18, 16, 0, tzinfo=UTC)) == 1
+    assert send_due_recalls(now=datetime(2031, 5, 18, 16, 0, tzinfo=UTC)) == 1
     assert Message.objects.filter(kind=MessageKind.RECALL).count() == 4
 
 
@@ -106,41 +105,41 @@ def test_a_new_recall_cycle_starts_again_after_the_next_visit(practice, due_pati
 
 
 def test_it_sets_recall_from_a_fulfilled_visit_types_interval(practice, patient, provider, location):
-    vt = visit_type(practice, recall_months=12)
-    visit = appointment(patient, provider, location, vt, start=datetime(2030, 1, 31, 16, tzinfo=UTC))
-    assert set_recall_after_visit(visit) is None  # not fulfilled yet
+    vt = make_visit_type(practice, recall_interval_months=12)
+    visit = make_appointment(patient, provider, location, vt, start=datetime(2030, 1, 31, 16, tzinfo=UTC))
+    assert set_recall_after_visit(appointment=visit) is None  # not fulfilled yet
     visit.status = AppointmentStatus.FULFILLED
     visit.save()
-    recall = set_recall_after_visit(visit)
+    recall = set_recall_after_visit(appointment=visit)
     assert recall.due_on == date(2031, 1, 31) and recall.interval_months == 12
 
 
 def test_a_staff_interval_wins_and_a_due_date_never_moves_back(practice, patient, provider, location, owner):
     set_recall(practice=practice, patient=patient, due_on=date(2030, 2, 1), interval_months=3, actor_user=owner)
-    vt = visit_type(practice, recall_months=12)
-    visit = appointment(
+    vt = make_visit_type(practice, recall_interval_months=12)
+    visit = make_appointment(
         patient, provider, location, vt, start=datetime(2030, 2, 1, 16, tzinfo=UTC), status=AppointmentStatus.FULFILLED
     )
-    assert set_recall_after_visit(visit).due_on == date(2030, 5, 1)
-    older = appointment(
+    assert set_recall_after_visit(appointment=visit).due_on == date(2030, 5, 1)
+    older = make_appointment(
         patient, provider, location, vt, start=datetime(2029, 6, 1, 16, tzinfo=UTC), status=AppointmentStatus.FULFILLED
     )
-    assert set_recall_after_visit(older).due_on == date(2030, 5, 1)
+    assert set_recall_after_visit(appointment=older).due_on == date(2030, 5, 1)
 
 
 def test_it_refreshes_recalls_from_the_latest_fulfilled_visits(practice, make_patient, provider, location):
-    yearly = visit_type(practice, recall_months=12)
-    none = visit_type(practice)
+    yearly = make_visit_type(practice, recall_interval_months=12)
+    none = make_visit_type(practice)
     a, b, c = make_patient(practice), make_patient(practice), make_patient(practice)
     f = AppointmentStatus.FULFILLED
-    appointment(a, provider, location, yearly, start=datetime(2028, 5, 1, 16, tzinfo=UTC), status=f)
-    appointment(a, provider, location, yearly, start=datetime(2029, 5, 1, 16, tzinfo=UTC), status=f)
-    appointment(b, provider, location, none, start=datetime(2029, 5, 1, 16, tzinfo=UTC), status=f)
-    appointment(c, provider, location, yearly, start=datetime(2029, 5, 1, 16, tzinfo=UTC))  # booked, not done
+    make_appointment(a, provider, location, yearly, start=datetime(2028, 5, 1, 16, tzinfo=UTC), status=f)
+    make_appointment(a, provider, location, yearly, start=datetime(2029, 5, 1, 16, tzinfo=UTC), status=f)
+    make_appointment(b, provider, location, none, start=datetime(2029, 5, 1, 16, tzinfo=UTC), status=f)
+    make_appointment(c, provider, location, yearly, start=datetime(2029, 5, 1, 16, tzinfo=UTC))  # booked, not done
     now = datetime(2030, 1, 1, tzinfo=UTC)
-    assert refresh_recalls_from_visits(now) == 1
+    assert refresh_recalls_from_visits(now=now) == 1
     assert {r.patient_id: r.due_on for r in Recall.objects.all()} == {a.pk: date(2030, 5, 1)}
-    assert refresh_recalls_from_visits(now) == 0
+    assert refresh_recalls_from_visits(now=now) == 0
 
 
 def test_add_months_clamps_to_the_end_of_the_month():
@@ -176,19 +175,19 @@ def test_the_recall_page_refuses_bad_input(client, practice, patient, front_desk
 
 @pytest.fixture
 def patients_by_history(practice, make_patient, provider, location):
-    vt = visit_type(practice)
+    vt = make_visit_type(practice)
     now = datetime(2030, 6, 1, 16, tzinfo=UTC)
     f = AppointmentStatus.FULFILLED
     lapsed = make_patient(practice, first_name="Lapsed", sms_consent=True)
-    appointment(lapsed, provider, location, vt, start=now - timedelta(days=600), status=f)
+    make_appointment(lapsed, provider, location, vt, start=now - timedelta(days=600), status=f)
     recent = make_patient(practice, first_name="Recent", sms_consent=True)
-    appointment(recent, provider, location, vt, start=now - timedelta(days=600), status=f)
-    appointment(recent, provider, location, vt, start=now - timedelta(days=100), status=f)
+    make_appointment(recent, provider, location, vt, start=now - timedelta(days=600), status=f)
+    make_appointment(recent, provider, location, vt, start=now - timedelta(days=100), status=f)
     booked = make_patient(practice, first_name="Booked", sms_consent=True)
-    appointment(booked, provider, location, vt, start=now - timedelta(days=600), status=f)
-    appointment(booked, provider, location, vt, start=now + timedelta(days=10))
+    make_appointment(booked, provider, location, vt, start=now - timedelta(days=600), status=f)
+    make_appointment(booked, provider, location, vt, start=now + timedelta(days=10))
     never = make_patient(practice, first_name="Never", sms_consent=True)
-    appointment(never, provider, location, vt, start=now - timedelta(days=600), status=AppointmentStatus.NOSHOW)
+    make_appointment(never, provider, location, vt, start=now - timedelta(days=600), status=AppointmentStatus.NOSHOW)
     return {"now": now, "lapsed": lapsed, "recent": recent, "booked": booked, "never": never}
 
 

@@ -6,19 +6,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from messaging import reminders, services
 from messaging.models import Channel, Message, MessageKind, MessageStatus, MessagingSettings, ReminderPlan, ReminderStep
+from messaging.services import reminders
 from practices.models import Provider
-from scheduling import services as scheduling_services
 from scheduling.models import CancellationReason
-
-from .test_reminders_support import VISIT_TYPE_NAME, make_reminder_world, make_visit_type
-
-
-@pytest.fixture
-def reminder_world(practice, patient, provider, location, owner):
-    return make_reminder_world(practice, patient, provider, location, owner)
-
+from scheduling.services import booking as booking_services
+from scheduling.services import schedule as schedule_services
+from tests.factories import make_visit_type
 
 # Tuesday 15 January 2030, 16:00 in Chicago.
 VISIT = datetime(2030, 1, 15, 22, 0, tzinfo=UTC)
@@ -51,7 +45,7 @@ def test_it_queues_the_week_before_email_once_with_date_time_and_answer_link(rem
     assert "Tuesday, January 15" in message.body and "4:00 PM" in message.body
     assert f"/p/{appointment.practice.slug}/r/" in message.body
     assert message.subject == "Reminder: your appointment on Tuesday, January 15"
-    assert VISIT_TYPE_NAME not in message.body + message.subject
+    assert reminder_world.visit_type.name not in message.body + message.subject
 
 
 def test_it_queues_nothing_twice_when_it_runs_again(reminder_world):
@@ -81,12 +75,14 @@ def test_it_sends_each_step_in_turn_by_its_channel(reminder_world):
     assert all(m.subject == "" for m in sent[1:])
     assert "Reply C to confirm" in sent[1].body
     for message in sent:
-        assert VISIT_TYPE_NAME not in message.body + message.subject
+        assert reminder_world.visit_type.name not in message.body + message.subject
 
 
 def test_a_visit_types_own_plan_overrides_the_default(reminder_world, practice, provider, location):
-    other_type = make_visit_type(practice, provider, location, name="Cosmetic consultation", slug="cosmetic")
-    plan = services.create_visit_type_plan(practice=practice, visit_type=other_type)
+    other_type = make_visit_type(
+        practice, name="Cosmetic consultation", slug="cosmetic", offered_by=[provider], offered_at=[location]
+    )
+    plan = reminders.create_visit_type_plan(practice=practice, visit_type=other_type)
     only_steps(plan, (3 * 24 * 60, Channel.EMAIL))
     own = reminder_world(VISIT, kind=other_type)
     default = reminder_world(VISIT + timedelta(hours=1))
@@ -99,7 +95,7 @@ def test_a_visit_types_own_plan_overrides_the_default(reminder_world, practice, 
 
 def test_a_plan_turned_off_sends_nothing(reminder_world, practice):
     appointment = reminder_world(VISIT)
-    services.set_plan_active(plan=services.default_plan_for(practice), is_active=False)
+    reminders.set_plan_active(plan=reminders.default_plan_for(practice=practice), is_active=False)
     reminders.queue_due_reminders(now=WEEK_BEFORE + MINUTE)
     assert reminders_of(appointment) == []
 
@@ -113,7 +109,7 @@ def test_steps_whose_time_passed_before_the_booking_are_skipped(reminder_world):
 
 
 def test_a_late_scheduler_sends_nothing_stale_and_only_the_closest_step(reminder_world, practice):
-    only_steps(services.default_plan_for(practice), (3 * 60, Channel.EMAIL), (2 * 60, Channel.SMS))
+    only_steps(reminders.default_plan_for(practice=practice), (3 * 60, Channel.EMAIL), (2 * 60, Channel.SMS))
     appointment = reminder_world(VISIT)
     # The scheduler was down: at 2 hours before, both steps are due; only the closer one goes.
     reminders.queue_due_reminders(now=VISIT - timedelta(hours=2) + MINUTE)
@@ -128,7 +124,7 @@ def test_a_late_scheduler_sends_nothing_stale_and_only_the_closest_step(reminder
 def test_a_cancelled_appointment_gets_no_reminder_and_its_queued_one_is_withdrawn(reminder_world, owner):
     appointment = reminder_world(VISIT)
     reminders.queue_due_reminders(now=WEEK_BEFORE + MINUTE)
-    scheduling_services.cancel_appointment(
+    booking_services.cancel_appointment(
         appointment=appointment, reason=CancellationReason.PATIENT_REQUEST, actor_user=owner
     )
     reminders.queue_due_reminders(now=TWO_DAYS_BEFORE + MINUTE)
@@ -143,7 +139,7 @@ def test_a_rescheduled_appointment_is_reminded_for_its_new_time(reminder_world, 
     moved_at = WEEK_BEFORE + timedelta(hours=5)
     new_start = VISIT + timedelta(days=2)  # Thursday 17 January, 16:00
     monkeypatch.setattr("django.utils.timezone.now", lambda: moved_at)
-    scheduling_services.reschedule_appointment(
+    booking_services.reschedule_appointment(
         appointment=appointment, start=new_start, actor_user=owner, override_reason="test", now=moved_at
     )
     monkeypatch.undo()
@@ -178,7 +174,7 @@ def test_it_writes_in_the_patients_language(reminder_world, patient):
 
 
 def test_a_practices_own_template_is_used(reminder_world, practice):
-    services.save_template(
+    reminders.save_template(
         practice=practice,
         kind="reminder",
         channel="email",
@@ -197,7 +193,7 @@ def test_a_practices_own_template_is_used(reminder_world, practice):
 
 
 def test_a_reminder_planned_in_quiet_hours_waits_for_the_morning(reminder_world, practice):
-    only_steps(services.default_plan_for(practice), (18 * 60, Channel.SMS))
+    only_steps(reminders.default_plan_for(practice=practice), (18 * 60, Channel.SMS))
     appointment = reminder_world(VISIT)  # 18 hours before: Monday 22:00 in Chicago
     reminders.queue_due_reminders(now=VISIT - timedelta(hours=18) + MINUTE)
     [message] = reminders_of(appointment)
@@ -206,7 +202,7 @@ def test_a_reminder_planned_in_quiet_hours_waits_for_the_morning(reminder_world,
 
 def test_quiet_hours_are_the_patients_own(reminder_world, practice, make_patient):
     """At 08:01 in Chicago it is 06:01 in Los Angeles: the Chicago patient is reminded, the other is not woken."""
-    only_steps(services.default_plan_for(practice), (2 * 60, Channel.SMS))
+    only_steps(reminders.default_plan_for(practice=practice), (2 * 60, Channel.SMS))
     visit = datetime(2030, 1, 15, 16, 0, tzinfo=UTC)  # 10:00 Chicago, 08:00 Los Angeles
     chicago = reminder_world(visit)
     traveller = make_patient(practice, sms_consent=True, time_zone="America/Los_Angeles")
@@ -218,7 +214,7 @@ def test_quiet_hours_are_the_patients_own(reminder_world, practice, make_patient
 
 def test_a_reminder_brought_forward_is_queued_the_evening_before(reminder_world, practice, patient):
     """Two hours before an 08:00 visit is 06:00, and 08:00 is too late: it goes at 20:59 the evening before."""
-    only_steps(services.default_plan_for(practice), (2 * 60, Channel.SMS))
+    only_steps(reminders.default_plan_for(practice=practice), (2 * 60, Channel.SMS))
     patient.time_zone = "America/Los_Angeles"
     patient.save()
     visit = datetime(2030, 1, 15, 16, 0, tzinfo=UTC)  # 08:00 in Los Angeles
@@ -232,7 +228,7 @@ def test_a_reminder_brought_forward_is_queued_the_evening_before(reminder_world,
 
 
 def test_a_reminder_that_missed_its_moment_waits_out_the_night(reminder_world, practice):
-    only_steps(services.default_plan_for(practice), (16 * 60, Channel.SMS))
+    only_steps(reminders.default_plan_for(practice=practice), (16 * 60, Channel.SMS))
     visit = datetime(2030, 1, 16, 18, 0, tzinfo=UTC)  # Wednesday 12:00; planned Tuesday 20:00 Chicago
     appointment = reminder_world(visit)
     reminders.queue_due_reminders(now=datetime(2030, 1, 16, 4, 0, tzinfo=UTC))  # 22:00: two hours late
@@ -242,7 +238,7 @@ def test_a_reminder_that_missed_its_moment_waits_out_the_night(reminder_world, p
 
 def test_quiet_hours_follow_the_practices_settings(reminder_world, practice):
     MessagingSettings.objects.create(practice=practice, quiet_start="23:00", quiet_end="07:00")
-    only_steps(services.default_plan_for(practice), (18 * 60, Channel.SMS))
+    only_steps(reminders.default_plan_for(practice=practice), (18 * 60, Channel.SMS))
     appointment = reminder_world(VISIT)  # planned 22:00: not quiet under these settings
     reminders.queue_due_reminders(now=VISIT - timedelta(hours=18) + MINUTE)
     assert reminders_of(appointment)[0].send_after == VISIT - timedelta(hours=18) + MINUTE
@@ -259,7 +255,7 @@ def test_quiet_hours_follow_the_practices_settings(reminder_world, practice):
     ids=["spring-forward", "fall-back"],
 )
 def test_quiet_hours_hold_across_daylight_saving_nights(reminder_world, practice, visit, morning):
-    only_steps(services.default_plan_for(practice), (17 * 60, Channel.SMS))
+    only_steps(reminders.default_plan_for(practice=practice), (17 * 60, Channel.SMS))
     appointment = reminder_world(visit)
     planned = visit - timedelta(hours=17)
     reminders.queue_due_reminders(now=planned + MINUTE)
@@ -280,12 +276,12 @@ def _queries_of_a_run(now) -> int:
 def test_a_run_costs_the_same_few_queries_whatever_the_number_of_appointments(
     reminder_world, make_patient, practice, location
 ):
-    services.default_plan_for(practice)
+    reminders.default_plan_for(practice=practice)
 
     def another_provider():
         provider = Provider.objects.create(practice=practice, first_name="Lee", last_name="Park")
         provider.locations.add(location)
-        scheduling_services.offer_visit_type(visit_type=reminder_world.visit_type, providers=[provider])
+        schedule_services.offer_visit_type(visit_type=reminder_world.visit_type, providers=[provider])
         return provider
 
     for i in range(3):

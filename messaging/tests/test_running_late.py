@@ -7,12 +7,11 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from messaging.models import Channel, Message, MessageKind, RunningLate
-from messaging.running_late import RunningLateRefused, mark_running_late
+from messaging.services.running_late import RunningLateRefused, mark_running_late
 from practices.models import Provider
 from scheduling import manage_links
 from scheduling.models import AppointmentStatus
-
-from .test_inbox_helpers import appointment, visit_type
+from tests.factories import make_appointment, make_visit_type
 
 # Monday 7 January 2030, 09:00 in Chicago (the test practice's time zone).
 NOW = datetime(2030, 1, 7, 15, 0, tzinfo=UTC)
@@ -25,14 +24,14 @@ def local(hour, minute=0, day=7):
 
 @pytest.fixture
 def day(practice, provider, location, make_patient):
-    vt = visit_type(practice)
+    vt = make_visit_type(practice)
     other = Provider.objects.create(practice=practice, first_name="Lee", last_name="Park")
     other.locations.add(location)
 
     def booked(name, start, *, who=provider, status=AppointmentStatus.BOOKED, **patient_fields):
         patient_fields.setdefault("sms_consent", True)
         patient = make_patient(practice, first_name=name, **patient_fields)
-        return appointment(patient, who, location, vt, start=start, status=status)
+        return make_appointment(patient, who, location, vt, start=start, status=status)
 
     return {
         "later": booked("Later", local(10)),
@@ -72,7 +71,7 @@ def test_it_texts_with_consent_else_emails_with_the_manage_link_and_no_visit_rea
 
 def test_it_tells_nobody_twice_for_one_mark_but_again_for_a_new_one(practice, provider, day):
     late, _ = mark_running_late(practice=practice, provider=provider, minutes=15, now=NOW)
-    from messaging.running_late import _notify
+    from messaging.services.running_late import _notify
 
     _notify(late, day["later"], now=NOW)  # a retry
     assert Message.objects.filter(appointment=day["later"]).count() == 1

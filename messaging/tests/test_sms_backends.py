@@ -18,8 +18,8 @@ from messaging.sms import (
     SendError,
     get_backend,
 )
+from tests.factories import NOW
 
-from .conftest import NOW
 from .fake_sms_provider import FakeSmsProvider, SlowFileBackend, SmtpSink
 
 TEXT = OutgoingSms(message_id=41, to="+15125550199", sender="+15125550100", body="ClearSkin: see you Tue 10:00 AM.")

@@ -4,12 +4,12 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from messaging import rendering, services
+from messaging import rendering
 from messaging.defaults import DEFAULTS
 from messaging.models import MessageTemplate, MessagingSettings, ReminderPlan
+from messaging.services import reminders
 from practices.models import Role
-
-from .test_reminders_support import make_visit_type
+from tests.factories import make_visit_type
 
 
 def url(name, practice, **kwargs):
@@ -65,8 +65,8 @@ def test_rendering_leaves_out_anything_but_the_fixed_variables(practice):
 
 
 def test_the_service_refuses_an_invalid_template_and_stores_nothing(practice, owner):
-    with pytest.raises(services.TemplateInvalid):
-        services.save_template(practice=practice, **EDIT, subject="", body="{{ reason }}", actor_user=owner)
+    with pytest.raises(reminders.TemplateInvalid):
+        reminders.save_template(practice=practice, **EDIT, subject="", body="{{ reason }}", actor_user=owner)
     assert not MessageTemplate.objects.exists()
 
 
@@ -118,7 +118,7 @@ def test_the_live_preview_renders_sample_values_and_errors(staff_client, owner, 
 
 
 def test_reset_to_default_deletes_the_row(staff_client, owner, practice):
-    services.save_template(practice=practice, **EDIT, subject="", body="{{ practice }} {{ date }}", actor_user=owner)
+    reminders.save_template(practice=practice, **EDIT, subject="", body="{{ practice }} {{ date }}", actor_user=owner)
     page = staff_client(owner).post(url("message_template_edit", practice, **EDIT), {"action": "reset"})
     assert page.status_code == 302
     assert not MessageTemplate.objects.exists()
@@ -226,7 +226,7 @@ def test_the_plans_page_ships_the_default_plan(staff_client, owner, practice):
 
 def test_the_owner_edits_steps_and_gives_a_visit_type_its_own_plan(staff_client, owner, practice, provider, location):
     client = staff_client(owner)
-    plan = services.default_plan_for(practice)
+    plan = reminders.default_plan_for(practice=practice)
     page = client.post(
         url("reminder_plans", practice),
         {"action": "add_step", "plan": plan.pk, "amount": "3", "unit": "days", "channel": "sms"},
@@ -236,7 +236,9 @@ def test_the_owner_edits_steps_and_gives_a_visit_type_its_own_plan(staff_client,
     step = plan.steps.get(minutes_before=120)
     client.post(url("reminder_plans", practice), {"action": "remove_step", "step": step.pk})
     assert not plan.steps.filter(pk=step.pk).exists()
-    visit_type = make_visit_type(practice, provider, location)
+    visit_type = make_visit_type(
+        practice, name="Mohs surgery follow-up for melanoma", slug="mohs", offered_by=[provider], offered_at=[location]
+    )
     client.post(url("reminder_plans", practice), {"action": "own_plan", "visit_type": visit_type.pk})
     own = ReminderPlan.objects.get(visit_type=visit_type)
     assert own.steps.count() == plan.steps.count()
@@ -248,7 +250,7 @@ def test_the_owner_edits_steps_and_gives_a_visit_type_its_own_plan(staff_client,
 
 
 def test_another_practices_plan_cannot_be_touched(staff_client, owner, practice, other_practice):
-    foreign = services.default_plan_for(other_practice)
+    foreign = reminders.default_plan_for(practice=other_practice)
     page = staff_client(owner).post(url("reminder_plans", practice), {"action": "turn_off", "plan": foreign.pk})
     assert page.status_code == 404
     foreign.refresh_from_db()

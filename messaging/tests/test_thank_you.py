@@ -8,10 +8,9 @@ from django.utils import timezone
 
 from feedback.models import Survey, SurveyKind
 from messaging.models import Channel, Message, MessageKind, MessageStatus
-from messaging.recall import queue_thank_you, queue_thank_yous, thank_you_link
+from messaging.services.recall import queue_thank_you, queue_thank_yous, thank_you_link
 from scheduling.models import AppointmentStatus
-
-from .test_inbox_helpers import appointment, visit_type
+from tests.factories import make_appointment, make_visit_type
 
 
 @pytest.fixture(autouse=True)
@@ -26,14 +25,14 @@ def _visit_survey_switched_off(practice):
 def visit(practice, make_patient, provider, location):
     patient = make_patient(practice, sms_consent=True)
     start = timezone.now() - timedelta(hours=2)
-    return appointment(
-        patient, provider, location, visit_type(practice), start=start, status=AppointmentStatus.FULFILLED
+    return make_appointment(
+        patient, provider, location, make_visit_type(practice), start=start, status=AppointmentStatus.FULFILLED
     )
 
 
 def test_it_thanks_the_patient_once_per_visit(visit):
-    first = queue_thank_you(visit)
-    second = queue_thank_you(visit)
+    first = queue_thank_you(appointment=visit)
+    second = queue_thank_you(appointment=visit)
     assert first.pk == second.pk and Message.objects.count() == 1
     assert first.kind == MessageKind.THANK_YOU and first.channel == Channel.SMS
     assert first.dedupe_key == f"thanks:{visit.pk}" and first.appointment == visit
@@ -45,14 +44,14 @@ def test_it_thanks_the_patient_once_per_visit(visit):
 def test_it_does_not_thank_for_a_visit_that_did_not_happen(visit):
     visit.status = AppointmentStatus.NOSHOW
     visit.save()
-    assert queue_thank_you(visit) is None
+    assert queue_thank_you(appointment=visit) is None
     assert not Message.objects.exists()
 
 
 def test_it_keeps_a_not_sent_row_when_the_patient_agreed_to_nothing(visit):
     visit.patient.sms_consent = False
     visit.patient.save()
-    message = queue_thank_you(visit)
+    message = queue_thank_you(appointment=visit)
     assert message.channel == Channel.EMAIL and message.status == MessageStatus.SKIPPED
 
 
@@ -61,7 +60,7 @@ def test_the_periodic_job_catches_fulfilled_visits_of_the_last_day_only_once(
 ):
     vt = visit.visit_type
     now = timezone.now()
-    old = appointment(
+    old = make_appointment(
         make_patient(practice),
         provider,
         location,
@@ -69,9 +68,9 @@ def test_the_periodic_job_catches_fulfilled_visits_of_the_last_day_only_once(
         start=now - timedelta(days=3),
         status=AppointmentStatus.FULFILLED,
     )
-    booked = appointment(make_patient(practice), provider, location, vt, start=now - timedelta(hours=3))
-    assert queue_thank_yous(now) == 1
-    assert queue_thank_yous(now) == 0
+    booked = make_appointment(make_patient(practice), provider, location, vt, start=now - timedelta(hours=3))
+    assert queue_thank_yous(now=now) == 1
+    assert queue_thank_yous(now=now) == 0
     assert set(Message.objects.values_list("appointment_id", flat=True)) == {visit.pk}
     assert old.pk and booked.pk
 
@@ -89,5 +88,5 @@ def test_it_runs_the_thank_yous_and_recalls_on_the_workers_schedule():
 
 def test_the_visit_survey_thanks_the_patient_instead(visit):
     Survey.objects.filter(practice=visit.practice).update(is_active=True)
-    assert queue_thank_you(visit) is None
+    assert queue_thank_you(appointment=visit) is None
     assert not Message.objects.exists()

@@ -1,20 +1,23 @@
 """Waitlist emails through the outbox: the offer with its single-use link, and "someone else took it"."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 
 from journey.models import JourneyEvent
-from messaging import waitlist_notices
+from messaging import receivers
 from messaging.models import Channel, Message, MessageKind, MessageStatus
-from scheduling import waitlist_services
+from messaging.services import notices as notice_services
 from scheduling.models import OfferStatus, WaitlistOffer
+from scheduling.services import waitlist as waitlist_services
 from scheduling.signals import waitlist_notice
-from scheduling.tests.conftest import NOW, TUESDAY_10, visit_type  # noqa: F401 - the visit_type fixture
-from scheduling.tests.test_waitlist_support import OFFER_LINK, join
+from tests.factories import NOW, TUESDAY_10, make_waitlist_entry
 
 pytestmark = pytest.mark.django_db
+
+OFFER_LINK = re.compile(r"https?://\S+/offer/(\S+)/")
 
 
 @pytest.fixture
@@ -31,18 +34,18 @@ def offer_time(practice, provider, location, django_capture_on_commit_callbacks)
 
 
 @pytest.fixture
-def two_waiting(practice, visit_type, make_patient):  # noqa: F811
+def two_waiting(practice, visit_type, make_patient):
     """Two patients on the waitlist, oldest first; neither ever gave email consent for reminders."""
     ana = make_patient(practice, first_name="Ana", email="ana@example.com")
     ben = make_patient(practice, first_name="Ben", email="ben@example.com", preferred_language="es")
     for i, patient in enumerate((ana, ben)):
-        join(practice, patient, visit_type, now=NOW + timedelta(seconds=i))
+        make_waitlist_entry(practice, patient, visit_type, now=NOW + timedelta(seconds=i))
     return ana, ben
 
 
 def test_it_queues_one_offer_email_with_its_link_and_no_visit_type(
     practice,
-    visit_type,  # noqa: F811
+    visit_type,
     two_waiting,
     offer_time,
     mailoutbox,
@@ -97,7 +100,7 @@ def test_it_queues_an_offer_once_when_the_signal_comes_twice(two_waiting, offer_
     row = Message.objects.get(patient=ana)
     link = OFFER_LINK.search(row.body).group(0)
 
-    waitlist_notices.on_waitlist_notice(None, offer_id=first.pk, kind="offer", link=link)
+    receivers.on_waitlist_notice(None, offer_id=first.pk, kind="offer", link=link)
     waitlist_notice.send(sender=None, offer_id=first.pk, kind="offer", link=link)
 
     assert Message.objects.filter(patient=ana).count() == 1
@@ -123,17 +126,17 @@ def test_it_tells_the_other_patient_once_that_the_time_was_taken(
     assert [m.to for m in mailoutbox if m.subject == taken.subject] == [[ben.email]]
 
     # The signal again (a second run, a retried callback): nothing new.
-    waitlist_notices.on_waitlist_notice(None, offer_id=second.pk, kind="taken", link="")
+    receivers.on_waitlist_notice(None, offer_id=second.pk, kind="taken", link="")
     assert Message.objects.filter(kind=MessageKind.WAITLIST_TAKEN).count() == 1
 
 
 def test_it_queues_nothing_for_a_notice_that_does_not_fit_the_offer(two_waiting, offer_time):
     first, _second = offer_time()
     before = Message.objects.count()
-    waitlist_notices.on_waitlist_notice(None, offer_id=first.pk, kind="taken", link="")  # still open
-    waitlist_notices.on_waitlist_notice(None, offer_id=first.pk, kind="offer", link="")  # no link
-    waitlist_notices.on_waitlist_notice(None, offer_id=first.pk, kind="other", link="x")
-    waitlist_notices.on_waitlist_notice(None, offer_id=0, kind="offer", link="https://x.test/offer/t/")
+    receivers.on_waitlist_notice(None, offer_id=first.pk, kind="taken", link="")  # still open
+    receivers.on_waitlist_notice(None, offer_id=first.pk, kind="offer", link="")  # no link
+    receivers.on_waitlist_notice(None, offer_id=first.pk, kind="other", link="x")
+    receivers.on_waitlist_notice(None, offer_id=0, kind="offer", link="https://x.test/offer/t/")
     assert Message.objects.count() == before
     first.refresh_from_db()
     assert first.status == OfferStatus.SENT
@@ -143,10 +146,10 @@ def test_a_patient_without_an_address_gets_a_visible_skipped_row(
     practice,
     provider,
     location,
-    visit_type,  # noqa: F811
+    visit_type,
     make_patient,
 ):
-    entry = join(practice, make_patient(practice, email=""), visit_type, now=NOW)
+    entry = make_waitlist_entry(practice, make_patient(practice, email=""), visit_type, now=NOW)
     offer = WaitlistOffer.objects.create(
         practice=practice,
         entry=entry,
@@ -157,7 +160,7 @@ def test_a_patient_without_an_address_gets_a_visible_skipped_row(
         sent_at=NOW,
         expires_at=NOW + timedelta(minutes=30),
     )
-    message = waitlist_notices.queue_waitlist_notice(offer_id=offer.pk, kind="offer", link="https://x.test/o/")
+    message = notice_services.queue_waitlist_notice(offer_id=offer.pk, kind="offer", link="https://x.test/o/")
     assert (message.status, message.skip_reason) == (MessageStatus.SKIPPED, "no_address")
     assert "30 minutes" in message.body
 

@@ -6,8 +6,8 @@ import time
 import pytest
 from django.test import Client
 
-from messaging import inbound
 from messaging.models import InboundMessage, MessageStatus, WebhookReceipt
+from messaging.services import inbound
 from messaging.signatures import signed_headers
 
 SECRET = "whsec-test-123"

@@ -7,7 +7,8 @@ link answers 404 to a forged, expired or foreign token; GET only shows, POST act
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -20,31 +21,34 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from frontdesk import checkin_links
-from frontdesk.services import checkin as frontdesk_checkin
 from patients.language import patient_language
-from practices.access import staff_view
-from practices.models import Role
+from practices.access import StaffRequest, staff_view
+from practices.models import Practice, Role
 from practices.selectors import practice_by_slug_or_404
 from scheduling import manage_links
-from scheduling import services as scheduling_services
-from scheduling.selectors import booking_policy
+from scheduling.models import Appointment
+from scheduling.selectors.booking import booking_policy
+from scheduling.services import booking as booking_services
+from scheduling.services import online_booking as online_booking_services
 
-from .. import answer_links, selectors, services
+from .. import answer_links, signals
 from ..forms.reminders import SettingsForm, StepForm, TemplateForm
 from ..models import Channel, InboundAction
 from ..rendering import SMS_MAX_LENGTH, VARIABLES, fill, sample_values
+from ..selectors import reminders as reminder_selectors
+from ..selectors.reminders import TemplateEntry
+from ..services import reminders as reminder_services
 
 VIEWERS = frozenset({Role.OWNER, Role.FRONT_DESK})
 OVERVIEW_ROLES = frozenset({Role.OWNER, Role.FRONT_DESK, Role.EXPERIENCE_LEAD})
 
 
-def _owner_only(request: HttpRequest) -> None:
+def _owner_only(request: StaffRequest) -> None:
     if request.membership.role != Role.OWNER:
         raise PermissionDenied
 
 
-def _can_edit(request: HttpRequest) -> bool:
+def _can_edit(request: StaffRequest) -> bool:
     return request.membership.role == Role.OWNER
 
 
@@ -53,15 +57,15 @@ def _can_edit(request: HttpRequest) -> bool:
 
 @staff_view(VIEWERS)
 @require_http_methods(["GET", "POST"])
-def settings_page(request: HttpRequest) -> HttpResponse:
+def settings_page(request: StaffRequest) -> HttpResponse:
     practice = request.practice
     if request.method == "POST":
         _owner_only(request)
-    form = SettingsForm(request.POST or None, instance=selectors.messaging_settings(practice))
+    form = SettingsForm(request.POST or None, instance=reminder_selectors.messaging_settings(practice))
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_settings(practice=practice, actor_user=request.user, **form.cleaned_data)
-        except services.MessagingError:
+            reminder_services.save_settings(practice=practice, actor_user=request.user, **form.cleaned_data)
+        except reminder_services.MessagingError:
             form.add_error("sms_number", _("Another practice already sends from this number."))
         else:
             messages.success(request, _("Messaging settings saved."))
@@ -77,16 +81,16 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 
 @staff_view(VIEWERS)
 @require_GET
-def template_list(request: HttpRequest) -> HttpResponse:
-    entries = selectors.template_entries(request.practice)
+def template_list(request: StaffRequest) -> HttpResponse:
+    entries = reminder_selectors.template_entries(request.practice)
     return render(
         request,
         "messaging/reminders/templates.html",
-        {"entries": entries, "can_edit": _can_edit(request), "languages": selectors.LANGUAGE_NAMES},
+        {"entries": entries, "can_edit": _can_edit(request), "languages": reminder_selectors.LANGUAGE_NAMES},
     )
 
 
-def _preview(practice, channel: str, language: str, subject: str, body: str) -> dict:
+def _preview(practice: Practice, channel: str, language: str, subject: str, body: str) -> dict[str, object]:
     values = sample_values(practice, language)
     rendered_body = fill(body, values).strip()
     return {
@@ -98,7 +102,7 @@ def _preview(practice, channel: str, language: str, subject: str, body: str) -> 
     }
 
 
-def _template_context(request, entry, form) -> dict:
+def _template_context(request: StaffRequest, entry: TemplateEntry, form: TemplateForm) -> dict[str, object]:
     practice = request.practice
     data = form.data if form.is_bound else {"subject": entry.subject, "body": entry.body}
     subject, body = data.get("subject", "") or "", data.get("body", "") or ""
@@ -109,20 +113,20 @@ def _template_context(request, entry, form) -> dict:
         "variables": [(f"{{{{ {name} }}}}", label) for name, label in VARIABLES.items()],
         "preview": _preview(practice, entry.channel, entry.language, subject, body),
         "preview_errors": [e for errs in form.errors.values() for e in errs] if form.is_bound else [],
-        "language_name": selectors.LANGUAGE_NAMES[entry.language],
+        "language_name": reminder_selectors.LANGUAGE_NAMES[entry.language],
         "is_sms": entry.channel == Channel.SMS,
     }
 
 
 @staff_view(VIEWERS)
 @require_http_methods(["GET", "POST"])
-def template_edit(request: HttpRequest, kind: str, channel: str, language: str) -> HttpResponse:
+def template_edit(request: StaffRequest, kind: str, channel: str, language: str) -> HttpResponse:
     practice = request.practice
-    entry = selectors.template_entry_or_404(practice, kind, channel, language)
+    entry = reminder_selectors.template_entry_or_404(practice, kind, channel, language)
     if request.method == "POST":
         _owner_only(request)
         if request.POST.get("action") == "reset":
-            if services.reset_template(
+            if reminder_services.reset_template(
                 practice=practice, kind=kind, channel=channel, language=language, actor_user=request.user
             ):
                 messages.success(request, _("Back to the standard wording."))
@@ -136,7 +140,7 @@ def template_edit(request: HttpRequest, kind: str, channel: str, language: str) 
         form = TemplateForm(request.POST, practice=practice, channel=channel, language=language)
         if form.is_valid():
             try:
-                services.save_template(
+                reminder_services.save_template(
                     practice=practice,
                     kind=kind,
                     channel=channel,
@@ -145,7 +149,7 @@ def template_edit(request: HttpRequest, kind: str, channel: str, language: str) 
                     body=form.cleaned_data["body"],
                     actor_user=request.user,
                 )
-            except services.TemplateInvalid as invalid:  # checked by the form already; kept for safety
+            except reminder_services.TemplateInvalid as invalid:  # checked by the form already; kept for safety
                 for problems in invalid.errors.values():
                     for problem in problems:
                         form.add_error(None, problem)
@@ -167,10 +171,10 @@ def template_edit(request: HttpRequest, kind: str, channel: str, language: str) 
 
 @staff_view(VIEWERS)
 @require_POST
-def template_preview(request: HttpRequest, kind: str, channel: str, language: str) -> HttpResponse:
+def template_preview(request: StaffRequest, kind: str, channel: str, language: str) -> HttpResponse:
     """The htmx partial: the template rendered with sample values, and what is wrong with it."""
     practice = request.practice
-    entry = selectors.template_entry_or_404(practice, kind, channel, language)
+    entry = reminder_selectors.template_entry_or_404(practice, kind, channel, language)
     form = TemplateForm(request.POST, practice=practice, channel=channel, language=language)
     form.is_valid()
     return render(request, "messaging/reminders/_preview.html", _template_context(request, entry, form))
@@ -179,13 +183,13 @@ def template_preview(request: HttpRequest, kind: str, channel: str, language: st
 # --- reminder plans ---------------------------------------------------------------------------
 
 
-def _plan_context(request, step_form=None) -> dict:
+def _plan_context(request: StaffRequest, step_form: StepForm | None = None) -> dict[str, object]:
     practice = request.practice
-    default, own = selectors.reminder_plans(practice)
+    default, own = reminder_selectors.reminder_plans(practice)
     return {
         "default_plan": default,
         "own_plans": own,
-        "visit_types_left": selectors.visit_types_without_plan(practice),
+        "visit_types_left": reminder_selectors.visit_types_without_plan(practice),
         "step_form": step_form or StepForm(),
         "can_edit": _can_edit(request),
     }
@@ -193,20 +197,20 @@ def _plan_context(request, step_form=None) -> dict:
 
 @staff_view(VIEWERS)
 @require_http_methods(["GET", "POST"])
-def plans(request: HttpRequest) -> HttpResponse:
+def plans(request: StaffRequest) -> HttpResponse:
     practice = request.practice
     if request.method == "GET":
-        services.default_plan_for(practice)
+        reminder_services.default_plan_for(practice=practice)
         return render(request, "messaging/reminders/plans.html", _plan_context(request))
     _owner_only(request)
     action = request.POST.get("action")
     step_form = None
     try:
         if action == "add_step":
-            plan = selectors.plan_or_404(practice, request.POST.get("plan"))
+            plan = reminder_selectors.plan_or_404(practice, request.POST.get("plan"))
             step_form = StepForm(request.POST)
             if step_form.is_valid():
-                services.add_step(
+                reminder_services.add_step(
                     plan=plan,
                     minutes_before=step_form.cleaned_data["minutes_before"],
                     channel=step_form.cleaned_data["channel"],
@@ -215,31 +219,31 @@ def plans(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Reminder added."))
                 return redirect("messaging:reminder_plans", practice_slug=practice.slug)
         elif action == "remove_step":
-            services.remove_step(
-                step=selectors.step_or_404(practice, request.POST.get("step")), actor_user=request.user
+            reminder_services.remove_step(
+                step=reminder_selectors.step_or_404(practice, request.POST.get("step")), actor_user=request.user
             )
             messages.success(request, _("Reminder removed."))
             return redirect("messaging:reminder_plans", practice_slug=practice.slug)
         elif action in ("turn_on", "turn_off"):
-            plan = selectors.plan_or_404(practice, request.POST.get("plan"))
-            services.set_plan_active(plan=plan, is_active=action == "turn_on", actor_user=request.user)
+            plan = reminder_selectors.plan_or_404(practice, request.POST.get("plan"))
+            reminder_services.set_plan_active(plan=plan, is_active=action == "turn_on", actor_user=request.user)
             messages.success(request, _("Reminders turned on.") if action == "turn_on" else _("Reminders turned off."))
             return redirect("messaging:reminder_plans", practice_slug=practice.slug)
         elif action == "own_plan":
-            visit_type = selectors.visit_type_or_404(practice, request.POST.get("visit_type"))
-            services.create_visit_type_plan(practice=practice, visit_type=visit_type, actor_user=request.user)
+            visit_type = reminder_selectors.visit_type_or_404(practice, request.POST.get("visit_type"))
+            reminder_services.create_visit_type_plan(practice=practice, visit_type=visit_type, actor_user=request.user)
             messages.success(request, _("The visit type now has its own reminders."))
             return redirect("messaging:reminder_plans", practice_slug=practice.slug)
         elif action == "delete_plan":
-            plan = selectors.plan_or_404(practice, request.POST.get("plan"))
-            services.delete_visit_type_plan(plan=plan, actor_user=request.user)
+            plan = reminder_selectors.plan_or_404(practice, request.POST.get("plan"))
+            reminder_services.delete_visit_type_plan(plan=plan, actor_user=request.user)
             messages.success(request, _("The visit type follows the practice's reminders again."))
             return redirect("messaging:reminder_plans", practice_slug=practice.slug)
         else:
             messages.error(request, _("Nothing was changed."))
             return redirect("messaging:reminder_plans", practice_slug=practice.slug)
     except (ValueError, TypeError) as error:
-        if isinstance(error, services.MessagingError):
+        if isinstance(error, reminder_services.MessagingError):
             messages.error(request, str(error))
         else:
             raise Http404 from error
@@ -253,13 +257,13 @@ def plans(request: HttpRequest) -> HttpResponse:
 
 @staff_view(OVERVIEW_ROLES)
 @require_GET
-def reminders_sent(request: HttpRequest) -> HttpResponse:
+def reminders_sent(request: StaffRequest) -> HttpResponse:
     """Upcoming (and yesterday's) appointments with their reminders and the patient's answer."""
     practice = request.practice
     tz = ZoneInfo(practice.timezone)
     today = timezone.localtime(timezone.now(), tz).date()
-    start = timezone.make_aware(timezone.datetime.combine(today - timedelta(days=1), timezone.datetime.min.time()), tz)
-    appointments = selectors.reminder_overview(practice, start=start, days=9)
+    start = timezone.make_aware(datetime.combine(today - timedelta(days=1), datetime.min.time()), tz)
+    appointments = reminder_selectors.reminder_overview(practice, start=start, days=9)
     with timezone.override(tz):
         return render(request, "messaging/reminders/sent.html", {"appointments": appointments})
 
@@ -268,15 +272,15 @@ def reminders_sent(request: HttpRequest) -> HttpResponse:
 
 
 REFUSALS = {
-    scheduling_services.NOT_ACTIVE: gettext_lazy("This appointment is no longer booked."),
-    scheduling_services.PAST: gettext_lazy("This appointment has already taken place."),
-    scheduling_services.TOO_CLOSE: gettext_lazy(
+    online_booking_services.NOT_ACTIVE: gettext_lazy("This appointment is no longer booked."),
+    online_booking_services.PAST: gettext_lazy("This appointment has already taken place."),
+    online_booking_services.TOO_CLOSE: gettext_lazy(
         "Your appointment is less than %(hours)s hours away, so it can no longer be changed online."
     ),
 }
 
 
-def _answer_appointment_or_404(practice_slug: str, token: str):
+def _answer_appointment_or_404(practice_slug: str, token: str) -> tuple[Practice, Appointment]:
     practice = practice_by_slug_or_404(slug=practice_slug)
     appointment = answer_links.appointment_for_token(practice, token)
     if appointment is None:
@@ -284,17 +288,24 @@ def _answer_appointment_or_404(practice_slug: str, token: str):
     return practice, appointment
 
 
-def _answer_render(request, practice, appointment, token: str, template: str, extra=None, status: int = 200):
+def _answer_render(
+    request: HttpRequest,
+    practice: Practice,
+    appointment: Appointment,
+    token: str,
+    template: str,
+    extra: dict[str, object] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     tz = ZoneInfo(appointment.location.timezone or practice.timezone)
-    refusal = scheduling_services.online_change_refusal(appointment)
+    refusal = online_booking_services.online_change_refusal(appointment)
     refusal_text = None
     if refusal:
         refusal_text = str(REFUSALS[refusal])
-        if refusal == scheduling_services.TOO_CLOSE:
+        if refusal == online_booking_services.TOO_CLOSE:
             refusal_text %= {"hours": booking_policy(practice).online_change_cutoff_hours}
-    latest = selectors.latest_response(appointment)
-    check_in_state = frontdesk_checkin.check_in_state(appointment, timezone.now())
-    context = {
+    latest = reminder_selectors.latest_response(appointment)
+    context: dict[str, object] = {
         "practice": practice,
         "appointment": appointment,
         "local_start": timezone.localtime(appointment.start, tz),
@@ -307,13 +318,11 @@ def _answer_render(request, practice, appointment, token: str, template: str, ex
         "refusal_text": refusal_text,
         "confirmed": latest is not None and latest.action == InboundAction.CONFIRM,
         "reschedule_asked": latest is not None and latest.action == InboundAction.RESCHEDULE,
-        # The reminder's link leads on to online check-in once its window is open.
-        "check_in_state": check_in_state,
-        "visit_url": checkin_links.visit_path(appointment)
-        if check_in_state in (frontdesk_checkin.OPEN, frontdesk_checkin.DONE)
-        else None,
-        **(extra or {}),
     }
+    # What other apps add: frontdesk's online check-in link, once its window is open (messaging sits below it).
+    for _receiver, more in signals.answer_page.send(sender=Appointment, appointment=appointment, now=timezone.now()):
+        context.update(cast(dict[str, object], more))
+    context.update(extra or {})
     with translation.override(patient_language(request, appointment.patient.preferred_language)), timezone.override(tz):
         response = render(request, template, context, status=status)
     response["Cache-Control"] = "private, no-store"
@@ -330,19 +339,21 @@ def answer(request: HttpRequest, practice_slug: str, token: str) -> HttpResponse
     with translation.override(patient_language(request, appointment.patient.preferred_language)):
         if action == "confirm":
             try:
-                services.record_answer(appointment=appointment, action=InboundAction.CONFIRM, channel="link")
-            except services.MessagingError:
+                reminder_services.record_answer(appointment=appointment, action=InboundAction.CONFIRM, channel="link")
+            except reminder_services.MessagingError:
                 messages.error(request, _("This appointment can no longer be confirmed."))
             else:
                 messages.success(request, _("Thank you, your appointment is confirmed. See you then!"))
             return redirect("messaging:answer", practice_slug=practice.slug, token=token)
         if action == "reschedule":
             try:
-                services.record_answer(appointment=appointment, action=InboundAction.RESCHEDULE, channel="link")
-            except services.MessagingError:
+                reminder_services.record_answer(
+                    appointment=appointment, action=InboundAction.RESCHEDULE, channel="link"
+                )
+            except reminder_services.MessagingError:
                 messages.error(request, _("This appointment can no longer be changed here. Please call us."))
                 return redirect("messaging:answer", practice_slug=practice.slug, token=token)
-            if scheduling_services.online_change_refusal(appointment) is None:
+            if online_booking_services.online_change_refusal(appointment) is None:
                 return redirect(
                     "scheduling:manage_reschedule",
                     practice_slug=practice.slug,
@@ -364,13 +375,13 @@ def answer(request: HttpRequest, practice_slug: str, token: str) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 def answer_cancel(request: HttpRequest, practice_slug: str, token: str) -> HttpResponse:
     practice, appointment = _answer_appointment_or_404(practice_slug, token)
-    if scheduling_services.online_change_refusal(appointment):
+    if online_booking_services.online_change_refusal(appointment):
         return redirect("messaging:answer", practice_slug=practice.slug, token=token)
     if request.method == "POST":
         with translation.override(patient_language(request, appointment.patient.preferred_language)):
             try:
-                services.cancel_by_answer(appointment=appointment, channel="link")
-            except scheduling_services.BookingRefused:
+                reminder_services.cancel_by_answer(appointment=appointment, channel="link")
+            except booking_services.BookingRefused:
                 messages.error(request, _("This appointment can no longer be cancelled online. Please call us."))
             else:
                 messages.success(request, _("Your appointment is cancelled. We have emailed you a confirmation."))

@@ -106,7 +106,7 @@ def _process_status(payload: dict) -> dict:
     new_status = STATUSES[status_name]
     if message.status == MessageStatus.DELIVERED or message.status == MessageStatus.SKIPPED:
         return {"status": message.status, "changed": False}  # never downgrade a delivered message
-    fields = {"status": new_status}
+    fields: dict[str, object] = {"status": new_status}
     if new_status == MessageStatus.DELIVERED:
         fields["delivered_at"] = timezone.now()
     else:
@@ -118,7 +118,7 @@ def _process_status(payload: dict) -> dict:
 
 
 def _process_inbound(payload: dict) -> dict:
-    from messaging.inbound import receive_sms  # written beside this; imported when first needed
+    from ..services.inbound import receive_sms  # the write; imported when first needed
 
     from_number = _string(payload, "from", max_length=32)
     to_number = _string(payload, "to", required=False, max_length=32)

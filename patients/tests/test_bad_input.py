@@ -1,5 +1,6 @@
 """Patient forms refuse bad input with a field message, a 200 page, and no write; in English and Spanish."""
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 
 import pytest
@@ -51,7 +52,7 @@ def assert_refused(response, field, language):
     assert 'class="errors"' in html or 'class="form-errors"' in html
 
 
-def patient_row(pk) -> dict:
+def patient_row(pk: int) -> Mapping[str, object]:
     return Patient.objects.filter(pk=pk).values().get()
 
 

@@ -7,12 +7,12 @@ from django.urls import reverse
 
 from patients.models import Patient, search_key
 from patients.selectors import search_patients
-from practices.models import Role
+from practices.models import Practice, Role
 
 pytestmark = pytest.mark.django_db
 
 
-def found(practice, query) -> set[str]:
+def found(practice: Practice, query: str) -> set[str]:
     return {p.last_name for p in search_patients(practice=practice, query=query)}
 
 

@@ -1,17 +1,20 @@
 """Patients sign in with a one-time emailed link."""
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.mail import EmailMessage
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from patients import services
-from patients.models import PatientSignInLink
+from patients.models import Patient, PatientSignInLink
+from practices.models import Practice
 
 # Counted limits: no rate-limit window may end halfway through a test (conftest.RateLimitClock).
 pytestmark = pytest.mark.usefixtures("ratelimit_clock")
@@ -25,15 +28,15 @@ def request_link(client, practice, email, capture, **extra):
         return client.post(reverse("patients:sign_in", args=[practice.slug]), {"email": email}, **extra)
 
 
-def link_path(message) -> str:
-    urls = LINK.findall(message.body)
+def link_path(message: EmailMessage) -> str:
+    urls = LINK.findall(str(message.body))
     assert len(urls) == 1, message.body
     assert urls[0].startswith(settings.SITE_URL + "/")
     return urls[0][len(settings.SITE_URL) :]
 
 
 @pytest.fixture
-def known(make_patient, practice):
+def known(make_patient: Callable[..., Patient], practice: Practice) -> Patient:
     return make_patient(practice, first_name="Beatriz", last_name="Okonkwo", email="beatriz@example.com")
 
 
@@ -176,7 +179,7 @@ def test_it_returns_to_the_practices_own_page_after_sign_in_and_nowhere_else(
 # --- Floods: one live link, throttled per email and per address, the page never changes (issue 11) ---
 
 
-def live_links(patient) -> int:
+def live_links(patient: Patient) -> int:
     return PatientSignInLink.objects.filter(
         patient=patient, used_at__isnull=True, expires_at__gt=timezone.now()
     ).count()

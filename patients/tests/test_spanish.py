@@ -5,13 +5,15 @@ import gettext
 import re
 from datetime import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from patients.models import Language
+from patients.models import Language, Patient
 from practices.models import OpeningHours, Weekday
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale" / "es" / "LC_MESSAGES"
@@ -30,7 +32,7 @@ def assert_spanish(html: str, spanish: list[str], english: list[str]) -> None:
     assert not leftover, f"English text still shown: {leftover}"
 
 
-def sign_in_patient(client, patient) -> None:
+def sign_in_patient(client: Client, patient: Patient) -> None:
     session = client.session
     session["patient_id"] = patient.pk
     session["patient_practice_id"] = patient.practice_id
@@ -209,9 +211,11 @@ def test_spanish_speaking_patient_gets_the_sign_in_email_in_spanish(
 
 def parse_po(path: Path) -> list[dict]:
     """A small PO reader: one dict per entry with msgctxt, msgid, msgid_plural, msgstr list and flags."""
-    entries, entry, field = [], None, None
+    entries: list[dict[str, Any]] = []
+    entry: dict[str, Any] | None = None
+    field: str | None = None
 
-    def finish():
+    def finish() -> None:
         if entry is not None and entry.get("msgid") is not None:
             entries.append(entry)
 
@@ -229,6 +233,7 @@ def parse_po(path: Path) -> list[dict]:
         keyword, _, rest = line.partition(" ")
         if line.startswith('"'):
             value = ast.literal_eval(line)
+            assert entry is not None and field is not None  # a continuation line follows its keyword
             if field == "msgstr":
                 entry["msgstr"][-1] += value
             else:
@@ -237,6 +242,7 @@ def parse_po(path: Path) -> list[dict]:
         if keyword in ("msgctxt", "msgid") and (entry is None or entry["msgstr"]):
             finish()
             entry = {"flags": set(), "msgstr": []}
+        assert entry is not None  # a keyword line starts an entry or continues one
         value = ast.literal_eval(rest)
         if keyword.startswith("msgstr"):
             entry["msgstr"].append(value)

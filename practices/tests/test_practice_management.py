@@ -370,20 +370,3 @@ def test_it_does_not_offer_a_removed_practice_in_the_switcher(client, practice, 
     assert reverse("practices:dashboard", args=[other_practice.slug]) not in html
     response = client.get(reverse("practices:home"))
     assert response["Location"] == reverse("practices:dashboard", args=[practice.slug])
-
-
-def test_it_shows_the_public_page_with_active_locations_and_providers(client, practice, location, provider):
-    Location.objects.create(
-        practice=practice,
-        name="Closed Branch",
-        address_line1="3 C",
-        city="Austin",
-        region="TX",
-        postal_code="78702",
-        is_active=False,
-    )
-    html = client.get(reverse("practices:public", args=[practice.slug])).content.decode()
-    assert practice.name in html
-    assert location.name in html
-    assert provider.last_name in html
-    assert "Closed Branch" not in html

@@ -21,6 +21,7 @@ def english_afterwards():
     yield
     translation.activate("en")
 
+
 ALIASES = [
     "US/Central",
     "US/Eastern",
@@ -39,7 +40,7 @@ ALIASES = [
 
 
 def flat(choices) -> list[tuple[str, str]]:
-    out = []
+    out: list[tuple[str, str]] = []
     for value, label in choices:
         out += flat(label) if isinstance(label, list | tuple) else [(value, label)]
     return out

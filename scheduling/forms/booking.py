@@ -1,6 +1,7 @@
 """Forms of the patient's online booking: the details of a new or a returning patient, and cancelling."""
 
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -34,7 +35,7 @@ class _PatientDetailsForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "bday"}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         example = {"example": date_format(EXAMPLE_BIRTHDAY, "SHORT_DATE_FORMAT")}
         field = self.fields["date_of_birth"]
@@ -91,8 +92,9 @@ class NewPatientForm(_PatientDetailsForm):
         required=False,
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("coverage") == Coverage.INSURANCE:
             for name in ("insurance_carrier", "insurance_member_id"):
                 if not (data.get(name) or "").strip():
@@ -102,7 +104,7 @@ class NewPatientForm(_PatientDetailsForm):
             data["insurance_member_id"] = ""
         return data
 
-    def patient_fields(self, *, language: str) -> dict:
+    def patient_fields(self, *, language: str) -> dict[str, Any]:
         data = self.cleaned_data
         return {
             "first_name": data["first_name"],
@@ -127,14 +129,15 @@ class ReturningPatientForm(_PatientDetailsForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         no_errors = not self.has_error("phone") and not self.has_error("email")
         if no_errors and not data.get("phone") and not data.get("email"):
             self.add_error("phone", _("Enter your phone number or your email."))
         return data
 
-    def patient_fields(self, *, language: str) -> dict:
+    def patient_fields(self, *, language: str) -> dict[str, Any]:
         data = self.cleaned_data
         return {
             "first_name": data["first_name"],

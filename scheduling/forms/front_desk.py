@@ -2,7 +2,8 @@
 and finishing an online booking request."""
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -11,10 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DayField
 from patients.forms import PatientForm
-from practices.models import Location, Provider
+from patients.models import Patient
+from practices.models import Location, Practice, Provider
 
-from .. import front_desk_selectors as fd_selectors
-from ..models import CancellationReason, PatientKind, VisitType
+from .. import engine
+from ..models import BookingRequest, CancellationReason, PatientKind, VisitType
+from ..selectors import front_desk as fd_selectors
 
 # The audit summary holds 200 characters; with its "booked phone; outside the rules: " prefix a reason
 # of this length is always kept whole.
@@ -28,12 +31,12 @@ _SLOT = re.compile(r"^(\d{1,10})\.(\d{1,10})\.(\d{9,11})$")
 _KEY = re.compile(r"^[0-9a-f]{32}$")
 
 
-def slot_value(slot) -> str:
+def slot_value(slot: engine.Slot) -> str:
     """The form value of an engine ``Slot``: provider id, location id and start (epoch seconds)."""
     return f"{slot.provider_id}.{slot.location_id}.{int(slot.start.timestamp())}"
 
 
-def parse_slot(value: str, *, practice) -> tuple[Provider, Location, datetime] | None:
+def parse_slot(value: str, *, practice: Practice) -> tuple[Provider, Location, datetime] | None:
     """A slot value back to (provider, location, aware start), only with this practice's records."""
     match = _SLOT.match(value or "")
     if not match:
@@ -66,22 +69,33 @@ class PickerForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
-    def __init__(self, *args, practice, visit_type: VisitType | None = None, patient_kind: str | None = None, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        practice: Practice,
+        visit_type: VisitType | None = None,
+        patient_kind: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.practice = practice
         self.fixed_visit_type = visit_type
         if visit_type is not None:
             del self.fields["visit_type"]
         else:
-            self.fields["visit_type"].queryset = fd_selectors.visit_types_for_front_desk(
-                practice=practice, patient_kind=patient_kind
-            )
+            cast(
+                "forms.ModelChoiceField[VisitType]", self.fields["visit_type"]
+            ).queryset = fd_selectors.visit_types_for_front_desk(practice=practice, patient_kind=patient_kind)
             if patient_kind == PatientKind.NEW:
                 self.fields["visit_type"].help_text = _(
                     "Only visit types open to new patients: this patient has had no visit with us yet."
                 )
-        self.fields["location"].queryset = fd_selectors.locations_for_booking(practice=practice)
-        self.fields["provider"].queryset = fd_selectors.providers_for_booking(practice=practice)
+        cast("forms.ModelChoiceField[Location]", self.fields["location"]).queryset = fd_selectors.locations_for_booking(
+            practice=practice
+        )
+        cast("forms.ModelChoiceField[Provider]", self.fields["provider"]).queryset = fd_selectors.providers_for_booking(
+            practice=practice
+        )
 
     def chosen_visit_type(self) -> VisitType | None:
         return self.fixed_visit_type or self.cleaned_data.get("visit_type")
@@ -90,7 +104,7 @@ class PickerForm(forms.Form):
 class _HiddenPicker(PickerForm):
     """The picker's choices carried along, hidden, by the booking and moving forms."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("visit_type", "location", "provider", "day"):
             if name in self.fields:
@@ -115,7 +129,7 @@ class BookForm(_HiddenPicker):
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput())
 
-    def __init__(self, *args, now: datetime | None = None, **kwargs):
+    def __init__(self, *args: Any, now: datetime | None = None, **kwargs: Any) -> None:
         # Its own ids: the picker on the same page has fields of the same names.
         kwargs.setdefault("auto_id", "book_%s")
         super().__init__(*args, **kwargs)
@@ -130,8 +144,9 @@ class BookForm(_HiddenPicker):
     def clean_override_reason(self) -> str:
         return " ".join(self.cleaned_data["override_reason"].split())
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         override_time, reason, slot = cleaned.get("override_time"), cleaned.get("override_reason"), cleaned.get("slot")
         if self.errors:
             return cleaned
@@ -150,7 +165,7 @@ class BookForm(_HiddenPicker):
             )
         return cleaned
 
-    def _clean_override(self, cleaned, override_time, reason) -> None:
+    def _clean_override(self, cleaned: dict[str, Any], override_time: time | None, reason: str | None) -> None:
         if override_time is None:
             self.add_error("override_time", _("Enter the time to book outside the rules, or clear the reason."))
             return
@@ -166,7 +181,9 @@ class BookForm(_HiddenPicker):
             )
             return
         visit_type = self.chosen_visit_type()
-        if not fd_selectors.provider_offers(practice=self.practice, visit_type=visit_type, provider=provider):
+        if visit_type is None or not fd_selectors.provider_offers(
+            practice=self.practice, visit_type=visit_type, provider=provider
+        ):
             self.add_error("override_time", _("This provider does not see this visit type."))
             return
         tz = ZoneInfo(self.practice.timezone)
@@ -195,12 +212,13 @@ class RequestTimeForm(forms.Form):
 
     slot = forms.CharField(required=False)
 
-    def __init__(self, *args, practice, **kwargs):
+    def __init__(self, *args: Any, practice: Practice, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.practice = practice
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         cleaned["start"] = cleaned["booking_provider"] = cleaned["booking_location"] = None
         if cleaned.get("slot"):
             parsed = parse_slot(cleaned["slot"], practice=self.practice)
@@ -214,11 +232,11 @@ class RequestTimeForm(forms.Form):
 class RequestPatientForm(RequestTimeForm):
     patient = forms.IntegerField(label=_("Patient record"), min_value=1, max_value=2**31 - 1)
 
-    def __init__(self, *args, booking_request, **kwargs):
+    def __init__(self, *args: Any, booking_request: BookingRequest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.booking_request = booking_request
 
-    def clean_patient(self):
+    def clean_patient(self) -> Patient:
         patient = fd_selectors.candidate_patient_or_none(
             practice=self.practice, booking_request=self.booking_request, patient_id=self.cleaned_data["patient"]
         )
@@ -235,12 +253,13 @@ class RequestNewPatientForm(PatientForm):
     class Meta(PatientForm.Meta):
         fields = ["first_name", "last_name", "date_of_birth", "phone", "email", "preferred_language"]
 
-    def __init__(self, *args, practice, **kwargs):
+    def __init__(self, *args: Any, practice: Practice, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.practice = practice
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         cleaned["start"] = cleaned["booking_provider"] = cleaned["booking_location"] = None
         if cleaned.get("slot"):
             parsed = parse_slot(cleaned["slot"], practice=self.practice)
@@ -250,5 +269,5 @@ class RequestNewPatientForm(PatientForm):
                 cleaned["booking_provider"], cleaned["booking_location"], cleaned["start"] = parsed
         return cleaned
 
-    def patient_fields(self) -> dict:
+    def patient_fields(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -2,18 +2,22 @@
 
 Choices are limited to the practice's own rows; an id from elsewhere (or no row at all) gets a clear
 message, never a database error. The schedule rules that need the database (overlaps, booked
-appointments) are checked by ``schedule_services``; the views show its message on the form.
+appointments) are checked by ``services.schedule``; the views show its message on the form.
 """
 
+from collections.abc import Callable
+from typing import Any, cast
+
 from django import forms
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from practices.forms import LocationsField
-from practices.models import Location, Provider, Weekday
+from practices.models import Location, Practice, Provider, Weekday
 
 from ..models import BookingPolicy, VisitType
-from ..schedule_selectors import MAX_ROW_ID
-from ..schedule_services import VISIT_TYPE_FIELDS
+from ..selectors.schedule import MAX_ROW_ID
+from ..services.schedule import VISIT_TYPE_FIELDS
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -24,7 +28,7 @@ class PracticeChoiceField(forms.ModelChoiceField):
 
     default_error_messages = {"invalid_choice": _("Choose one of the practice's own entries from the list.")}
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Model | None:
         text = str(value).strip() if value is not None else ""
         if text.lstrip("-").isdigit() and abs(int(text)) > MAX_ROW_ID:
             raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
@@ -39,7 +43,7 @@ def _works_at(provider: Provider, location: Location | None) -> None:
         )
 
 
-def _end_after_start(cleaned: dict) -> None:
+def _end_after_start(cleaned: dict[str, Any]) -> None:
     starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
     if starts_at and ends_at and ends_at <= starts_at:
         raise forms.ValidationError({"ends_at": _("The end time must be after the start time.")})
@@ -55,18 +59,19 @@ class WeeklyRangeForm(forms.Form):
         label=_("Ending"), widget=DATE, required=False, help_text=_("Leave empty for no end date.")
     )
 
-    def __init__(self, *args, practice, provider: Provider, **kwargs):
+    def __init__(self, *args: Any, practice: Practice, provider: Provider, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.provider = provider
-        self.fields["location"].queryset = Location.objects.filter(practice=practice)
+        cast(PracticeChoiceField, self.fields["location"]).queryset = Location.objects.filter(practice=practice)
 
-    def clean_location(self):
+    def clean_location(self) -> Location | None:
         location = self.cleaned_data["location"]
         _works_at(self.provider, location)
         return location
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         _end_after_start(cleaned)
         start, end = cleaned.get("effective_from"), cleaned.get("effective_to")
         if start and end and end < start:
@@ -92,22 +97,23 @@ class BlockForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, practice, provider: Provider, **kwargs):
+    def __init__(self, *args: Any, practice: Practice, provider: Provider, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.provider = provider
-        self.fields["location"].queryset = Location.objects.filter(practice=practice)
+        cast(PracticeChoiceField, self.fields["location"]).queryset = Location.objects.filter(practice=practice)
 
-    def clean_location(self):
+    def clean_location(self) -> Location | None:
         location = self.cleaned_data.get("location")
         _works_at(self.provider, location)
         return location
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("whole_day"):
             cleaned["starts_at"] = cleaned["ends_at"] = None
             return cleaned
-        errors = {}
+        errors: dict[str, Any] = {}
         for name in ("starts_at", "ends_at"):
             if name not in self.errors and not cleaned.get(name):
                 errors[name] = _("Give a time, or tick “The whole day”.")
@@ -125,24 +131,25 @@ class ExtraHoursForm(forms.Form):
     starts_at = forms.TimeField(label=_("From"), widget=TIME)
     ends_at = forms.TimeField(label=_("Until"), widget=TIME)
 
-    def __init__(self, *args, practice, provider: Provider, **kwargs):
+    def __init__(self, *args: Any, practice: Practice, provider: Provider, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.provider = provider
-        self.fields["location"].queryset = Location.objects.filter(practice=practice)
+        cast(PracticeChoiceField, self.fields["location"]).queryset = Location.objects.filter(practice=practice)
 
-    def clean_location(self):
+    def clean_location(self) -> Location | None:
         location = self.cleaned_data["location"]
         _works_at(self.provider, location)
         return location
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         _end_after_start(cleaned)
         return cleaned
 
 
-def _between(low: int, high: int):
-    def check(value):
+def _between(low: int, high: int) -> Callable[[int | None], None]:
+    def check(value: int | None) -> None:
         if value is not None and not low <= value <= high:
             raise forms.ValidationError(
                 _("Enter a number from %(low)s to %(high)s."), params={"low": low, "high": high}
@@ -175,11 +182,15 @@ class VisitTypeForm(forms.ModelForm):
             "min_notice_minutes": _("For example 120 for two hours, 1440 for a day."),
         }
 
-    def __init__(self, *args, practice, **kwargs):
+    def __init__(self, *args: Any, practice: Practice, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.practice = practice
-        self.fields["providers"].queryset = Provider.objects.filter(practice=practice)
-        self.fields["locations"].queryset = Location.objects.filter(practice=practice)
+        cast("forms.ModelMultipleChoiceField[Provider]", self.fields["providers"]).queryset = Provider.objects.filter(
+            practice=practice
+        )
+        cast("forms.ModelMultipleChoiceField[Location]", self.fields["locations"]).queryset = Location.objects.filter(
+            practice=practice
+        )
         for name, low, high in (
             ("duration_minutes", 5, 480),
             ("buffer_before_minutes", 0, 240),
@@ -193,20 +204,21 @@ class VisitTypeForm(forms.ModelForm):
             self.initial["providers"] = list(self.instance.providers.values_list("pk", flat=True))
             self.initial["locations"] = list(self.instance.locations.values_list("pk", flat=True))
 
-    def clean_name(self):
+    def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
         clash = VisitType.objects.filter(practice=self.practice, name__iexact=name).exclude(pk=self.instance.pk)
         if clash.exists():
             raise forms.ValidationError(_("This practice already has a visit type with that name."))
         return name
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("is_active") and "providers" in cleaned and not cleaned["providers"]:
             self.add_error("providers", _("Choose at least one provider, or untick “offered”."))
         return cleaned
 
-    def _post_clean(self):
+    def _post_clean(self) -> None:
         # The service saves (slug, links, audit); skip the model's unique checks on an unsaved slug.
         pass
 
@@ -216,7 +228,7 @@ class BookingPolicyForm(forms.ModelForm):
         model = BookingPolicy
         fields = ["online_change_cutoff_hours", "waitlist_batch_size", "waitlist_offer_minutes", "short_notice_hours"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, low, high in (
             ("online_change_cutoff_hours", 0, 336),
@@ -226,5 +238,5 @@ class BookingPolicyForm(forms.ModelForm):
         ):
             self.fields[name].validators.append(_between(low, high))
 
-    def _post_clean(self):
+    def _post_clean(self) -> None:
         pass

@@ -1,15 +1,18 @@
 """Waitlist forms: what a patient can do (days, times of day, place, until when)."""
 
+from __future__ import annotations
+
 from datetime import date, timedelta
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from practices.models import Location, Provider, Weekday
+from practices.models import Location, Practice, Provider, Weekday
 
-from .. import waitlist_selectors as wl
-from ..models import DayPart
-from ..waitlist_services import MAX_DAYS_AHEAD
+from ..models import Appointment, DayPart, VisitType
+from ..selectors import waitlist as wl
+from ..services.waitlist import MAX_DAYS_AHEAD
 
 
 class _Preferences(forms.Form):
@@ -36,7 +39,7 @@ class _Preferences(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
-    def __init__(self, *args, today: date, **kwargs):
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
         self.fields["latest_day"].widget.attrs.update(
@@ -57,10 +60,12 @@ class AppointmentWaitlistForm(_Preferences):
 
     field_order = ["weekdays", "day_parts", "location", "latest_day"]
 
-    def __init__(self, *args, appointment, appointment_day: date, **kwargs):
+    def __init__(self, *args: Any, appointment: Appointment, appointment_day: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.appointment_day = appointment_day
-        self.fields["location"].queryset = wl.locations_for_visit_type(appointment.practice, appointment.visit_type)
+        cast("forms.ModelChoiceField[Location]", self.fields["location"]).queryset = wl.locations_for_visit_type(
+            appointment.practice, appointment.visit_type
+        )
         self.fields["latest_day"].widget.attrs["max"] = appointment_day.isoformat()
         self.fields["latest_day"].help_text = _("Your visit stays booked as it is until you accept an earlier time.")
         if not self.is_bound:
@@ -76,25 +81,32 @@ class AppointmentWaitlistForm(_Preferences):
 class JoinWaitlistForm(_Preferences):
     """For a signed-in patient who found no time that suits."""
 
-    visit_type = forms.ModelChoiceField(label=_("Kind of visit"), queryset=None, empty_label=None)
+    visit_type: forms.ModelChoiceField[VisitType] = forms.ModelChoiceField(
+        label=_("Kind of visit"), queryset=None, empty_label=None
+    )
     provider = forms.ModelChoiceField(
         label=_("With"), queryset=Provider.objects.none(), required=False, empty_label=_("Any provider")
     )
     field_order = ["visit_type", "location", "provider", "weekdays", "day_parts", "latest_day"]
 
-    def __init__(self, *args, practice, patient_kind: str | None = None, **kwargs):
+    def __init__(self, *args: Any, practice: Practice, patient_kind: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.practice = practice
-        self.fields["visit_type"].queryset = wl.visit_types_for_waitlist(practice, patient_kind=patient_kind)
-        self.fields["location"].queryset = Location.objects.filter(practice=practice, is_active=True).order_by("name")
-        self.fields["provider"].queryset = Provider.objects.filter(practice=practice, is_active=True).order_by(
-            "last_name", "first_name"
+        cast("forms.ModelChoiceField[VisitType]", self.fields["visit_type"]).queryset = wl.visit_types_for_waitlist(
+            practice, patient_kind=patient_kind
         )
+        cast("forms.ModelChoiceField[Location]", self.fields["location"]).queryset = Location.objects.filter(
+            practice=practice, is_active=True
+        ).order_by("name")
+        cast("forms.ModelChoiceField[Provider]", self.fields["provider"]).queryset = Provider.objects.filter(
+            practice=practice, is_active=True
+        ).order_by("last_name", "first_name")
         if not self.is_bound:
             self.initial.setdefault("latest_day", self.today + timedelta(days=30))
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         visit_type = cleaned.get("visit_type")
         if visit_type is None:
             return cleaned

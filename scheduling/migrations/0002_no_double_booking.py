@@ -8,7 +8,7 @@ Why not ``Meta.constraints``: ExclusionConstraint exists only on PostgreSQL, and
 (the embedded mode) would fail on it. So the constraint is added here, by an operation that runs only
 when the connection is PostgreSQL, and the model state never knows about it (``makemigrations --check``
 stays clean). On SQLite, booking is serialized instead: the project's ``transaction_mode`` is IMMEDIATE,
-so ``scheduling.services`` re-checks the time inside a write transaction no one else can interleave.
+so ``scheduling.services.booking`` re-checks the time inside a write transaction no one else can interleave.
 ``BtreeGistExtension`` already does nothing on databases other than PostgreSQL.
 """
 

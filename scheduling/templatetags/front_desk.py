@@ -1,28 +1,22 @@
-"""Front-desk template tags for pages other apps own: what the member may do with appointments, and
-how many online booking requests wait (for the dashboard)."""
+"""Front-desk template tags for pages other apps own: how many online booking requests wait (for the
+dashboard)."""
 
 from django import template
+from django.template import Context
 
-from .. import front_desk_selectors
-from ..views.front_desk import EDITORS, VIEWERS
+from ..selectors import front_desk as front_desk_selectors
+from ..views.front_desk import VIEWERS
 
 register = template.Library()
 
 
-def _role(context) -> str | None:
+def _role(context: Context) -> str | None:
     membership = getattr(context.get("request"), "membership", None)
     return getattr(membership, "role", None)
 
 
 @register.simple_tag(takes_context=True)
-def front_desk_access(context) -> dict:
-    """{"view": may see appointments, "edit": may book, move and cancel} for the signed-in member."""
-    role = _role(context)
-    return {"view": role in VIEWERS, "edit": role in EDITORS}
-
-
-@register.simple_tag(takes_context=True)
-def booking_requests_waiting(context) -> int | None:
+def booking_requests_waiting(context: Context) -> int | None:
     """The number of open booking requests of the practice, or None when the member may not see them."""
     request = context.get("request")
     practice = getattr(request, "practice", None)

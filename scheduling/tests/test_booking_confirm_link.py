@@ -16,11 +16,13 @@ from django.utils import timezone
 
 from journey.models import JourneyEvent
 from messaging.models import Channel, Message, MessageKind
-from scheduling import confirm_links, manage_links, services
+from scheduling import confirm_links, manage_links
 from scheduling.models import Appointment, BookedVia, BookingConfirmation, BookingHold, BookingRequest
+from scheduling.services import booking as booking_services
+from scheduling.services import online_booking as online_booking_services
+from tests.factories import NOW, TUESDAY_10
 
-from .conftest import NOW, TUESDAY_10
-from .test_booking_pages import details_key, frozen, hold_post, online  # noqa: F401
+from .booking_steps import details_key, hold_post
 
 LINK = re.compile(r"http://\S+/book/confirm/[^/\s]+/")
 
@@ -59,13 +61,15 @@ def without_tokens(html: str) -> str:
 
 
 def link_in(message) -> str:
-    return LINK.search(message.body).group(0)
+    found = LINK.search(message.body)
+    assert found is not None, "no link in the message"
+    return found.group(0)
 
 
 def test_a_stranger_typing_a_patients_details_sees_the_same_page_as_for_a_non_match(
     client,
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,
@@ -124,7 +128,7 @@ def test_a_stranger_typing_a_patients_details_sees_the_same_page_as_for_a_non_ma
 def test_it_keeps_the_time_for_the_confirm_window_either_way(
     client,
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,
@@ -133,19 +137,18 @@ def test_it_keeps_the_time_for_the_confirm_window_either_way(
     returning_details(
         client, practice, online, provider, location, capture=django_capture_on_commit_callbacks, phone="5125550199"
     )
-    assert BookingHold.objects.get().expires_at == NOW + timedelta(minutes=services.CONFIRM_MINUTES)
+    assert BookingHold.objects.get().expires_at == NOW + timedelta(minutes=online_booking_services.CONFIRM_MINUTES)
     BookingHold.objects.all().delete()
     returning_details(
         client, practice, online, provider, location, capture=django_capture_on_commit_callbacks, phone="5125550000"
     )
-    assert BookingHold.objects.get().expires_at == NOW + timedelta(minutes=services.CONFIRM_MINUTES)
-    assert services.CONFIRM_MINUTES == 30
-
+    assert BookingHold.objects.get().expires_at == NOW + timedelta(minutes=online_booking_services.CONFIRM_MINUTES)
+    assert online_booking_services.CONFIRM_MINUTES == 30
 
 
 def test_someone_typing_a_patients_details_again_and_again_cannot_fill_their_inbox(
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,
@@ -168,10 +171,11 @@ def test_someone_typing_a_patients_details_again_and_again_cannot_fill_their_inb
     assert pages == {(302, reverse("scheduling:book_requested", kwargs={"practice_slug": practice.slug}))}
     assert not Appointment.objects.exists()
 
+
 def test_a_patient_without_an_email_on_file_gets_the_link_by_text_message(
     client,
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,
@@ -190,7 +194,7 @@ def test_a_patient_without_an_email_on_file_gets_the_link_by_text_message(
 def test_the_link_books_exactly_once_and_then_shows_the_booking(
     client,
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,
@@ -241,7 +245,7 @@ def test_the_link_carries_ids_only_and_cannot_be_forged_or_used_elsewhere(
     client,
     practice,
     other_practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,
@@ -266,7 +270,7 @@ def test_the_link_carries_ids_only_and_cannot_be_forged_or_used_elsewhere(
 def test_an_expired_link_books_nothing_and_offers_other_times(
     client,
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,
@@ -278,7 +282,7 @@ def test_an_expired_link_books_nothing_and_offers_other_times(
         client, practice, online, provider, location, capture=django_capture_on_commit_callbacks, phone="5125550199"
     )
     link = link_in(mailoutbox[0])
-    later = NOW + timedelta(minutes=services.CONFIRM_MINUTES + 1)
+    later = NOW + timedelta(minutes=online_booking_services.CONFIRM_MINUTES + 1)
     monkeypatch.setattr(timezone, "now", lambda: later)
     for response in (client.get(link), client.post(link)):
         html = response.content.decode()
@@ -291,7 +295,7 @@ def test_an_expired_link_books_nothing_and_offers_other_times(
 def test_a_time_lost_meanwhile_is_said_kindly_with_other_times(
     client,
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,
@@ -305,7 +309,7 @@ def test_a_time_lost_meanwhile_is_said_kindly_with_other_times(
     link = link_in(mailoutbox[0])
     # The front desk gives the time away (the hold was let go).
     BookingHold.objects.all().delete()
-    services.book_appointment(
+    booking_services.book_appointment(
         practice=practice,
         patient=make_patient(practice),
         provider=provider,
@@ -326,7 +330,7 @@ def test_a_time_lost_meanwhile_is_said_kindly_with_other_times(
 def test_a_spanish_booking_confirms_and_emails_in_spanish(
     client,
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,
@@ -374,7 +378,7 @@ def test_a_spanish_booking_confirms_and_emails_in_spanish(
 def test_the_request_page_says_which_time_was_asked_for(
     client,
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,
@@ -403,14 +407,14 @@ def test_the_request_page_says_which_time_was_asked_for(
 def test_the_front_desk_books_a_requests_kept_time_or_lets_it_go(
     client,
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,
     front_desk,
     django_capture_on_commit_callbacks,
 ):
-    from scheduling import front_desk_services
+    from scheduling.services import front_desk as front_desk_services
 
     returning_details(
         client, practice, online, provider, location, capture=django_capture_on_commit_callbacks, phone="5125550000"
@@ -440,7 +444,7 @@ def test_the_front_desk_books_a_requests_kept_time_or_lets_it_go(
 def test_a_link_older_than_its_signature_allows_says_so(
     client,
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,

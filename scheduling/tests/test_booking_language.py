@@ -4,8 +4,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from scheduling.models import Appointment
+from tests.factories import TUESDAY_10
 
-from .test_booking_pages import NEW_PATIENT, TUESDAY_10, details_key, frozen, hold_post, online  # noqa: F401
+from .booking_steps import NEW_PATIENT, details_key, hold_post
 
 ENGLISH_LABELS = ("With:", "Where:", "When:", "Phone:", "Your appointment", "Questions?", "You're booked")
 
@@ -24,7 +25,7 @@ def _book_new_patient(client, practice, visit_type, provider, location, capture,
 def test_it_emails_a_spanish_booking_in_spanish_subject_and_body(
     client,
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     mailoutbox,
@@ -47,7 +48,7 @@ def test_it_emails_a_spanish_booking_in_spanish_subject_and_body(
 def test_it_emails_an_english_booking_in_english(
     client,
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     mailoutbox,

@@ -11,11 +11,10 @@ import pytest
 from django.conf import settings
 from icalendar import Calendar
 
-from scheduling import services
 from scheduling.models import BookedVia
+from scheduling.services import booking as booking_services
 from scheduling.signals import appointment_notice
-
-from .conftest import NOW, TUESDAY_10
+from tests.factories import NOW, TUESDAY_10
 
 
 @pytest.fixture
@@ -25,7 +24,7 @@ def book(practice, patient, provider, location, visit_type, django_capture_on_co
             setattr(patient, name, value)
         patient.save()
         with django_capture_on_commit_callbacks(execute=True):
-            return services.book_appointment(
+            return booking_services.book_appointment(
                 practice=practice,
                 patient=patient,
                 provider=provider,
@@ -89,11 +88,11 @@ def test_it_sends_once_when_the_notice_is_announced_again(book, mailoutbox, djan
 def test_it_sends_an_updated_request_on_reschedule_and_a_cancel(book, mailoutbox, django_capture_on_commit_callbacks):
     appointment = book()
     with django_capture_on_commit_callbacks(execute=True):
-        moved = services.reschedule_appointment(
+        moved = booking_services.reschedule_appointment(
             appointment=appointment, start=TUESDAY_10 + timedelta(hours=1), notify=True, now=NOW
         )
     with django_capture_on_commit_callbacks(execute=True):
-        services.cancel_appointment(appointment=moved, reason="other", notify=True, now=NOW)
+        booking_services.cancel_appointment(appointment=moved, reason="other", notify=True, now=NOW)
     assert len(mailoutbox) == 3
     uids, sequences, methods = [], [], []
     for message in mailoutbox:
@@ -117,7 +116,7 @@ def test_it_sends_nothing_without_notify(
     practice, patient, provider, location, visit_type, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.book_appointment(
+        booking_services.book_appointment(
             practice=practice,
             patient=patient,
             provider=provider,

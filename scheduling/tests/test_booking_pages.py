@@ -1,80 +1,24 @@
 """The patient's online booking pages: every step, bad input, holds, idempotency, SlotTaken."""
 
-import re
 from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from journey.models import JourneyEvent
 from patients.models import Patient
 from practices.models import Location, Provider
-from scheduling import selectors, services
 from scheduling.models import Appointment, BookedVia, BookingHold, PatientKind, VisitType
-from scheduling.views.booking import slot_value
+from scheduling.selectors import booking as booking_selectors
+from scheduling.services import booking as booking_services
+from scheduling.services import online_booking as online_booking_services
+from scheduling.services import schedule as schedule_services
+from scheduling.slot_display import slot_value
+from tests.factories import NOW, TUESDAY_10
 
-from .conftest import NOW, TUESDAY_10
+from .booking_steps import NEW_PATIENT, book_url, details_key, hold_post, post_details
 
 TUESDAY = date(2030, 1, 8)
-
-
-@pytest.fixture
-def frozen(monkeypatch):
-    """Every "now" in the views and services is Monday 7 January 2030, 09:00 in Chicago."""
-    monkeypatch.setattr(timezone, "now", lambda: NOW)
-    return NOW
-
-
-@pytest.fixture
-def online(visit_type, frozen):
-    visit_type.instructions_for_patient = "Remove nail polish before the visit."
-    visit_type.save()
-    return visit_type
-
-
-def book_url(practice, **params) -> str:
-    base = reverse("scheduling:book", kwargs={"practice_slug": practice.slug})
-    query = "&".join(f"{k}={v}" for k, v in params.items())
-    return f"{base}?{query}" if query else base
-
-
-def hold_post(client, practice, visit_type, provider, location, start, *, prov="any", kind="new", day="2030-01-08"):
-    return client.post(
-        reverse("scheduling:book_hold", kwargs={"practice_slug": practice.slug}),
-        {
-            "kind": kind,
-            "vt": visit_type.pk,
-            "loc": location.pk,
-            "prov": prov,
-            "day": day,
-            "slot": slot_value(provider.pk, location.pk, start),
-        },
-    )
-
-
-NEW_PATIENT = {
-    "first_name": "Maya",
-    "last_name": "Lopez",
-    "date_of_birth": "03/14/1990",
-    "phone": "(512) 555-0111",
-    "email": "maya@example.com",
-    "coverage": "insurance",
-    "insurance_carrier": "Blue Shield",
-    "insurance_member_id": "XZ123",
-    "referral_source": "friend",
-}
-
-
-def details_key(client, practice) -> str:
-    page = client.get(reverse("scheduling:book_details", kwargs={"practice_slug": practice.slug}))
-    assert page.status_code == 200
-    return re.search(r'name="idempotency_key" value="([^"]+)"', page.content.decode()).group(1)
-
-
-def post_details(client, practice, data, capture):
-    with capture(execute=True):
-        return client.post(reverse("scheduling:book_details", kwargs={"practice_slug": practice.slug}), data)
 
 
 def test_it_walks_a_new_patient_from_the_first_step_to_the_confirmation(
@@ -182,7 +126,7 @@ def test_it_filters_and_enforces_the_kind_of_patient(client, practice, online, p
     new_only = VisitType.objects.create(
         practice=practice, name="New patient visit", slug="new-visit", duration_minutes=30, patient_kind=PatientKind.NEW
     )
-    services.offer_visit_type(visit_type=new_only, providers=[provider], locations=[location])
+    schedule_services.offer_visit_type(visit_type=new_only, providers=[provider], locations=[location])
     assert "New patient visit" in client.get(book_url(practice, kind="new")).content.decode()
     assert "New patient visit" not in client.get(book_url(practice, kind="returning")).content.decode()
     page = client.get(book_url(practice, kind="returning", vt=new_only.pk))
@@ -190,8 +134,8 @@ def test_it_filters_and_enforces_the_kind_of_patient(client, practice, online, p
     response = hold_post(client, practice, new_only, provider, location, TUESDAY_10, kind="returning")
     assert "That choice is not available" in response.content.decode()
     # The service refuses it too, whatever the pages do.
-    with pytest.raises(services.BookingRefused):
-        services.book_online(
+    with pytest.raises(booking_services.BookingRefused):
+        online_booking_services.book_online(
             practice=practice,
             patient_kind=PatientKind.RETURNING,
             visit_type=new_only,
@@ -201,7 +145,7 @@ def test_it_filters_and_enforces_the_kind_of_patient(client, practice, online, p
             details={},
             idempotency_key="k1",
         )
-    services.book_appointment(
+    booking_services.book_appointment(
         practice=practice,
         patient=patient,
         provider=provider,
@@ -211,8 +155,8 @@ def test_it_filters_and_enforces_the_kind_of_patient(client, practice, online, p
         booked_via=BookedVia.STAFF,
         now=NOW,
     )
-    with pytest.raises(services.BookingRefused):  # patient has a visit: returning, not new
-        services.book_appointment(
+    with pytest.raises(booking_services.BookingRefused):  # patient has a visit: returning, not new
+        booking_services.book_appointment(
             practice=practice,
             patient=patient,
             provider=provider,
@@ -232,7 +176,7 @@ def test_it_shows_the_nearest_times_when_the_held_time_was_taken(
     key = details_key(client, practice)
     # The hold runs out and someone else books the time.
     BookingHold.objects.update(expires_at=NOW - timedelta(minutes=1))
-    services.book_appointment(
+    booking_services.book_appointment(
         practice=practice,
         patient=make_patient(practice),
         provider=provider,
@@ -282,8 +226,8 @@ def test_it_books_once_when_a_second_session_replays_the_key(client, practice, o
         "idempotency_key": "same-key",
         "now": NOW,
     }
-    first = services.book_online(**kwargs)
-    second = services.book_online(**kwargs)
+    first = online_booking_services.book_online(**kwargs)
+    second = online_booking_services.book_online(**kwargs)
     assert first.appointment == second.appointment
     assert Patient.objects.filter(practice=practice).count() == 1
 
@@ -351,7 +295,7 @@ def test_it_serves_the_widget_script_and_the_snippets(client, practice, rf):
     assert f"/p/{practice.slug}/book/?src=widget" in body
     assert "data-touchpoints-book" in body
     assert "iframe" not in body
-    snippets = selectors.booking_snippets(practice, rf.get("/"))
+    snippets = booking_selectors.booking_snippets(practice, rf.get("/"))
     assert f'href="http://testserver/p/{practice.slug}/book/"' in snippets["link"]
     assert f'src="http://testserver/p/{practice.slug}/book/widget.js"' in snippets["widget"]
     assert "<div data-touchpoints-book></div>" in snippets["widget"]

@@ -1,4 +1,4 @@
-"""Booking, holds, rescheduling and cancelling through scheduling.services."""
+"""Booking, holds, rescheduling and cancelling through scheduling.services (booking, holds)."""
 
 from datetime import date, time, timedelta
 
@@ -9,7 +9,6 @@ from django.test.utils import CaptureQueriesContext
 from audit.models import AuditEntry
 from journey.models import JourneyEvent
 from practices.models import Location, Provider
-from scheduling import selectors
 from scheduling.models import (
     Appointment,
     AppointmentStatus,
@@ -17,17 +16,16 @@ from scheduling.models import (
     BookingHold,
     VisitType,
 )
-from scheduling.services import (
+from scheduling.selectors import slots as slot_selectors
+from scheduling.services.booking import (
     BookingRefused,
     SlotTaken,
     book_appointment,
     cancel_appointment,
-    place_hold,
-    release_expired_holds,
     reschedule_appointment,
 )
-
-from .conftest import NOW, TUESDAY_10
+from scheduling.services.holds import place_hold, release_expired_holds
+from tests.factories import NOW, TUESDAY_10
 
 
 @pytest.fixture
@@ -242,7 +240,7 @@ def test_hold_blocks_others_and_is_used_by_its_holder(book, practice, provider, 
         )
     open_starts = [
         s.start
-        for s in selectors.open_slots_for(
+        for s in slot_selectors.open_slots_for(
             practice, visit_type, first_day=date(2030, 1, 8), last_day=date(2030, 1, 8), now=NOW
         )
     ]
@@ -349,12 +347,15 @@ def test_cancel_refuses_free_text_reasons(book):
 
 
 def test_schedules_for_is_scoped_by_practice(practice, other_practice, visit_type):
-    assert selectors.schedules_for(other_practice, visit_type, first_day=NOW.date(), last_day=NOW.date(), now=NOW) == []
+    assert (
+        slot_selectors.schedules_for(other_practice, visit_type, first_day=NOW.date(), last_day=NOW.date(), now=NOW)
+        == []
+    )
 
 
 def _count_queries(practice, visit_type, days):
     with CaptureQueriesContext(connection) as queries:
-        schedules = selectors.schedules_for(
+        schedules = slot_selectors.schedules_for(
             practice, visit_type, first_day=date(2030, 1, 7), last_day=date(2030, 1, 7) + timedelta(days=days), now=NOW
         )
     return len(queries), schedules
@@ -405,10 +406,10 @@ def test_database_is_the_last_line_of_defence(book, make_patient, practice, monk
     """If the service's own check were wrong, PostgreSQL's exclusion constraint still refuses the overlap.
 
     SQLite has no such constraint: there the in-transaction check is the only guard, which is why the
-    project runs SQLite transactions as IMMEDIATE (see scheduling/services.py).
+    project runs SQLite transactions as IMMEDIATE (see scheduling/services/booking.py).
     """
     book()
-    monkeypatch.setattr("scheduling.services._bookable", lambda **kwargs: True)
+    monkeypatch.setattr("scheduling.services.booking.time_is_bookable", lambda **kwargs: True)
     if connection.vendor == "postgresql":
         with pytest.raises(SlotTaken):
             book(patient=make_patient(practice))

@@ -6,17 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from journey.models import JourneyEvent
+from tests.factories import TUESDAY_10
 
-from .test_booking_pages import (  # noqa: F401
-    NEW_PATIENT,
-    TUESDAY_10,
-    book_url,
-    details_key,
-    frozen,
-    hold_post,
-    online,
-    post_details,
-)
+from .booking_steps import NEW_PATIENT, book_url, details_key, hold_post, post_details
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
@@ -29,7 +21,7 @@ def _started(practice):
     return list(JourneyEvent.objects.filter(practice=practice, kind="booking.started").order_by("pk"))
 
 
-def test_it_writes_nothing_when_a_visitor_reads_the_booking_pages(client, practice, online, location):  # noqa: F811
+def test_it_writes_nothing_when_a_visitor_reads_the_booking_pages(client, practice, online, location):
     steps = [
         book_url(practice),
         book_url(practice, src="widget"),
@@ -49,7 +41,7 @@ def test_it_writes_nothing_when_a_visitor_reads_the_booking_pages(client, practi
 def test_it_records_the_start_once_on_the_first_post_of_the_flow_with_its_source(
     client,
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     django_capture_on_commit_callbacks,
@@ -93,7 +85,7 @@ def test_it_records_the_start_once_on_the_first_post_of_the_flow_with_its_source
 
 
 @pytest.mark.parametrize("src", ["page", "bogus"])
-def test_it_keeps_only_known_sources(client, practice, online, provider, location, src):  # noqa: F811
+def test_it_keeps_only_known_sources(client, practice, online, provider, location, src):
     hold_post(client, practice, online, provider, location, TUESDAY_10)
     client.post(reverse("scheduling:book_release", kwargs={"practice_slug": practice.slug}))
     assert len(_started(practice)) == 1

@@ -5,17 +5,17 @@ from datetime import UTC, timedelta
 import pytest
 from icalendar import Calendar
 
-from scheduling import calendar_file, services
+from scheduling import calendar_file
 from scheduling.models import BookedVia
-
-from .conftest import NOW, TUESDAY_10
+from scheduling.services import booking as booking_services
+from tests.factories import NOW, TUESDAY_10
 
 
 @pytest.fixture
 def appointment(practice, patient, provider, location, visit_type):
     practice.email = "desk@clearskin.example"
     practice.save()
-    return services.book_appointment(
+    return booking_services.book_appointment(
         practice=practice,
         patient=patient,
         provider=provider,
@@ -55,14 +55,14 @@ def test_it_builds_a_request_without_the_visit_reason(appointment):
 
 def test_it_keeps_the_uid_and_raises_the_sequence_on_reschedule_and_cancel(appointment):
     _, first = parse(calendar_file.appointment_calendar(appointment))
-    moved = services.reschedule_appointment(
+    moved = booking_services.reschedule_appointment(
         appointment=appointment, start=TUESDAY_10 + timedelta(hours=1), actor_patient=appointment.patient, now=NOW
     )
     _, second = parse(calendar_file.appointment_calendar(moved))
     assert str(second["UID"]) == str(first["UID"]) == f"{appointment.uid}@touchpoints"
     assert int(second["SEQUENCE"]) == 1
     assert second.decoded("DTSTART") == (TUESDAY_10 + timedelta(hours=1)).astimezone(UTC)
-    cancelled = services.cancel_appointment(appointment=moved, reason="patient_request", now=NOW)
+    cancelled = booking_services.cancel_appointment(appointment=moved, reason="patient_request", now=NOW)
     calendar, third = parse(calendar_file.appointment_calendar(cancelled, method=calendar_file.CANCEL))
     assert str(calendar["METHOD"]) == "CANCEL"
     assert str(third["STATUS"]) == "CANCELLED"

@@ -14,7 +14,6 @@ way; it runs a WAL file. So on SQLite the threads book against a file copy of th
 opened with the project's own connection options (WAL, IMMEDIATE, busy_timeout): the real set-up.
 """
 
-import sqlite3
 import sys
 import threading
 from datetime import timedelta
@@ -23,46 +22,15 @@ import pytest
 from django.db import connection, connections
 
 from scheduling.models import Appointment, AppointmentStatus
-from scheduling.services import SlotTaken, book_appointment
+from scheduling.services.booking import SlotTaken, book_appointment
+from tests.factories import NOW, TUESDAY_10
 
-from .conftest import NOW, TUESDAY_10
+from .threads import file_copy_for_threads, in_thread
 
 
 def _sizes() -> tuple[int, int]:
     """(threads, rounds) for the database in use."""
     return (50, 20) if connection.vendor == "postgresql" else (8, 5)
-
-
-def _file_copy_for_threads(tmp_path) -> str | None:
-    """On an in-memory SQLite test database, a WAL file copy for the threads; else None."""
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        return None
-    path = str(tmp_path / "contention.sqlite3")
-    connection.ensure_connection()
-    target = sqlite3.connect(path)
-    try:
-        connection.connection.backup(target)
-    finally:
-        target.close()
-    return path
-
-
-def _in_thread(fn, db_file: str | None):
-    """Run ``fn`` in a new thread on its own connection (to ``db_file`` if given), closed afterwards."""
-    result = {}
-
-    def run():
-        if db_file:
-            connections["default"].settings_dict = {**connections["default"].settings_dict, "NAME": db_file}
-        try:
-            result["value"] = fn()
-        except Exception as exc:  # noqa: BLE001 - reported to the caller as a value
-            result["value"] = f"error: {exc!r}"
-        finally:
-            connections["default"].close()
-
-    thread = threading.Thread(target=run)
-    return thread, result
 
 
 @pytest.fixture
@@ -84,7 +52,7 @@ def _start_of(round_number: int):
 def test_exactly_one_booking_wins_each_round(tmp_path, practice, patient, make_patient, provider, location, visit_type):
     threads_per_round, rounds = _sizes()
     patients = [patient] + [make_patient(practice) for _ in range(threads_per_round - 1)]
-    db_file = _file_copy_for_threads(tmp_path)
+    db_file = file_copy_for_threads(tmp_path)
     # One thread (and one connection) per patient for every round; the barriers line them up.
     go = threading.Barrier(threads_per_round)
     done = threading.Barrier(threads_per_round + 1)
@@ -147,7 +115,7 @@ def test_exactly_one_booking_wins_each_round(tmp_path, practice, patient, make_p
             for n in range(rounds)
         ] + [Appointment.objects.filter(provider=provider).count()]
 
-    thread, result = _in_thread(booked_per_round, db_file)
+    thread, result = in_thread(booked_per_round, db_file)
     thread.start()
     thread.join(timeout=60)
     assert result["value"] == [1] * rounds + [rounds]

@@ -10,16 +10,9 @@ from django.urls import reverse
 
 from frontdesk.services.setup import flow_settings
 from scheduling import manage_links
+from tests.factories import TUESDAY_10
 
-from .test_booking_pages import (  # noqa: F401
-    NEW_PATIENT,
-    TUESDAY_10,
-    details_key,
-    frozen,  # noqa: F401
-    hold_post,
-    online,
-)
-from .test_manage_link import appointment  # noqa: F401
+from .booking_steps import NEW_PATIENT, details_key, hold_post
 
 SUMMARY = re.compile(r'<[^>]+ tabindex="-1" data-error-summary>')
 
@@ -35,7 +28,7 @@ def _summary_count(html: str) -> int:
         ("es", "Escriba su fecha de nacimiento así: 12/04/1985"),
     ],
 )
-def test_the_birthday_error_shows_its_example(client, practice, online, provider, location, language, wording):  # noqa: F811
+def test_the_birthday_error_shows_its_example(client, practice, online, provider, location, language, wording):
     hold_post(client, practice, online, provider, location, TUESDAY_10)
     key = details_key(client, practice)
     response = client.post(
@@ -50,13 +43,13 @@ def test_the_birthday_error_shows_its_example(client, practice, online, provider
     assert 'src="/static/js/error-summary.js"' in html
 
 
-def test_a_fresh_form_has_no_summary(client, practice, online, provider, location):  # noqa: F811
+def test_a_fresh_form_has_no_summary(client, practice, online, provider, location):
     hold_post(client, practice, online, provider, location, TUESDAY_10)
     page = client.get(reverse("scheduling:book_details", kwargs={"practice_slug": practice.slug}))
     assert _summary_count(page.content.decode()) == 0
 
 
-def test_every_patient_form_gets_a_summary_after_a_failed_submit(client, practice, appointment):  # noqa: F811
+def test_every_patient_form_gets_a_summary_after_a_failed_submit(client, practice, appointment):
     slug = practice.slug
     failed = {
         "sign in": client.post(reverse("patients:sign_in", args=[slug]), {"email": "not-an-email"}),

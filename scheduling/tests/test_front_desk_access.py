@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from practices.models import Location, Provider, Role
 from scheduling.models import Appointment, AppointmentStatus, BookedVia, BookingRequest, BookingRequestStatus, VisitType
-from scheduling.services import book_appointment, offer_visit_type
-
-from .conftest import NOW, TUESDAY_10, weekday_hours
+from scheduling.services.booking import book_appointment
+from scheduling.services.schedule import offer_visit_type
+from tests.factories import NOW, TUESDAY_10, make_weekday_hours
 
 
 @pytest.fixture(autouse=True)
@@ -134,7 +134,7 @@ def test_it_never_books_with_another_practices_visit_type_location_or_provider(
     their_provider = Provider.objects.create(practice=other_practice, first_name="Zed", last_name="Other")
     their_visit = VisitType.objects.create(practice=other_practice, name="Check", slug="check", duration_minutes=30)
     offer_visit_type(visit_type=their_visit, providers=[their_provider], locations=[their_location])
-    weekday_hours(other_practice, their_provider, their_location)
+    make_weekday_hours(their_provider, their_location)
     client.force_login(front_desk)
     url = reverse("scheduling:fd_book", args=[practice.slug, world["patient"].pk])
     start = int(TUESDAY_10.timestamp()) + 3600

@@ -10,9 +10,9 @@ from django.urls import reverse
 from audit.models import Action, AuditEntry
 from practices.models import Role
 from scheduling.models import Appointment, AppointmentStatus, BookedVia, VisitType
-from scheduling.services import book_appointment, offer_visit_type
-
-from .conftest import NOW, TUESDAY_10
+from scheduling.services.booking import book_appointment
+from scheduling.services.schedule import offer_visit_type
+from tests.factories import NOW, TUESDAY_10, make_weekday_hours
 
 TUESDAY = "2030-01-08"
 # Tuesday 8 January 2030, 19:00 in Chicago: after the provider's hours (09:00-17:00).
@@ -100,9 +100,7 @@ def test_it_books_a_phone_only_visit_type(desk, practice, patient, provider, loc
         practice=practice, name="Mole removal", slug="mole-removal", duration_minutes=30, bookable_online=False
     )
     offer_visit_type(visit_type=phone_only, providers=[provider], locations=[location])
-    from .conftest import weekday_hours
-
-    weekday_hours(practice, provider, location)
+    make_weekday_hours(provider, location)
     page = desk.get(book_url(practice, patient))
     assert phone_only in page.context["picker"].fields["visit_type"].queryset
 

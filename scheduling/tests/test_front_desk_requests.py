@@ -9,9 +9,8 @@ from audit.models import Action, AuditEntry
 from patients.models import Patient
 from practices.models import Location, Role
 from scheduling.models import Appointment, BookedVia, BookingRequest, BookingRequestStatus, VisitType
-from scheduling.services import book_appointment
-
-from .conftest import NOW, TUESDAY_10
+from scheduling.services.booking import book_appointment
+from tests.factories import NOW, TUESDAY_10
 
 
 @pytest.fixture(autouse=True)

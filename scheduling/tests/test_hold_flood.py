@@ -9,10 +9,10 @@ from django.test import Client
 from django.urls import reverse
 
 from scheduling.models import Appointment, BookingHold
-from scheduling.views.booking import slot_value
+from scheduling.slot_display import slot_value
+from tests.factories import TUESDAY_10
 
-from .conftest import TUESDAY_10
-from .test_booking_pages import NEW_PATIENT, book_url, details_key, frozen, hold_post, online  # noqa: F401
+from .booking_steps import NEW_PATIENT, book_url, details_key, hold_post
 
 # Counted limits: no rate-limit window may end halfway through a test (conftest.RateLimitClock).
 pytestmark = pytest.mark.usefixtures("ratelimit_clock")
@@ -23,7 +23,7 @@ SLOT = re.compile(r'name="slot" value="([^"]+)"')
 
 
 def test_it_keeps_a_day_bookable_through_100_holds_from_one_address(
-    practice, online, provider, location, django_capture_on_commit_callbacks  # noqa: F811
+    practice, online, provider, location, django_capture_on_commit_callbacks
 ):
     times = [TUESDAY_10 + timedelta(minutes=30 * i) for i in range(-2, 14)]  # 09:00 to 16:30 in Chicago
     answers = []
@@ -59,7 +59,7 @@ def test_it_keeps_a_day_bookable_through_100_holds_from_one_address(
     assert Appointment.objects.filter(practice=practice, patient__last_name="Lopez").count() == 1
 
 
-def test_it_replaces_the_oldest_hold_of_an_address_past_the_limit(practice, online, provider, location):  # noqa: F811
+def test_it_replaces_the_oldest_hold_of_an_address_past_the_limit(practice, online, provider, location):
     times = [TUESDAY_10 + timedelta(minutes=30 * i) for i in range(settings.BOOKING_HOLDS_PER_ADDRESS + 1)]
     for start in times:
         assert hold_post(Client(**ATTACKER), practice, online, provider, location, start).status_code == 302
@@ -67,14 +67,14 @@ def test_it_replaces_the_oldest_hold_of_an_address_past_the_limit(practice, onli
     assert held == set(times[1:])
 
 
-def test_a_new_hold_from_the_same_session_replaces_its_previous_one(client, practice, online, provider, location):  # noqa: F811
+def test_a_new_hold_from_the_same_session_replaces_its_previous_one(client, practice, online, provider, location):
     for start in (TUESDAY_10, TUESDAY_10 + timedelta(minutes=30)):
         assert hold_post(client, practice, online, provider, location, start).status_code == 302
     assert list(BookingHold.objects.values_list("start", flat=True)) == [TUESDAY_10 + timedelta(minutes=30)]
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
-def test_it_says_too_many_requests_kindly_in_the_patients_language(practice, online, provider, location, language):  # noqa: F811
+def test_it_says_too_many_requests_kindly_in_the_patients_language(practice, online, provider, location, language):
     client = Client(**ATTACKER, HTTP_ACCEPT_LANGUAGE=language)
     rate = int(settings.BOOKING_HOLD_RATE.split("/")[0])
     for _ in range(rate):

@@ -7,29 +7,15 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from scheduling import manage_links, services
-from scheduling.models import Appointment, AppointmentStatus, BookedVia, BookingPolicy
-from scheduling.views.booking import slot_value
-
-from .conftest import NOW, TUESDAY_10
-from .test_booking_pages import frozen  # noqa: F401
+from scheduling import manage_links
+from scheduling.models import Appointment, AppointmentStatus, BookingPolicy
+from scheduling.services import booking as booking_services
+from scheduling.services import online_booking as online_booking_services
+from scheduling.slot_display import slot_value
+from tests.factories import NOW, TUESDAY_10
 
 # Thursday 10 January 2030, 10:00 in Chicago: three days ahead, well outside the 24-hour cutoff.
-THURSDAY_10 = TUESDAY_10 + timedelta(days=2)
-
-
-@pytest.fixture
-def appointment(practice, patient, provider, location, visit_type, frozen):  # noqa: F811
-    return services.book_appointment(
-        practice=practice,
-        patient=patient,
-        provider=provider,
-        location=location,
-        visit_type=visit_type,
-        start=THURSDAY_10,
-        booked_via=BookedVia.ONLINE,
-        now=NOW,
-    )
+THURSDAY_10 = TUESDAY_10 + timedelta(days=2)  # when conftest.py's ``appointment`` is booked for
 
 
 def url(name, appointment, token=None, slug=None):
@@ -152,9 +138,11 @@ def test_it_words_cancel_reasons_in_the_patients_voice(client, appointment, staf
     )
     assert "Tengo un conflicto" in spanish and "Lo reservé dos veces" in spanish
     # The front desk keeps its own wording.
-    staff = staff_client(front_desk).get(
-        reverse("scheduling:fd_appointment_cancel", args=[appointment.practice.slug, appointment.pk])
-    ).content.decode()
+    staff = (
+        staff_client(front_desk)
+        .get(reverse("scheduling:fd_appointment_cancel", args=[appointment.practice.slug, appointment.pk]))
+        .content.decode()
+    )
     assert "Patient has a conflict" in staff and "I have a conflict" not in staff
 
 
@@ -179,14 +167,20 @@ def test_it_shows_the_phone_instead_of_buttons_within_the_cutoff(client, appoint
     client.post(url("scheduling:manage_reschedule", appointment), {"day": "2030-01-08", "slot": value})
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.BOOKED and appointment.start == THURSDAY_10
-    with pytest.raises(services.BookingRefused):
-        services.cancel_by_patient(appointment=appointment, reason="other")
+    with pytest.raises(booking_services.BookingRefused):
+        online_booking_services.cancel_by_patient(appointment=appointment, reason="other")
 
 
 def test_it_uses_the_24_hour_default_and_refuses_past_visits(appointment):
-    assert services.online_change_refusal(appointment, now=NOW) is None
-    assert services.online_change_refusal(appointment, now=THURSDAY_10 - timedelta(hours=23)) == services.TOO_CLOSE
-    assert services.online_change_refusal(appointment, now=THURSDAY_10 + timedelta(hours=1)) == services.PAST
+    assert online_booking_services.online_change_refusal(appointment, now=NOW) is None
+    assert (
+        online_booking_services.online_change_refusal(appointment, now=THURSDAY_10 - timedelta(hours=23))
+        == online_booking_services.TOO_CLOSE
+    )
+    assert (
+        online_booking_services.online_change_refusal(appointment, now=THURSDAY_10 + timedelta(hours=1))
+        == online_booking_services.PAST
+    )
 
 
 def test_it_serves_the_calendar_file(client, appointment):

@@ -12,9 +12,8 @@ from scheduling.models import (
     AvailabilityTemplate,
     VisitType,
 )
-from scheduling.services import SlotTaken, book_appointment
-
-from .conftest import NOW, TUESDAY_10
+from scheduling.services.booking import SlotTaken, book_appointment
+from tests.factories import NOW, TUESDAY_10
 
 
 def _visit_type(practice, **fields):

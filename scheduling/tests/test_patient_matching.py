@@ -9,8 +9,9 @@ from journey.models import JourneyEvent
 from patients import selectors as patient_selectors
 from patients.models import Patient
 from scheduling.models import Appointment, BookingConfirmation, BookingHold, BookingRequest
+from tests.factories import TUESDAY_10
 
-from .test_booking_pages import TUESDAY_10, details_key, frozen, hold_post, online  # noqa: F401
+from .booking_steps import details_key, hold_post
 
 DOB = date(1985, 4, 12)
 
@@ -63,7 +64,7 @@ def _returning_details(client, practice, visit_type, provider, location, **given
 def test_it_asks_a_confident_match_to_confirm_by_the_contact_details_on_file(
     client,
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,
@@ -82,7 +83,7 @@ def test_it_asks_a_confident_match_to_confirm_by_the_contact_details_on_file(
 def test_it_answers_doubtful_and_unknown_patients_the_same_way(
     client,
     practice,
-    online,  # noqa: F811
+    online,
     provider,
     location,
     known,
@@ -103,7 +104,7 @@ def test_it_answers_doubtful_and_unknown_patients_the_same_way(
     assert event.patient is None and event.data == {"channel": "online"}
 
 
-def test_it_asks_a_returning_patient_for_a_phone_or_an_email(client, practice, online, provider, location):  # noqa: F811
+def test_it_asks_a_returning_patient_for_a_phone_or_an_email(client, practice, online, provider, location):
     response = _returning_details(client, practice, online, provider, location)
     assert "Enter your phone number or your email." in response.content.decode()
     assert not BookingRequest.objects.exists()

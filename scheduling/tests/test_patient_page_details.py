@@ -11,15 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from frontdesk import checkin_links
-from frontdesk.tests.test_online_check_in import verify_visit
-from messaging.tests.test_inbox_helpers import appointment as book_at
 from patients.models import Coverage
 from practices.models import Location
-from scheduling import manage_links, services
+from scheduling import manage_links
 from scheduling.models import BookedVia
-
-from .conftest import NOW, weekday_hours
-from .test_booking_pages import frozen  # noqa: F401
+from scheduling.services import booking as booking_services
+from scheduling.services import schedule as schedule_services
+from tests.factories import NOW, make_appointment, make_weekday_hours
 
 THURSDAY_10 = NOW + timedelta(days=3, hours=1)  # Thursday 10 January 2030, 10:00 in Chicago
 
@@ -37,13 +35,13 @@ def north_lamar(practice, provider, visit_type):
         timezone="America/Chicago",
     )
     provider.locations.add(location)
-    services.offer_visit_type(visit_type=visit_type, locations=[location])
-    weekday_hours(practice, provider, location)
+    schedule_services.offer_visit_type(visit_type=visit_type, locations=[location])
+    make_weekday_hours(provider, location)
     return location
 
 
 def _book(patient, provider, location, visit_type):
-    return services.book_appointment(
+    return booking_services.book_appointment(
         practice=patient.practice,
         patient=patient,
         provider=provider,
@@ -56,7 +54,9 @@ def _book(patient, provider, location, visit_type):
 
 
 def _footer(html: str) -> str:
-    return re.search(r'<footer class="patient-footer">(.*?)</footer>', html, re.S).group(1)
+    found = re.search(r'<footer class="patient-footer">(.*?)</footer>', html, re.S)
+    assert found is not None, "no patient footer"
+    return found.group(1)
 
 
 def _patient_pages(client, appointment) -> dict[str, str]:
@@ -82,7 +82,7 @@ def test_the_footer_shows_the_phone_of_the_appointments_location(
     provider,
     north_lamar,
     visit_type,
-    frozen,  # noqa: F811
+    frozen,
 ):
     appointment = _book(patient, provider, north_lamar, visit_type)
     for name, html in _patient_pages(client, appointment).items():
@@ -97,7 +97,7 @@ def test_the_footer_falls_back_to_the_practices_phone(
     provider,
     north_lamar,
     visit_type,
-    frozen,  # noqa: F811
+    frozen,
 ):
     north_lamar.phone = ""
     north_lamar.save()
@@ -112,7 +112,7 @@ def test_a_self_paying_patient_is_not_told_to_bring_an_insurance_card(
     provider,
     location,
     visit_type,
-    frozen,  # noqa: F811
+    frozen,
 ):
     appointment = _book(patient, provider, location, visit_type)
     patient.coverage = Coverage.INSURANCE
@@ -135,7 +135,7 @@ def test_the_visit_page_asks_a_self_paying_patient_for_no_insurance_card(
 ):
     # Online check-in is open (within 48 hours of the visit): the page invites the patient to it.
     start = (timezone.now() + timedelta(hours=30)).replace(second=0, microsecond=0)
-    appointment = book_at(patient, provider, location, visit_type, start=start)
+    appointment = make_appointment(patient, provider, location, visit_type, start=start)
     url = reverse("frontdesk:visit", args=[patient.practice.slug, checkin_links.token_for(appointment)])
     assert "add your insurance card" in client.get(url).content.decode()
     patient.coverage = Coverage.SELF_PAY
@@ -146,13 +146,15 @@ def test_the_visit_page_asks_a_self_paying_patient_for_no_insurance_card(
     assert "Confirm your details and answer a few questions before you come." in html
 
 
-def test_the_check_in_page_asks_for_the_card_only_if_insured(client, patient, provider, location, visit_type):
+def test_the_check_in_page_asks_for_the_card_only_if_insured(
+    client, patient, provider, location, visit_type, verify_visit
+):
     start = (timezone.now() + timedelta(hours=30)).replace(second=0, microsecond=0)
-    appointment = book_at(patient, provider, location, visit_type, start=start)
+    appointment = make_appointment(patient, provider, location, visit_type, start=start)
     patient.coverage = Coverage.SELF_PAY
     patient.save()
     url = reverse("frontdesk:check_in", args=[patient.practice.slug, checkin_links.token_for(appointment)])
-    verify_visit(client, appointment)
+    verify_visit(appointment)
     html = unescape(client.get(url).content.decode())
     assert 'name="self_pay" id="id_self_pay" checked' in html
     assert "You may also bring the card" not in html

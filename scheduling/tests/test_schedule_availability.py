@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from practices.models import Location, Provider
-from scheduling import schedule_services
 from scheduling.models import (
     Appointment,
     AppointmentStatus,
@@ -17,6 +16,7 @@ from scheduling.models import (
     BookedVia,
     ExceptionKind,
 )
+from scheduling.services import schedule as schedule_services
 from scheduling.signals import time_freed
 
 # Monday 7 January 2030 (the practice is in America/Chicago, UTC-6 in January).

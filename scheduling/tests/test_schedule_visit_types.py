@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from practices.models import Location, Provider
-from scheduling import selectors
 from scheduling.models import BookingPolicy, VisitType, VisitTypeLocation, VisitTypeProvider
-from scheduling.tests.conftest import NOW
+from scheduling.selectors import slots as slot_selectors
+from tests.factories import NOW
 
 TUESDAY = date(2030, 1, 8)
 
@@ -44,7 +44,7 @@ def edit_url(practice, visit_type):
 
 def slots(practice, visit_type):
     visit_type.refresh_from_db()
-    return selectors.open_slots_for(practice, visit_type, first_day=TUESDAY, last_day=TUESDAY, now=NOW)
+    return slot_selectors.open_slots_for(practice, visit_type, first_day=TUESDAY, last_day=TUESDAY, now=NOW)
 
 
 def test_it_creates_a_visit_type_with_a_slug_providers_and_locations(client, practice, provider, location, owner):
@@ -64,7 +64,7 @@ def test_it_creates_a_visit_type_with_a_slug_providers_and_locations(client, pra
 
 
 def test_a_second_visit_type_of_a_similar_name_gets_its_own_slug(practice, provider):
-    from scheduling.schedule_services import save_visit_type
+    from scheduling.services.schedule import save_visit_type
 
     fields = {"name": "Skin check", "duration_minutes": 15}
     first = save_visit_type(practice=practice, providers=[provider], **fields)
@@ -73,12 +73,12 @@ def test_a_second_visit_type_of_a_similar_name_gets_its_own_slug(practice, provi
 
 
 def test_phone_only_leaves_it_out_of_online_booking(client, practice, provider, location, visit_type, owner):
-    assert visit_type in selectors.visit_types(practice, online_only=True)
+    assert visit_type in slot_selectors.visit_types(practice, online_only=True)
     client.force_login(owner)
     data = visit_type_data(visit_type, providers=[provider], locations=[location], bookable_online=None)
     assert client.post(edit_url(practice, visit_type), data).status_code == 302
-    assert visit_type not in selectors.visit_types(practice, online_only=True)
-    assert visit_type in selectors.visit_types(practice)
+    assert visit_type not in slot_selectors.visit_types(practice, online_only=True)
+    assert visit_type in slot_selectors.visit_types(practice)
     entry = AuditEntry.objects.get(object_type="scheduling.visittype", action="update")
     assert entry.changes["bookable_online"] == {"from": True, "to": False}
 
@@ -87,7 +87,7 @@ def test_not_offered_leaves_it_out_everywhere(client, practice, provider, locati
     client.force_login(owner)
     data = visit_type_data(visit_type, providers=[provider], locations=[location], is_active=None)
     assert client.post(edit_url(practice, visit_type), data).status_code == 302
-    assert visit_type not in selectors.visit_types(practice)
+    assert visit_type not in slot_selectors.visit_types(practice)
 
 
 def test_a_longer_visit_changes_the_open_slots(client, practice, provider, location, visit_type, owner):

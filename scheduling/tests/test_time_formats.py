@@ -14,13 +14,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import time_format
 
-from messaging import reminders
-from messaging import services as messaging_services
 from messaging.models import Channel, Message, MessageKind
-from scheduling import manage_links, services
+from messaging.services import reminders
+from scheduling import manage_links
 from scheduling.models import BookedVia, DayPart
-
-from .conftest import NOW
+from scheduling.services import booking as booking_services
+from tests.factories import NOW
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +29,7 @@ def english_afterwards():
     """A Spanish request leaves Spanish active in the thread; the next test starts in English."""
     yield
     translation.activate("en")
+
 
 # Thursday 10 January 2030, 2:30 PM in Chicago: an afternoon time shows the difference between the languages.
 THURSDAY_1430 = datetime(2030, 1, 10, 20, 30, tzinfo=UTC)
@@ -94,7 +94,7 @@ def test_the_booking_times_page_writes_times_one_way(
 def test_the_manage_page_writes_times_one_way(
     client, practice, patient, provider, location, visit_type, frozen, language, expect
 ):
-    appointment = services.book_appointment(
+    appointment = booking_services.book_appointment(
         practice=practice,
         patient=patient,
         provider=provider,
@@ -120,7 +120,7 @@ def test_the_confirmation_email_writes_times_one_way(
     patient.preferred_language = language
     patient.save()
     with django_capture_on_commit_callbacks(execute=True):
-        services.book_appointment(
+        booking_services.book_appointment(
             practice=practice,
             patient=patient,
             provider=provider,
@@ -146,7 +146,7 @@ def test_the_reminder_text_writes_times_one_way(
     patient.preferred_language = language
     patient.sms_consent = True
     patient.save()
-    appointment = services.book_appointment(
+    appointment = booking_services.book_appointment(
         practice=practice,
         patient=patient,
         provider=provider,
@@ -158,7 +158,7 @@ def test_the_reminder_text_writes_times_one_way(
         override_reason="test",
         now=NOW,
     )
-    plan = messaging_services.default_plan_for(practice)
+    plan = reminders.default_plan_for(practice=practice)
     plan.steps.all().delete()
     plan.steps.create(minutes_before=48 * 60, channel=Channel.SMS)
     assert reminders.queue_due_reminders(now=THURSDAY_1430 - timedelta(hours=48) + timedelta(minutes=1)) == 1

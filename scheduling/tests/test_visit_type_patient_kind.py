@@ -7,10 +7,11 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from scheduling import selectors, services
 from scheduling.models import Appointment, BookedVia, PatientKind, VisitType
-
-from .conftest import NOW, TUESDAY_10
+from scheduling.selectors import booking as booking_selectors
+from scheduling.services import booking as booking_services
+from scheduling.services import schedule as schedule_services
+from tests.factories import NOW, TUESDAY_10
 
 TUESDAY = "2030-01-08"
 
@@ -25,12 +26,12 @@ def follow_up(practice, provider, location, visit_type):
     follow_up = VisitType.objects.create(
         practice=practice, name="Follow-up", slug="follow-up", duration_minutes=15, patient_kind=PatientKind.RETURNING
     )
-    services.offer_visit_type(visit_type=follow_up, providers=[provider], locations=[location])
+    schedule_services.offer_visit_type(visit_type=follow_up, providers=[provider], locations=[location])
     return follow_up
 
 
 def _had_a_visit(patient, provider, location, visit_type):
-    services.book_appointment(
+    booking_services.book_appointment(
         practice=patient.practice,
         patient=patient,
         provider=provider,
@@ -64,8 +65,8 @@ def test_the_front_desk_offers_a_follow_up_only_to_a_patient_who_has_had_a_visit
     response = client.post(url, data)
     assert response.status_code == 200
     assert not Appointment.objects.filter(visit_type=follow_up).exists()
-    with pytest.raises(services.BookingRefused):
-        services.book_appointment(
+    with pytest.raises(booking_services.BookingRefused):
+        booking_services.book_appointment(
             practice=practice,
             patient=patient,
             provider=provider,
@@ -73,7 +74,7 @@ def test_the_front_desk_offers_a_follow_up_only_to_a_patient_who_has_had_a_visit
             visit_type=follow_up,
             start=start,
             booked_via=BookedVia.PHONE,
-            patient_kind=selectors.patient_kind_of(practice, patient),
+            patient_kind=booking_selectors.patient_kind_of(practice, patient),
             now=NOW,
         )
 

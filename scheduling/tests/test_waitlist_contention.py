@@ -11,13 +11,12 @@ from datetime import timedelta
 import pytest
 from django.db import connections
 
-from scheduling import waitlist_services
 from scheduling.models import Appointment, BookingPolicy, OfferStatus, WaitlistEntry, WaitlistOffer, WaitlistStatus
-from scheduling.waitlist_services import Outcome
+from scheduling.services import waitlist as waitlist_services
+from scheduling.services.waitlist import Outcome
+from tests.factories import NOW, TUESDAY_10, make_waitlist_entry
 
-from .conftest import NOW, TUESDAY_10
-from .test_contention import _file_copy_for_threads, _in_thread
-from .test_waitlist_support import join
+from .threads import file_copy_for_threads, in_thread
 
 PATIENTS = 6
 
@@ -28,12 +27,12 @@ def test_it_books_the_time_once_when_everyone_accepts_at_once(
 ):
     BookingPolicy.objects.create(practice=practice, waitlist_batch_size=PATIENTS)
     for i in range(PATIENTS):
-        join(practice, make_patient(practice), visit_type, now=NOW + timedelta(seconds=i))
+        make_waitlist_entry(practice, make_patient(practice), visit_type, now=NOW + timedelta(seconds=i))
     offers = waitlist_services.send_offers_for_time(
         practice_id=practice.pk, provider_id=provider.pk, location_id=location.pk, start=TUESDAY_10, now=NOW
     )
     assert len(offers) == PATIENTS
-    db_file = _file_copy_for_threads(tmp_path)
+    db_file = file_copy_for_threads(tmp_path)
     outcomes: list[str] = []
     barrier = threading.Barrier(PATIENTS)
 
@@ -63,7 +62,7 @@ def test_it_books_the_time_once_when_everyone_accepts_at_once(
             WaitlistEntry.objects.filter(status=WaitlistStatus.ACTIVE).count(),
         )
 
-    thread, result = _in_thread(counts, db_file)
+    thread, result = in_thread(counts, db_file)
     thread.start()
     thread.join(timeout=60)
     assert result["value"] == (1, 1, PATIENTS - 1)

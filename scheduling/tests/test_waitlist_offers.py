@@ -7,7 +7,6 @@ import pytest
 from audit.models import AuditEntry
 from journey.models import JourneyEvent
 from practices.models import Location
-from scheduling import waitlist_services
 from scheduling.models import (
     Appointment,
     AppointmentStatus,
@@ -17,12 +16,11 @@ from scheduling.models import (
     WaitlistOffer,
     WaitlistStatus,
 )
-from scheduling.services import cancel_appointment
+from scheduling.services import waitlist as waitlist_services
+from scheduling.services.booking import cancel_appointment
+from scheduling.services.waitlist import Outcome, WaitlistError
 from scheduling.tasks import offer_freed_time
-from scheduling.waitlist_services import Outcome, WaitlistError
-
-from .conftest import NOW, TUESDAY_10
-from .test_waitlist_support import book, join, live_fixture, offer_tokens  # noqa: F401 (a fixture)
+from tests.factories import NOW, TUESDAY_10, book_appointment, make_waitlist_entry
 
 
 @pytest.fixture
@@ -32,7 +30,11 @@ def waiting(practice, visit_type, make_patient):
     def make(n: int, **wishes) -> list[WaitlistEntry]:
         entries = []
         for i in range(n):
-            entries.append(join(practice, make_patient(practice), visit_type, now=NOW + timedelta(seconds=i), **wishes))
+            entries.append(
+                make_waitlist_entry(
+                    practice, make_patient(practice), visit_type, now=NOW + timedelta(seconds=i), **wishes
+                )
+            )
         return entries
 
     return make
@@ -80,11 +82,13 @@ def test_it_respects_the_practices_batch_size(practice, waiting, offer, mailoutb
     assert offers[0].expires_at == NOW + timedelta(minutes=15)
 
 
-def test_it_stores_only_a_hash_and_emails_no_visit_reason(practice, visit_type, provider, waiting, offer, mailoutbox):
+def test_it_stores_only_a_hash_and_emails_no_visit_reason(
+    practice, visit_type, provider, waiting, offer, mailoutbox, offer_tokens
+):
     waiting(1)
     [made] = offer()
     [message] = mailoutbox
-    token = offer_tokens(mailoutbox)[message.to[0]]
+    token = offer_tokens()[message.to[0]]
     assert token not in made.token_hash and len(made.token_hash) == 64
     assert visit_type.name not in message.body and visit_type.name not in message.subject
     assert practice.name in message.subject
@@ -137,8 +141,10 @@ def test_it_leaves_out_short_notice_times_for_visit_types_that_ask(visit_type, w
 def test_it_offers_only_times_earlier_than_the_visit_to_move(
     practice, patient, provider, location, visit_type, waiting, offer
 ):
-    appointment = book(practice, patient, provider, location, visit_type, TUESDAY_10 + timedelta(hours=1), now=NOW)
-    join(practice, patient, visit_type, now=NOW, appointment=appointment)
+    appointment = book_appointment(
+        patient, provider, location, visit_type, start=TUESDAY_10 + timedelta(hours=1), now=NOW
+    )
+    make_waitlist_entry(practice, patient, visit_type, now=NOW, appointment=appointment)
     assert offer(start=TUESDAY_10 + timedelta(days=1)) == []
     assert offered_patients(offer(start=TUESDAY_10)) == [patient.pk]
 
@@ -146,10 +152,10 @@ def test_it_offers_only_times_earlier_than_the_visit_to_move(
 def test_it_leaves_out_patients_without_email_and_times_that_are_not_free(
     practice, provider, location, visit_type, make_patient, waiting, offer
 ):
-    join(practice, make_patient(practice, email=""), visit_type, now=NOW)
+    make_waitlist_entry(practice, make_patient(practice, email=""), visit_type, now=NOW)
     assert offer() == []
     waiting(1)
-    book(practice, make_patient(practice), provider, location, visit_type, TUESDAY_10, now=NOW)
+    book_appointment(make_patient(practice), provider, location, visit_type, start=TUESDAY_10, now=NOW)
     assert offer() == []  # booked meanwhile: the slot engine says no
     assert offer(start=TUESDAY_10.replace(second=30)) == []  # not a slot start
 
@@ -171,11 +177,11 @@ def test_it_never_offers_twice_when_run_again(waiting, offer, mailoutbox):
 def test_it_refuses_a_waitlist_in_another_practice(practice, other_practice, make_patient, visit_type):
     stranger = make_patient(other_practice)
     with pytest.raises(WaitlistError):
-        join(practice, stranger, visit_type, now=NOW)
+        make_waitlist_entry(practice, stranger, visit_type, now=NOW)
     with pytest.raises(WaitlistError):
-        join(practice, make_patient(practice), visit_type, now=NOW, latest_day=date(2029, 1, 1))
+        make_waitlist_entry(practice, make_patient(practice), visit_type, now=NOW, latest_day=date(2029, 1, 1))
     with pytest.raises(WaitlistError):
-        join(practice, make_patient(practice), visit_type, now=NOW, weekdays=[9])
+        make_waitlist_entry(practice, make_patient(practice), visit_type, now=NOW, weekdays=[9])
     assert not WaitlistEntry.objects.exists()
 
 
@@ -188,7 +194,7 @@ def test_it_sends_one_email_per_patient_when_the_task_is_retried(
     from django.utils import timezone
 
     for _ in range(4):
-        join(practice, make_patient(practice), visit_type, now=timezone.now())
+        make_waitlist_entry(practice, make_patient(practice), visit_type, now=timezone.now())
     args = (practice.pk, provider.pk, location.pk, live.start.isoformat())
     with django_capture_on_commit_callbacks(execute=True):
         offer_freed_time.enqueue(*args)
@@ -212,9 +218,9 @@ def test_it_offers_a_cancelled_time_to_the_waitlist(
 ):
     from django.utils import timezone
 
-    appointment = book(practice, patient, provider, location, visit_type, live.start)
+    appointment = book_appointment(patient, provider, location, visit_type, start=live.start)
     waiting_patient = make_patient(practice)
-    join(practice, waiting_patient, visit_type, now=timezone.now())
+    make_waitlist_entry(practice, waiting_patient, visit_type, now=timezone.now())
     with django_capture_on_commit_callbacks(execute=True):
         cancel_appointment(appointment=appointment, reason="patient_request")
     assert [m.to for m in mailoutbox] == [[waiting_patient.email]]
@@ -226,7 +232,7 @@ def test_it_offers_new_hours_added_by_the_schedule_editor(
 ):
     from django.utils import timezone
 
-    join(practice, make_patient(practice), visit_type, now=timezone.now(), day_parts=["afternoon"])
+    make_waitlist_entry(practice, make_patient(practice), visit_type, now=timezone.now(), day_parts=["afternoon"])
     with django_capture_on_commit_callbacks(execute=True):
         waitlist_services.offer_time(
             practice=practice,
@@ -296,7 +302,7 @@ def test_it_refuses_kindly_when_the_time_was_booked_another_way(
 ):
     entries = waiting(2)
     first, second = offer()
-    book(practice, make_patient(practice), provider, location, visit_type, TUESDAY_10, now=NOW)
+    book_appointment(make_patient(practice), provider, location, visit_type, start=TUESDAY_10, now=NOW)
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         result = waitlist_services.accept_offer(offer=first, now=NOW + timedelta(minutes=1))
@@ -311,8 +317,10 @@ def test_it_refuses_kindly_when_the_time_was_booked_another_way(
 def test_it_moves_the_booked_visit_when_the_entry_came_from_it(
     practice, patient, provider, location, visit_type, offer, django_capture_on_commit_callbacks
 ):
-    appointment = book(practice, patient, provider, location, visit_type, TUESDAY_10 + timedelta(days=3), now=NOW)
-    join(practice, patient, visit_type, now=NOW, appointment=appointment)
+    appointment = book_appointment(
+        patient, provider, location, visit_type, start=TUESDAY_10 + timedelta(days=3), now=NOW
+    )
+    make_waitlist_entry(practice, patient, visit_type, now=NOW, appointment=appointment)
     [made] = offer()
     with django_capture_on_commit_callbacks(execute=True):
         result = waitlist_services.accept_offer(offer=made, now=NOW + timedelta(minutes=1))
@@ -378,7 +386,7 @@ def test_it_sends_no_next_batch_once_the_time_is_gone(
 ):
     waiting(4)
     offer()
-    book(practice, make_patient(practice), provider, location, visit_type, TUESDAY_10, now=NOW)
+    book_appointment(make_patient(practice), provider, location, visit_type, start=TUESDAY_10, now=NOW)
     with django_capture_on_commit_callbacks(execute=True):
         assert waitlist_services.expire_offers_and_send_next_batches(now=NOW + timedelta(minutes=61)) == 0
 
@@ -396,7 +404,7 @@ def test_the_minute_job_releases_holds_and_expires_offers(practice, provider, lo
     from django.utils import timezone
 
     from scheduling.models import BookingHold
-    from scheduling.services import place_hold
+    from scheduling.services.holds import place_hold
     from scheduling.tasks import every_minute
 
     place_hold(practice=practice, provider=provider, location=location, visit_type=visit_type, start=live.start)

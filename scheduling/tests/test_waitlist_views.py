@@ -8,12 +8,11 @@ from django.utils import timezone
 
 from patients.models import Patient
 from practices.models import Location, Provider
-from scheduling import waitlist_services
 from scheduling.manage_links import token_for
 from scheduling.models import Appointment, OfferStatus, VisitType, WaitlistEntry, WaitlistOffer, WaitlistStatus
-from scheduling.services import offer_visit_type
-
-from .test_waitlist_support import book, join, live_fixture, offer_tokens  # noqa: F401 (a fixture)
+from scheduling.services import waitlist as waitlist_services
+from scheduling.services.schedule import offer_visit_type
+from tests.factories import book_appointment, make_waitlist_entry
 
 
 def sign_in(client, patient: Patient) -> None:
@@ -25,7 +24,7 @@ def sign_in(client, patient: Patient) -> None:
 
 @pytest.fixture
 def appointment(practice, patient, provider, location, visit_type, live) -> Appointment:
-    return book(practice, patient, provider, location, visit_type, live.later)
+    return book_appointment(patient, provider, location, visit_type, start=live.later)
 
 
 @pytest.fixture
@@ -35,17 +34,25 @@ def manage_url(practice, appointment):
 
 @pytest.fixture
 def offers(
-    practice, provider, location, visit_type, make_patient, live, django_capture_on_commit_callbacks, mailoutbox
+    practice,
+    provider,
+    location,
+    visit_type,
+    make_patient,
+    live,
+    django_capture_on_commit_callbacks,
+    mailoutbox,
+    offer_tokens,
 ):
     """Two waiting patients, each offered the same free time: {patient: token}."""
     patients = [make_patient(practice), make_patient(practice)]
     for p in patients:
-        join(practice, p, visit_type, now=timezone.now())
+        make_waitlist_entry(practice, p, visit_type, now=timezone.now())
     with django_capture_on_commit_callbacks(execute=True):
         waitlist_services.send_offers_for_time(
             practice_id=practice.pk, provider_id=provider.pk, location_id=location.pk, start=live.start
         )
-    tokens = offer_tokens(mailoutbox)
+    tokens = offer_tokens()
     mailoutbox.clear()
     return {p: tokens[p.email] for p in patients}
 
@@ -113,7 +120,9 @@ def test_it_refuses_bad_choices_with_a_message(client, manage_url, live, data):
 
 
 def test_it_leaves_the_waitlist_from_the_manage_link(client, manage_url, appointment, practice, live):
-    entry = join(practice, appointment.patient, appointment.visit_type, now=timezone.now(), appointment=appointment)
+    entry = make_waitlist_entry(
+        practice, appointment.patient, appointment.visit_type, now=timezone.now(), appointment=appointment
+    )
     response = client.post(manage_url + f"{entry.pk}/withdraw/")
     assert response.status_code == 302
     entry.refresh_from_db()
@@ -130,14 +139,14 @@ def test_it_answers_404_to_forged_and_foreign_manage_links(
     assert client.get(manage_url.replace(practice.slug, other_practice.slug)).status_code == 404
     # Someone else's entry cannot be withdrawn with this visit's link.
     other = make_patient(practice)
-    entry = join(practice, other, appointment.visit_type, now=timezone.now())
+    entry = make_waitlist_entry(practice, other, appointment.visit_type, now=timezone.now())
     assert client.post(manage_url + f"{entry.pk}/withdraw/").status_code == 404
     entry.refresh_from_db()
     assert entry.status == WaitlistStatus.ACTIVE
 
 
 def test_it_says_kindly_when_the_visit_is_no_longer_booked(client, manage_url, appointment):
-    from scheduling.services import cancel_appointment
+    from scheduling.services.booking import cancel_appointment
 
     cancel_appointment(appointment=appointment, reason="patient_request")
     response = client.get(manage_url)
@@ -213,7 +222,7 @@ def test_it_refuses_a_visit_type_place_or_provider_that_do_not_fit(client, pract
 
 
 def test_it_lets_only_the_patient_leave_their_waitlist(client, practice, patient, make_patient, visit_type):
-    entry = join(practice, make_patient(practice), visit_type, now=timezone.now())
+    entry = make_waitlist_entry(practice, make_patient(practice), visit_type, now=timezone.now())
     url = reverse("scheduling:waitlist_withdraw", args=[practice.slug, entry.pk])
     assert client.post(url).status_code == 404  # not signed in
     sign_in(client, patient)

@@ -1,33 +1,36 @@
 """The patient's online booking pages, no account needed: /p/<practice>/book/...
 
-The choices travel in the query string as short, non-descriptive values (never a visit's name):
-``kind`` (new / returning), ``vt`` (visit type id), ``loc`` (location id), ``prov`` (provider id or
-"any" for the first available), ``day`` (YYYY-MM-DD), ``src`` (where the visitor came from: widget,
-page or link). ``book`` shows the first step whose choice is missing or wrong. Choosing a time places
-a short hold (its token in the session); the details page books with an idempotency key issued with
-the form, so a double submit books once.
+The choices so far travel in the query string and are read once per request into a
+``booking_flow.BookingFlow``; ``book`` shows the first step whose choice is missing or wrong.
+Choosing a time places a short hold (kept in the session, ``booking_flow.BookingSession``); the
+details page books with an idempotency key issued with the form, so a double submit books once.
 
 Reading the pages writes nothing (an anonymous GET must not cost a database write): the
 ``booking.started`` journey event is recorded with the first time a visitor holds, once per flow,
 with the ``src`` that travelled along with the choices.
 
-All times are shown in the practice's time zone.
+All times are shown in the practice's time zone (``slot_display``).
 """
 
 from __future__ import annotations
 
+import functools
+import json
+import re
 import secrets
-from collections import OrderedDict
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.staticfiles import finders
+from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -37,20 +40,36 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import limits
 from practices.selectors import practice_by_slug_or_404
 
-from .. import confirm_links, manage_links, selectors, services
+from .. import confirm_links, manage_links
+from ..booking_flow import (
+    CHOOSE_AGAIN,
+    TAKEN,
+    AskedTime,
+    BookingFlow,
+    BookingResult,
+    BookingSession,
+    FlowError,
+    FlowParams,
+    HeldTime,
+    Outcome,
+    parse_flow,
+)
+from ..engine import Slot
 from ..forms.booking import NewPatientForm, ReturningPatientForm
-from ..models import PatientKind
+from ..models import Appointment, BookingConfirmation, PatientKind
+from ..patient_pages import appointment_context, render_local, safe_reverse
+from ..selectors import booking as booking_selectors
+from ..selectors import slots as slot_selectors
+from ..services import booking as booking_services
+from ..services import holds as holds_services
+from ..services import online_booking as online_booking_services
+from ..slot_display import group_by_day_part, parse_day, parse_slot, practice_today, practice_tz, time_choices
 
-DAYS_SHOWN = 10
-SESSION_PREFIX = "booking:"
-DONE_PREFIX = "booking-done:"
-STARTED_PREFIX = "booking-started:"
-REQUESTED_PREFIX = "booking-requested:"
-SOURCES = ("widget", "page", "link")
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
-CHOOSE_AGAIN = gettext_lazy("That choice is not available. Please choose again from the list.")
-BAD_DAY = gettext_lazy("That date is not valid. Please choose a day from the list.")
-TAKEN = gettext_lazy("Sorry, that time was just taken. These are the nearest times:")
+    from practices.models import Practice
+
 NOT_OFFERED = gettext_lazy("Sorry, that time is not available. These are the nearest times:")
 EXPIRED = gettext_lazy("We could not keep your time. Please choose a time again.")
 LOST = gettext_lazy("Sorry, that time was taken before you confirmed. These are the nearest times:")
@@ -59,129 +78,20 @@ LINK_EXPIRED = gettext_lazy(
 )
 
 
-# --- the choices so far ------------------------------------------------------------------------
+def _now_today(practice: Practice) -> tuple[datetime, date]:
+    now = timezone.now()
+    return now, practice_today(practice, now)
 
 
-@dataclass
-class Flow:
-    """The patient's choices so far, parsed and checked against the practice's data."""
-
-    practice: object
-    kind: str | None = None
-    visit_type: object = None
-    location: object = None
-    locations: list = field(default_factory=list)
-    provider: object = None  # None with prov == "any": first available
-    prov: str | None = None
-    providers: list = field(default_factory=list)
-    day: date | None = None
-    source: str | None = None  # "widget", "page" or "link"; None: came straight to the pages
-    error: str | None = None
-
-    @property
-    def first_available(self) -> bool:
-        return self.prov == "any"
-
-    @property
-    def provider_ids(self) -> list[int] | None:
-        return [self.provider.pk] if self.provider is not None else None
-
-    def params(self, **override) -> dict:
-        values = {
-            "kind": self.kind,
-            "vt": self.visit_type.pk if self.visit_type else None,
-            "loc": self.location.pk if self.location else None,
-            "prov": self.prov,
-            "day": self.day.isoformat() if self.day else None,
-            "src": self.source,
-        }
-        values.update(override)
-        return {k: v for k, v in values.items() if v is not None}
-
-    def url(self, **override) -> str:
-        base = reverse("scheduling:book", kwargs={"practice_slug": self.practice.slug})
-        query = urlencode(self.params(**override))
-        return f"{base}?{query}" if query else base
+def _let_go(session: BookingSession, practice: Practice) -> HeldTime | None:
+    """Forget the time held in the session and release its hold; the time that was held, if any."""
+    held = session.pop_held()
+    if held is not None and held.token:
+        holds_services.release_hold(practice=practice, token=held.token)
+    return held
 
 
-def parse_day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat((value or "").strip()[:10])
-    except ValueError:
-        return None
-
-
-def _parse(practice, params, *, today: date) -> Flow:
-    flow = Flow(practice=practice)
-    source = params.get("src")
-    flow.source = source if source in SOURCES else None
-    kind = params.get("kind")
-    if kind is None:
-        return flow
-    if kind not in (PatientKind.NEW, PatientKind.RETURNING):
-        flow.error = CHOOSE_AGAIN
-        return flow
-    flow.kind = kind
-    vt = params.get("vt")
-    if vt is None:
-        return flow
-    flow.visit_type = selectors.online_visit_type(practice, pk=vt, kind=kind)
-    if flow.visit_type is None:
-        flow.error = CHOOSE_AGAIN
-        return flow
-    flow.locations = list(selectors.booking_locations(practice, flow.visit_type))
-    loc = params.get("loc")
-    if loc is None and len(flow.locations) == 1:
-        flow.location = flow.locations[0]
-    elif loc is not None:
-        flow.location = next((x for x in flow.locations if str(x.pk) == loc), None)
-        if flow.location is None:
-            flow.error = CHOOSE_AGAIN
-            return flow
-    else:
-        return flow
-    flow.providers = list(selectors.booking_providers(practice, flow.visit_type, flow.location))
-    prov = params.get("prov")
-    if prov is None:
-        return flow
-    if prov != "any":
-        flow.provider = next((p for p in flow.providers if str(p.pk) == prov), None)
-        if flow.provider is None:
-            flow.error = CHOOSE_AGAIN
-            return flow
-    flow.prov = prov
-    if params.get("day") is None:
-        return flow
-    day = parse_day(params.get("day"))
-    if day is None or not today <= day <= today + timedelta(days=flow.visit_type.max_days_ahead):
-        flow.error = BAD_DAY
-        return flow
-    flow.day = day
-    return flow
-
-
-# --- helpers shared with the manage pages -----------------------------------------------------
-
-
-def practice_tz(practice) -> ZoneInfo:
-    return ZoneInfo(practice.timezone)
-
-
-def render_local(request, practice, template: str, context: dict, status: int = 200) -> HttpResponse:
-    """Render with the practice's time zone active, so dates and times show in practice time."""
-    with timezone.override(practice_tz(practice)):
-        return render(request, template, {"practice": practice, **context}, status=status)
-
-
-def safe_reverse(name: str, **kwargs) -> str | None:
-    """A URL that another part of the app provides, or None while it does not exist yet."""
-    try:
-        return reverse(name, kwargs=kwargs)
-    except NoReverseMatch:
-        return None
-
-
-def waitlist_join_url(flow: Flow) -> str | None:
+def _waitlist_join_url(flow: BookingFlow) -> str | None:
     url = safe_reverse("scheduling:waitlist_join", practice_slug=flow.practice.slug)
     if url is None or flow.visit_type is None:
         return url
@@ -193,117 +103,7 @@ def waitlist_join_url(flow: Flow) -> str | None:
     return f"{url}?{urlencode(query)}"
 
 
-@dataclass
-class TimeChoice:
-    value: str  # "<provider id>:<location id>:<epoch seconds>"
-    start: datetime  # aware
-    provider: object
-    location: object
-
-
-def slot_value(provider_id: int, location_id: int, start: datetime) -> str:
-    return f"{provider_id}:{location_id}:{int(start.timestamp())}"
-
-
-def parse_slot(value: str | None) -> tuple[int, int, datetime] | None:
-    try:
-        provider_id, location_id, epoch = (int(part) for part in (value or "").split(":"))
-        return provider_id, location_id, datetime.fromtimestamp(epoch, tz=UTC)
-    except (ValueError, OverflowError, OSError):
-        return None
-
-
-def time_choices(slots, *, practice, providers_by_id: dict, locations_by_id: dict) -> list[TimeChoice]:
-    """One choice per start time (the first provider in the engine's order when several are free)."""
-    seen: set = set()
-    choices = []
-    for slot in sorted(slots, key=lambda s: (s.start, s.provider_id, s.location_id)):
-        if slot.start in seen or slot.provider_id not in providers_by_id or slot.location_id not in locations_by_id:
-            continue
-        seen.add(slot.start)
-        choices.append(
-            TimeChoice(
-                value=slot_value(slot.provider_id, slot.location_id, slot.start),
-                start=slot.start,
-                provider=providers_by_id[slot.provider_id],
-                location=locations_by_id[slot.location_id],
-            )
-        )
-    return choices
-
-
-def group_by_day_part(choices: list[TimeChoice], tz: ZoneInfo) -> list[tuple[str, list[TimeChoice]]]:
-    groups: OrderedDict[str, list[TimeChoice]] = OrderedDict(
-        ((_("Morning"), []), (_("Afternoon"), []), (_("Evening"), []))
-    )
-    names = list(groups)
-    for choice in choices:
-        hour = choice.start.astimezone(tz).hour
-        groups[names[0] if hour < 12 else names[1] if hour < 17 else names[2]].append(choice)
-    return [(name, items) for name, items in groups.items() if items]
-
-
-def lookup_tables(practice, visit_type) -> tuple[dict, dict]:
-    """Providers and locations of the practice by id, for labelling times (alternatives may be elsewhere)."""
-    from practices.selectors import locations_for_practice, providers_for_practice
-
-    providers = {p.pk: p for p in providers_for_practice(practice=practice, active_only=True)}
-    locations = {loc.pk: loc for loc in locations_for_practice(practice=practice, active_only=True)}
-    return providers, locations
-
-
-def days_page(flow_practice, visit_type, *, provider_ids, location_id, start_day: date, today: date, now):
-    """Up to DAYS_SHOWN days with openings from ``start_day``, and the day to continue from (or None)."""
-    last_day = today + timedelta(days=visit_type.max_days_ahead)
-    days = selectors.days_with_openings_for(
-        flow_practice,
-        visit_type,
-        first_day=max(start_day, today),
-        last_day=last_day,
-        now=now,
-        provider_ids=provider_ids,
-        location_id=location_id,
-    )
-    more = days[DAYS_SHOWN] if len(days) > DAYS_SHOWN else None
-    return days[:DAYS_SHOWN], more
-
-
-# --- session state ------------------------------------------------------------------------------
-
-
-def _state_key(practice) -> str:
-    return f"{SESSION_PREFIX}{practice.pk}"
-
-
-def _state(request, practice) -> dict | None:
-    state = request.session.get(_state_key(practice))
-    return state if isinstance(state, dict) else None
-
-
-def _release_session_hold(request, practice) -> None:
-    state = request.session.pop(_state_key(practice), None)
-    if isinstance(state, dict) and state.get("token"):
-        services.release_hold(practice=practice, token=state["token"])
-
-
-def _remember_done(request, practice, key: str, result: str) -> None:
-    done = request.session.get(f"{DONE_PREFIX}{practice.pk}") or {}
-    done = dict(list(done.items())[-4:])
-    done[key] = result
-    request.session[f"{DONE_PREFIX}{practice.pk}"] = done
-
-
-def _done_for(request, practice, key: str) -> str | None:
-    done = request.session.get(f"{DONE_PREFIX}{practice.pk}") or {}
-    return done.get(key) if isinstance(done, dict) else None
-
-
-# --- views ---------------------------------------------------------------------------------------
-
-
-def _now_today(practice) -> tuple[datetime, date]:
-    now = timezone.now()
-    return now, timezone.localtime(now, practice_tz(practice)).date()
+# --- the steps -----------------------------------------------------------------------------------
 
 
 @require_GET
@@ -311,29 +111,37 @@ def book(request: HttpRequest, practice_slug: str) -> HttpResponse:
     """Every choice before the time: kind → reason → location → provider → day → time."""
     practice = practice_by_slug_or_404(slug=practice_slug)
     now, today = _now_today(practice)
-    flow = _parse(practice, request.GET, today=today)
+    flow = parse_flow(practice, FlowParams.from_query(request.GET), today=today)
     return _render_step(request, flow, now=now, today=today)
 
 
 def _render_step(
-    request, flow: Flow, *, now, today, message: str | None = None, alternatives=None, status: int = 200
+    request: HttpRequest,
+    flow: BookingFlow,
+    *,
+    now: datetime,
+    today: date,
+    message: StrPromise | None = None,
+    alternatives: list[Slot] | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     practice = flow.practice
-    context = {"flow": flow, "error": flow.error, "message": message}
+    context: dict[str, Any] = {"flow": flow, "error": flow.error.message if flow.error else None, "message": message}
     if flow.kind is None:
         context["new_url"] = flow.url(kind=PatientKind.NEW)
         context["returning_url"] = flow.url(kind=PatientKind.RETURNING)
         return render_local(request, practice, "scheduling/booking/kind.html", context, status)
     if flow.visit_type is None:
-        context["visit_types"] = selectors.online_visit_types(practice, kind=flow.kind)
-        context["choices"] = [(vt, flow.url(vt=vt.pk, loc=None, prov=None, day=None)) for vt in context["visit_types"]]
+        visit_types = booking_selectors.online_visit_types(practice, kind=flow.kind)
+        context["visit_types"] = visit_types
+        context["choices"] = [(vt, flow.url(vt=vt.pk, loc=None, prov=None, day=None)) for vt in visit_types]
         context["back_url"] = flow.url(kind=None, vt=None, loc=None, prov=None, day=None)
         return render_local(request, practice, "scheduling/booking/reason.html", context, status)
     if flow.location is None:
         context["choices"] = [(loc, flow.url(loc=loc.pk, prov=None, day=None)) for loc in flow.locations]
         context["back_url"] = flow.url(vt=None, loc=None, prov=None, day=None)
         return render_local(request, practice, "scheduling/booking/location.html", context, status)
-    if flow.prov is None:
+    if not flow.provider_chosen:
         context["any_url"] = flow.url(prov="any", day=None)
         context["choices"] = [(p, flow.url(prov=p.pk, day=None)) for p in flow.providers]
         context["back_url"] = (
@@ -344,7 +152,7 @@ def _render_step(
         return render_local(request, practice, "scheduling/booking/provider.html", context, status)
     if flow.day is None:
         start_day = parse_day(request.GET.get("from")) or today
-        days, more = days_page(
+        days, more = booking_selectors.booking_days_page(
             practice,
             flow.visit_type,
             provider_ids=flow.provider_ids,
@@ -356,13 +164,13 @@ def _render_step(
         context.update(
             days=[(d, flow.url(day=d.isoformat())) for d in days],
             more_url=flow.url(**{"from": more.isoformat()}) if more else None,
-            waitlist_url=waitlist_join_url(flow),
+            waitlist_url=_waitlist_join_url(flow),
             back_url=flow.url(prov=None, day=None),
         )
         return render_local(request, practice, "scheduling/booking/day.html", context, status)
     # The times of the chosen day. Coming back here lets go of a time held before.
-    _release_session_hold(request, practice)
-    slots = selectors.open_slots_for(
+    _let_go(BookingSession(request.session, practice), practice)
+    slots = slot_selectors.open_slots_for(
         practice,
         flow.visit_type,
         first_day=flow.day,
@@ -371,10 +179,10 @@ def _render_step(
         provider_ids=flow.provider_ids,
         location_id=flow.location.pk,
     )
-    providers, locations = lookup_tables(practice, flow.visit_type)
-    choices = time_choices(slots, practice=practice, providers_by_id=providers, locations_by_id=locations)
+    providers, locations = booking_selectors.active_providers_and_locations(practice)
+    choices = time_choices(slots, providers_by_id=providers, locations_by_id=locations)
     alternative_choices = (
-        time_choices(alternatives, practice=practice, providers_by_id=providers, locations_by_id=locations)
+        time_choices(alternatives, providers_by_id=providers, locations_by_id=locations)
         if alternatives is not None
         else None
     )
@@ -384,7 +192,7 @@ def _render_step(
         hidden=flow.params(),
         days_url=flow.url(day=None),
         back_url=flow.url(day=None),
-        waitlist_url=waitlist_join_url(flow),
+        waitlist_url=_waitlist_join_url(flow),
         action=reverse("scheduling:book_hold", kwargs={"practice_slug": practice.slug}),
     )
     return render_local(request, practice, "scheduling/booking/time.html", context, status)
@@ -402,155 +210,141 @@ def hold(request: HttpRequest, practice_slug: str) -> HttpResponse:
     if limits.hit(request, group="booking.hold", key=address, rates=settings.BOOKING_HOLD_RATE):
         return limits.too_many_requests(request, practice)
     now, today = _now_today(practice)
-    flow = _parse(practice, request.POST, today=today)
-    if flow.error or flow.day is None:
-        flow.error = flow.error or CHOOSE_AGAIN
-        return _render_step(request, flow, now=now, today=today)
+    flow = parse_flow(practice, FlowParams.from_query(request.POST), today=today)
+    kind, visit_type = flow.kind, flow.visit_type
+    if flow.error or flow.day is None or kind is None or visit_type is None:  # a day comes with the rest
+        return _render_step(request, flow.with_error(flow.error or FlowError.CHOOSE_AGAIN), now=now, today=today)
     slot = parse_slot(request.POST.get("slot"))
-    providers = {p.pk: p for p in selectors.booking_providers_any_location(practice, flow.visit_type)}
-    locations = {loc.pk: loc for loc in selectors.booking_locations(practice, flow.visit_type)}
+    # The time may be an alternative with another provider or at another of the visit's locations.
+    providers = {p.pk: p for p in booking_selectors.booking_providers_any_location(practice, visit_type)}
+    locations = {loc.pk: loc for loc in flow.locations}
     if (
         slot is None
-        or slot[0] not in providers
-        or slot[1] not in locations
-        or (flow.provider is not None and slot[0] != flow.provider.pk)
+        or slot.provider_id not in providers
+        or slot.location_id not in locations
+        or (flow.provider is not None and slot.provider_id != flow.provider.pk)
     ):
-        flow.error = CHOOSE_AGAIN
-        return _render_step(request, flow, now=now, today=today)
-    provider, location, start = providers[slot[0]], locations[slot[1]], slot[2]
-    _release_session_hold(request, practice)
-    started_key = f"{STARTED_PREFIX}{practice.pk}"
+        return _render_step(request, flow.with_error(FlowError.CHOOSE_AGAIN), now=now, today=today)
+    provider, location = providers[slot.provider_id], locations[slot.location_id]
+    session = BookingSession(request.session, practice)
+    _let_go(session, practice)
     try:
-        held = services.hold_for_patient(
+        held = holds_services.hold_for_patient(
             practice=practice,
             provider=provider,
             location=location,
-            visit_type=flow.visit_type,
-            start=start,
+            visit_type=visit_type,
+            start=slot.start,
             first_available=flow.first_available,
-            started_from=None if request.session.get(started_key) else (flow.source or "direct"),
+            started_from=None if session.started else (flow.source or "direct"),
             now=now,
             client_key=salted_hmac("scheduling.hold-client", address, algorithm="sha256").hexdigest()[:32],
             holds_per_client=settings.BOOKING_HOLDS_PER_ADDRESS,
         )
-    except services.SlotTaken as taken:
+    except booking_services.SlotTaken as taken:
         return _render_step(request, flow, now=now, today=today, message=NOT_OFFERED, alternatives=taken.alternatives)
-    except services.BookingRefused:
-        flow.error = CHOOSE_AGAIN
-        return _render_step(request, flow, now=now, today=today)
-    request.session[_state_key(practice)] = {
-        "token": held.token,
-        "kind": flow.kind,
-        "vt": flow.visit_type.pk,
-        "loc": location.pk,
-        "prov": flow.prov,
-        "provider": provider.pk,
-        "start": int(held.start.timestamp()),
-        "key": secrets.token_urlsafe(24),
-        "src": flow.source,
-    }
-    request.session[started_key] = True
+    except booking_services.BookingRefused:
+        return _render_step(request, flow.with_error(FlowError.CHOOSE_AGAIN), now=now, today=today)
+    session.keep_held(
+        HeldTime(
+            token=held.token,
+            kind=kind.value,
+            visit_type_id=visit_type.pk,
+            location_id=location.pk,
+            prov=flow.prov or "",
+            provider_id=provider.pk,
+            start=held.start,
+            idempotency_key=secrets.token_urlsafe(24),
+            source=flow.source,
+        )
+    )
+    session.mark_started()
     return redirect("scheduling:book_details", practice_slug=practice.slug)
-
-
-def _flow_from_state(practice, state: dict, *, today: date) -> Flow:
-    start = datetime.fromtimestamp(state["start"], tz=UTC)
-    day = timezone.localtime(start, practice_tz(practice)).date()
-    params = {
-        "kind": state.get("kind"),
-        "vt": str(state.get("vt")),
-        "loc": str(state.get("loc")),
-        "prov": state.get("prov"),
-        "day": day.isoformat(),
-        "src": state.get("src"),
-    }
-    return _parse(practice, params, today=today)
 
 
 @require_http_methods(["GET", "POST"])
 def details(request: HttpRequest, practice_slug: str) -> HttpResponse:
     practice = practice_by_slug_or_404(slug=practice_slug)
     now, today = _now_today(practice)
+    session = BookingSession(request.session, practice)
     key = request.POST.get("idempotency_key", "")
-    if request.method == "POST" and key and (result := _done_for(request, practice, key)):
+    if request.method == "POST" and key and (result := session.result_for(key)):
         return _redirect_to_result(practice, result)
-    state = _state(request, practice)
-    if state is None:
+    held = session.held()
+    if held is None:
         messages.info(request, EXPIRED)
         return redirect("scheduling:book", practice_slug=practice.slug)
-    flow = _flow_from_state(practice, state, today=today)
+    flow = parse_flow(practice, held.flow_params(practice), today=today)
+    kind, visit_type, location = flow.kind, flow.visit_type, flow.location
     provider = (
         next(
             (
                 p
-                for p in selectors.booking_providers_any_location(practice, flow.visit_type)
-                if p.pk == state.get("provider")
+                for p in booking_selectors.booking_providers_any_location(practice, visit_type)
+                if p.pk == held.provider_id
             ),
             None,
         )
-        if flow.visit_type
+        if visit_type
         else None
     )
-    if flow.error or provider is None:
-        _release_session_hold(request, practice)
+    # Without an error, the held choices give the kind, the visit type and the location.
+    if flow.error or provider is None or kind is None or visit_type is None or location is None:
+        _let_go(session, practice)
         messages.info(request, EXPIRED)
         return redirect("scheduling:book", practice_slug=practice.slug)
-    start = datetime.fromtimestamp(state["start"], tz=UTC)
-    form_class = NewPatientForm if flow.kind == PatientKind.NEW else ReturningPatientForm
-    form = form_class(request.POST or None, initial={"idempotency_key": state["key"]})
+    form_class = NewPatientForm if kind == PatientKind.NEW else ReturningPatientForm
+    form = form_class(request.POST or None, initial={"idempotency_key": held.idempotency_key})
     if request.method == "POST" and form.is_valid():
-        if form.cleaned_data["idempotency_key"] != state["key"]:
-            _release_session_hold(request, practice)
+        if form.cleaned_data["idempotency_key"] != held.idempotency_key:
+            _let_go(session, practice)
             messages.info(request, EXPIRED)
             return redirect("scheduling:book", practice_slug=practice.slug)
         language = translation.get_language() or "en"
         language = language[:2] if language[:2] in ("en", "es") else "en"
         try:
-            outcome = services.book_online(
+            outcome = online_booking_services.book_online(
                 practice=practice,
-                patient_kind=flow.kind,
-                visit_type=flow.visit_type,
+                patient_kind=kind,
+                visit_type=visit_type,
                 provider=provider,
-                location=flow.location,
-                start=start,
+                location=location,
+                start=held.start,
                 details=form.patient_fields(language=language),
-                idempotency_key=state["key"],
-                hold_token=state["token"],
+                idempotency_key=held.idempotency_key,
+                hold_token=held.token,
                 now=now,
             )
-        except services.SlotTaken as taken:
-            request.session.pop(_state_key(practice), None)
+        except booking_services.SlotTaken as taken:
+            session.pop_held()
             return _render_step(request, flow, now=now, today=today, message=TAKEN, alternatives=taken.alternatives)
-        except services.BookingRefused:
-            _release_session_hold(request, practice)
-            flow.error = CHOOSE_AGAIN
-            return _render_step(request, flow, now=now, today=today)
-        request.session.pop(_state_key(practice), None)
-        request.session.pop(f"{STARTED_PREFIX}{practice.pk}", None)  # the flow is over; another one starts anew
+        except booking_services.BookingRefused:
+            _let_go(session, practice)
+            return _render_step(request, flow.with_error(FlowError.CHOOSE_AGAIN), now=now, today=today)
+        session.pop_held()
+        session.end_flow()  # another flow starts anew
         # A returning patient, matched or not, sees the same request page: never a manage link here.
-        result = "a:" + manage_links.token_for(outcome.appointment) if outcome.appointment else "r:"
-        if not outcome.appointment:
-            request.session[f"{REQUESTED_PREFIX}{practice.pk}"] = {
-                "start": state["start"],
-                "provider": provider.pk,
-                "location": flow.location.pk,
-            }
-        _remember_done(request, practice, state["key"], result)
+        if outcome.appointment:
+            result = BookingResult(Outcome.BOOKED, manage_links.token_for(outcome.appointment))
+        else:
+            result = BookingResult(Outcome.REQUESTED)
+            session.remember_asked(AskedTime(start=held.start, provider_id=provider.pk, location_id=location.pk))
+        session.remember_result(held.idempotency_key, result)
         return _redirect_to_result(practice, result)
     context = {
         "flow": flow,
         "form": form,
         "provider": provider,
-        "start": start,
+        "start": held.start,
         "back_action": reverse("scheduling:book_release", kwargs={"practice_slug": practice.slug}),
-        "new_patient": flow.kind == PatientKind.NEW,
+        "new_patient": kind == PatientKind.NEW,
     }
     return render_local(request, practice, "scheduling/booking/details.html", context)
 
 
-def _redirect_to_result(practice, result: str) -> HttpResponseRedirect:
-    if result.startswith("a:"):
-        return redirect("scheduling:book_confirmed", practice_slug=practice.slug, token=result[2:])
+def _redirect_to_result(practice: Practice, result: BookingResult) -> HttpResponseRedirect:
+    if result.outcome is Outcome.BOOKED:
+        return redirect("scheduling:book_confirmed", practice_slug=practice.slug, token=result.manage_token)
     return redirect("scheduling:book_requested", practice_slug=practice.slug)
 
 
@@ -559,11 +353,10 @@ def release(request: HttpRequest, practice_slug: str) -> HttpResponse:
     """ "Choose another time": let go of the held time and go back to the times of that day."""
     practice = practice_by_slug_or_404(slug=practice_slug)
     _now, today = _now_today(practice)
-    state = _state(request, practice)
-    _release_session_hold(request, practice)
-    if state is None:
+    held = _let_go(BookingSession(request.session, practice), practice)
+    if held is None:
         return redirect("scheduling:book", practice_slug=practice.slug)
-    flow = _flow_from_state(practice, state, today=today)
+    flow = parse_flow(practice, held.flow_params(practice), today=today)
     if flow.error:
         return redirect("scheduling:book", practice_slug=practice.slug)
     return HttpResponseRedirect(flow.url())
@@ -577,18 +370,21 @@ def requested(request: HttpRequest, practice_slug: str) -> HttpResponse:
     will call. The page says both, so it tells a visitor nothing about who is a patient.
     """
     practice = practice_by_slug_or_404(slug=practice_slug)
-    asked = request.session.get(f"{REQUESTED_PREFIX}{practice.pk}")
-    context = {"confirm_minutes": services.CONFIRM_MINUTES}
-    if isinstance(asked, dict):
-        providers, locations = lookup_tables(practice, None)
-        provider, location = providers.get(asked.get("provider")), locations.get(asked.get("location"))
+    asked = BookingSession(request.session, practice).asked()
+    context: dict[str, Any] = {"confirm_minutes": online_booking_services.CONFIRM_MINUTES}
+    if asked is not None:
+        providers, locations = booking_selectors.active_providers_and_locations(practice)
+        provider, location = providers.get(asked.provider_id), locations.get(asked.location_id)
         if provider is not None and location is not None:
             context.update(
-                asked_start=timezone.localtime(datetime.fromtimestamp(asked["start"], tz=UTC), practice_tz(practice)),
+                asked_start=timezone.localtime(asked.start, practice_tz(practice)),
                 asked_provider=provider,
                 asked_location=location,
             )
     return render_local(request, practice, "scheduling/booking/requested.html", context)
+
+
+# --- a returning patient's link to confirm -----------------------------------------------------------
 
 
 @require_http_methods(["GET", "POST"])
@@ -606,7 +402,7 @@ def confirm(request: HttpRequest, practice_slug: str, token: str) -> HttpRespons
         return render_local(request, practice, "scheduling/booking/confirm.html", {"too_old": True}, status=410)
     if confirmation is None:
         raise Http404
-    if confirmation.appointment_id:
+    if confirmation.appointment is not None:
         return redirect_to_booking(confirmation.appointment)
     if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
         # The link went out in the language the patient booked in; the page it opens speaks it too.
@@ -623,42 +419,50 @@ def confirm(request: HttpRequest, practice_slug: str, token: str) -> HttpRespons
         }
         return render_local(request, practice, "scheduling/booking/confirm.html", context)
     try:
-        appointment = services.confirm_online_booking(confirmation=confirmation, now=now)
-    except services.ConfirmationExpired:
+        appointment = online_booking_services.confirm_online_booking(confirmation=confirmation, now=now)
+    except online_booking_services.ConfirmationExpired:
         return _other_times(request, confirmation, LINK_EXPIRED, now=now, today=today)
-    except services.SlotTaken as taken:
+    except booking_services.SlotTaken as taken:
         return _other_times(request, confirmation, LOST, now=now, today=today, alternatives=taken.alternatives)
-    except services.BookingRefused:
+    except booking_services.BookingRefused:
         messages.info(request, CHOOSE_AGAIN)
         return redirect("scheduling:book", practice_slug=practice.slug)
     return redirect_to_booking(appointment)
 
 
-def redirect_to_booking(appointment) -> HttpResponseRedirect:
+def redirect_to_booking(appointment: Appointment) -> HttpResponseRedirect:
     return redirect(
         "scheduling:book_confirmed", practice_slug=appointment.practice.slug, token=manage_links.token_for(appointment)
     )
 
 
-def _other_times(request, confirmation, message, *, now, today, alternatives=None) -> HttpResponse:
+def _other_times(
+    request: HttpRequest,
+    confirmation: BookingConfirmation,
+    message: StrPromise,
+    *,
+    now: datetime,
+    today: date,
+    alternatives: list[Slot] | None = None,
+) -> HttpResponse:
     """The times page of the day asked for (any provider), with the nearest times to the one asked for."""
     practice = confirmation.practice
     day = timezone.localtime(confirmation.start, practice_tz(practice)).date()
-    params = {
-        "kind": PatientKind.RETURNING,
-        "vt": str(confirmation.visit_type_id),
-        "loc": str(confirmation.location_id),
-        "prov": "any",
-        "day": day.isoformat(),
-    }
-    flow = _parse(practice, params, today=today)
-    if flow.error == BAD_DAY:  # the day has passed: choose another day
-        flow = _parse(practice, {**params, "day": None}, today=today)
+    params = FlowParams(
+        kind=PatientKind.RETURNING,
+        vt=str(confirmation.visit_type_id),
+        loc=str(confirmation.location_id),
+        prov="any",
+        day=day.isoformat(),
+    )
+    flow = parse_flow(practice, params, today=today)
+    if flow.error is FlowError.BAD_DAY:  # the day has passed: choose another day
+        flow = parse_flow(practice, replace(params, day=None), today=today)
     if flow.error:
         messages.info(request, message)
         return redirect("scheduling:book", practice_slug=practice.slug)
     if alternatives is None:
-        alternatives = services.nearest_alternatives(
+        alternatives = booking_services.nearest_alternatives(
             practice=practice, visit_type=confirmation.visit_type, start=confirmation.start, now=now
         )
     if flow.day is None:
@@ -676,59 +480,31 @@ def confirmed(request: HttpRequest, practice_slug: str, token: str) -> HttpRespo
     return render_local(request, practice, "scheduling/booking/confirmed.html", context)
 
 
-def appointment_context(appointment, token: str) -> dict:
-    practice = appointment.practice
-    location = appointment.location
-    return {
-        "appointment": appointment,
-        "token": token,
-        "local_start": timezone.localtime(appointment.start, practice_tz(practice)),
-        "local_end": timezone.localtime(appointment.end, practice_tz(practice)),
-        "directions_url": "https://www.openstreetmap.org/search?" + urlencode({"query": location.one_line_address}),
-        "phone": location.phone or practice.phone,
-        "manage_url": reverse("scheduling:manage", kwargs={"practice_slug": practice.slug, "token": token}),
-        "calendar_url": reverse("scheduling:manage_calendar", kwargs={"practice_slug": practice.slug, "token": token}),
-    }
+# --- the widget a practice puts on its own website -----------------------------------------------
+
+WIDGET_SCRIPT = "js/scheduling-booking-widget.js"
+_WIDGET_VALUES = re.compile(r'"__TOUCHPOINTS_BOOK_(URL|LABEL)__"')
 
 
-WIDGET_JS = """(function () {
-  "use strict";
-  var url = %(url)s, label = %(label)s;
-  function render() {
-    var spots = document.querySelectorAll("[data-touchpoints-book]");
-    for (var i = 0; i < spots.length; i++) {
-      var spot = spots[i];
-      if (spot.getAttribute("data-touchpoints-ready")) continue;
-      spot.setAttribute("data-touchpoints-ready", "1");
-      var link = document.createElement("a");
-      link.href = url;
-      link.textContent = label;
-      link.className = "touchpoints-book-button";
-      var s = link.style;
-      s.display = "inline-block"; s.padding = "0.7em 1.3em"; s.minHeight = "44px"; s.boxSizing = "border-box";
-      s.background = "#0b5d6b"; s.color = "#ffffff"; s.borderRadius = "8px"; s.fontWeight = "600";
-      s.fontFamily = "inherit"; s.fontSize = "1rem"; s.lineHeight = "1.4"; s.textDecoration = "none";
-      s.border = "2px solid #0b5d6b";
-      link.addEventListener("focus", function () {
-        this.style.outline = "3px solid #c75400"; this.style.outlineOffset = "2px";
-      });
-      link.addEventListener("blur", function () { this.style.outline = ""; });
-      spot.appendChild(link);
-    }
-  }
-  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", render); } else { render(); }
-})();
-"""
+@functools.cache
+def _widget_source() -> str:
+    found = finders.find(WIDGET_SCRIPT)
+    if not isinstance(found, str):
+        raise ImproperlyConfigured(f"The static file {WIDGET_SCRIPT} is missing.")
+    return Path(found).read_text(encoding="utf-8")
 
 
 @require_GET
 def widget(request: HttpRequest, practice_slug: str) -> HttpResponse:
-    """A script for the practice's own website: turns ``<div data-touchpoints-book>`` into a "Book online" link."""
-    import json
+    """A script for the practice's own website: turns ``<div data-touchpoints-book>`` into a "Book online" link.
 
+    The script is ``static/js/scheduling-booking-widget.js`` with the practice's booking address and the label in
+    the visitor's language filled in.
+    """
     practice = practice_by_slug_or_404(slug=practice_slug)
     url = request.build_absolute_uri(reverse("scheduling:book", kwargs={"practice_slug": practice.slug}))
-    body = WIDGET_JS % {"url": json.dumps(url + "?src=widget"), "label": json.dumps(str(_("Book online")))}
+    values = {"URL": json.dumps(url + "?src=widget"), "LABEL": json.dumps(str(_("Book online")))}
+    body = _WIDGET_VALUES.sub(lambda match: values[match[1]], _widget_source())
     response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
     response["Cache-Control"] = "public, max-age=3600"
     response["Vary"] = "Accept-Language, Cookie"

@@ -5,12 +5,13 @@ change appointments; clinicians may look. Every object is fetched within ``reque
 """
 
 import uuid
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,12 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.describe import describe_entries
 from patients import selectors as patient_selectors
-from practices.access import PATIENT_EDITORS, staff_view
-from practices.models import Role
+from practices.access import PATIENT_EDITORS, StaffRequest, staff_view
+from practices.models import Practice, Role
 
-from .. import front_desk_selectors as fd_selectors
-from .. import front_desk_services as fd_services
-from .. import selectors, services
+from .. import appointment_details, engine
 from ..forms.front_desk import (
     BookForm,
     CancelForm,
@@ -32,7 +31,12 @@ from ..forms.front_desk import (
     RequestPatientForm,
     slot_value,
 )
-from ..models import BookingRequestStatus
+from ..models import Appointment, BookingRequest, BookingRequestStatus, VisitType
+from ..selectors import booking as booking_selectors
+from ..selectors import front_desk as fd_selectors
+from ..services import booking as booking_services
+from ..services import front_desk as fd_services
+from ..slot_display import TimeChoice, every_time, practice_today
 
 EDITORS = PATIENT_EDITORS
 VIEWERS = PATIENT_EDITORS | {Role.CLINICIAN}
@@ -45,33 +49,30 @@ def _now() -> datetime:
     return timezone.now()
 
 
-def _today(practice, now: datetime):
-    return now.astimezone(ZoneInfo(practice.timezone)).date()
+def _today(practice: Practice, now: datetime) -> date:
+    return practice_today(practice, now)
 
 
-def _shown(practice, slots) -> list[dict]:
+def _shown(practice: Practice, slots: Iterable[engine.Slot]) -> list[TimeChoice]:
     """Engine slots with their provider and location, ready for the page."""
-    providers = {p.pk: p for p in fd_selectors.providers_for_booking(practice=practice)}
-    locations = {loc.pk: loc for loc in fd_selectors.locations_for_booking(practice=practice)}
-    return [
-        {
-            "value": slot_value(s),
-            "start": s.start,
-            "provider": providers.get(s.provider_id),
-            "location": locations.get(s.location_id),
-        }
-        for s in slots
-    ]
+    return every_time(
+        slots,
+        providers_by_id={p.pk: p for p in fd_selectors.providers_for_booking(practice=practice)},
+        locations_by_id={loc.pk: loc for loc in fd_selectors.locations_for_booking(practice=practice)},
+        value=slot_value,
+    )
 
 
-def _times(practice, picker: PickerForm, *, now: datetime, ignore_appointment_id: int | None = None) -> dict:
+def _times(
+    practice: Practice, picker: PickerForm, *, now: datetime, ignore_appointment_id: int | None = None
+) -> dict[str, Any]:
     """The open times for the picker's choices (a day's times, or the first ones from today)."""
     if not picker.is_bound or not picker.is_valid() or picker.chosen_visit_type() is None:
         return {"ready": False}
     data = picker.cleaned_data
     visit_type = picker.chosen_visit_type()
     provider, location, day = data.get("provider"), data.get("location"), data.get("day")
-    common = {
+    common: dict[str, Any] = {
         "practice": practice,
         "visit_type": visit_type,
         "now": now,
@@ -95,7 +96,13 @@ def _times(practice, picker: PickerForm, *, now: datetime, ignore_appointment_id
 
 
 def _book_form(
-    picker_data, *, practice, visit_type=None, key: str | None = None, now: datetime, patient_kind=None
+    picker_data: Mapping[str, Any],
+    *,
+    practice: Practice,
+    visit_type: VisitType | None = None,
+    key: str | None = None,
+    now: datetime,
+    patient_kind: str | None = None,
 ) -> BookForm:
     initial = {name: picker_data.get(name, "") for name in ("visit_type", "location", "provider", "day")}
     initial["idempotency_key"] = key or uuid.uuid4().hex
@@ -107,7 +114,7 @@ def _book_form(
 
 @staff_view(VIEWERS)
 @require_GET
-def patient_appointments(request: HttpRequest, patient_id: int) -> HttpResponse:
+def patient_appointments(request: StaffRequest, patient_id: int) -> HttpResponse:
     """The appointments section of the patient's page (loaded by htmx, or as a page of its own)."""
     patient = patient_selectors.patient_for_practice_or_404(practice=request.practice, pk=patient_id)
     upcoming, past = fd_selectors.appointments_for_patient(practice=request.practice, patient=patient, now=_now())
@@ -126,20 +133,26 @@ def patient_appointments(request: HttpRequest, patient_id: int) -> HttpResponse:
 # --- booking --------------------------------------------------------------------------------------
 
 
-def _picker_source(request: HttpRequest, default: dict | None = None):
+def _picker_source(request: StaffRequest, default: Mapping[str, Any] | None = None) -> Mapping[str, Any] | None:
     """The picker's choices: from the POST body (never the URL, which would carry the visit type into
     logs and history), with a day button ("go_day") taking the place of the day field."""
     if request.method != "POST":
         return default
     data = request.POST.copy()
-    if data.get("go_day"):
-        data["day"] = data["go_day"]
+    if go_day := data.get("go_day"):
+        data["day"] = go_day
     return data
 
 
 def _render_picker_page(
-    request: HttpRequest, context: dict, source, *, visit_type=None, ignore_appointment_id=None, patient_kind=None
-):
+    request: StaffRequest,
+    context: dict[str, Any],
+    source: Mapping[str, Any] | None,
+    *,
+    visit_type: VisitType | None = None,
+    ignore_appointment_id: int | None = None,
+    patient_kind: str | None = None,
+) -> HttpResponse:
     """The booking page (or, for htmx, its times section) for the picker's choices."""
     practice, now = request.practice, context["now"]
     picker = context.setdefault(
@@ -161,7 +174,7 @@ def _render_picker_page(
 
 @staff_view(EDITORS)
 @require_http_methods(["GET", "POST"])
-def book(request: HttpRequest, patient_id: int) -> HttpResponse:
+def book(request: StaffRequest, patient_id: int) -> HttpResponse:
     """GET: the picker. POST without "book": show the open times for the choices. POST "book": book."""
     practice = request.practice
     patient = patient_selectors.patient_for_practice_or_404(practice=practice, pk=patient_id)
@@ -169,13 +182,13 @@ def book(request: HttpRequest, patient_id: int) -> HttpResponse:
     source = _picker_source(request)
     context: dict = {"patient": patient, "now": now}
     # A visit type for established patients only (a follow-up) is not offered to a new patient.
-    kind = selectors.patient_kind_of(practice, patient)
+    kind = booking_selectors.patient_kind_of(practice, patient)
     if request.method == "POST" and "book" in request.POST:
         form = BookForm(source, practice=practice, now=now, patient_kind=kind)
         if form.is_valid():
             data = form.cleaned_data
             try:
-                appointment = services.book_appointment(
+                appointment = booking_services.book_appointment(
                     practice=practice,
                     patient=patient,
                     provider=data["booking_provider"],
@@ -190,10 +203,10 @@ def book(request: HttpRequest, patient_id: int) -> HttpResponse:
                     notify=True,
                     now=now,
                 )
-            except services.SlotTaken as taken:
+            except booking_services.SlotTaken as taken:
                 context["taken"] = True
                 context["alternatives"] = _shown(practice, taken.alternatives)
-            except services.BookingRefused:
+            except booking_services.BookingRefused:
                 form.add_error(None, _("This visit cannot be booked as asked. Please check the choices."))
             else:
                 if appointment.patient_id != patient.pk:
@@ -210,19 +223,24 @@ def book(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @staff_view(VIEWERS)
 @require_GET
-def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def appointment_detail(request: StaffRequest, pk: int) -> HttpResponse:
     appointment = fd_selectors.appointment_or_404(practice=request.practice, pk=pk)
     fd_services.record_appointment_viewed(appointment=appointment, actor_user=request.user)
     history = describe_entries(
         fd_selectors.appointment_history(practice=request.practice, appointment=appointment), practice=request.practice
     )
-    context = {"appointment": appointment, "history": history, "can_edit": request.membership.role in EDITORS}
+    context = {
+        "appointment": appointment,
+        "history": history,
+        "can_edit": request.membership.role in EDITORS,
+        "details": appointment_details.details_for(appointment),
+    }
     return render(request, "scheduling/front_desk/appointment.html", context)
 
 
 @staff_view(EDITORS)
 @require_http_methods(["GET", "POST"])
-def appointment_move(request: HttpRequest, pk: int) -> HttpResponse:
+def appointment_move(request: StaffRequest, pk: int) -> HttpResponse:
     """The booking page for a new time of the same visit (its own time does not count as busy)."""
     practice = request.practice
     appointment = fd_selectors.appointment_or_404(practice=practice, pk=pk)
@@ -249,10 +267,10 @@ def appointment_move(request: HttpRequest, pk: int) -> HttpResponse:
                     override_reason=data["override_reason"],
                     now=now,
                 )
-            except services.SlotTaken as taken:
+            except booking_services.SlotTaken as taken:
                 context["taken"] = True
                 context["alternatives"] = _shown(practice, taken.alternatives)
-            except services.BookingRefused:
+            except booking_services.BookingRefused:
                 messages.error(request, _("This appointment can no longer be moved."))
                 return redirect("scheduling:fd_appointment", practice_slug=practice.slug, pk=appointment.pk)
             else:
@@ -265,7 +283,7 @@ def appointment_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view(EDITORS)
 @require_http_methods(["GET", "POST"])
-def appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def appointment_cancel(request: StaffRequest, pk: int) -> HttpResponse:
     practice = request.practice
     appointment = fd_selectors.appointment_or_404(practice=practice, pk=pk)
     if not appointment.is_active:
@@ -274,10 +292,10 @@ def appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.cancel_appointment(
+            booking_services.cancel_appointment(
                 appointment=appointment, reason=form.cleaned_data["reason"], actor_user=request.user, notify=True
             )
-        except services.BookingRefused:
+        except booking_services.BookingRefused:
             messages.error(request, _("This appointment is not booked any more, so it cannot be cancelled."))
         else:
             messages.success(request, _("The visit is cancelled."))
@@ -290,13 +308,13 @@ def appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view(VIEWERS)
 @require_GET
-def booking_requests(request: HttpRequest) -> HttpResponse:
+def booking_requests(request: StaffRequest) -> HttpResponse:
     requests = list(fd_selectors.open_booking_requests(practice=request.practice)[:200])
     fd_services.record_booking_requests_viewed(practice=request.practice, actor_user=request.user, shown=len(requests))
     return render(request, "scheduling/front_desk/booking_requests.html", {"booking_requests": requests})
 
 
-def _request_context(request: HttpRequest, booking_request, **extra) -> dict:
+def _request_context(request: StaffRequest, booking_request: BookingRequest, **extra: Any) -> dict[str, Any]:
     practice = request.practice
     candidates = fd_selectors.candidate_patients(practice=practice, booking_request=booking_request)
     fd_services.record_booking_request_viewed(
@@ -322,7 +340,7 @@ def _request_context(request: HttpRequest, booking_request, **extra) -> dict:
         if not requested_free:
             extra["alternatives"] = _shown(
                 practice,
-                services.nearest_alternatives(
+                booking_services.nearest_alternatives(
                     practice=practice, visit_type=booking_request.visit_type, start=booking_request.start, now=now
                 ),
             )
@@ -347,24 +365,24 @@ def _request_context(request: HttpRequest, booking_request, **extra) -> dict:
 
 @staff_view(VIEWERS)
 @require_GET
-def booking_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def booking_request_detail(request: StaffRequest, pk: int) -> HttpResponse:
     booking_request = fd_selectors.booking_request_or_404(practice=request.practice, pk=pk)
     return render(request, "scheduling/front_desk/booking_request.html", _request_context(request, booking_request))
 
 
-def _after_request_booked(request: HttpRequest, appointment) -> HttpResponse:
+def _after_request_booked(request: StaffRequest, appointment: Appointment) -> HttpResponse:
     messages.success(request, _("The visit is booked and the request is done."))
     return redirect("scheduling:fd_appointment", practice_slug=request.practice.slug, pk=appointment.pk)
 
 
-def _request_not_open(request: HttpRequest, booking_request) -> HttpResponse:
+def _request_not_open(request: StaffRequest, booking_request: BookingRequest) -> HttpResponse:
     messages.error(request, _("This booking request has already been dealt with."))
     return redirect("scheduling:fd_booking_request", practice_slug=request.practice.slug, pk=booking_request.pk)
 
 
 @staff_view(EDITORS)
 @require_POST
-def booking_request_book(request: HttpRequest, pk: int) -> HttpResponse:
+def booking_request_book(request: StaffRequest, pk: int) -> HttpResponse:
     practice = request.practice
     booking_request = fd_selectors.booking_request_or_404(practice=practice, pk=pk)
     if booking_request.status != BookingRequestStatus.OPEN:
@@ -382,11 +400,11 @@ def booking_request_book(request: HttpRequest, pk: int) -> HttpResponse:
                 provider=data["booking_provider"],
                 location=data["booking_location"],
             )
-        except services.SlotTaken as taken:
+        except booking_services.SlotTaken as taken:
             extra.update(taken=True, alternatives=_shown(practice, taken.alternatives))
         except fd_services.RequestAlreadyResolved:
             return _request_not_open(request, booking_request)
-        except services.BookingRefused:
+        except booking_services.BookingRefused:
             form.add_error(None, _("This visit cannot be booked as asked. Please check the choices."))
         else:
             return _after_request_booked(request, appointment)
@@ -396,7 +414,7 @@ def booking_request_book(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view(EDITORS)
 @require_POST
-def booking_request_new_patient(request: HttpRequest, pk: int) -> HttpResponse:
+def booking_request_new_patient(request: StaffRequest, pk: int) -> HttpResponse:
     practice = request.practice
     booking_request = fd_selectors.booking_request_or_404(practice=practice, pk=pk)
     if booking_request.status != BookingRequestStatus.OPEN:
@@ -414,11 +432,11 @@ def booking_request_new_patient(request: HttpRequest, pk: int) -> HttpResponse:
                 provider=data["booking_provider"],
                 location=data["booking_location"],
             )
-        except services.SlotTaken as taken:
+        except booking_services.SlotTaken as taken:
             extra.update(taken=True, alternatives=_shown(practice, taken.alternatives))
         except fd_services.RequestAlreadyResolved:
             return _request_not_open(request, booking_request)
-        except (services.BookingRefused, ValidationError):
+        except (booking_services.BookingRefused, ValidationError):
             form.add_error(None, _("This visit cannot be booked as asked. Please check the choices."))
         else:
             return _after_request_booked(request, appointment)
@@ -428,7 +446,7 @@ def booking_request_new_patient(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view(EDITORS)
 @require_POST
-def booking_request_close(request: HttpRequest, pk: int) -> HttpResponse:
+def booking_request_close(request: StaffRequest, pk: int) -> HttpResponse:
     booking_request = fd_selectors.booking_request_or_404(practice=request.practice, pk=pk)
     try:
         fd_services.close_request(booking_request=booking_request, actor_user=request.user)

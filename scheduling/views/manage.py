@@ -8,7 +8,8 @@ phone number and why instead of the buttons.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,34 +22,45 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from practices.selectors import practice_by_slug_or_404
 
-from .. import calendar_file, manage_links, selectors, services
+from .. import calendar_file, manage_links
+from ..booking_flow import BAD_DAY, CHOOSE_AGAIN, TAKEN
+from ..engine import Slot
 from ..forms.booking import CancelForm
+from ..models import Appointment
 from ..notifications import site_host
-from .booking import (
-    CHOOSE_AGAIN,
-    TAKEN,
-    appointment_context,
-    days_page,
+from ..patient_pages import appointment_context, render_local, safe_reverse
+from ..selectors import booking as booking_selectors
+from ..selectors import slots as slot_selectors
+from ..services import booking as booking_services
+from ..services import online_booking as online_booking_services
+from ..slot_display import (
+    ChosenSlot,
+    TimeChoice,
     group_by_day_part,
-    lookup_tables,
     parse_day,
     parse_slot,
+    practice_today,
     practice_tz,
-    render_local,
-    safe_reverse,
     time_choices,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
+    from practices.models import Location, Practice, Provider
+
 REFUSALS = {
-    services.NOT_ACTIVE: gettext_lazy("This appointment is no longer booked, so it cannot be changed here."),
-    services.PAST: gettext_lazy("This appointment has already taken place."),
-    services.TOO_CLOSE: gettext_lazy(
+    online_booking_services.NOT_ACTIVE: gettext_lazy(
+        "This appointment is no longer booked, so it cannot be changed here."
+    ),
+    online_booking_services.PAST: gettext_lazy("This appointment has already taken place."),
+    online_booking_services.TOO_CLOSE: gettext_lazy(
         "Your appointment is less than %(hours)s hours away, so it can no longer be changed online."
     ),
 }
 
 
-def _appointment_or_404(practice_slug: str, token: str):
+def _appointment_or_404(practice_slug: str, token: str) -> tuple[Practice, Appointment]:
     practice = practice_by_slug_or_404(slug=practice_slug)
     appointment = manage_links.appointment_for_token(practice, token)
     if appointment is None:
@@ -56,17 +68,17 @@ def _appointment_or_404(practice_slug: str, token: str):
     return practice, appointment
 
 
-def _refusal_text(appointment, refusal: str | None) -> str | None:
+def _refusal_text(appointment: Appointment, refusal: str | None) -> str | None:
     if refusal is None:
         return None
     text = str(REFUSALS[refusal])
-    if refusal == services.TOO_CLOSE:
-        text = text % {"hours": selectors.booking_policy(appointment.practice).online_change_cutoff_hours}
+    if refusal == online_booking_services.TOO_CLOSE:
+        text = text % {"hours": booking_selectors.booking_policy(appointment.practice).online_change_cutoff_hours}
     return text
 
 
-def _context(practice, appointment, token: str) -> dict:
-    refusal = services.online_change_refusal(appointment)
+def _context(practice: Practice, appointment: Appointment, token: str) -> dict[str, Any]:
+    refusal = online_booking_services.online_change_refusal(appointment)
     context = appointment_context(appointment, token)
     context.update(
         refusal=refusal,
@@ -115,36 +127,39 @@ def reschedule(request: HttpRequest, practice_slug: str, token: str) -> HttpResp
     if context["refusal"]:
         return render_local(request, practice, "scheduling/manage/manage.html", context)
     now = timezone.now()
-    today = timezone.localtime(now, practice_tz(practice)).date()
+    today = practice_today(practice, now)
     visit_type = appointment.visit_type
-    message = error = None
-    alternatives = None
+    message: StrPromise | None = None
+    error: str | None = None
+    alternatives: list[Slot] | None = None
     params = request.POST if request.method == "POST" else request.GET
     day = parse_day(params.get("day")) if params.get("day") else None
     if params.get("day") and (day is None or not today <= day <= today + timedelta(days=visit_type.max_days_ahead)):
-        error, day = _("That date is not valid. Please choose a day from the list."), None
+        error, day = str(BAD_DAY), None
 
     if request.method == "POST":
         slot = parse_slot(request.POST.get("slot"))
-        providers = {p.pk: p for p in selectors.booking_providers_any_location(practice, visit_type)}
-        locations = {loc.pk: loc for loc in selectors.booking_locations(practice, visit_type)}
-        if slot is None or slot[0] not in providers or slot[1] not in locations:
+        providers = {p.pk: p for p in booking_selectors.booking_providers_any_location(practice, visit_type)}
+        locations = {loc.pk: loc for loc in booking_selectors.booking_locations(practice, visit_type)}
+        if slot is None or slot.provider_id not in providers or slot.location_id not in locations:
             error = str(CHOOSE_AGAIN)
         elif "confirm" not in request.POST:
             # A tap on a time only asks: nothing moves until the patient confirms.
-            return _confirm_move(request, practice, context, day, slot, providers[slot[0]], locations[slot[1]])
+            return _confirm_move(
+                request, practice, context, day, slot, providers[slot.provider_id], locations[slot.location_id]
+            )
         else:
             try:
-                services.reschedule_by_patient(
+                online_booking_services.reschedule_by_patient(
                     appointment=appointment,
-                    start=slot[2],
-                    provider=providers[slot[0]],
-                    location=locations[slot[1]],
+                    start=slot.start,
+                    provider=providers[slot.provider_id],
+                    location=locations[slot.location_id],
                     now=now,
                 )
-            except services.SlotTaken as taken:
+            except booking_services.SlotTaken as taken:
                 message, alternatives = TAKEN, taken.alternatives
-            except services.BookingRefused:
+            except booking_services.BookingRefused:
                 error = str(CHOOSE_AGAIN)
             else:
                 messages.success(request, _("Your appointment has been moved. We have emailed you the new time."))
@@ -155,7 +170,7 @@ def reschedule(request: HttpRequest, practice_slug: str, token: str) -> HttpResp
     context.update(error=error, message=message, base_url=base)
     if day is None and alternatives is None:
         start_day = parse_day(request.GET.get("from")) or today
-        days, more = days_page(
+        days, more = booking_selectors.booking_days_page(
             practice, visit_type, provider_ids=None, location_id=location.pk, start_day=start_day, today=today, now=now
         )
         context.update(
@@ -163,17 +178,17 @@ def reschedule(request: HttpRequest, practice_slug: str, token: str) -> HttpResp
             more_url=f"{base}?from={more.isoformat()}" if more else None,
         )
         return render_local(request, practice, "scheduling/manage/reschedule_day.html", context)
-    providers, locations = lookup_tables(practice, visit_type)
-    choices = []
+    providers, locations = booking_selectors.active_providers_and_locations(practice)
+    choices: list[TimeChoice] = []
     if day is not None:
-        slots = selectors.open_slots_for(
+        slots = slot_selectors.open_slots_for(
             practice, visit_type, first_day=day, last_day=day, now=now, location_id=location.pk
         )
-        choices = time_choices(slots, practice=practice, providers_by_id=providers, locations_by_id=locations)
+        choices = time_choices(slots, providers_by_id=providers, locations_by_id=locations)
     context.update(
         day=day,
         groups=group_by_day_part(choices, practice_tz(practice)),
-        alternatives=time_choices(alternatives, practice=practice, providers_by_id=providers, locations_by_id=locations)
+        alternatives=time_choices(alternatives, providers_by_id=providers, locations_by_id=locations)
         if alternatives is not None
         else None,
         hidden={"day": day.isoformat()} if day else {},
@@ -183,11 +198,19 @@ def reschedule(request: HttpRequest, practice_slug: str, token: str) -> HttpResp
     return render_local(request, practice, "scheduling/manage/reschedule_time.html", context)
 
 
-def _confirm_move(request: HttpRequest, practice, context: dict, day, slot, provider, location) -> HttpResponse:
+def _confirm_move(
+    request: HttpRequest,
+    practice: Practice,
+    context: dict[str, Any],
+    day: date | None,
+    slot: ChosenSlot,
+    provider: Provider,
+    location: Location,
+) -> HttpResponse:
     """ "Move your visit from X to Y?" with Confirm (the same choice, confirmed) and Choose another time."""
     base = reverse("scheduling:manage_reschedule", kwargs={"practice_slug": practice.slug, "token": context["token"]})
     context.update(
-        new_start=timezone.localtime(slot[2], practice_tz(practice)),
+        new_start=timezone.localtime(slot.start, practice_tz(practice)),
         new_provider=provider,
         new_location=location,
         hidden={"slot": request.POST.get("slot"), **({"day": day.isoformat()} if day else {})},
@@ -206,8 +229,8 @@ def cancel(request: HttpRequest, practice_slug: str, token: str) -> HttpResponse
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.cancel_by_patient(appointment=appointment, reason=form.reason_code())
-        except services.BookingRefused:
+            online_booking_services.cancel_by_patient(appointment=appointment, reason=form.reason_code())
+        except booking_services.BookingRefused:
             form.add_error(None, _("This appointment can no longer be cancelled online. Please call us."))
         else:
             messages.success(request, _("Your appointment is cancelled. We have emailed you a confirmation."))

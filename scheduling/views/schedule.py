@@ -1,42 +1,44 @@
 """Staff schedule pages: day and week calendars, provider availability, time off and blocks, visit types
-and the booking policy. Thin views: reads in ``schedule_selectors``, writes in ``schedule_services``.
+and the booking policy. Thin views: reads in ``selectors.schedule``, writes in ``services.schedule``.
 
 Roles: every member sees the calendars; the owner and the front desk add and remove time off and
 blocks; only the owner changes weekly hours, extra clinics, visit types and the booking policy.
 """
 
 from datetime import date, timedelta
+from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from practices.access import ALL_ROLES, OWNER_ONLY, staff_view
-from practices.models import Role
+from practices.access import ALL_ROLES, OWNER_ONLY, StaffRequest, staff_view
+from practices.models import Provider, Role
 
-from .. import schedule_selectors as selectors
-from .. import schedule_services as services
 from ..forms.schedule import BlockForm, BookingPolicyForm, ExtraHoursForm, VisitTypeForm, WeeklyRangeForm
 from ..models import ExceptionKind
+from ..selectors import booking as booking_selectors
+from ..selectors import schedule as schedule_selectors
+from ..services import schedule as schedule_services
 
 BLOCKERS = frozenset({Role.OWNER, Role.FRONT_DESK})
 
 
-def _today(request: HttpRequest) -> date:
+def _today(request: StaffRequest) -> date:
     return timezone.localtime(timezone.now(), ZoneInfo(request.practice.timezone)).date()
 
 
 # --- calendars ------------------------------------------------------------------------------
 
 
-def _calendar_page(request: HttpRequest, *, view: str) -> HttpResponse:
+def _calendar_page(request: StaffRequest, *, view: str) -> HttpResponse:
     practice = request.practice
     today = _today(request)
     day = today
@@ -46,7 +48,7 @@ def _calendar_page(request: HttpRequest, *, view: str) -> HttpResponse:
             day = date.fromisoformat(raw_date)
         except ValueError:
             messages.error(request, _("That date could not be read (use YYYY-MM-DD); showing today."))
-        first, last = selectors.calendar_bounds(today)
+        first, last = schedule_selectors.calendar_bounds(today)
         if not first <= day <= last:
             day = today
             messages.error(
@@ -54,8 +56,12 @@ def _calendar_page(request: HttpRequest, *, view: str) -> HttpResponse:
                 _("That date is outside the calendar (%(first)s to %(last)s); showing today.")
                 % {"first": first.isoformat(), "last": last.isoformat()},
             )
-    provider = selectors.provider_or_404(practice, request.GET["provider"]) if request.GET.get("provider") else None
-    location = selectors.location_or_404(practice, request.GET["location"]) if request.GET.get("location") else None
+    provider = (
+        schedule_selectors.provider_or_404(practice, request.GET["provider"]) if request.GET.get("provider") else None
+    )
+    location = (
+        schedule_selectors.location_or_404(practice, request.GET["location"]) if request.GET.get("location") else None
+    )
 
     if view == "week":
         first_day = day - timedelta(days=day.weekday())
@@ -64,8 +70,10 @@ def _calendar_page(request: HttpRequest, *, view: str) -> HttpResponse:
     else:
         first_day = last_day = day
         step = timedelta(days=1)
-    cal = selectors.calendar(practice, first_day=first_day, last_day=last_day, provider=provider, location=location)
-    services.record_calendar_viewed(
+    cal = schedule_selectors.calendar(
+        practice, first_day=first_day, last_day=last_day, provider=provider, location=location
+    )
+    schedule_services.record_calendar_viewed(
         practice=practice,
         actor_user=request.user,
         view=view,
@@ -93,8 +101,8 @@ def _calendar_page(request: HttpRequest, *, view: str) -> HttpResponse:
             "today": today,
             "provider": provider,
             "location": location,
-            "providers": selectors.providers(practice).order_by("last_name", "first_name"),
-            "locations": selectors.locations(practice),
+            "providers": schedule_selectors.providers(practice).order_by("last_name", "first_name"),
+            "locations": schedule_selectors.locations(practice),
             "base_url": base,
             "day_base": reverse("scheduling:schedule_day", args=[practice.slug]),
             "prev_url": link(view, day - step),
@@ -103,20 +111,20 @@ def _calendar_page(request: HttpRequest, *, view: str) -> HttpResponse:
             "day_url": link("day", day),
             "week_url": link("week", day),
             "can_block": request.membership.role in BLOCKERS,
-            "my_provider": selectors.provider_for_user(practice, request.user),
+            "my_provider": schedule_selectors.provider_for_user(practice, request.user),
         },
     )
 
 
 @staff_view(ALL_ROLES)
 @require_http_methods(["GET"])
-def schedule_day(request: HttpRequest) -> HttpResponse:
+def schedule_day(request: StaffRequest) -> HttpResponse:
     return _calendar_page(request, view="day")
 
 
 @staff_view(ALL_ROLES)
 @require_http_methods(["GET"])
-def schedule_week(request: HttpRequest) -> HttpResponse:
+def schedule_week(request: StaffRequest) -> HttpResponse:
     return _calendar_page(request, view="week")
 
 
@@ -125,41 +133,41 @@ def schedule_week(request: HttpRequest) -> HttpResponse:
 
 @staff_view(BLOCKERS)
 @require_http_methods(["GET"])
-def availability(request: HttpRequest) -> HttpResponse:
+def availability(request: StaffRequest) -> HttpResponse:
     return render(
         request,
         "scheduling/schedule/availability_list.html",
-        {"providers": selectors.providers(request.practice).order_by("last_name", "first_name")},
+        {"providers": schedule_selectors.providers(request.practice).order_by("last_name", "first_name")},
     )
 
 
 @staff_view(BLOCKERS)
 @require_http_methods(["GET"])
-def provider_availability(request: HttpRequest, provider_pk: int) -> HttpResponse:
-    provider = selectors.provider_or_404(request.practice, provider_pk)
+def provider_availability(request: StaffRequest, provider_pk: int) -> HttpResponse:
+    provider = schedule_selectors.provider_or_404(request.practice, provider_pk)
     return render(
         request,
         "scheduling/schedule/provider_availability.html",
         {
             "provider": provider,
-            "weekly": selectors.weekly_hours(request.practice, provider),
-            "exceptions": selectors.upcoming_exceptions(request.practice, provider, from_day=_today(request)),
+            "weekly": schedule_selectors.weekly_hours(request.practice, provider),
+            "exceptions": schedule_selectors.upcoming_exceptions(request.practice, provider, from_day=_today(request)),
             "is_owner": request.membership.role == Role.OWNER,
         },
     )
 
 
-def _provider_url(request: HttpRequest, provider) -> str:
+def _provider_url(request: StaffRequest, provider: Provider) -> str:
     return reverse("scheduling:schedule_provider", args=[request.practice.slug, provider.pk])
 
 
 @staff_view(OWNER_ONLY)
 @require_http_methods(["GET", "POST"])
-def weekly_range_form(request: HttpRequest, provider_pk: int, pk: int | None = None) -> HttpResponse:
+def weekly_range_form(request: StaffRequest, provider_pk: int, pk: int | None = None) -> HttpResponse:
     practice = request.practice
-    provider = selectors.provider_or_404(practice, provider_pk)
-    template = selectors.template_or_404(practice, provider, pk) if pk is not None else None
-    initial = {"effective_from": _today(request)}
+    provider = schedule_selectors.provider_or_404(practice, provider_pk)
+    template = schedule_selectors.template_or_404(practice, provider, pk) if pk is not None else None
+    initial: dict[str, Any] = {"effective_from": _today(request)}
     if template is not None:
         initial = {
             "location": template.location_id,
@@ -172,10 +180,10 @@ def weekly_range_form(request: HttpRequest, provider_pk: int, pk: int | None = N
     form = WeeklyRangeForm(request.POST or None, initial=initial, practice=practice, provider=provider)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_weekly_range(
+            schedule_services.save_weekly_range(
                 practice=practice, provider=provider, template=template, actor_user=request.user, **form.cleaned_data
             )
-        except services.ScheduleRefused as refused:
+        except schedule_services.ScheduleRefused as refused:
             form.add_error(None, str(refused))
         else:
             messages.success(request, _("Hours saved."))
@@ -194,26 +202,26 @@ def weekly_range_form(request: HttpRequest, provider_pk: int, pk: int | None = N
 
 @staff_view(OWNER_ONLY)
 @require_POST
-def weekly_range_delete(request: HttpRequest, provider_pk: int, pk: int) -> HttpResponse:
-    provider = selectors.provider_or_404(request.practice, provider_pk)
-    template = selectors.template_or_404(request.practice, provider, pk)
-    services.delete_weekly_range(practice=request.practice, template=template, actor_user=request.user)
+def weekly_range_delete(request: StaffRequest, provider_pk: int, pk: int) -> HttpResponse:
+    provider = schedule_selectors.provider_or_404(request.practice, provider_pk)
+    template = schedule_selectors.template_or_404(request.practice, provider, pk)
+    schedule_services.delete_weekly_range(practice=request.practice, template=template, actor_user=request.user)
     messages.success(request, _("Hours removed. Appointments already booked in them stay booked."))
     return redirect(_provider_url(request, provider))
 
 
 @staff_view(BLOCKERS)
 @require_http_methods(["GET", "POST"])
-def block_new(request: HttpRequest, provider_pk: int) -> HttpResponse:
+def block_new(request: StaffRequest, provider_pk: int) -> HttpResponse:
     practice = request.practice
-    provider = selectors.provider_or_404(practice, provider_pk)
+    provider = schedule_selectors.provider_or_404(practice, provider_pk)
     initial = {"day": request.GET.get("date") or _today(request)}
     form = BlockForm(request.POST or None, initial=initial, practice=practice, provider=provider)
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.block_time(
+            schedule_services.block_time(
                 practice=practice,
                 provider=provider,
                 day=data["day"],
@@ -223,10 +231,10 @@ def block_new(request: HttpRequest, provider_pk: int) -> HttpResponse:
                 block_anyway=data["block_anyway"],
                 actor_user=request.user,
             )
-        except services.BlockConflict as refused:
+        except schedule_services.BlockConflict as refused:
             conflict = refused
             form.add_error(None, str(refused))
-        except services.ScheduleRefused as refused:
+        except schedule_services.ScheduleRefused as refused:
             form.add_error(None, str(refused))
         else:
             messages.success(request, _("Time blocked: no new bookings in it."))
@@ -246,14 +254,16 @@ def block_new(request: HttpRequest, provider_pk: int) -> HttpResponse:
 
 @staff_view(OWNER_ONLY)
 @require_http_methods(["GET", "POST"])
-def extra_new(request: HttpRequest, provider_pk: int) -> HttpResponse:
+def extra_new(request: StaffRequest, provider_pk: int) -> HttpResponse:
     practice = request.practice
-    provider = selectors.provider_or_404(practice, provider_pk)
+    provider = schedule_selectors.provider_or_404(practice, provider_pk)
     form = ExtraHoursForm(request.POST or None, practice=practice, provider=provider)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_extra_hours(practice=practice, provider=provider, actor_user=request.user, **form.cleaned_data)
-        except services.ScheduleRefused as refused:
+            schedule_services.add_extra_hours(
+                practice=practice, provider=provider, actor_user=request.user, **form.cleaned_data
+            )
+        except schedule_services.ScheduleRefused as refused:
             form.add_error(None, str(refused))
         else:
             messages.success(request, _("Extra clinic added."))
@@ -267,12 +277,12 @@ def extra_new(request: HttpRequest, provider_pk: int) -> HttpResponse:
 
 @staff_view(BLOCKERS)
 @require_POST
-def exception_delete(request: HttpRequest, provider_pk: int, pk: int) -> HttpResponse:
-    provider = selectors.provider_or_404(request.practice, provider_pk)
-    exception = selectors.exception_or_404(request.practice, provider, pk)
+def exception_delete(request: StaffRequest, provider_pk: int, pk: int) -> HttpResponse:
+    provider = schedule_selectors.provider_or_404(request.practice, provider_pk)
+    exception = schedule_selectors.exception_or_404(request.practice, provider, pk)
     if exception.kind == ExceptionKind.EXTRA and request.membership.role != Role.OWNER:
         raise PermissionDenied
-    services.remove_exception(practice=request.practice, exception=exception, actor_user=request.user)
+    schedule_services.remove_exception(practice=request.practice, exception=exception, actor_user=request.user)
     messages.success(request, _("Removed."))
     return redirect(_provider_url(request, provider))
 
@@ -282,25 +292,25 @@ def exception_delete(request: HttpRequest, provider_pk: int, pk: int) -> HttpRes
 
 @staff_view(OWNER_ONLY)
 @require_http_methods(["GET"])
-def visit_types(request: HttpRequest) -> HttpResponse:
+def visit_types(request: StaffRequest) -> HttpResponse:
     return render(
         request,
         "scheduling/schedule/visit_type_list.html",
-        {"visit_types": selectors.visit_types_for_staff(request.practice)},
+        {"visit_types": schedule_selectors.visit_types_for_staff(request.practice)},
     )
 
 
 @staff_view(OWNER_ONLY)
 @require_http_methods(["GET", "POST"])
-def visit_type_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def visit_type_form(request: StaffRequest, pk: int | None = None) -> HttpResponse:
     practice = request.practice
-    visit_type = selectors.visit_type_or_404(practice, pk) if pk is not None else None
+    visit_type = schedule_selectors.visit_type_or_404(practice, pk) if pk is not None else None
     form = VisitTypeForm(request.POST or None, instance=visit_type, practice=practice)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         providers, locations = data.pop("providers"), data.pop("locations")
         try:
-            services.save_visit_type(
+            schedule_services.save_visit_type(
                 practice=practice,
                 visit_type=visit_type,
                 providers=list(providers),
@@ -308,7 +318,7 @@ def visit_type_form(request: HttpRequest, pk: int | None = None) -> HttpResponse
                 actor_user=request.user,
                 **data,
             )
-        except services.ScheduleRefused as refused:
+        except schedule_services.ScheduleRefused as refused:
             form.add_error(None, str(refused))
         else:
             messages.success(request, _("Visit type saved."))
@@ -330,15 +340,15 @@ def visit_type_form(request: HttpRequest, pk: int | None = None) -> HttpResponse
 
 @staff_view(OWNER_ONLY)
 @require_http_methods(["GET", "POST"])
-def booking_policy(request: HttpRequest) -> HttpResponse:
+def booking_policy(request: StaffRequest) -> HttpResponse:
     practice = request.practice
-    form = BookingPolicyForm(request.POST or None, instance=selectors.booking_policy(practice))
+    form = BookingPolicyForm(request.POST or None, instance=schedule_selectors.booking_policy(practice))
     if request.method == "POST" and form.is_valid():
-        services.save_booking_policy(practice=practice, actor_user=request.user, **form.cleaned_data)
+        schedule_services.save_booking_policy(practice=practice, actor_user=request.user, **form.cleaned_data)
         messages.success(request, _("Booking policy saved."))
         return redirect("scheduling:schedule_policy", practice_slug=practice.slug)
     return render(
         request,
         "scheduling/schedule/booking_policy.html",
-        {"form": form, "snippets": selectors.booking_snippets(practice, request)},
+        {"form": form, "snippets": booking_selectors.booking_snippets(practice, request)},
     )

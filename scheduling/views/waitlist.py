@@ -15,16 +15,18 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from patients.models import Patient
 from patients.selectors import patient_for_session
-from practices.models import Weekday
+from practices.models import Practice, Weekday
 from practices.selectors import practice_by_slug_or_404
 
-from .. import selectors, waitlist_services
-from .. import waitlist_selectors as wl
 from ..forms.waitlist import AppointmentWaitlistForm, JoinWaitlistForm
 from ..manage_links import appointment_for_token
-from ..models import DayPart, OfferStatus, WaitlistEntry
-from ..waitlist_services import OUTCOME_OF_STATUS, Outcome, WaitlistError
+from ..models import Appointment, DayPart, OfferStatus, WaitlistEntry
+from ..selectors import booking as booking_selectors
+from ..selectors import waitlist as wl
+from ..services import waitlist as waitlist_services
+from ..services.waitlist import OUTCOME_OF_STATUS, Outcome, WaitlistError
 
 
 def _describe(entry: WaitlistEntry) -> dict:
@@ -36,7 +38,7 @@ def _describe(entry: WaitlistEntry) -> dict:
     }
 
 
-def _appointment_or_404(request: HttpRequest, practice_slug: str, token: str):
+def _appointment_or_404(request: HttpRequest, practice_slug: str, token: str) -> tuple[Practice, Appointment]:
     practice = practice_by_slug_or_404(slug=practice_slug)
     appointment = appointment_for_token(practice, token)
     if appointment is None:
@@ -44,7 +46,7 @@ def _appointment_or_404(request: HttpRequest, practice_slug: str, token: str):
     return practice, appointment
 
 
-def _speak_patients_language(request: HttpRequest, patient) -> None:
+def _speak_patients_language(request: HttpRequest, patient: Patient) -> None:
     """Pages opened from an email speak the patient's language unless this browser chose one."""
     if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and patient.preferred_language:
         translation.activate(patient.preferred_language)
@@ -104,7 +106,7 @@ def waitlist_withdraw_from_appointment(request: HttpRequest, practice_slug: str,
 # --- signed-in patients -----------------------------------------------------------------------
 
 
-def _sign_in_needed(request: HttpRequest, practice) -> HttpResponse:
+def _sign_in_needed(request: HttpRequest, practice: Practice) -> HttpResponse:
     sign_in = reverse("patients:sign_in", args=[practice.slug]) + "?" + urlencode({"next": request.get_full_path()})
     return render(request, "scheduling/waitlist/sign_in_needed.html", {"practice": practice, "sign_in_url": sign_in})
 
@@ -129,7 +131,7 @@ def waitlist_join(request: HttpRequest, practice_slug: str) -> HttpResponse:
         practice=practice,
         today=today,
         initial={k: v for k, v in initial.items() if v},
-        patient_kind=selectors.patient_kind_of(practice, patient),
+        patient_kind=booking_selectors.patient_kind_of(practice, patient),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -1,16 +1,21 @@
 """Fixtures for the browser tests only: Django's live server driven by Debian's Chromium.
 
-The root conftest.py picks the Chromium binary and its flags; this file adds the test data,
-phone and desktop pages, and a watch on the browser console (CSP violations, script errors).
+The root conftest.py picks the Chromium binary and its flags; this file adds the test data (a practice
+with long names, a skin check offered every day), phone and desktop pages, and a watch on the browser
+console (CSP violations, script errors).
 """
 
 import os
-from datetime import time
+from collections.abc import Callable, Iterator
+from datetime import date, time, timedelta
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request, Response
 
-from practices.models import Location, OpeningHours, Provider, Weekday
+from patients.models import Patient
+from practices.models import Location, OpeningHours, Practice, Provider, Weekday
+from scheduling.models import AvailabilityTemplate, VisitType
+from tests.factories import make_visit_type
 
 from .pages import DESKTOP, PHONE, Site
 
@@ -37,7 +42,7 @@ def browser_context_args(browser_context_args, live_server):
 
 
 @pytest.fixture
-def site(transactional_db, make_practice, make_patient) -> Site:
+def site(transactional_db: None, make_practice: Callable[..., Practice], make_patient: Callable[..., Patient]) -> Site:
     """A practice with realistic, deliberately long content: phones are where it breaks first."""
     practice = make_practice(
         name="ClearSkin Dermatology & Mohs Surgery Center",
@@ -81,6 +86,30 @@ def site(transactional_db, make_practice, make_patient) -> Site:
     return Site(practice=practice, location=location, provider=provider, patient=patient)
 
 
+@pytest.fixture
+def skin_check(site) -> VisitType:
+    """A skin check offered every day, 07:00-20:00 in the practice's time zone, from yesterday on."""
+    visit_type = make_visit_type(
+        site.practice,
+        name="Full-body skin check",
+        slug="skin-check",
+        instructions_for_patient="Please come without nail polish or makeup.",
+        offered_by=[site.provider],
+        offered_at=[site.location],
+    )
+    for weekday in range(7):
+        AvailabilityTemplate.objects.create(
+            practice=site.practice,
+            provider=site.provider,
+            location=site.location,
+            weekday=weekday,
+            starts_at=time(7),
+            ends_at=time(20),
+            effective_from=date.today() - timedelta(days=2),
+        )
+    return visit_type
+
+
 class ConsoleWatch:
     """Collects what the browser complains about: CSP violations, script errors, and stylesheets,
     scripts or images that did not load."""
@@ -94,18 +123,18 @@ class ConsoleWatch:
         page.on("response", self._on_response)
         page.on("requestfailed", self._on_request_failed)
 
-    def _on_request_failed(self, request) -> None:
+    def _on_request_failed(self, request: Request) -> None:
         # A load the browser dropped because the test navigated on (the favicon, typically) is
         # not a fault of the page.
         if request.failure != "net::ERR_ABORTED" or request.resource_type == "document":
             self.problems.append(f"failed: {request.url} {request.failure}")
 
-    def _on_console(self, message) -> None:
+    def _on_console(self, message: ConsoleMessage) -> None:
         # Each failed load is also logged to the console; _on_response judges those.
         if message.type == "error" and not message.text.startswith("Failed to load resource"):
             self.problems.append(f"console: {message.text}")
 
-    def _on_response(self, response) -> None:
+    def _on_response(self, response: Response) -> None:
         # Pages themselves may be 404 or 410 on purpose (the tests check those statuses).
         expected = response.request.resource_type == "document"
         if response.status >= 400 and not expected:
@@ -113,14 +142,14 @@ class ConsoleWatch:
 
 
 @pytest.fixture
-def console_watch():
+def console_watch() -> Iterator[ConsoleWatch]:
     watch = ConsoleWatch()
     yield watch
     assert not watch.problems, "The browser reported problems:\n" + "\n".join(watch.problems)
 
 
 @pytest.fixture
-def phone(new_context, console_watch) -> Page:
+def phone(new_context: Callable[..., BrowserContext], console_watch: ConsoleWatch) -> Page:
     """A 360-pixel-wide phone: touch, mobile viewport rules (the page's meta viewport applies)."""
     context = new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
     page = context.new_page()
@@ -129,7 +158,7 @@ def phone(new_context, console_watch) -> Page:
 
 
 @pytest.fixture
-def desktop(new_context, console_watch) -> Page:
+def desktop(new_context: Callable[..., BrowserContext], console_watch: ConsoleWatch) -> Page:
     context = new_context(viewport=DESKTOP)
     page = context.new_page()
     console_watch.attach(page)

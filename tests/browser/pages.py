@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
+from accounts.models import User
 from patients.models import Patient
 from patients.services import issue_sign_in_link
 from practices.models import Location, Practice, Provider
+from tests.factories import PASSWORD
 
 
 @dataclass
@@ -47,7 +49,7 @@ def switch_language(page: Page, lang: str) -> None:
     expect(page.locator("html")).to_have_attribute("lang", lang)
 
 
-def sign_in_patient(page: Page, patient) -> None:
+def sign_in_patient(page: Page, patient: Patient) -> None:
     """Sign in as ``patient`` the way the emailed link does (the link is made directly)."""
     token = issue_sign_in_link(patient=patient)
     page.goto(f"/p/{patient.practice.slug}/sign-in/{token}/")
@@ -176,7 +178,7 @@ def assert_tap_target(page: Page, selector: str, *, width: int = 360, min_size: 
 # --- Staff -------------------------------------------------------------------------------------
 
 
-def sign_in_staff(page: Page, user, base_url: str) -> None:
+def sign_in_staff(page: Page, user: User, base_url: str) -> None:
     """Put a signed-in staff session in the browser (no password form: Argon2 is slow)."""
     from django.conf import settings
     from django.test import Client
@@ -185,3 +187,13 @@ def sign_in_staff(page: Page, user, base_url: str) -> None:
     client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base_url}])
+
+
+def open_flow_board(page: Page, user, slug: str) -> None:
+    """Sign ``user`` in through the sign-in form (PASSWORD) and open the practice's flow board."""
+    page.goto("/accounts/login/")
+    page.locator("#id_username").fill(user.email)
+    page.locator("#id_password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").click()
+    page.goto(f"/staff/{slug}/flow/")

@@ -9,13 +9,11 @@ from playwright.sync_api import expect
 
 from frontdesk import checkin_links
 from frontdesk.models import ChangeSource, FlowStatus, Visit
-from frontdesk.tests.test_online_check_in import move_to_zone, zone_with_room
-from messaging.tests.test_inbox_helpers import appointment as book_at
-from messaging.tests.test_inbox_helpers import visit_type
 from practices.models import Role
+from tests.factories import make_appointment, make_visit_type, move_to_zone, zone_with_room
 
 from .axe import assert_no_axe_violations
-from .test_flow_board import sign_in
+from .pages import open_flow_board
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,15 +22,15 @@ def test_a_phone_check_in_shows_on_the_flow_board_without_a_reload(phone, deskto
     settings.FLOW_POLL_SECONDS = 1
     now = timezone.now()
     move_to_zone(site.practice, site.location, zone_with_room(now, before=timedelta(hours=1), after=timedelta(hours=2)))
-    appointment = book_at(
+    appointment = make_appointment(
         site.patient,
         site.provider,
         site.location,
-        visit_type(site.practice),
+        make_visit_type(site.practice),
         start=(now + timedelta(minutes=20)).replace(second=0, microsecond=0),
     )
 
-    sign_in(desktop, make_staff(site.practice, Role.FRONT_DESK), site.slug)
+    open_flow_board(desktop, make_staff(site.practice, Role.FRONT_DESK), site.slug)
     row = desktop.locator(f"#appt-{appointment.pk}")
     expect(row.locator(".flow-status")).to_have_text("Scheduled")
 

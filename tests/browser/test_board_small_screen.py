@@ -10,14 +10,12 @@ from playwright.sync_api import expect
 
 from frontdesk.models import FlowStatus, Visit
 from frontdesk.services.flow import change_status
-from frontdesk.tests.test_online_check_in import move_to_zone, zone_with_room
-from messaging.running_late import mark_running_late
-from messaging.tests.test_inbox_helpers import appointment, visit_type
+from messaging.services.running_late import mark_running_late
 from practices.models import Provider, Role
+from tests.factories import make_appointment, make_visit_type, move_to_zone, zone_with_room
 
 from .axe import assert_no_axe_violations
-from .pages import PHONE, assert_fits_phone, assert_tap_target, focused, is_focused, tab_to
-from .test_flow_board import sign_in
+from .pages import PHONE, assert_fits_phone, assert_tap_target, focused, is_focused, open_flow_board, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,22 +25,22 @@ def fill_the_day(site, make_patient):
     the other with a patient in the room. Long names, as in life."""
     now = timezone.now()
     move_to_zone(site.practice, site.location, zone_with_room(now, before=timedelta(hours=2), after=timedelta(hours=2)))
-    kind = visit_type(site.practice, name="Mohs surgery follow-up and wound check")
+    kind = make_visit_type(site.practice, name="Mohs surgery follow-up and wound check")
     other = Provider.objects.create(
         practice=site.practice, first_name="Maximiliano", last_name="Echeverría-Santamaría", credentials="MD, FAAD"
     )
     other.locations.add(site.location)
     at = (now - timedelta(minutes=40)).replace(second=0, microsecond=0)
-    waiting = appointment(site.patient, site.provider, site.location, kind, start=at)
+    waiting = make_appointment(site.patient, site.provider, site.location, kind, start=at)
     change_status(appointment=waiting, to_status=FlowStatus.ARRIVED, now=now - timedelta(minutes=35))
-    later = appointment(
+    later = make_appointment(
         make_patient(site.practice, first_name="Bartholomew", last_name="Vanderbilt-Oyelaran"),
         site.provider,
         site.location,
         kind,
         start=at + timedelta(minutes=90),
     )
-    roomed = appointment(
+    roomed = make_appointment(
         make_patient(site.practice, first_name="Marisol", last_name="Fuentes"), other, site.location, kind, start=at
     )
     change_status(appointment=roomed, to_status=FlowStatus.ARRIVED, now=now - timedelta(minutes=20))
@@ -54,7 +52,7 @@ def fill_the_day(site, make_patient):
 def test_the_board_works_on_a_phone_by_keyboard(phone, site, make_staff, make_patient):
     page = phone
     waiting, later, roomed = fill_the_day(site, make_patient)
-    sign_in(page, make_staff(site.practice, Role.FRONT_DESK), site.slug)
+    open_flow_board(page, make_staff(site.practice, Role.FRONT_DESK), site.slug)
     expect(page.locator(f"#appt-{waiting.pk}")).to_contain_text(site.patient.last_name)
 
     # Nothing sticks out sideways, the whole page included.

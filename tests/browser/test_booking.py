@@ -5,44 +5,22 @@ alone (Tab, Enter, Space and typing; no clicks); a returning patient reschedules
 link; another cancels from it.
 """
 
-from datetime import date, time, timedelta
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from scheduling import manage_links, selectors, services
-from scheduling.models import Appointment, AppointmentStatus, AvailabilityTemplate, BookedVia, VisitType
+from scheduling import manage_links
+from scheduling.models import Appointment, AppointmentStatus, BookedVia, VisitType
+from scheduling.selectors import slots as slot_selectors
+from scheduling.services import booking as booking_services
 
 from .axe import assert_no_axe_violations
-from .pages import assert_fits_phone, focused, is_focused, switch_language, tab_to
+from .pages import Site, assert_fits_phone, focused, is_focused, switch_language, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def skin_check(site) -> VisitType:
-    """A skin check offered every day, 07:00-20:00 in the practice's time zone, from yesterday on."""
-    visit_type = VisitType.objects.create(
-        practice=site.practice,
-        name="Full-body skin check",
-        slug="skin-check",
-        duration_minutes=30,
-        instructions_for_patient="Please come without nail polish or makeup.",
-    )
-    services.offer_visit_type(visit_type=visit_type, providers=[site.provider], locations=[site.location])
-    for weekday in range(7):
-        AvailabilityTemplate.objects.create(
-            practice=site.practice,
-            provider=site.provider,
-            location=site.location,
-            weekday=weekday,
-            starts_at=time(7),
-            ends_at=time(20),
-            effective_from=date.today() - timedelta(days=2),
-        )
-    return visit_type
 
 
 def check(page: Page, where: str) -> None:
@@ -117,7 +95,7 @@ def test_a_new_patient_books_the_first_available_skin_check_by_keyboard(phone, s
     assert appointment.patient.last_name == "Lopez"
     assert appointment.booked_via == BookedVia.ONLINE
     # The first available time: nothing open before it.
-    first = selectors.first_available_for(
+    first = slot_selectors.first_available_for(
         site.practice,
         skin_check,
         first_day=timezone.localdate(timezone.now()),
@@ -139,13 +117,13 @@ def test_the_booking_start_reads_in_spanish(phone, site, skin_check):
     check(page, "day (es)")
 
 
-def _booked(site, skin_check) -> Appointment:
+def _booked(site: Site, skin_check: VisitType) -> Appointment:
     now = timezone.now()
     today = timezone.localdate(now)
-    slots = selectors.open_slots_for(
+    slots = slot_selectors.open_slots_for(
         site.practice, skin_check, first_day=today + timedelta(days=3), last_day=today + timedelta(days=3), now=now
     )
-    return services.book_appointment(
+    return booking_services.book_appointment(
         practice=site.practice,
         patient=site.patient,
         provider=site.provider,

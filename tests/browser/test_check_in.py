@@ -16,10 +16,9 @@ from playwright.sync_api import Page, expect
 from frontdesk import checkin_links
 from frontdesk.models import ChangeSource, IntakeQuestion, OnlineCheckIn, PracticePolicy, QuestionKind, Visit
 from frontdesk.services.setup import flow_settings
-from frontdesk.tests.test_online_check_in import move_to_zone, zone_with_room
-from messaging.running_late import mark_running_late
-from messaging.tests.test_inbox_helpers import appointment as book_at
+from messaging.services.running_late import mark_running_late
 from scheduling.models import VisitType
+from tests.factories import make_appointment, move_to_zone, zone_with_room
 
 from .axe import assert_no_axe_violations
 from .pages import assert_fits_phone, is_focused, switch_language, t, tab_to
@@ -27,7 +26,7 @@ from .pages import assert_fits_phone, is_focused, switch_language, t, tab_to
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _png(color) -> bytes:
+def _png(color: str) -> bytes:
     out = BytesIO()
     Image.new("RGB", (640, 400), color).save(out, format="PNG")
     return out.getvalue()
@@ -59,7 +58,7 @@ def today(site):
     visit_type = VisitType.objects.create(
         practice=site.practice, name="Skin check", slug="skin-check", duration_minutes=30
     )
-    return book_at(
+    return make_appointment(
         site.patient,
         site.provider,
         site.location,

@@ -9,7 +9,6 @@ from frontdesk.services.setup import flow_settings
 
 from .axe import assert_no_axe_violations
 from .pages import assert_fits_phone, switch_language, t
-from .test_booking import skin_check  # noqa: F401 - the skin_check fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +23,7 @@ def _assert_focus_on_the_summary(page: Page, where: str) -> None:
     assert_no_axe_violations(page, where)
 
 
-def test_booking_details_with_a_bad_birthday_focus_the_errors(phone, site, skin_check):  # noqa: F811
+def test_booking_details_with_a_bad_birthday_focus_the_errors(phone, site, skin_check):
     page = phone
     page.goto(f"/p/{site.slug}/book/?kind=new&vt={skin_check.pk}&prov=any")
     page.locator("a.booking-day").first.click()

@@ -5,44 +5,36 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
 from frontdesk.models import FlowStatus, Visit
 from frontdesk.services.flow import change_status
-from messaging.tests.test_inbox_helpers import appointment, visit_type
 from practices.models import Role
+from tests.factories import make_appointment, make_visit_type
 
 from .axe import assert_no_axe_violations
-from .pages import DESKTOP, focused, is_focused, tab_to
+from .pages import DESKTOP, focused, is_focused, open_flow_board, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, user, slug):
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill(user.email)
-    page.locator("#id_password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.locator("main button[type=submit]").click()
-    page.goto(f"/staff/{slug}/flow/")
 
 
 def test_it_moves_a_patient_by_keyboard_and_shows_everyone(
     desktop, new_context, console_watch, site, make_staff, settings
 ):
     settings.FLOW_POLL_SECONDS = 1
-    appt = appointment(site.patient, site.provider, site.location, visit_type(site.practice), start=timezone.now())
+    appt = make_appointment(
+        site.patient, site.provider, site.location, make_visit_type(site.practice), start=timezone.now()
+    )
     change_status(appointment=appt, to_status=FlowStatus.ARRIVED)
     front_desk = make_staff(site.practice, Role.FRONT_DESK)
     clinician = make_staff(site.practice, Role.CLINICIAN)
 
     watcher = new_context(viewport=DESKTOP).new_page()
     console_watch.attach(watcher)
-    sign_in(watcher, clinician, site.slug)
+    open_flow_board(watcher, clinician, site.slug)
     watcher_row = watcher.locator(f"#appt-{appt.pk}")
     expect(watcher_row).to_contain_text("Arrived")
 
     page = desktop
-    sign_in(page, front_desk, site.slug)
+    open_flow_board(page, front_desk, site.slug)
     row = page.locator(f"#appt-{appt.pk}")
     expect(row).to_contain_text(site.patient.last_name)
     assert_no_axe_violations(page, "flow board")

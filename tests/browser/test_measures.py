@@ -4,21 +4,22 @@ from datetime import UTC, date, time, timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
-from conftest import PASSWORD
+from accounts.models import User
 from frontdesk.models import Visit
 from practices.models import Role
 from scheduling.models import Appointment, AvailabilityTemplate, VisitType
-from scheduling.services import offer_visit_type
+from scheduling.services.schedule import offer_visit_type
+from tests.factories import PASSWORD
 
 from .axe import assert_no_axe_violations
-from .pages import PHONE, assert_fits_phone
+from .pages import PHONE, Site, assert_fits_phone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def seed(site) -> None:
+def seed(site: Site) -> None:
     practice, provider, location = site.practice, site.provider, site.location
     visit_type = VisitType.objects.create(practice=practice, name="Skin check", slug="skin-check", duration_minutes=30)
     offer_visit_type(visit_type=visit_type, providers=[provider], locations=[location])
@@ -60,7 +61,7 @@ def seed(site) -> None:
         )
 
 
-def sign_in(page, user) -> None:
+def sign_in(page: Page, user: User) -> None:
     page.goto("/accounts/login/")
     page.locator("#id_username").fill(user.email)
     page.locator("#id_password").fill(PASSWORD)

@@ -2,25 +2,27 @@
 cases list, a case page or the review-sites page, and a keyboard alone records a recovery step, closes the
 case and reopens it."""
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
-from conftest import PASSWORD
+from accounts.models import User
 from feedback.models import FeedbackSettings, RecoveryCase, ReviewSite
 from feedback.services import listening
-from feedback.tests.listening_data import make_response, make_survey
+from patients.models import Patient
 from practices.models import Role
+from tests.factories import PASSWORD, make_response, make_survey
 
 from .axe import assert_no_axe_violations
-from .pages import PHONE, assert_fits_phone, focused, is_focused, tab_to
+from .pages import PHONE, Site, assert_fits_phone, focused, is_focused, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in(page, user) -> None:
+def sign_in(page: Page, user: User) -> None:
     page.goto("/accounts/login/")
     page.locator("#id_username").fill(user.email)
     page.locator("#id_password").fill(PASSWORD)
@@ -28,7 +30,7 @@ def sign_in(page, user) -> None:
         page.locator("main button[type=submit]").click()
 
 
-def seed(site, make_patient) -> RecoveryCase:
+def seed(site: Site, make_patient: Callable[..., Patient]) -> RecoveryCase:
     """A detractor with a mixed comment (opens a case, overdue) and a promoter with praise."""
     version = make_survey(site.practice)
     FeedbackSettings.objects.create(practice=site.practice, review_invitations=True)

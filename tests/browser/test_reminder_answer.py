@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from messaging import reminders
 from messaging.models import Message, MessageKind
+from messaging.services import reminders
 from practices.models import Membership, Role
-from scheduling import services
 from scheduling.models import Appointment, BookedVia, VisitType
+from scheduling.services import booking as booking_services
+from scheduling.services import schedule as schedule_services
 
 from .axe import assert_no_axe_violations
 from .pages import assert_fits_phone, switch_language, t, tab_to
@@ -30,9 +31,9 @@ def reminded(site, make_staff):
     visit_type = VisitType.objects.create(
         practice=site.practice, name="Melanoma follow-up", slug="melanoma", duration_minutes=30
     )
-    services.offer_visit_type(visit_type=visit_type, providers=[site.provider], locations=[site.location])
+    schedule_services.offer_visit_type(visit_type=visit_type, providers=[site.provider], locations=[site.location])
     start = (timezone.now() + timedelta(days=3)).replace(minute=0, second=0, microsecond=0)
-    appointment = services.book_appointment(
+    appointment = booking_services.book_appointment(
         practice=site.practice,
         patient=site.patient,
         provider=site.provider,

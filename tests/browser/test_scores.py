@@ -5,23 +5,26 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
-from conftest import PASSWORD
+from accounts.models import User
 from feedback.models import Answer, Invitation, InvitationStatus, Question, Response, SurveyKind
 from feedback.services import surveys
 from practices.models import Role
+from tests.factories import PASSWORD
 
 from .axe import assert_no_axe_violations
-from .pages import PHONE, assert_fits_phone
+from .pages import PHONE, Site, assert_fits_phone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def seed(site) -> None:
+def seed(site: Site) -> None:
     """Twelve responses over the last three months: enough to draw, too few to trust."""
     practice = site.practice
-    version = surveys.current_version(surveys.survey_for(practice=practice, kind=SurveyKind.POST_VISIT))
+    survey = surveys.survey_for(practice=practice, kind=SurveyKind.POST_VISIT)
+    assert survey is not None  # the post-visit survey is on by default
+    version = surveys.current_version(survey)
     questions = {q.kind: q for q in Question.objects.filter(version=version).exclude(kind="text")}
     now = timezone.now()
     for i in range(12):
@@ -55,7 +58,7 @@ def seed(site) -> None:
         )
 
 
-def sign_in(page, user) -> None:
+def sign_in(page: Page, user: User) -> None:
     page.goto("/accounts/login/")
     page.locator("#id_username").fill(user.email)
     page.locator("#id_password").fill(PASSWORD)

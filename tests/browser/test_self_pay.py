@@ -11,9 +11,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from frontdesk import checkin_links
-from messaging.tests.test_inbox_helpers import appointment as book_at
 from patients.models import Coverage
 from scheduling.models import VisitType
+from tests.factories import make_appointment
 
 from .axe import assert_no_axe_violations
 from .pages import assert_fits_phone
@@ -26,7 +26,7 @@ def test_a_self_paying_patient_sees_no_card_fields_until_they_untick_self_pay(ph
     site.patient.save()
     visit_type = VisitType.objects.create(practice=site.practice, name="Skin check", slug="skin", duration_minutes=30)
     start = (timezone.now() + timedelta(hours=30)).replace(second=0, microsecond=0)
-    appointment = book_at(site.patient, site.provider, site.location, visit_type, start=start)
+    appointment = make_appointment(site.patient, site.provider, site.location, visit_type, start=start)
     page = phone
     page.goto(checkin_links.visit_path(appointment))
     expect(page.locator("main")).not_to_contain_text("insurance card")

@@ -4,8 +4,8 @@ wide and at 360 pixels."""
 import pytest
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
 from practices.models import Role
+from tests.factories import PASSWORD
 
 from .axe import assert_no_axe_violations
 from .pages import DESKTOP, PHONE, assert_fits_phone

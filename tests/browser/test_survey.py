@@ -11,25 +11,25 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from conftest import PASSWORD
 from feedback import survey_links
 from feedback.models import Answer, Invitation, InvitationStatus, Question, Response, SurveyKind
 from feedback.services import surveys
 from feedback.shipped import POST_VISIT
-from feedback.tests.conftest import fulfilled_appointment
 from practices.models import Role
+from tests.factories import PASSWORD, make_fulfilled_appointment
 
 from .axe import assert_no_axe_violations
-from .pages import assert_fits_phone, assert_tap_target, t, tab_to
+from .pages import Site, assert_fits_phone, assert_tap_target, t, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def invite(site, *, language: str) -> tuple[Invitation, str]:
+def invite(site: Site, *, language: str) -> tuple[Invitation, str]:
     site.patient.preferred_language = language
     site.patient.save()
-    visit = fulfilled_appointment(site.patient, site.provider, site.location)
+    visit = make_fulfilled_appointment(site.patient, site.provider, site.location)
     survey = surveys.survey_for(practice=site.practice, kind=SurveyKind.POST_VISIT)
+    assert survey is not None  # the post-visit survey is on by default
     token, token_hash = survey_links.new_token()
     now = timezone.now()
     invitation = Invitation.objects.create(
@@ -44,7 +44,7 @@ def invite(site, *, language: str) -> tuple[Invitation, str]:
     return invitation, survey_links.survey_path(site.practice.slug, token)
 
 
-def question(invitation, code) -> Question:
+def question(invitation: Invitation, code: str) -> Question:
     return Question.objects.get(version=invitation.version, code=code)
 
 

@@ -5,13 +5,15 @@ waitlist from a manage link by keyboard alone.
 
 import re
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.mail import EmailMessage
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from scheduling import waitlist_services
+from patients.models import Patient
 from scheduling.manage_links import token_for
 from scheduling.models import (
     Appointment,
@@ -22,10 +24,12 @@ from scheduling.models import (
     WaitlistOffer,
     WaitlistStatus,
 )
-from scheduling.services import book_appointment, offer_visit_type
+from scheduling.services import waitlist as waitlist_services
+from scheduling.services.booking import book_appointment
+from scheduling.services.schedule import offer_visit_type
 
 from .axe import assert_no_axe_violations
-from .pages import PHONE, assert_fits_phone, focused, is_focused, sign_in_patient, tab_to
+from .pages import PHONE, Site, assert_fits_phone, focused, is_focused, sign_in_patient, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -73,7 +77,9 @@ def clinic(site):
     return {"visit_type": visit_type, "appointment": appointment, "at": at, "today": today}
 
 
-def offer_to(site, clinic, patients, mailoutbox) -> dict:
+def offer_to(
+    site: Site, clinic: dict[str, Any], patients: list[Patient], mailoutbox: list[EmailMessage]
+) -> dict[Patient, str]:
     """Put the patients on the waitlist and offer them all the same free time: {patient: offer path}."""
     for p in patients:
         waitlist_services.join_waitlist(
@@ -89,7 +95,11 @@ def offer_to(site, clinic, patients, mailoutbox) -> dict:
         location_id=site.location.pk,
         start=clinic["at"](3, 9),
     )
-    links = {m.to[0]: OFFER_LINK.search(m.body).group(1) for m in mailoutbox}
+    links: dict[str, str] = {}
+    for m in mailoutbox:
+        match = OFFER_LINK.search(str(m.body))
+        assert match, m.body
+        links[m.to[0]] = match.group(1)
     return {p: links[p.email] for p in patients}
 
 
@@ -216,7 +226,7 @@ def test_every_other_waitlist_page_passes_axe(site, clinic, make_patient, mailou
     check_page(page, "offer expired")
     assert page.goto(f"/p/{slug}/offer/forged/").status == 404
 
-    from scheduling.services import cancel_appointment
+    from scheduling.services.booking import cancel_appointment
 
     cancel_appointment(appointment=clinic["appointment"], reason="patient_request")
     page.goto(manage)

@@ -1,16 +1,18 @@
 """The week calendar fits a 1280-pixel screen with Sunday on it (it was 1,345 px wide, Sunday cut off),
 and on a 360-pixel phone it scrolls sideways inside the calendar region only."""
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from playwright.sync_api import expect
 
+from patients.models import Patient
 from practices.models import Provider, Role
 from scheduling.models import Appointment, AppointmentStatus, AvailabilityTemplate, BookedVia, VisitType
 
 from .axe import assert_no_axe_violations
-from .pages import DESKTOP, PHONE, assert_fits_phone, sign_in_staff
+from .pages import DESKTOP, PHONE, Site, assert_fits_phone, sign_in_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,7 +28,7 @@ _GRID = """(day) => {
 }"""
 
 
-def _busy_week(site, make_patient) -> None:
+def _busy_week(site: Site, make_patient: Callable[..., Patient]) -> None:
     """Two providers working every day of the week, with long names and a few appointments."""
     second = Provider.objects.create(
         practice=site.practice, first_name="Maximiliano", last_name="Echeverría-Santisteban", credentials="MD, FAAD"
@@ -36,16 +38,29 @@ def _busy_week(site, make_patient) -> None:
     for provider in (site.provider, second):
         for weekday in range(7):
             AvailabilityTemplate.objects.create(
-                practice=site.practice, provider=provider, location=site.location, weekday=weekday,
-                starts_at=time(8), ends_at=time(17), effective_from=date(2029, 1, 1),
+                practice=site.practice,
+                provider=provider,
+                location=site.location,
+                weekday=weekday,
+                starts_at=time(8),
+                ends_at=time(17),
+                effective_from=date(2029, 1, 1),
             )
         for day in range(7):
             start = datetime.combine(MONDAY + timedelta(days=day), time(15), tzinfo=UTC)  # 9:00 in Austin
             patient = make_patient(site.practice, first_name="Anabelle", last_name="Rivera-Gutiérrez-Montenegro")
             Appointment.objects.create(
-                practice=site.practice, patient=patient, provider=provider, location=site.location,
-                visit_type=visit_type, start=start, end=start + timedelta(minutes=30), blocked_start=start,
-                blocked_end=start + timedelta(minutes=30), status=AppointmentStatus.BOOKED, booked_via=BookedVia.STAFF,
+                practice=site.practice,
+                patient=patient,
+                provider=provider,
+                location=site.location,
+                visit_type=visit_type,
+                start=start,
+                end=start + timedelta(minutes=30),
+                blocked_start=start,
+                blocked_end=start + timedelta(minutes=30),
+                status=AppointmentStatus.BOOKED,
+                booked_via=BookedVia.STAFF,
             )
 
 
@@ -75,8 +90,10 @@ def test_the_week_fits_a_desktop_and_scrolls_within_itself_on_a_phone(
     assert page.evaluate("() => document.activeElement.matches('.calendar-scroll')")
     for _ in range(40):
         page.keyboard.press("ArrowRight")
-        if page.evaluate("() => { const r = document.querySelector('.calendar-scroll');"
-                         " return r.scrollLeft + r.clientWidth >= r.scrollWidth - 1; }"):
+        if page.evaluate(
+            "() => { const r = document.querySelector('.calendar-scroll');"
+            " return r.scrollLeft + r.clientWidth >= r.scrollWidth - 1; }"
+        ):
             break
         page.wait_for_timeout(50)
     grid = page.evaluate(_GRID, SUNDAY.isoformat())

@@ -7,16 +7,17 @@ from pathlib import Path
 import pytest
 
 from feedback.comments import TOUCHPOINT_NAMES, analyze, analyze_many, detect_language, model, spanish
+from feedback.comments.analysis import Analysis
 from feedback.comments.clauses import split_clauses
 from feedback.models import CaseReason, CommentAnalysis, RecoveryCase
 from feedback.services import listening
-from feedback.tests.listening_data import NOW, make_response, make_survey
 from practices.models import Role
+from tests.factories import NOW, make_response, make_survey
 
 CHECK_FILE = Path(__file__).resolve().parent / "spanish_check.csv"
 
 
-def touchpoints(result) -> dict[str, str]:
+def touchpoints(result: Analysis) -> dict[str, str]:
     return {t.name: t.sentiment for t in result.touchpoints}
 
 
