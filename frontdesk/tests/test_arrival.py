@@ -191,7 +191,7 @@ def test_it_checks_in_at_the_kiosk_and_leaves_no_patient_detail_on_screen(client
     assert "Ana" not in done and "Hannah Cole" not in done
     assert "Your account" not in done, "no way off the kiosk into the patient portal"
     assert f'href="{_arrive_url(practice, kiosk=True)}"' in done
-    assert "frontdesk/kiosk" in done and "data-kiosk-return=" in done
+    assert "frontdesk-kiosk.js" in done and "data-kiosk-return=" in done
     assert Visit.objects.get(appointment=todays).arrival_source == ChangeSource.KIOSK
 
 
