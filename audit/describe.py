@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.apps import apps
@@ -30,6 +30,9 @@ from django.utils.translation import gettext as _
 
 from .masking import MASK
 from .models import AuditEntry
+
+if TYPE_CHECKING:  # audit sits below practices: a name for the type checker only
+    from practices.models import Practice
 
 EMPTY = "—"
 
@@ -186,7 +189,7 @@ def summary_words(object_type: str, summary: str) -> str:
     return f"{head}; {rest}" if rest else head
 
 
-def _fetch(model: type[models.Model], pks: set[str], practice) -> dict[str, models.Model]:
+def _fetch(model: type[models.Model], pks: set[str], practice: Practice) -> dict[str, models.Model]:
     rows = model._base_manager.filter(pk__in=[pk for pk in pks if pk.isdigit()])
     if _model_field(model, "practice") is not None:
         rows = rows.filter(practice=practice)
@@ -207,7 +210,7 @@ def _who(entry: AuditEntry, patients: dict[str, Any]) -> str:
     return _("Touchpoints (automatic)")
 
 
-def describe_entries(entries: Iterable[AuditEntry], *, practice) -> list[DescribedEntry]:
+def describe_entries(entries: Iterable[AuditEntry], *, practice: Practice) -> list[DescribedEntry]:
     """Describe a page of one practice's entries (a few queries for the whole page)."""
     entries = list(entries)
     tz = ZoneInfo(practice.timezone)

@@ -80,7 +80,7 @@ from messaging import quiet_hours
 from messaging.selectors.reminders import messaging_settings as messaging_settings_for
 from messaging.services.outbox import contact_channel
 from patients.models import Patient
-from practices.models import Location, Membership, Provider, Role
+from practices.models import Location, Membership, Practice, Provider, Role
 from scheduling.models import Appointment, BookedVia
 
 from . import feedback_comments
@@ -191,7 +191,7 @@ class _Batch:
 
 
 class _Feedback:
-    def __init__(self, *, practice, seed: int, today: date):
+    def __init__(self, *, practice: Practice, seed: int, today: date):
         self.practice = practice
         self.rng = random.Random(f"feedback:{seed}:{practice.slug}")
         self.tz = ZoneInfo(practice.timezone)
@@ -872,7 +872,7 @@ def _is_low(kind: str, value: int) -> bool:
     return value <= LOW_UP_TO.get(kind, 6)
 
 
-def build_feedback(*, practice, seed: int, today: date) -> dict[str, int]:
+def build_feedback(*, practice: Practice, seed: int, today: date) -> dict[str, int]:
     """Add the survey history (and the feedback settings and review sites) to a demo practice whose
     schedule and visit flow exist. Returns how many rows of each kind it made."""
     return _Feedback(practice=practice, seed=seed, today=today).build()

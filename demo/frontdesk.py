@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import F
 
 from frontdesk.models import ChangeSource, FlowSettings, FlowStatus, IntakeQuestion, PracticePolicy, QuestionKind, Visit
-from practices.models import Provider
+from practices.models import Practice, Provider
 from scheduling.models import Appointment, AppointmentStatus
 
 BATCH = 5_000
@@ -106,7 +106,7 @@ POLICIES = (
 )
 
 
-def build_flow(*, practice, seed: int, today: date) -> None:
+def build_flow(*, practice: Practice, seed: int, today: date) -> None:
     """Add the flow history (a Visit for every past fulfilled or missed appointment) and the
     check-in setup (flow settings, intake questions, policies) to a demo practice."""
     rng = random.Random(f"frontdesk:{seed}:{practice.slug}")
@@ -151,7 +151,7 @@ def build_flow(*, practice, seed: int, today: date) -> None:
     Visit.objects.filter(practice=practice).update(updated_at=F("status_changed_at"))
 
 
-def _check_in_setup(practice) -> None:
+def _check_in_setup(practice: Practice) -> None:
     IntakeQuestion.objects.bulk_create(
         IntakeQuestion(practice=practice, text_en=en, text_es=es, kind=kind, required=required, position=n)
         for n, (en, es, kind, required) in enumerate(INTAKE_QUESTIONS, start=1)
@@ -169,7 +169,7 @@ class _Simulation:
         weights = [w for _s, w in ARRIVAL_SOURCES]
         self.source = lambda: rng.choices(sources, weights)[0]
 
-    def day(self, *, practice, appointments: list[tuple], late: bool, monday: bool, tz) -> list[Visit]:
+    def day(self, *, practice: Practice, appointments: list[tuple], late: bool, monday: bool, tz) -> list[Visit]:
         """One provider's day, in time order: (pk, provider id, start, end, status) rows."""
         rng = self.rng
         gauss, random_, lognormvariate = rng.gauss, rng.random, rng.lognormvariate

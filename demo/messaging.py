@@ -33,6 +33,7 @@ from messaging.reminder_schedule import dedupe_key
 from messaging.rendering import TemplateBook, format_visit
 from messaging.services.reminders import create_visit_type_plan, default_plan_for
 from patients.models import Patient
+from practices.models import Practice
 from scheduling.models import Appointment, AppointmentStatus, VisitType
 
 HISTORY_DAYS = 30
@@ -44,7 +45,7 @@ UNCLEAR_REPLIES = (
 
 
 @transaction.atomic
-def build_messaging(*, practice, seed: int, today: date) -> None:
+def build_messaging(*, practice: Practice, seed: int, today: date) -> None:
     rng = random.Random(f"messaging:{seed}:{practice.slug}")
     tz = ZoneInfo(practice.timezone)
     now = datetime.combine(today, time(9), tzinfo=tz)
@@ -174,7 +175,7 @@ def _outcome(rng: random.Random, address: str, consent: bool, channel: str):
     return MessageStatus.DELIVERED, "", "", True
 
 
-def _conversations(practice, rng: random.Random, now: datetime) -> None:
+def _conversations(practice: Practice, rng: random.Random, now: datetime) -> None:
     patients = list(Patient.objects.filter(practice=practice).exclude(phone="").order_by("pk")[:200])
     if not patients:
         return
@@ -225,7 +226,7 @@ def _conversations(practice, rng: random.Random, now: datetime) -> None:
     )
 
 
-def _recalls(practice, rng: random.Random, today: date, now: datetime) -> None:
+def _recalls(practice: Practice, rng: random.Random, today: date, now: datetime) -> None:
     patients = list(Patient.objects.filter(practice=practice).order_by("pk").values_list("pk", flat=True))
     if not patients:
         return

@@ -102,7 +102,7 @@ REFERRAL_SOURCES = [
 INSURANCE_CARRIERS = ("Aetna", "Blue Cross Blue Shield of Texas", "Cigna", "Humana", "Medicare", "UnitedHealthcare")
 
 
-def _opening_hours(practice, location, index: int) -> list[OpeningHours]:
+def _opening_hours(practice: Practice, location, index: int) -> list[OpeningHours]:
     hours = []
     for weekday in range(5):
         # A lunch break at the main office; one late evening a week at the second.
@@ -232,7 +232,7 @@ def _build_practice(
 
 
 def _build_patients(
-    *, practice, count: int, rng: random.Random, names_en: NamePool, names_es: NamePool, today: date
+    *, practice: Practice, count: int, rng: random.Random, names_en: NamePool, names_es: NamePool, today: date
 ) -> None:
     tz = ZoneInfo(practice.timezone)
     sources = [source for source, _weight in REFERRAL_SOURCES]

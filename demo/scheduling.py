@@ -32,7 +32,7 @@ from django.db.models import F
 from journey.catalogue import BY_CODE
 from journey.models import JourneyEvent
 from patients.models import Patient
-from practices.models import Location, Provider
+from practices.models import Location, Practice, Provider
 from scheduling.models import (
     Appointment,
     AppointmentStatus,
@@ -166,7 +166,7 @@ def _uid(rng: random.Random) -> uuid.UUID:
 
 
 def _visit_types(
-    practice, providers: list[Provider], locations: list[Location]
+    practice: Practice, providers: list[Provider], locations: list[Location]
 ) -> list[tuple[VisitType, DemoVisitType]]:
     made = VisitType.objects.bulk_create(
         [
@@ -216,7 +216,7 @@ def _hours(location_index: int, weekday: int, *, half_day_friday: bool, late_wed
     return [morning, afternoon]
 
 
-def _availability(practice, providers, locations, rng, today):
+def _availability(practice: Practice, providers, locations, rng, today):
     """Templates and exceptions; returns {provider id: (weekly, exceptions)} for the appointment walk."""
     index_of = {loc.pk: i for i, loc in enumerate(locations)}
     first_day = today - timedelta(days=HISTORY_DAYS + 35)
@@ -347,7 +347,7 @@ def open_ranges(weekly_day: list[tuple[int, int, int]], day_exceptions) -> list[
 class _History:
     """Lays out one practice's appointments and their journey events, provider-day by provider-day."""
 
-    def __init__(self, *, practice, rng, today, booked_share, visit_types, location_ids):
+    def __init__(self, *, practice: Practice, rng, today, booked_share, visit_types, location_ids):
         self.practice = practice
         self.location_ids = location_ids  # {visit type id: location ids it is offered at, empty = all}
         self.rng = rng
@@ -518,7 +518,7 @@ def _booking_touchpoint(channel: str) -> str:
     return "self-scheduling" if channel == BookedVia.ONLINE else "phone-booking"
 
 
-def build_schedule(*, practice, seed: int, today: date, booked_share: float = 0.8) -> None:
+def build_schedule(*, practice: Practice, seed: int, today: date, booked_share: float = 0.8) -> None:
     """Add the scheduling history to a demo practice (its providers and patients already exist)."""
     rng = random.Random(f"scheduling:{seed}:{practice.slug}")
     locations = list(Location.objects.filter(practice=practice).order_by("pk"))
@@ -548,7 +548,7 @@ def build_schedule(*, practice, seed: int, today: date, booked_share: float = 0.
     _waitlist_and_requests(practice, rng, today)
 
 
-def _waitlist_and_requests(practice, rng: random.Random, today: date) -> None:
+def _waitlist_and_requests(practice: Practice, rng: random.Random, today: date) -> None:
     """A few patients waiting for an earlier time, and one online request the front desk must finish."""
     later = list(
         Appointment.objects.filter(
@@ -599,5 +599,5 @@ def _waitlist_and_requests(practice, rng: random.Random, today: date) -> None:
         )
 
 
-def _practice_local_day(practice, moment: datetime) -> date:
+def _practice_local_day(practice: Practice, moment: datetime) -> date:
     return moment.astimezone(ZoneInfo(practice.timezone)).date()

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from practices.models import Practice
+
 from .models import Invitation, InvitationStatus
 
 OPEN = "open"
@@ -43,7 +45,7 @@ def survey_url(practice_slug: str, token: str) -> str:
     return settings.SITE_URL + survey_path(practice_slug, token)
 
 
-def invitation_for_token(practice, token: str) -> Invitation | None:
+def invitation_for_token(practice: Practice, token: str) -> Invitation | None:
     """The invitation the token opens in this practice; None if forged, foreign or never sent."""
     if not token or len(token) > TOKEN_MAX_LENGTH:
         return None

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core import signing
 
 from core import limits
+from practices.models import Practice
 from scheduling.models import Appointment
 
 CONFIRM_SALT = "frontdesk.arrive-confirm"
@@ -64,7 +65,7 @@ def confirm_token(appointment: Appointment) -> str:
     return signing.dumps({"a": appointment.pk, "p": appointment.practice_id}, salt=CONFIRM_SALT, compress=True)
 
 
-def appointment_for_confirm_token(*, practice, token: str) -> Appointment | None:
+def appointment_for_confirm_token(*, practice: Practice, token: str) -> Appointment | None:
     try:
         payload = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
     except signing.BadSignature:

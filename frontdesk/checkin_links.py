@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
+from practices.models import Practice
 from scheduling.models import Appointment
 
 SALT = "frontdesk.visit-link"
@@ -49,7 +50,7 @@ def visit_url(appointment: Appointment) -> str:
     return settings.SITE_URL + visit_path(appointment)
 
 
-def appointment_for_token(practice, token: str) -> Appointment | None:
+def appointment_for_token(practice: Practice, token: str) -> Appointment | None:
     """The appointment the token names, in this practice and of that patient; None if forged or foreign."""
     try:
         payload = signing.loads(token, salt=SALT, max_age=MAX_AGE)
