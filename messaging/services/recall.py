@@ -58,10 +58,9 @@ from scheduling.models import ACTIVE_STATUSES, Appointment, AppointmentStatus
 
 from .. import signals
 from ..models import Channel, Message, MessageKind, MessagingSettings, Recall
-from ..rendering import render
 from ..selectors import recall as recall_selectors
 from ..selectors import reminders as reminder_selectors
-from .outbox import contact_channel, queue_message
+from .outbox import contact_channel, queue_from_template
 
 LAPSED_AFTER_MONTHS = 18
 
@@ -279,14 +278,13 @@ def _send_one(recall_id: int, *, rules: MessagingSettings, today: date, now: dat
         if channel is None or _has_future_visit(patient, now):
             return None
         n = recall.messages_sent + 1
-        subject, body = render(recall.practice, MessageKind.RECALL, channel, patient.preferred_language, {"link": link})
-        message = queue_message(
+        message = queue_from_template(
             practice=recall.practice,
             kind=MessageKind.RECALL,
             channel=channel,
+            language=patient.preferred_language,
+            values={"link": link},
             dedupe_key=f"recall:{patient.pk}:{recall.due_on.isoformat()}:{n}",
-            body=body,
-            subject=subject,
             patient=patient,
             now=now,
         )
@@ -336,16 +334,13 @@ def send_reactivation(
         channel = contact_channel(patient)
         if channel is None:
             raise ReactivationRefused("no_channel")
-        subject, body = render(
-            practice, MessageKind.REACTIVATION, channel, patient.preferred_language, {"link": booking_link(practice)}
-        )
-        message = queue_message(
+        message = queue_from_template(
             practice=practice,
             kind=MessageKind.REACTIVATION,
             channel=channel,
+            language=patient.preferred_language,
+            values={"link": booking_link(practice)},
             dedupe_key=key,
-            body=body,
-            subject=subject,
             patient=patient,
             now=now,
         )
@@ -391,20 +386,13 @@ def queue_thank_you(*, appointment: Appointment, now: datetime | None = None) ->
     patient = appointment.patient
     # Without consent the row is kept as "not sent", so staff see why.
     channel = contact_channel(patient) or Channel.EMAIL
-    subject, body = render(
-        appointment.practice,
-        MessageKind.THANK_YOU,
-        channel,
-        patient.preferred_language,
-        {"link": thank_you_link(appointment)},
-    )
-    return queue_message(
+    return queue_from_template(
         practice=appointment.practice,
         kind=MessageKind.THANK_YOU,
         channel=channel,
+        language=patient.preferred_language,
+        values={"link": thank_you_link(appointment)},
         dedupe_key=f"thanks:{appointment.pk}",
-        body=body,
-        subject=subject,
         patient=patient,
         appointment=appointment,
         now=now,

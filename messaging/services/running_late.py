@@ -26,9 +26,8 @@ from scheduling.models import Appointment
 from scheduling.notifications import manage_url
 
 from ..models import Channel, Message, MessageKind, RunningLate
-from ..rendering import render
 from ..selectors import running_late as running_late_selectors
-from .outbox import queue_message
+from .outbox import queue_from_template
 
 MAX_MINUTES = 240
 
@@ -101,14 +100,13 @@ def _notify(late: RunningLate, appointment: Appointment, *, now: datetime) -> Me
     channel = channel_for(patient)
     values: dict[str, object] = {**when_values(appointment, patient.preferred_language), "minutes": late.minutes}
     values["link"] = manage_url(appointment)
-    subject, body = render(late.practice, MessageKind.RUNNING_LATE, channel, patient.preferred_language, values)
-    message = queue_message(
+    message = queue_from_template(
         practice=late.practice,
         kind=MessageKind.RUNNING_LATE,
         channel=channel,
+        language=patient.preferred_language,
+        values=values,
         dedupe_key=f"late:{late.pk}:{appointment.pk}",
-        body=body,
-        subject=subject,
         patient=patient,
         appointment=appointment,
         now=now,
