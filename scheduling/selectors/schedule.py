@@ -30,7 +30,6 @@ from ..models import (
     AppointmentStatus,
     AvailabilityException,
     AvailabilityTemplate,
-    BookingPolicy,
     ExceptionKind,
     VisitType,
 )
@@ -131,11 +130,6 @@ def visit_types_for_staff(practice: Practice) -> QuerySet[VisitType]:
 
 def visit_type_or_404(practice: Practice, pk: str | int) -> VisitType:
     return get_object_or_404(VisitType, practice=practice, pk=_pk(pk))
-
-
-def booking_policy(practice: Practice) -> BookingPolicy:
-    """The practice's policy, or an unsaved one with the defaults."""
-    return BookingPolicy.objects.filter(practice=practice).first() or BookingPolicy(practice=practice)
 
 
 # --- calendars ------------------------------------------------------------------------------

@@ -342,7 +342,7 @@ def visit_type_form(request: StaffRequest, pk: int | None = None) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def booking_policy(request: StaffRequest) -> HttpResponse:
     practice = request.practice
-    form = BookingPolicyForm(request.POST or None, instance=schedule_selectors.booking_policy(practice))
+    form = BookingPolicyForm(request.POST or None, instance=booking_selectors.booking_policy(practice))
     if request.method == "POST" and form.is_valid():
         schedule_services.save_booking_policy(practice=practice, actor_user=request.user, **form.cleaned_data)
         messages.success(request, _("Booking policy saved."))
