@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "frontdesk",
     "feedback",
     "insights",
+    "cx",
     "audit",
     "demo",  # the demo practice's builders and seed_demo; no production app imports it
 ]

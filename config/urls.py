@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("frontdesk.urls")),
     path("", include("feedback.urls")),
     path("", include("insights.urls")),
+    path("", include("cx.urls")),
     # Public media (provider photos). A proxy serves /media/ directly when scaled out.
     re_path(r"^media/(?P<path>providers/.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]
