@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.models import User
 from practices.access import StaffRequest, staff_view
 
 from ..forms.actions import ActionForm, PersonFilterForm
@@ -87,7 +88,7 @@ def _page(request: StaffRequest, *, form: ActionForm | None = None, status: int 
     editor = _is_editor(request)
     everyone = editor and request.GET.get("who") == "everyone"
     filter_form = PersonFilterForm(request.GET or None, practice=practice) if everyone else None
-    owner = request.user
+    owner: User | None = request.user
     if everyone:
         owner = None
         if filter_form is not None and filter_form.is_valid() and filter_form.cleaned_data["person"]:
@@ -105,7 +106,7 @@ def _page(request: StaffRequest, *, form: ActionForm | None = None, status: int 
         "filter_form": filter_form,
         "open_actions": open_actions,
         "done_actions": done_actions,
-        "overdue_count": sum(1 for a in open_actions if a.overdue),  # type: ignore[attr-defined]
+        "overdue_count": sum(1 for a in open_actions if getattr(a, "overdue", False)),
         "today": today,
         "form": form if form is not None else (ActionForm(practice=practice) if editor else None),
         "done_shown": DONE_SHOWN,
