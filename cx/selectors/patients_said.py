@@ -21,26 +21,25 @@ range of the practice's local days (the last 12 months unless told):
 - **what patients did**: the touch point's journey events by kind (every patient: the journey log
   is not split by group).
 
-**Who is in a group** (empty criteria mean "any"):
+**Who is in a group** (empty criteria mean "any"), decided by the database in one query:
 
 - *language*: the patient answered the survey in it (``Response.language``) or their record says
   they prefer it (``Patient.preferred_language``): a Spanish-speaking patient who answered the
   English survey still counts as Spanish-speaking;
 - *age*: whole years from ``Patient.date_of_birth`` to the local day the response was started,
-  between ``min_age`` and ``max_age`` inclusive;
+  between ``min_age`` and ``max_age`` inclusive (``(yyyymmdd − yyyymmdd) div 10000`` in SQL);
 - *new or returning*: new when the patient had no appointment that began before the response's
   appointment (the one the survey invitation was about; for a survey without one, before the
   response was started). Cancelled, no-show and entered-in-error appointments never count: they
-  were not visits. Measured with one aggregate query, the earliest counting appointment of each
-  patient who answered in the range (``MIN(start) GROUP BY patient``, on the index
-  ``appointment_patient_time_idx``): a response is new when that first start is not before its
-  own appointment's start. That is one indexed pass instead of a subquery per answer.
+  were not visits. It is a correlated ``EXISTS`` per response, one seek on the index
+  ``appointment_patient_time_idx`` (practice, patient, start), rather than fetching every
+  patient's appointments; the group's responses are a subquery of the answers' query (``IN``),
+  never a list of ids.
 
-Language and a coarse age window (date of birth against the range's ends) are filtered in SQL; the
-exact age and new/returning are decided in Python per response, once. The page costs a fixed
-number of queries whatever the data size: the scored answers, the comment readings (without their
-text), the first appointments (only for a new/returning group), the quote candidates' text, the
-question wording, the staff names (two), and the journey events by kind.
+**Cost.** A fixed number of queries whatever the data size, none returning a row per answer: the
+items' answers counted per (question, value) and their responses counted, the comment readings
+(one row per comment, without the text), the quote candidates' text, the question wording, the
+staff names (two) and the journey events by kind.
 """
 
 from __future__ import annotations
@@ -52,7 +51,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from feedback import scores
@@ -68,6 +68,7 @@ from ..quotes import Quote, representative
 from ..redaction import redact
 
 MIN_N = scores.MIN_RESPONSES  # 30: under it a figure is "too few to trust"
+DEFAULT_DAYS = 365
 QUOTE_POOL = 200  # quotes are chosen among this many of the newest comments
 QUOTES = 5
 SENTIMENTS = (empathy.POSITIVE, empathy.MIXED, empathy.NEUTRAL, empathy.NEGATIVE)
@@ -93,84 +94,59 @@ class Criteria:
         return cls(visits=group.visits, language=group.language, min_age=group.min_age, max_age=group.max_age)
 
     @property
-    def needs_python(self) -> bool:
-        """Whether rows must be checked one by one (ages exactly, new or returning)."""
-        return bool(self.visits) or self.min_age is not None or self.max_age is not None
+    def is_everyone(self) -> bool:
+        return not (self.visits or self.language or self.min_age is not None or self.max_age is not None)
 
 
 def age_on(born: date, day: date) -> int:
-    """Whole years from ``born`` to ``day`` (a birthday on 29 February counts on 1 March)."""
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+    """Whole years from ``born`` to ``day`` (a birthday on 29 February counts on 1 March): the same
+    rule as the SQL below, for tests and plain use."""
+    return (day.year * 10000 + day.month * 100 + day.day - (born.year * 10000 + born.month * 100 + born.day)) // 10000
 
 
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February in a year without one
-        return day.replace(year=day.year - years, day=28)
+def _day_number(year: Any, month: Any, day: Any) -> Any:
+    return year * Value(10000) + month * Value(100) + day
 
 
-# The columns each row carries for the group check, relative to the response.
-_GROUP_COLUMNS = ("patient_id", "started_at", "invitation__appointment__start", "patient__date_of_birth")
+def members(*, practice: Practice, criteria: Criteria, start: datetime, end: datetime) -> QuerySet[Response]:
+    """The practice's responses started in [start, end) whose patient is in the group, all in SQL.
 
-
-def _group_q(criteria: Criteria, prefix: str, first_day: date, last_day: date) -> Q:
-    """What SQL can decide: the language, and a window on the date of birth that no member falls outside."""
-    q = Q()
+    The age is ``(yyyymmdd of the local day the response started − yyyymmdd of the date of birth) div
+    10000``, whole years, computed by the database. "Returning" is a correlated EXISTS: an appointment
+    of the patient that counts as a visit and began before the response's appointment (or before the
+    response, without one); it is one seek on ``appointment_patient_time_idx`` (practice, patient,
+    start) per response.
+    """
+    rows = Response.objects.filter(practice=practice, started_at__gte=start, started_at__lt=end)
     if criteria.language:
-        q &= Q(**{f"{prefix}language": criteria.language}) | Q(
-            **{f"{prefix}patient__preferred_language": criteria.language}
+        rows = rows.filter(Q(language=criteria.language) | Q(patient__preferred_language=criteria.language))
+    if criteria.min_age is not None or criteria.max_age is not None:
+        zone = ZoneInfo(practice.timezone)
+        rows = rows.annotate(
+            age_key=_day_number(
+                ExtractYear("started_at", tzinfo=zone),
+                ExtractMonth("started_at", tzinfo=zone),
+                ExtractDay("started_at", tzinfo=zone),
+            )
+            - _day_number(
+                ExtractYear("patient__date_of_birth"),
+                ExtractMonth("patient__date_of_birth"),
+                ExtractDay("patient__date_of_birth"),
+            )
         )
-    if criteria.min_age is not None:
-        # At least min_age on some day of the range: born on or before the last day, min_age years back.
-        q &= Q(**{f"{prefix}patient__date_of_birth__lte": _years_before(last_day, criteria.min_age)})
-    if criteria.max_age is not None:
-        # At most max_age on some day of the range: born after the first day, max_age + 1 years back.
-        q &= Q(**{f"{prefix}patient__date_of_birth__gt": _years_before(first_day, criteria.max_age + 1)})
-    return q
-
-
-class _Membership:
-    """Decides, once per response, whether it belongs to the group (exact age, new or returning)."""
-
-    def __init__(self, criteria: Criteria, zone: ZoneInfo, first_visits: dict[int, datetime]) -> None:
-        self.criteria = criteria
-        self.zone = zone
-        self.first_visits = first_visits
-        self.seen: dict[int, bool] = {}
-
-    def __call__(
-        self, response_id: int, patient_id: int, started_at: datetime, anchor: datetime | None, born: date
-    ) -> bool:
-        known = self.seen.get(response_id)
-        if known is not None:
-            return known
-        c = self.criteria
-        member = True
-        if c.min_age is not None or c.max_age is not None:
-            age = age_on(born, started_at.astimezone(self.zone).date())
-            member = (c.min_age is None or age >= c.min_age) and (c.max_age is None or age <= c.max_age)
-        if member and c.visits:
-            first = self.first_visits.get(patient_id)
-            is_new = first is None or first >= (anchor or started_at)
-            member = is_new if c.visits == PatientGroup.Visits.NEW else not is_new
-        self.seen[response_id] = member
-        return member
-
-
-def _first_visits(practice: Practice, start: datetime, end: datetime) -> dict[int, datetime]:
-    """Each patient who answered a survey in the range: the start of their first counting appointment."""
-    patients = Response.objects.filter(practice=practice, started_at__gte=start, started_at__lt=end).values(
-        "patient_id"
-    )
-    rows = (
-        Appointment.objects.filter(practice=practice, patient_id__in=patients)
-        .exclude(status__in=NOT_A_VISIT)
-        .values("patient_id")
-        .annotate(first=Min("start"))
-        .values_list("patient_id", "first")
-    )
-    return dict(rows)
+        if criteria.min_age is not None:
+            rows = rows.filter(age_key__gte=criteria.min_age * 10000)
+        if criteria.max_age is not None:
+            rows = rows.filter(age_key__lt=(criteria.max_age + 1) * 10000)
+    if criteria.visits:
+        earlier = Appointment.objects.filter(
+            practice_id=OuterRef("practice_id"),
+            patient_id=OuterRef("patient_id"),
+            start__lt=Coalesce(OuterRef("invitation__appointment__start"), OuterRef("started_at")),
+        ).exclude(status__in=NOT_A_VISIT)
+        returning = Exists(earlier)
+        rows = rows.filter(returning if criteria.visits == PatientGroup.Visits.RETURNING else ~returning)
+    return rows
 
 
 # --- the answer -----------------------------------------------------------------------------------
@@ -252,13 +228,14 @@ class PatientsSaid:
 
 
 def default_range(practice: Practice, today: date | None = None) -> tuple[date, date]:
-    """The last 12 months of the practice's local days, today included."""
+    """The last 12 months of the practice's local days: 365 days, today included."""
     today = today or timezone.now().astimezone(ZoneInfo(practice.timezone)).date()
-    return _years_before(today, 1) + timedelta(days=1), today
+    return today - timedelta(days=DEFAULT_DAYS - 1), today
 
 
 def _topic_q(topics: Sequence[str]) -> Q:
-    # JSON text holds each name in quotes; names never equal a sentiment label.
+    # The JSON text holds each name in quotes; names never equal a sentiment label. The effective
+    # reading (the staff's correction when there is one) is checked again in Python.
     q = Q()
     for topic in topics:
         needle = f'"{topic}"'
@@ -274,7 +251,7 @@ def _topic_sentiment(tagged: Iterable[Any], topics: Sequence[str]) -> str | None
     found.discard(None)
     if not found:
         return None
-    return found.pop() if len(found) == 1 else empathy.MIXED
+    return str(found.pop()) if len(found) == 1 else empathy.MIXED
 
 
 def staff_names(practice: Practice) -> list[str]:
@@ -294,28 +271,29 @@ def patients_said(
     last_day: date | None = None,
     today: date | None = None,
 ) -> PatientsSaid:
+    """What patients of ``group`` (None: everyone) said at ``touchpoint`` from ``first_day`` to
+    ``last_day`` (the practice's local days; the last 12 months to ``today`` when not given)."""
     if first_day is None or last_day is None:
         default_first, default_last = default_range(practice, today)
         first_day, last_day = first_day or default_first, last_day or default_last
-    zone = ZoneInfo(practice.timezone)
     start, end = local_bounds(practice, first_day, last_day)
     criteria = Criteria.of(group)
-    first_visits = _first_visits(practice, start, end) if criteria.visits else {}
-    member = _Membership(criteria, zone, first_visits)
-    keep: Callable[[Sequence[Any]], bool]
-    if criteria.needs_python:
 
-        def keep(row: Sequence[Any]) -> bool:
-            return member(*row[-5:])
+    def in_group(to_response: str) -> Q:
+        """Rows whose response (at ``to_response``) is in the range and the group."""
+        if criteria.is_everyone:
+            return Q(
+                **{
+                    f"{to_response}__practice": practice,
+                    f"{to_response}__started_at__gte": start,
+                    f"{to_response}__started_at__lt": end,
+                }
+            )
+        chosen = members(practice=practice, criteria=criteria, start=start, end=end).values("pk")
+        return Q(**{f"{to_response}__in": chosen})
 
-    else:
-
-        def keep(row: Sequence[Any]) -> bool:
-            return True
-
-    items, responses = _items(practice, touchpoint, criteria, first_day, last_day, start, end, keep)
-    comments, sentiments, candidates = _comments(practice, touchpoint, criteria, first_day, last_day, start, end, keep)
-    quotes = _quotes(practice, candidates)
+    items, responses = _items(practice, touchpoint, in_group)
+    comments, sentiments, candidates = _comments(practice, touchpoint, in_group)
     survey_top_box = empathy.trusted_top_box((item.top_box.percent, item.top_box.n) for item in items)
     counts = {s.sentiment: s.share.count for s in sentiments}
     survey_feeling = empathy.feeling_from_top_box(survey_top_box)
@@ -330,7 +308,7 @@ def patients_said(
         items=items,
         comments=comments,
         sentiments=sentiments,
-        quotes=quotes,
+        quotes=_quotes(practice, candidates),
         events=events_at(practice=practice, touchpoint=touchpoint, start=start, end=end),
         survey_top_box=survey_top_box,
         survey_feeling=survey_feeling,
@@ -339,53 +317,39 @@ def patients_said(
     )
 
 
-def _items(
-    practice: Practice,
-    touchpoint: str,
-    criteria: Criteria,
-    first_day: date,
-    last_day: date,
-    start: datetime,
-    end: datetime,
-    keep: Callable[[Sequence[Any]], bool],
-) -> tuple[tuple[ItemResult, ...], int]:
-    rows = (
-        Answer.objects.filter(
-            response__practice=practice,
-            response__started_at__gte=start,
-            response__started_at__lt=end,
-            question__touchpoint=touchpoint,
-            value__isnull=False,
-        )
+def _items(practice: Practice, touchpoint: str, in_group: Callable[[str], Q]) -> tuple[tuple[ItemResult, ...], int]:
+    """Top box per item, counted by the database per (question code, kind, value)."""
+    answers = (
+        Answer.objects.filter(in_group("response"), question__touchpoint=touchpoint, value__isnull=False)
         .exclude(question__kind=QuestionKind.TEXT)
-        .filter(_group_q(criteria, "response__", first_day, last_day))
-        .order_by("question__position", "question__code")
-        .values_list(
-            "question__code",
-            "question__kind",
-            "value",
-            "response_id",
-            *(f"response__{column}" for column in _GROUP_COLUMNS),
-        )
+        .order_by()
     )
-    answers = [
-        scores.ScoredAnswer(response_id=row[3], code=row[0], kind=row[1], value=row[2], touchpoint=touchpoint)
-        for row in rows
-        if keep(row)
-    ]
-    scored = scores.item_scores(answers)
-    labels = question_labels(practice, [item.code for item in scored])
+    rows = answers.values_list("question__code", "question__kind", "value").annotate(
+        count=Count("pk"), position=Min("question__position")
+    )
+    tallies: dict[str, list[int]] = {}  # code -> [position, n, top box]
+    kinds: dict[str, str] = {}
+    for code, kind, value, count, position in rows:
+        if not scores.is_scored(kind, value):
+            continue
+        tally = tallies.setdefault(code, [position, 0, 0])
+        kinds.setdefault(code, kind)
+        tally[0] = min(tally[0], position)
+        tally[1] += count
+        if scores.is_top_box(kind, value):
+            tally[2] += count
+    if not tallies:
+        return (), 0
+    labels = question_labels(practice, list(tallies))
+    ordered = sorted(tallies, key=lambda code: (tallies[code][0], code))
     items = tuple(
         ItemResult(
-            code=item.code,
-            kind=item.kind,
-            label=labels.get(item.code),
-            top_box=Share.of(item.top_box_count, item.n),
+            code=code, kind=kinds[code], label=labels.get(code), top_box=Share.of(tallies[code][2], tallies[code][1])
         )
-        for item in scored
+        for code in ordered
     )
-    responded = {a.response_id for a in answers if scores.is_scored(a.kind, a.value)}
-    return items, len(responded)
+    responded = answers.aggregate(n=Count("response_id", distinct=True))["n"]
+    return items, int(responded or 0)
 
 
 @dataclass(frozen=True)
@@ -398,27 +362,16 @@ class _Candidate:
 
 
 def _comments(
-    practice: Practice,
-    touchpoint: str,
-    criteria: Criteria,
-    first_day: date,
-    last_day: date,
-    start: datetime,
-    end: datetime,
-    keep: Callable[[Sequence[Any]], bool],
+    practice: Practice, touchpoint: str, in_group: Callable[[str], Q]
 ) -> tuple[int, tuple[SentimentShare, ...], list[_Candidate]]:
     topics = empathy.topics_for(touchpoint)
     about = Q(answer__response__touchpoint=touchpoint)
     if topics:
         about |= _topic_q(topics)
     rows = (
-        CommentAnalysis.objects.filter(
-            practice=practice,
-            answer__response__started_at__gte=start,
-            answer__response__started_at__lt=end,
-        )
+        CommentAnalysis.objects.filter(practice=practice)
+        .filter(in_group("answer__response"))
         .filter(about)
-        .filter(_group_q(criteria, "answer__response__", first_day, last_day))
         .values_list(
             "answer_id",
             "sentiment",
@@ -427,28 +380,23 @@ def _comments(
             "touchpoints",
             "corrected_touchpoints",
             "answer__response__touchpoint",
-            "answer__response_id",
-            *(f"answer__response__{column}" for column in _GROUP_COLUMNS),
+            "answer__response__started_at",
         )
     )
     counts: Counter[str] = Counter()
     candidates: list[_Candidate] = []
-    for row in rows:
-        if not keep(row):
-            continue
-        answer_id, sentiment, corrected, score, tagged, corrected_tagged, about_touchpoint = row[:7]
+    for answer_id, sentiment, corrected, score, tagged, corrected_tagged, about_touchpoint, started_at in rows:
         tags = corrected_tagged if corrected_tagged is not None else tagged
         tags = tags if isinstance(tags, list) else []
-        if about_touchpoint == touchpoint:
-            counted = corrected or sentiment
-        else:
+        counted: str | None = corrected or sentiment
+        if about_touchpoint != touchpoint:
             counted = _topic_sentiment(tags, topics)
-            if counted is None:  # the SQL needle matched, the effective reading does not name the topic
+        if counted is None:  # the needle matched the machine's reading; the staff's correction dropped it
                 continue
         counts[counted] += 1
         themes = tuple(str(t["name"]) for t in tags if isinstance(t, dict) and "name" in t)
         candidates.append(
-            _Candidate(answer_id=answer_id, started_at=row[9], sentiment=counted, score=score, themes=themes)
+            _Candidate(answer_id=answer_id, started_at=started_at, sentiment=counted, score=score, themes=themes)
         )
     n = sum(counts.values())
     shares = tuple(SentimentShare(sentiment=s, share=Share.of(counts[s], n)) for s in SENTIMENTS)

@@ -1,0 +1,84 @@
+"""Reads of the empathy maps area, scoped by practice: patient groups, maps with their ideas, and a
+touch point's reach (its patients in a quarter) for RICE. What patients said at a touch point is
+``patients_said``."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from feedback.models import Response
+from journey import selectors as journey_selectors
+from practices.models import Practice
+
+from ..models import EmpathyMap, Idea, PatientGroup
+
+REACH_DAYS = 90  # a quarter
+
+
+def groups(*, practice: Practice) -> QuerySet[PatientGroup]:
+    """The practice's patient groups by name, with how many maps use each (``map_count``)."""
+    return PatientGroup.objects.filter(practice=practice).annotate(map_count=Count("maps")).order_by("name", "pk")
+
+
+def group_or_404(*, practice: Practice, pk: int) -> PatientGroup:
+    return get_object_or_404(PatientGroup, practice=practice, pk=pk)
+
+
+def maps(*, practice: Practice) -> QuerySet[EmpathyMap]:
+    """Every map with its group, by touch point then group name ("every patient" first), with
+    ``idea_count`` and ``chosen_count``."""
+    return (
+        EmpathyMap.objects.filter(practice=practice)
+        .select_related("group")
+        .annotate(idea_count=Count("ideas"), chosen_count=Count("ideas", filter=Q(ideas__status="chosen")))
+        .order_by("touchpoint", "group__name", "pk")
+    )
+
+
+def map_or_404(*, practice: Practice, pk: int) -> EmpathyMap:
+    return get_object_or_404(EmpathyMap.objects.select_related("group", "created_by"), practice=practice, pk=pk)
+
+
+def ideas(*, empathy_map: EmpathyMap) -> QuerySet[Idea]:
+    """The map's ideas in the order they were added, with the actions and projects made from them."""
+    return (
+        Idea.objects.filter(practice_id=empathy_map.practice_id, empathy_map=empathy_map)
+        .prefetch_related("actions__owner", "projects")
+        .order_by("pk")
+    )
+
+
+def idea_or_404(*, practice: Practice, empathy_map: EmpathyMap, pk: int) -> Idea:
+    return get_object_or_404(Idea, practice=practice, empathy_map=empathy_map, pk=pk)
+
+
+def idea_of_practice_or_404(*, practice: Practice, pk: int) -> Idea:
+    return get_object_or_404(Idea.objects.select_related("empathy_map"), practice=practice, pk=pk)
+
+
+def reach(*, practice: Practice, touchpoint: str, now: datetime | None = None) -> int:
+    """Patients a quarter at the touch point: distinct patients with journey events there in the last
+    90 days; when the log has none (a touch point that records no events), distinct patients whose
+    survey responses were about it."""
+    since = (now or timezone.now()) - timedelta(days=REACH_DAYS)
+    patients = (
+        journey_selectors.events_for_practice(practice=practice)
+        .filter(touchpoint=touchpoint, occurred_at__gte=since, patient__isnull=False)
+        .order_by()
+        .values("patient_id")
+        .distinct()
+        .count()
+    )
+    if patients:
+        return patients
+    return (
+        Response.objects.filter(practice=practice, touchpoint=touchpoint, started_at__gte=since)
+        .order_by()
+        .values("patient_id")
+        .distinct()
+        .count()
+    )
