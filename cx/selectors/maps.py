@@ -1,9 +1,10 @@
 """Reads of the empathy maps area, scoped by practice: patient groups, maps with their ideas, and a
-touch point's reach (its patients in a quarter) for RICE. What patients said at a touch point is
-``patients_said``."""
+touch point's activity in the last quarter (its patients, the reach RICE uses, and its journey
+events). What patients said at a touch point is ``patients_said``."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
@@ -60,25 +61,37 @@ def idea_of_practice_or_404(*, practice: Practice, pk: int) -> Idea:
     return get_object_or_404(Idea.objects.select_related("empathy_map"), practice=practice, pk=pk)
 
 
-def reach(*, practice: Practice, touchpoint: str, now: datetime | None = None) -> int:
-    """Patients a quarter at the touch point: distinct patients with journey events there in the last
-    90 days; when the log has none (a touch point that records no events), distinct patients whose
-    survey responses were about it."""
+@dataclass(frozen=True)
+class Activity:
+    """What patients did at a touch point in the last quarter, from the journey log."""
+
+    patients: int  # distinct patients (the reach used by RICE)
+    from_log: bool  # False: no journey events there, so the patients who answered a survey about it
+    events: tuple[tuple[str, int], ...]  # (event kind, count), most frequent first
+
+
+def activity(*, practice: Practice, touchpoint: str, now: datetime | None = None) -> Activity:
+    """Patients a quarter at the touch point, and its journey events by kind, over the last 90 days.
+
+    Reach is the distinct patients with journey events there; when the log has none (a touch point
+    that records no events), the distinct patients whose survey responses were about it."""
     since = (now or timezone.now()) - timedelta(days=REACH_DAYS)
-    patients = (
+    events = (
         journey_selectors.events_for_practice(practice=practice)
-        .filter(touchpoint=touchpoint, occurred_at__gte=since, patient__isnull=False)
+        .filter(touchpoint=touchpoint, occurred_at__gte=since)
         .order_by()
-        .values("patient_id")
-        .distinct()
-        .count()
     )
+    by_kind = sorted(
+        events.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"), key=lambda r: (-r[1], r[0])
+    )
+    patients = events.filter(patient__isnull=False).values("patient_id").distinct().count() if by_kind else 0
     if patients:
-        return patients
-    return (
+        return Activity(patients=patients, from_log=True, events=tuple(by_kind))
+    answered = (
         Response.objects.filter(practice=practice, touchpoint=touchpoint, started_at__gte=since)
         .order_by()
         .values("patient_id")
         .distinct()
         .count()
     )
+    return Activity(patients=answered, from_log=False, events=tuple(by_kind))

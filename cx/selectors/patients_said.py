@@ -5,8 +5,9 @@ For a catalogue touch point, a group (``cx.models.PatientGroup``, or None for ev
 range of the practice's local days (the last 12 months unless told):
 
 - **survey items**: every scale answer to a question linked to the touch point (``Question.touchpoint``),
-  from responses started in the range, scored by ``feedback/scores.py`` (top box per item, n), with a
-  Wilson 95 % interval (``cx/stats.py``); under 30 answers an item is "too few to trust";
+  from responses started in the range, scored by the rules of ``feedback/scores.py`` (top box per
+  item, n), with a Wilson 95 % interval (``cx/stats.py``); under 30 answers an item is "too few to
+  trust";
 - **comment sentiment**: the comments (free-text answers with a reading) of responses about the
   touch point (``Response.touchpoint``) and of any response whose comment is tagged with a topic
   that covers the touch point (``cx/empathy.py``, ``TOPIC_TOUCHPOINTS``). The staff's corrected
@@ -17,33 +18,38 @@ range of the practice's local days (the last 12 months unless told):
 - **representative quotes**: up to five, chosen by ``cx.quotes.representative`` to cover different
   themes among the newest ``QUOTE_POOL`` comments, each redacted by ``cx.redaction.redact`` (staff
   names kept; the writer's own name, other people's names, phone numbers, email addresses, dates and
-  clinical detail removed);
-- **what patients did**: the touch point's journey events by kind (every patient: the journey log
-  is not split by group).
+  clinical detail removed).
 
-**Who is in a group** (empty criteria mean "any"), decided by the database in one query:
+**Who is in a group** (empty criteria mean "any"):
 
 - *language*: the patient answered the survey in it (``Response.language``) or their record says
   they prefer it (``Patient.preferred_language``): a Spanish-speaking patient who answered the
   English survey still counts as Spanish-speaking;
 - *age*: whole years from ``Patient.date_of_birth`` to the local day the response was started,
-  between ``min_age`` and ``max_age`` inclusive (``(yyyymmdd − yyyymmdd) div 10000`` in SQL);
+  between ``min_age`` and ``max_age`` inclusive (see ``_age_q``: plain date comparisons in SQL, and
+  only the few patients who cross an age limit during the range decided in Python);
 - *new or returning*: new when the patient had no appointment that began before the response's
   appointment (the one the survey invitation was about; for a survey without one, before the
   response was started). Cancelled, no-show and entered-in-error appointments never count: they
   were not visits. It is a correlated ``EXISTS`` per response, one seek on the index
-  ``appointment_patient_time_idx`` (practice, patient, start), rather than fetching every
-  patient's appointments; the group's responses are a subquery of the answers' query (``IN``),
-  never a list of ids.
+  ``appointment_patient_time_idx`` (practice, patient, start), rather than every patient's first
+  visit (a ``MIN(start) GROUP BY patient`` over all their appointments measured three times slower
+  on the large demo).
 
 **Cost.** A fixed number of queries whatever the data size, none returning a row per answer: the
-items' answers counted per (question, value) and their responses counted, the comment readings
-(one row per comment, without the text), the quote candidates' text, the question wording, the
-staff names (two) and the journey events by kind.
+group's response ids (one query, plus one for the age band; they then travel as a list, or as a
+subquery past ``MAX_LISTED`` ids, so the EXISTS runs once per page rather than once per query), the
+items' answers counted per (question, value), the comments at the touch point counted per
+sentiment, the topic-tagged comments from other touch points (their tags only), the quote
+candidates (``QUOTE_POOL`` rows with their text), the question wording and the staff names (two).
+The result is cached for ``CACHE_SECONDS`` per practice, touch point, group criteria and range,
+and the cache key also carries the practice's newest response and newest comment correction, so a
+new response or a correction shows at once.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -51,14 +57,14 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
+from django.core.cache import cache
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from feedback import scores
 from feedback.models import Answer, CommentAnalysis, QuestionKind, Response
 from feedback.selectors.scores import QuestionLabel, local_bounds, question_labels
-from journey import selectors as journey_selectors
 from practices.models import Membership, Practice, Provider
 from scheduling.models import Appointment, AppointmentStatus
 
@@ -71,6 +77,8 @@ MIN_N = scores.MIN_RESPONSES  # 30: under it a figure is "too few to trust"
 DEFAULT_DAYS = 365
 QUOTE_POOL = 200  # quotes are chosen among this many of the newest comments
 QUOTES = 5
+MAX_LISTED = 20_000  # group response ids passed as a list (SQLite's stock limit is 32,766 parameters)
+CACHE_SECONDS = 600
 SENTIMENTS = (empathy.POSITIVE, empathy.MIXED, empathy.NEUTRAL, empathy.NEGATIVE)
 NOT_A_VISIT = (AppointmentStatus.CANCELLED, AppointmentStatus.NOSHOW, AppointmentStatus.ENTERED_IN_ERROR)
 
@@ -99,45 +107,64 @@ class Criteria:
 
 
 def age_on(born: date, day: date) -> int:
-    """Whole years from ``born`` to ``day`` (a birthday on 29 February counts on 1 March): the same
-    rule as the SQL below, for tests and plain use."""
-    return (day.year * 10000 + day.month * 100 + day.day - (born.year * 10000 + born.month * 100 + born.day)) // 10000
+    """Whole years from ``born`` to ``day`` (a birthday on 29 February counts on 1 March)."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def _day_number(year: Any, month: Any, day: Any) -> Any:
-    return year * Value(10000) + month * Value(100) + day
+def _years_before(day: date, years: int) -> date:
+    """The same day ``years`` earlier (28 February for a 29 February that year has not):
+    ``age_on(born, day) >= years`` exactly when ``born <= _years_before(day, years)``."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
 
 
-def members(*, practice: Practice, criteria: Criteria, start: datetime, end: datetime) -> QuerySet[Response]:
-    """The practice's responses started in [start, end) whose patient is in the group, all in SQL.
+def _age_q(practice: Practice, criteria: Criteria, rows: QuerySet[Response], first_day: date, last_day: date) -> Q:
+    """The age criteria, exactly, with plain date comparisons in SQL.
 
-    The age is ``(yyyymmdd of the local day the response started − yyyymmdd of the date of birth) div
-    10000``, whole years, computed by the database. "Returning" is a correlated EXISTS: an appointment
-    of the patient that counts as a visit and began before the response's appointment (or before the
-    response, without one); it is one seek on ``appointment_patient_time_idx`` (practice, patient,
-    start) per response.
+    "At least m" holds for the whole range when the patient was born on or before the first day, m
+    years back, and for none of it when born after the last day, m years back; only the patients born
+    in between (one range of birthdays, a few percent of rows) turn m during the range. Those
+    responses are read (id, start, date of birth) and decided in Python on the local day the response
+    was started; "at most M" is "not at least M + 1". So no SQL function runs per row, on SQLite as on
+    PostgreSQL, and the few ids decided in Python go back as a short list.
     """
+    zone = ZoneInfo(practice.timezone)
+    dob = "patient__date_of_birth"
+    sure: list[Q] = []  # per criterion: the patients it holds for on every day of the range
+    band = Q()  # the patients some criterion holds for on only some days
+    if criteria.min_age is not None:
+        always, never = _years_before(first_day, criteria.min_age), _years_before(last_day, criteria.min_age)
+        sure.append(Q(**{f"{dob}__lte": always}))
+        band |= Q(**{f"{dob}__gt": always, f"{dob}__lte": never})
+    if criteria.max_age is not None:
+        older = criteria.max_age + 1
+        too_old, still_young = _years_before(first_day, older), _years_before(last_day, older)
+        sure.append(Q(**{f"{dob}__gt": still_young}))
+        band |= Q(**{f"{dob}__gt": too_old, f"{dob}__lte": still_young})
+    decided: list[int] = []
+    for pk, started_at, born in rows.filter(band).values_list("pk", "started_at", dob):
+        age = age_on(born, started_at.astimezone(zone).date())
+        if (criteria.min_age is None or age >= criteria.min_age) and (
+            criteria.max_age is None or age <= criteria.max_age
+        ):
+            decided.append(pk)
+    every_day = Q()
+    for q in sure:
+        every_day &= q
+    return every_day | Q(pk__in=decided)
+
+
+def members(*, practice: Practice, criteria: Criteria, first_day: date, last_day: date) -> QuerySet[Response]:
+    """The practice's responses started from ``first_day`` to ``last_day`` (local days) whose patient
+    is in the group (see the module docstring)."""
+    start, end = local_bounds(practice, first_day, last_day)
     rows = Response.objects.filter(practice=practice, started_at__gte=start, started_at__lt=end)
     if criteria.language:
         rows = rows.filter(Q(language=criteria.language) | Q(patient__preferred_language=criteria.language))
     if criteria.min_age is not None or criteria.max_age is not None:
-        zone = ZoneInfo(practice.timezone)
-        rows = rows.annotate(
-            age_key=_day_number(
-                ExtractYear("started_at", tzinfo=zone),
-                ExtractMonth("started_at", tzinfo=zone),
-                ExtractDay("started_at", tzinfo=zone),
-            )
-            - _day_number(
-                ExtractYear("patient__date_of_birth"),
-                ExtractMonth("patient__date_of_birth"),
-                ExtractDay("patient__date_of_birth"),
-            )
-        )
-        if criteria.min_age is not None:
-            rows = rows.filter(age_key__gte=criteria.min_age * 10000)
-        if criteria.max_age is not None:
-            rows = rows.filter(age_key__lt=(criteria.max_age + 1) * 10000)
+        rows = rows.filter(_age_q(practice, criteria, rows, first_day, last_day))
     if criteria.visits:
         earlier = Appointment.objects.filter(
             practice_id=OuterRef("practice_id"),
@@ -196,23 +223,15 @@ class ShownQuote:
 
 
 @dataclass(frozen=True)
-class EventCount:
-    kind: str
-    events: int
-    patients: int
-
-
-@dataclass(frozen=True)
 class PatientsSaid:
     touchpoint: str
     first_day: date
     last_day: date
-    responses: int  # responses of the group that answered at least one of the items
+    responses: int  # answers to the touch point's most answered item (at most one per response)
     items: tuple[ItemResult, ...]
     comments: int
     sentiments: tuple[SentimentShare, ...]  # in SENTIMENTS order
     quotes: tuple[ShownQuote, ...]
-    events: tuple[EventCount, ...]  # every patient, most frequent first
     survey_top_box: float | None  # mean top box of the items with at least 30 answers
     survey_feeling: str | None  # cx.empathy feelings; None: too few to say
     comment_feeling: str | None
@@ -233,33 +252,19 @@ def default_range(practice: Practice, today: date | None = None) -> tuple[date, 
     return today - timedelta(days=DEFAULT_DAYS - 1), today
 
 
-def _topic_q(topics: Sequence[str]) -> Q:
-    # The JSON text holds each name in quotes; names never equal a sentiment label. The effective
-    # reading (the staff's correction when there is one) is checked again in Python.
-    q = Q()
-    for topic in topics:
-        needle = f'"{topic}"'
-        q |= Q(corrected_touchpoints__isnull=True, touchpoints__icontains=needle) | Q(
-            corrected_touchpoints__icontains=needle
-        )
-    return q
-
-
-def _topic_sentiment(tagged: Iterable[Any], topics: Sequence[str]) -> str | None:
-    """The sentiment of the comment's topics that cover the touch point: one, or mixed when they differ."""
-    found = {t.get("sentiment") for t in tagged if isinstance(t, dict) and t.get("name") in topics}
-    found.discard(None)
-    if not found:
-        return None
-    return str(found.pop()) if len(found) == 1 else empathy.MIXED
-
-
 def staff_names(practice: Practice) -> list[str]:
     """The team's and providers' names: kept in quotes (they are who patients thank)."""
     names = list(Membership.objects.filter(practice=practice).values_list("user__full_name", flat=True))
     for first, last in Provider.objects.filter(practice=practice).values_list("first_name", "last_name"):
         names += [first, last]
     return [name for name in names if name]
+
+
+def _cache_key(practice: Practice, touchpoint: str, criteria: Criteria, first_day: date, last_day: date) -> str:
+    newest = Response.objects.filter(practice=practice).aggregate(newest=Max("pk"))["newest"]
+    corrected = CommentAnalysis.objects.filter(practice=practice).aggregate(at=Max("corrected_at"))["at"]
+    parts = (practice.pk, touchpoint, criteria, first_day, last_day, newest, corrected)
+    return "cx:patients-said:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def patients_said(
@@ -276,24 +281,34 @@ def patients_said(
     if first_day is None or last_day is None:
         default_first, default_last = default_range(practice, today)
         first_day, last_day = first_day or default_first, last_day or default_last
-    start, end = local_bounds(practice, first_day, last_day)
     criteria = Criteria.of(group)
+    key = _cache_key(practice, touchpoint, criteria, first_day, last_day)
+    found = cache.get(key)
+    if isinstance(found, PatientsSaid):
+        return found
+    said = _read(practice, touchpoint, criteria, first_day, last_day)
+    cache.set(key, said, CACHE_SECONDS)
+    return said
 
-    def in_group(to_response: str) -> Q:
-        """Rows whose response (at ``to_response``) is in the range and the group."""
-        if criteria.is_everyone:
-            return Q(
-                **{
-                    f"{to_response}__practice": practice,
-                    f"{to_response}__started_at__gte": start,
-                    f"{to_response}__started_at__lt": end,
-                }
-            )
-        chosen = members(practice=practice, criteria=criteria, start=start, end=end).values("pk")
-        return Q(**{f"{to_response}__in": chosen})
+
+def _read(practice: Practice, touchpoint: str, criteria: Criteria, first_day: date, last_day: date) -> PatientsSaid:
+    start, end = local_bounds(practice, first_day, last_day)
+    if criteria.is_everyone:
+        in_range = {"practice": practice, "started_at__gte": start, "started_at__lt": end}
+
+        def in_group(to_response: str) -> Q:
+            return Q(**{f"{to_response}__{lookup}": value for lookup, value in in_range.items()})
+
+    else:
+        group_rows = members(practice=practice, criteria=criteria, first_day=first_day, last_day=last_day)
+        ids = list(group_rows.values_list("pk", flat=True)[: MAX_LISTED + 1])
+        chosen: list[int] | QuerySet[Response, Any] = ids if len(ids) <= MAX_LISTED else group_rows.values("pk")
+
+        def in_group(to_response: str) -> Q:
+            return Q(**{f"{to_response}__in": chosen})
 
     items, responses = _items(practice, touchpoint, in_group)
-    comments, sentiments, candidates = _comments(practice, touchpoint, in_group)
+    comments, sentiments, quotes = _comments(practice, touchpoint, in_group)
     survey_top_box = empathy.trusted_top_box((item.top_box.percent, item.top_box.n) for item in items)
     counts = {s.sentiment: s.share.count for s in sentiments}
     survey_feeling = empathy.feeling_from_top_box(survey_top_box)
@@ -308,8 +323,7 @@ def patients_said(
         items=items,
         comments=comments,
         sentiments=sentiments,
-        quotes=_quotes(practice, candidates),
-        events=events_at(practice=practice, touchpoint=touchpoint, start=start, end=end),
+        quotes=quotes,
         survey_top_box=survey_top_box,
         survey_feeling=survey_feeling,
         comment_feeling=comment_feeling,
@@ -319,13 +333,12 @@ def patients_said(
 
 def _items(practice: Practice, touchpoint: str, in_group: Callable[[str], Q]) -> tuple[tuple[ItemResult, ...], int]:
     """Top box per item, counted by the database per (question code, kind, value)."""
-    answers = (
+    rows = (
         Answer.objects.filter(in_group("response"), question__touchpoint=touchpoint, value__isnull=False)
         .exclude(question__kind=QuestionKind.TEXT)
         .order_by()
-    )
-    rows = answers.values_list("question__code", "question__kind", "value").annotate(
-        count=Count("pk"), position=Min("question__position")
+        .values_list("question__code", "question__kind", "value")
+        .annotate(count=Count("pk"), position=Min("question__position"))
     )
     tallies: dict[str, list[int]] = {}  # code -> [position, n, top box]
     kinds: dict[str, str] = {}
@@ -348,100 +361,117 @@ def _items(practice: Practice, touchpoint: str, in_group: Callable[[str], Q]) ->
         )
         for code in ordered
     )
-    responded = answers.aggregate(n=Count("response_id", distinct=True))["n"]
-    return items, int(responded or 0)
+    return items, max(item.top_box.n for item in items)
 
 
-@dataclass(frozen=True)
-class _Candidate:
-    answer_id: int
-    started_at: datetime
-    sentiment: str
-    score: float
-    themes: tuple[str, ...]
+def _topic_q(topics: Sequence[str]) -> Q:
+    # The JSON text holds each name in quotes; names never equal a sentiment label. The effective
+    # reading (the staff's correction when there is one) is checked again in Python.
+    q = Q()
+    for topic in topics:
+        needle = f'"{topic}"'
+        q |= Q(corrected_touchpoints__isnull=True, touchpoints__icontains=needle) | Q(
+            corrected_touchpoints__icontains=needle
+        )
+    return q
+
+
+def _tags(tagged: Any, corrected: Any) -> list[dict[str, Any]]:
+    chosen = corrected if corrected is not None else tagged
+    return [t for t in chosen if isinstance(t, dict)] if isinstance(chosen, list) else []
+
+
+def _topic_sentiment(tags: Iterable[dict[str, Any]], topics: Sequence[str]) -> str | None:
+    """The sentiment of the comment's topics that cover the touch point: one, or mixed when they differ."""
+    found = {str(t["sentiment"]) for t in tags if t.get("name") in topics and t.get("sentiment")}
+    if not found:
+        return None
+    return found.pop() if len(found) == 1 else empathy.MIXED
 
 
 def _comments(
     practice: Practice, touchpoint: str, in_group: Callable[[str], Q]
-) -> tuple[int, tuple[SentimentShare, ...], list[_Candidate]]:
+) -> tuple[int, tuple[SentimentShare, ...], tuple[ShownQuote, ...]]:
+    """Sentiment shares and quotes. The comments of responses about the touch point are counted by
+    the database; those found through a topic are read (their tags only) to take that topic's
+    sentiment; the newest ``QUOTE_POOL`` of either kind are read with their text for the quotes."""
     topics = empathy.topics_for(touchpoint)
-    about = Q(answer__response__touchpoint=touchpoint)
+    # Scoped by practice through the response (the planner then starts from the responses' index).
+    comments = CommentAnalysis.objects.filter(in_group("answer__response")).order_by()
+    at_touchpoint = comments.filter(answer__response__touchpoint=touchpoint)
+    effective = Coalesce(NullIf(F("corrected_sentiment"), Value("")), F("sentiment"))
+    counts: Counter[str] = Counter(
+        dict(
+            at_touchpoint.annotate(effective=effective)
+            .values_list("effective")
+            .annotate(n=Count("pk"))
+            .values_list("effective", "n")
+        )
+    )
+    # The newest first, by when the response started. Comments from responses about the touch point
+    # come from the responses' index newest first; those found through a topic are few and sorted here
+    # (ordering the union in SQL makes SQLite scan every comment for each response).
+    dated: list[tuple[datetime, int]] = [
+        (at, pk)
+        for pk, at in at_touchpoint.order_by("-answer__response__started_at", "-pk").values_list(
+            "pk", "answer__response__started_at"
+        )[:QUOTE_POOL]
+    ]
     if topics:
-        about |= _topic_q(topics)
-    rows = (
-        CommentAnalysis.objects.filter(practice=practice)
-        .filter(in_group("answer__response"))
-        .filter(about)
+        tagged = comments.filter(_topic_q(topics)).exclude(answer__response__touchpoint=touchpoint)
+        for pk, at, plain, corrected in tagged.values_list(
+            "pk", "answer__response__started_at", "touchpoints", "corrected_touchpoints"
+        ):
+            sentiment = _topic_sentiment(_tags(plain, corrected), topics)
+            if sentiment is not None:
+                counts[sentiment] += 1
+                dated.append((at, pk))
+    n = sum(counts[s] for s in SENTIMENTS)
+    shares = tuple(SentimentShare(sentiment=s, share=Share.of(counts[s], n)) for s in SENTIMENTS)
+    newest = [pk for _at, pk in sorted(dated, reverse=True)[:QUOTE_POOL]]
+    pool = (
+        CommentAnalysis.objects.filter(practice=practice, pk__in=newest)
+        .annotate(effective=effective)
+        .order_by("-answer__response__started_at", "-pk")
         .values_list(
             "answer_id",
-            "sentiment",
-            "corrected_sentiment",
+            "answer__text",
             "score",
+            "effective",
             "touchpoints",
             "corrected_touchpoints",
             "answer__response__touchpoint",
-            "answer__response__started_at",
+            "answer__response__patient__first_name",
+            "answer__response__patient__last_name",
         )
     )
-    counts: Counter[str] = Counter()
-    candidates: list[_Candidate] = []
-    for answer_id, sentiment, corrected, score, tagged, corrected_tagged, about_touchpoint, started_at in rows:
-        tags = corrected_tagged if corrected_tagged is not None else tagged
-        tags = tags if isinstance(tags, list) else []
-        counted: str | None = corrected or sentiment
-        if about_touchpoint != touchpoint:
-            counted = _topic_sentiment(tags, topics)
-        if counted is None:  # the needle matched the machine's reading; the staff's correction dropped it
+    return n, shares, _quotes(practice, touchpoint, topics, list(pool))
+
+
+def _quotes(practice: Practice, touchpoint: str, topics: Sequence[str], pool: list[Any]) -> tuple[ShownQuote, ...]:
+    candidates: dict[str, tuple[Quote, str, tuple[str, ...]]] = {}
+    writers: dict[str, list[str]] = {}
+    for answer_id, text, score, sentiment, plain, corrected, about, first, last in pool:
+        tags = _tags(plain, corrected)
+        if about != touchpoint:
+            sentiment = _topic_sentiment(tags, topics)
+            if sentiment is None:  # the staff's correction took the topic away
                 continue
-        counts[counted] += 1
-        themes = tuple(str(t["name"]) for t in tags if isinstance(t, dict) and "name" in t)
-        candidates.append(
-            _Candidate(answer_id=answer_id, started_at=started_at, sentiment=counted, score=score, themes=themes)
-        )
-    n = sum(counts.values())
-    shares = tuple(SentimentShare(sentiment=s, share=Share.of(counts[s], n)) for s in SENTIMENTS)
-    candidates.sort(key=lambda c: (c.started_at, c.answer_id), reverse=True)
-    return n, shares, candidates[:QUOTE_POOL]
-
-
-def _quotes(practice: Practice, candidates: list[_Candidate]) -> tuple[ShownQuote, ...]:
+        if not text.strip():
+            continue
+        key = str(answer_id)
+        themes = tuple(str(t["name"]) for t in tags if t.get("name"))
+        candidates[key] = (Quote(key=key, text=text, themes=themes, sentiment=score), sentiment, themes)
+        writers[key] = [name for name in (first, last) if name]
     if not candidates:
         return ()
-    rows = Answer.objects.filter(pk__in=[c.answer_id for c in candidates]).values_list(
-        "pk", "text", "response__patient__first_name", "response__patient__last_name"
-    )
-    texts = {pk: (text, (first, last)) for pk, text, first, last in rows}
-    by_key = {str(c.answer_id): c for c in candidates if c.answer_id in texts}
-    pool = [
-        Quote(key=key, text=texts[c.answer_id][0], themes=c.themes, sentiment=c.score)
-        for key, c in by_key.items()
-        if texts[c.answer_id][0].strip()
-    ]
-    chosen = representative(pool, k=QUOTES)
+    chosen = representative([quote for quote, _s, _t in candidates.values()], k=QUOTES)
     team = staff_names(practice)
-    shown = []
-    for quote in chosen:
-        candidate = by_key[quote.key]
-        writer = [name for name in texts[candidate.answer_id][1] if name]
-        shown.append(
-            ShownQuote(
-                text=redact(quote.text, staff_names=team, patient_names=writer),
-                sentiment=candidate.sentiment,
-                themes=candidate.themes,
-            )
+    return tuple(
+        ShownQuote(
+            text=redact(quote.text, staff_names=team, patient_names=writers[quote.key]),
+            sentiment=candidates[quote.key][1],
+            themes=candidates[quote.key][2],
         )
-    return tuple(shown)
-
-
-def events_at(*, practice: Practice, touchpoint: str, start: datetime, end: datetime) -> tuple[EventCount, ...]:
-    """The touch point's journey events in [start, end) by kind, with the distinct patients of each."""
-    rows = (
-        journey_selectors.events_for_practice(practice=practice)
-        .filter(touchpoint=touchpoint, occurred_at__gte=start, occurred_at__lt=end)
-        .order_by()
-        .values("kind")
-        .annotate(events=Count("id"), patients=Count("patient", distinct=True))
-        .values_list("kind", "events", "patients")
+        for quote in chosen
     )
-    counted = [EventCount(kind=kind, events=events, patients=patients) for kind, events, patients in rows]
-    return tuple(sorted(counted, key=lambda e: (-e.events, e.kind)))
