@@ -35,7 +35,7 @@ answers there is no verdict either way: the page says so in words rather than ma
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 POSITIVE, MIXED, NEGATIVE, NEUTRAL = "positive", "mixed", "negative", "neutral"
@@ -121,9 +121,3 @@ def gap(expected: str, actual: str | None) -> Gap:
     if expected not in (POSITIVE, MIXED, NEGATIVE):
         raise ValueError(f"unknown expected feeling {expected!r}")
     return Gap(expected=expected, actual=actual)
-
-
-def shares(counts: Sequence[tuple[str, int]]) -> list[tuple[str, int, float | None]]:
-    """``(label, count)`` → ``(label, count, percent of the total)``; percent None when the total is 0."""
-    total = sum(count for _label, count in counts)
-    return [(label, count, count * 100 / total if total else None) for label, count in counts]
