@@ -95,7 +95,7 @@ def _back_to_list(request: StaffRequest) -> HttpResponse:
 def recognition_confirm(request: StaffRequest, pk: int) -> HttpResponse:
     recognition = recognition_selectors.recognition_or_404(practice=request.practice, pk=pk)
     chosen: User | None = None
-    if recognition.status == RecognitionStatus.AMBIGUOUS or "r%d-user" % pk in request.POST:
+    if recognition.status == RecognitionStatus.AMBIGUOUS or f"r{pk}-user" in request.POST:
         people = _people(request, recognition)
         form = ConfirmForm(request.POST, people=people, prefix=f"r{pk}")
         if not form.is_valid() or form.cleaned_data["user"] is None:
