@@ -558,7 +558,7 @@ def find_mentions(
             taken.append((token.start, end))
             i += 1
             continue
-        if _is_name_candidate(token):
+        if _is_name_candidate(token, text):
             end, ids, used = _resolve_name(index, tokens, i, text, patient, titled=False)
             owner = tokens[i + used - 1].possessive  # "Dr. Brown's assistant": Brown is not the one praised
             if ids and not owner and not _inside(excluded, token.start):
@@ -601,13 +601,17 @@ def _with_article(folded: str, start: int) -> int:
     return before.start() if before else start
 
 
-def _is_name_candidate(token: _Token) -> bool:
+def _is_name_candidate(token: _Token, text: str) -> bool:
     if len(token.key) < 2:
         return False
+    if token.key in _MODALS and _sentence_start(text, token.start):
+        return False  # "Will definitely come back", "May I say..."
     if token.capitalised:
         return not (token.raw.isupper() and len(token.raw) <= 3)  # "MA", "PA", "OK" are not names
     return token.key not in EVERYDAY_WORDS and token.key not in _LOWER_COMMON
 
+
+_MODALS = spaced_words("will may might can could would should must")
 
 # Lower-case words that are also names of people somewhere; a lower-case one is the word, not the name.
 _LOWER_COMMON = spaced_words(
