@@ -665,6 +665,18 @@ def _find_names(
             and not (fold(words[i].group()) in staff and fold(words[i].group()) not in patient)
         ):
             flags[i] = True
+    # A staff word next to someone else's name is part of that name: "María [Pilar Blanca]".
+    for _ in range(2):
+        for i, match in enumerate(words):
+            key = fold(match.group())
+            if flags[i] or key not in staff or not _is_capitalised(match.group()):
+                continue
+            after = i + 1 < len(words) and flags[i + 1] and _adjacent(text, match, words[i + 1])
+            before = i > 0 and flags[i - 1] and _adjacent(text, words[i - 1], match)
+            if (after and (key, fold(words[i + 1].group())) not in pairs) or (
+                before and (fold(words[i - 1].group()), key) not in pairs
+            ):
+                flags[i] = True
     # Surname particles: "[name] del Valle", "Mr. de la Cruz", "van der Berg".
     for i in range(1, len(words) - 1):
         if fold(words[i].group()) not in _PARTICLES or not _adjacent(text, words[i - 1], words[i], allow_dot=True):
