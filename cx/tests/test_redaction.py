@@ -11,7 +11,10 @@ from hypothesis import strategies as st
 from cx.redaction import DATE, EMAIL, HEALTH, NAME, PHONE, fold, redact, shown_patient
 
 STAFF = ["Maria Lopez", "Daniel Lee", "Elizabeth Kim", "Pepe"]
-MESES = "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre".split()
+MESES = [
+    *("enero", "febrero", "marzo", "abril", "mayo", "junio"),
+    *("julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"),
+]
 
 
 def survives(value: str, text: str) -> bool:
@@ -77,8 +80,17 @@ def test_phone_formats(text, gone):
 
 @pytest.mark.parametrize(
     "dob",
-    ["3/14/1980", "03/14/80", "1980-03-14", "March 14, 1980", "Mar 14 1980", "14 March 1980", "14 de marzo de 1980",
-     "14.03.1980", "marzo de 1980"],
+    [
+        "3/14/1980",
+        "03/14/80",
+        "1980-03-14",
+        "March 14, 1980",
+        "Mar 14 1980",
+        "14 March 1980",
+        "14 de marzo de 1980",
+        "14.03.1980",
+        "marzo de 1980",
+    ],
 )
 def test_date_formats(dob):
     out = redact(f"My birthday is {dob} and the visit was great.")
