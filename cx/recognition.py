@@ -547,7 +547,8 @@ def find_mentions(
                 # "Dr. Ruiz" is a provider: never the medical assistant called Ruiz.
                 ids = index.could_be_provider(ids)
             if ids and not last.possessive and not _inside(excluded, token.start):
-                found.append(_Found(token.start, end, text[token.start : end], NAME, _ids(ids)))
+                begin = _with_article(folded, token.start, titles_only=True)
+                found.append(_Found(begin, end, text[begin:end], NAME, _ids(ids)))
             taken.append((token.start, end))
             i += 1 + used
             continue
@@ -604,7 +605,12 @@ def _fold_keep_offsets(text: str) -> str:
     return "".join(out)
 
 
-def _with_article(folded: str, start: int) -> int:
+def _with_article(folded: str, start: int, *, titles_only: bool = False) -> int:
+    """Where the mention starts with its article: "the receptionist", "la doctora Lee" (a title takes
+    only the Spanish article: "the Dr. Lee" is not written)."""
+    if titles_only:
+        before = re.search(r"\b(?:la|el)\s+$", folded[:start])
+        return before.start() if before else start
     before = re.search(r"(?:\b(?:the|our|my|your|a|la|el|los|las|una|un|mi|su|nuestra|nuestro)\s+)$", folded[:start])
     return before.start() if before else start
 
