@@ -139,6 +139,43 @@ NICKNAMES: dict[str, tuple[str, ...]] = {
     "natalie": ("nat",),
 }
 
+# The same name in English and Spanish: a patient may write either.
+EQUIVALENTS: tuple[tuple[str, ...], ...] = (
+    ("michael", "miguel"),
+    ("robert", "roberto"),
+    ("joseph", "jose"),
+    ("john", "juan"),
+    ("william", "guillermo"),
+    ("peter", "pedro"),
+    ("thomas", "tomas"),
+    ("james", "jaime", "diego"),
+    ("stephen", "esteban"),
+    ("steven", "esteban"),
+    ("andrew", "andres"),
+    ("charles", "carlos"),
+    ("henry", "enrique"),
+    ("george", "jorge"),
+    ("louis", "luis"),
+    ("richard", "ricardo"),
+    ("edward", "eduardo"),
+    ("anthony", "antonio"),
+    ("alexander", "alejandro"),
+    ("alexandra", "alejandra"),
+    ("christopher", "cristobal"),
+    ("nicholas", "nicolas"),
+    ("paul", "pablo"),
+    ("matthew", "mateo"),
+    ("elizabeth", "isabel"),
+    ("margaret", "margarita"),
+    ("katherine", "catalina"),
+    ("catherine", "catalina"),
+    ("susan", "susana"),
+    ("helen", "elena"),
+    ("theresa", "teresa"),
+    ("mary", "maria"),
+    ("joanna", "juana"),
+)
+
 # Role words (folded: lower case, no accents) -> job title. Longest first when matching.
 ROLE_WORDS: dict[str, str] = {
     # receptionist
@@ -222,6 +259,15 @@ ROLE_WORDS: dict[str, str] = {
 }
 _CASE_SENSITIVE = {"ma": "MA", "pa": "PA", "np": "NP"}
 
+_SHORT_TO_FULL: dict[str, set[str]] = {}
+for _full, _shorts in NICKNAMES.items():
+    for _short in _shorts:
+        _SHORT_TO_FULL.setdefault(_short, set()).add(_full)
+_EQUIVALENT: dict[str, set[str]] = {}
+for _group in EQUIVALENTS:
+    for _name in _group:
+        _EQUIVALENT.setdefault(_name, set()).update(n for n in _group if n != _name)
+
 # Titles before a name: "Dr. Lee", "la doctora Lee", "Nurse Kim".
 TITLES = spaced_words(
     "dr dra doc doctor doctora nurse enfermera enfermero mr mrs ms miss mx sr sra srta senor senora senorita don dona"
@@ -255,7 +301,8 @@ _COMPARE = re.compile(r"^\s*(?:than|unlike|compared to|compared with|que|a difer
 
 _COMPARE_ANYWHERE = re.compile(r"\b(?:than|unlike|compared to|compared with|a diferencia de|comparado con)\b")
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+# Words, hyphenated names ("Brennan-Walsh") kept whole: a double-barrelled name is not its halves.
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.!?;\n]+(?:\s|$)|\s+-\s+")
 
 
@@ -268,10 +315,37 @@ class _Found:
     user_ids: tuple[int, ...]
 
 
+@dataclass(frozen=True)
+class _Token:
+    start: int
+    end: int  # without a possessive "'s"
+    raw: str  # the word as written, without a possessive "'s"
+    key: str  # folded
+    possessive: bool  # "Brown's"
+
+    @property
+    def capitalised(self) -> bool:
+        return self.raw[:1].isupper()
+
+
+def _tokens(text: str) -> list[_Token]:
+    tokens = []
+    for match in _WORD.finditer(text):
+        raw = match.group()
+        possessive = False
+        for suffix in ("'s", "’s", "'S", "’S"):
+            if raw.endswith(suffix) and len(raw) > len(suffix):
+                raw, possessive = raw[: -len(suffix)], True
+                break
+        tokens.append(_Token(match.start(), match.start() + len(raw), raw, fold(raw), possessive))
+    return tokens
+
+
 def _variant(name: str) -> str:
-    """A spelling key: Sarah/Sara, Stephanie/Stefanie, Catherine/Katherine, Jennifer/Jenifer share one."""
+    """A spelling key: Sarah/Sara, Stephanie/Stefanie, Catherine/Katherine, Christina/Cristina,
+    Jennifer/Jenifer share one."""
     key = fold(name).replace("'", "")
-    key = key.replace("ph", "f").replace("th", "t").replace("y", "i").replace("z", "s")
+    key = key.replace("chr", "kr").replace("ph", "f").replace("th", "t").replace("y", "i").replace("z", "s")
     if key.startswith(("ca", "co", "cu", "cr", "cl")):
         key = "k" + key[1:]
     key = re.sub(r"(.)\1+", r"\1", key)
@@ -280,23 +354,32 @@ def _variant(name: str) -> str:
     return key
 
 
-def _distance_at_most_one(a: str, b: str) -> bool:
-    """Optimal-string-alignment distance <= 1 (one insertion, deletion, substitution or neighbour swap)."""
+def _one_edit(a: str, b: str) -> str:
+    """How ``a`` and ``b`` differ when they differ by one edit: "same", "indel:<letter>", "swap", "sub",
+    or "" when they are further apart (optimal string alignment, a neighbour swap counting as one)."""
     if a == b:
-        return True
+        return "same"
     la, lb = len(a), len(b)
     if abs(la - lb) > 1:
-        return False
+        return ""
     i = 0
     while i < min(la, lb) and a[i] == b[i]:
         i += 1
     if la == lb:
         if a[i + 1 :] == b[i + 1 :]:
-            return True
-        return i + 1 < la and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
+            return "sub"
+        if i + 1 < la and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]:
+            return "swap"
+        return ""
     if la > lb:
-        return a[i + 1 :] == b[i:]
-    return a[i:] == b[i + 1 :]
+        return f"indel:{a[i]}" if a[i + 1 :] == b[i:] else ""
+    return f"indel:{b[i]}" if a[i:] == b[i + 1 :] else ""
+
+
+# One-edit differences allowed between a word that is itself somebody's name and a team member's name:
+# a vowel or an "h" more or less (Rachael/Rachel), never a different letter (Mario is not Maria).
+_SAFE_EDITS = frozenset({"same", "indel:a", "indel:e", "indel:i", "indel:o", "indel:u", "indel:h"})
+MIN_FUZZY_LENGTH = 5
 
 
 class _Team:
@@ -308,45 +391,46 @@ class _Team:
         self.last: dict[str, set[int]] = {}
         self.first_variant: dict[str, set[int]] = {}
         self.last_variant: dict[str, set[int]] = {}
-        short_forms: dict[str, set[str]] = {}
-        for full, shorts in NICKNAMES.items():
-            for short in shorts:
-                short_forms.setdefault(short, set()).add(full)
         for member in team:
-            firsts = {fold(w) for w in _WORD.findall(member.first_name)}
-            aliases = set(firsts)
-            for first in firsts:
-                aliases.update(NICKNAMES.get(first, ()))
-                for full in short_forms.get(first, ()):
-                    aliases.add(full)
-                    aliases.update(NICKNAMES.get(full, ()))
+            aliases: set[str] = set()
+            for word in _WORD.findall(member.first_name):
+                aliases |= name_aliases(word)
             for nickname in member.nicknames:
-                aliases.update(fold(w) for w in _WORD.findall(nickname))
+                for word in _WORD.findall(nickname):
+                    aliases.add(fold(word))
             for alias in aliases:
                 self.first.setdefault(alias, set()).add(member.user_id)
                 self.first_variant.setdefault(_variant(alias), set()).add(member.user_id)
             for word in _WORD.findall(member.last_name):
-                key = fold(word)
-                if len(key) > 1:
-                    self.last.setdefault(key, set()).add(member.user_id)
-                    self.last_variant.setdefault(_variant(key), set()).add(member.user_id)
+                # A member's double-barrelled surname is found whole or by either half.
+                for key in {fold(word), *(fold(part) for part in word.split("-"))}:
+                    if len(key) > 1:
+                        self.last.setdefault(key, set()).add(member.user_id)
+                        self.last_variant.setdefault(_variant(key), set()).add(member.user_id)
 
     def exact(self, key: str) -> set[int]:
         return self.first.get(key, set()) | self.last.get(key, set())
+
+    def only_surname(self, key: str) -> bool:
+        return key not in self.first and _variant(key) not in self.first_variant
 
     def variant(self, key: str) -> set[int]:
         v = _variant(key)
         return self.first_variant.get(v, set()) | self.last_variant.get(v, set())
 
-    def fuzzy(self, key: str) -> set[int]:
-        """Members one typo away from ``key`` (names of five letters or more only)."""
+    def fuzzy(self, key: str, *, known_name: bool) -> set[int]:
+        """Members one typo away from ``key`` (names of five letters or more only); for a word that is
+        itself a known name, only a vowel or an "h" more or less."""
         found: set[int] = set()
-        if len(key) < 5:
+        if len(key) < MIN_FUZZY_LENGTH:
             return found
         v = _variant(key)
         for table in (self.first_variant, self.last_variant):
             for name, ids in table.items():
-                if len(name) >= 5 and _distance_at_most_one(v, name):
+                if len(name) < MIN_FUZZY_LENGTH:
+                    continue
+                edit = _one_edit(v, name)
+                if edit and (not known_name or edit in _SAFE_EDITS):
                     found |= ids
         return found
 
@@ -354,8 +438,26 @@ class _Team:
         """Those of ``ids`` whose last name is ``key`` (or a spelling variant of it)."""
         return (self.last.get(key, set()) | self.last_variant.get(_variant(key), set())) & ids
 
+    def could_be_provider(self, ids: set[int]) -> set[int]:
+        """Those of ``ids`` who are providers, or whose job title is not known."""
+        return {
+            m.user_id for m in self.members if m.user_id in ids and (m.is_provider or m.job_title in ("", PROVIDER))
+        }
+
     def holders(self, title: str) -> list[TeamMember]:
         return [m for m in self.members if m.job_title == title or (title == PROVIDER and m.is_provider)]
+
+
+def name_aliases(first_name: str) -> set[str]:
+    """The folded forms a patient may write for ``first_name``: itself, its nicknames, its full form
+    when it is a nickname, and its English/Spanish equivalent (Michael/Miguel)."""
+    key = fold(first_name)
+    fulls = {key} | _SHORT_TO_FULL.get(key, set())
+    fulls |= {e for f in fulls for e in _EQUIVALENT.get(f, ())}
+    aliases = set(fulls)
+    for full in fulls:
+        aliases.update(NICKNAMES.get(full, ()))
+    return aliases
 
 
 def _excluded_ranges(text: str, folded: str) -> list[tuple[int, int]]:
@@ -424,51 +526,55 @@ def find_mentions(
     folded = _fold_keep_offsets(text)
     excluded = _excluded_ranges(text, folded)
     patient = {fold(w) for name in patient_names for w in _WORD.findall(name or "") if len(w) > 1}
-    words = list(_WORD.finditer(text))
+    tokens = _tokens(text)
     found: list[_Found] = []
     taken: list[tuple[int, int]] = []
 
     i = 0
-    while i < len(words):
-        match = words[i]
-        key = fold(match.group())
-        nxt = words[i + 1] if i + 1 < len(words) else None
+    while i < len(tokens):
+        token = tokens[i]
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         # Title + name: "Dr. Lee", "la doctora Lee", "Nurse Kim". A title with someone else's name is nobody.
-        titled = nxt is not None and _gap_ok(text, match, nxt, allow_dot=True) and _capitalised(nxt.group())
-        if key in TITLES and nxt is not None and titled:
-            span_end, ids, used = _resolve_name(index, words, i + 1, text, patient)
-            if not _inside(excluded, match.start()) and ids:
-                if key in TITLE_ROLE:
-                    providers = {m.user_id for m in index.holders(PROVIDER)}
-                    ids = (ids & providers) or ids
-                found.append(_Found(match.start(), span_end, text[match.start() : span_end], NAME, _ids(ids)))
-            taken.append((match.start(), span_end))
+        if (
+            token.key in TITLES
+            and nxt is not None
+            and _gap_ok(text, token, nxt, allow_dot=True)
+            and (nxt.capitalised or nxt.key in index.first or nxt.key in index.last)
+        ):
+            end, ids, used = _resolve_name(index, tokens, i + 1, text, patient, titled=True)
+            last = tokens[i + used]
+            if ids and token.key in TITLE_ROLE:
+                # "Dr. Ruiz" is a provider: never the medical assistant called Ruiz.
+                ids = index.could_be_provider(ids)
+            if ids and not last.possessive and not _inside(excluded, token.start):
+                begin = _with_article(folded, token.start, titles_only=True)
+                found.append(_Found(begin, end, text[begin:end], NAME, _ids(ids)))
+            taken.append((token.start, end))
             i += 1 + used
             continue
-        if i > 0 and fold(words[i - 1].group()) in RELATIONS and _gap_ok(text, words[i - 1], match):
+        if i > 0 and tokens[i - 1].key in RELATIONS and _gap_ok(text, tokens[i - 1], token):
             # "my husband Mike", "mi hija Sofía": a relative, and their surname with them.
-            skip = 1
-            if nxt is not None and _capitalised(nxt.group()) and _gap_ok(text, match, nxt):
-                skip = 2
-            if _capitalised(match.group()) or key in FIRST_NAMES:
-                taken.append((match.start(), words[i + skip - 1].end()))
+            skip = 2 if nxt is not None and nxt.capitalised and _gap_ok(text, token, nxt) else 1
+            if token.capitalised or token.key in FIRST_NAMES:
+                taken.append((token.start, tokens[i + skip - 1].end))
                 i += skip
                 continue
-        if key in patient:
-            end = match.end()
-            if nxt is not None and fold(nxt.group()) in patient and _gap_ok(text, match, nxt):
-                end = nxt.end()
+        if token.key in patient:
+            end = token.end
+            if nxt is not None and nxt.key in patient and _gap_ok(text, token, nxt):
+                end = nxt.end
                 i += 1
-            taken.append((match.start(), end))
+            taken.append((token.start, end))
             i += 1
             continue
-        if _is_name_candidate(match.group()):
-            span_end, ids, used = _resolve_name(index, words, i, text, patient)
-            if ids and not _inside(excluded, match.start()):
-                found.append(_Found(match.start(), span_end, text[match.start() : span_end], NAME, _ids(ids)))
-                taken.append((match.start(), span_end))
-            elif used > 1:
-                taken.append((match.start(), span_end))
+        if _is_name_candidate(token, text):
+            end, ids, used = _resolve_name(index, tokens, i, text, patient, titled=False)
+            owner = tokens[i + used - 1].possessive  # "Dr. Brown's assistant": Brown is not the one praised
+            if ids and not owner and not _inside(excluded, token.start):
+                found.append(_Found(token.start, end, text[token.start : end], NAME, _ids(ids)))
+                taken.append((token.start, end))
+            elif used > 1 or owner:
+                taken.append((token.start, end))
             i += max(used, 1)
             continue
         i += 1
@@ -499,66 +605,80 @@ def _fold_keep_offsets(text: str) -> str:
     return "".join(out)
 
 
-def _with_article(folded: str, start: int) -> int:
+def _with_article(folded: str, start: int, *, titles_only: bool = False) -> int:
+    """Where the mention starts with its article: "the receptionist", "la doctora Lee" (a title takes
+    only the Spanish article: "the Dr. Lee" is not written)."""
+    if titles_only:
+        before = re.search(r"\b(?:la|el)\s+$", folded[:start])
+        return before.start() if before else start
     before = re.search(r"(?:\b(?:the|our|my|your|a|la|el|los|las|una|un|mi|su|nuestra|nuestro)\s+)$", folded[:start])
     return before.start() if before else start
 
 
-def _capitalised(word: str) -> bool:
-    return word[:1].isupper()
-
-
-def _is_name_candidate(word: str) -> bool:
-    key = fold(word)
-    if len(key) < 2:
+def _is_name_candidate(token: _Token, text: str) -> bool:
+    if len(token.key) < 2:
         return False
-    if _capitalised(word):
-        return not (len(word) > 1 and word.isupper() and len(word) <= 3)  # "MA", "PA", "OK" are not names
-    return key not in EVERYDAY_WORDS and key not in _LOWER_COMMON
+    if token.key in _MODALS and _sentence_start(text, token.start):
+        return False  # "Will definitely come back", "May I say..."
+    if token.capitalised:
+        return not (token.raw.isupper() and len(token.raw) <= 3)  # "MA", "PA", "OK" are not names
+    return token.key not in EVERYDAY_WORDS and token.key not in _LOWER_COMMON
 
+
+_MODALS = spaced_words("will may might can could would should must")
 
 # Lower-case words that are also names of people somewhere; a lower-case one is the word, not the name.
 _LOWER_COMMON = spaced_words(
     "will may bill mark frank guy art pat sue rob jack chase hunter love best day park long young king hall "
-    "dawn grace joy hope faith rose ivy iris ruby amber ana dean drew gene grant hunter jean lane max miles "
+    "dawn grace joy hope faith rose ivy iris ruby amber dean drew gene grant jean lane max miles price "
     "rich ray sky sol wade win lee kim con sin mar paz luz flor angel angeles dolores mercedes santos cruz "
-    "blanca rosa victoria esperanza consuelo amparo pilar rocio gloria reyes leon rey"
-) - frozenset(("ana",))
+    "blanca rosa victoria esperanza consuelo amparo pilar rocio gloria reyes leon rey brooks stein wood"
+)
 
 
-def _gap_ok(text: str, first: re.Match[str], second: re.Match[str], *, allow_dot: bool = False) -> bool:
-    gap = text[first.end() : second.start()]
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" \t\"'“‘(¡¿*-–—")
+    return not before or before[-1] in ".!?\n:;"
+
+
+def _gap_ok(text: str, first: _Token, second: _Token, *, allow_dot: bool = False) -> bool:
+    gap = text[first.end : second.start]
+    if first.possessive:
+        return False
     if allow_dot:
-        return gap in (" ", ". ", ".", " ")
+        return gap in (" ", ". ", ".", "\u00a0")
     return gap == " "
 
 
 def _resolve_name(
-    index: _Team, words: list[re.Match[str]], i: int, text: str, patient: set[str]
+    index: _Team, tokens: list[_Token], i: int, text: str, patient: set[str], *, titled: bool
 ) -> tuple[int, set[int], int]:
-    """(end of the name, members it names, words used) for the name starting at ``words[i]``."""
-    match = words[i]
-    key = fold(match.group())
+    """(end of the name, members it names, tokens used) for the name starting at ``tokens[i]``."""
+    token = tokens[i]
+    key = token.key
     if key in patient:
-        return match.end(), set(), 1
+        return token.end, set(), 1
     ids = index.exact(key)
     if not ids:
         ids = index.variant(key)
-    if not ids and _capitalised(match.group()) and key not in FIRST_NAMES and key not in LAST_NAMES:
-        ids = index.fuzzy(key)
-    nxt = words[i + 1] if i + 1 < len(words) else None
-    if nxt is not None and _capitalised(nxt.group()) and _gap_ok(text, match, nxt):
-        surname_key = fold(nxt.group())
+    if not ids and token.capitalised:
+        ids = index.fuzzy(key, known_name=key in FIRST_NAMES or key in LAST_NAMES)
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if nxt is not None and nxt.capitalised and _gap_ok(text, token, nxt):
         if ids:
-            both = index.surname(surname_key, ids)
+            both = index.surname(nxt.key, ids)
             if both:
-                return nxt.end(), both, 2
-            if surname_key in LAST_NAMES and surname_key not in EVERYDAY_WORDS and surname_key not in index.first:
+                return nxt.end, both, 2
+            if nxt.key in LAST_NAMES and nxt.key not in EVERYDAY_WORDS and nxt.key not in index.first:
                 # "Sarah Jones" when our Sarah is Sarah Kim: someone else.
-                return nxt.end(), set(), 2
-        elif surname_key in patient:
-            return nxt.end(), set(), 2
-    return match.end(), ids, 1
+                return nxt.end, set(), 2
+        elif nxt.key in patient:
+            return nxt.end, set(), 2
+    if ids and not titled and key in EVERYDAY_WORDS and index.only_surname(key) and _sentence_start(text, token.start):
+        # A surname that is also an everyday word, capitalised only because it starts the sentence ("Hall
+        # was clean"), needs a title or a first name.
+        return token.end, set(), 1
+    return token.end, ids, 1
 
 
 def _role_holders(index: _Team, title: str, on_duty: Collection[int]) -> tuple[int, ...]:

@@ -18,16 +18,23 @@
 - names of people -> ``[name]``, except staff names (they are who is being recognised):
   * any word of ``patient_names`` (any case; the patient's own name wins over a staff name that is
     spelled the same, so an anonymous quote stays anonymous);
-  * a capitalised word after an honorific (Mr./Mrs./Ms./Miss/Dr./Dra./Sr./Sra./Srta./Don/Doña,
-    "doctor"/"doctora"/"nurse"/"enfermera");
+  * a capitalised word after a title: "Mr. Patel", "Dr Smith" (abbreviations, with or without a full
+    stop) or "doctora Ruiz", "nurse Kim" (whole words, no full stop: "my doctor. Six weeks" is two
+    sentences); the title stays ("Mrs. [name]"); particles go with the name ("Sra. de la Cruz");
   * a capitalised word that is a first name in Faker's en_US, es_MX and es_ES person providers (read at
     import), unless it is also an everyday word (``EVERYDAY_WORDS``: Grace, Joy, Hope, Will, Rosa, Luz...)
-    at the start of a sentence, or a month, a weekday or a holiday;
+    at the start of a sentence, or one of a few words that are hardly ever a name alone (``_NEVER_ALONE``);
+  * a month that is also a first name only where a person fits ("with April", "Mr. Mayo");
   * a capitalised word inside a sentence that is a Faker last name and not an everyday word;
-  * a capitalised word that follows one of those (the surname in "Sarah Jones");
-  * any word, capitalised or not, that is a known first name right after "my neighbour", "my husband",
-    "mi esposa", "mi vecina"... and any capitalised word there.
-  Capitalised ordinary words ("Great", "Saturday", "Thank") are not names.
+  * a first name and a surname together, even two everyday words ("Jade Ward");
+  * a capitalised word next to one of those (the surname in "Sarah Jones", "Mark" in "Mark Hill");
+  * a relative's name, capitalised or not, one or two words: "my neighbour Sarah", "mi vecina ana luisa"
+    (not "my son will...");
+  * a staff word used as part of someone else's name: "Maria Sanchez" when the staff member is Maria
+    Lopez (the pairs of words in ``staff_names`` are the only two-word names kept).
+  Capitalised ordinary words ("Great", "Saturday", "Thank", "I've") and acronyms ("MA", "MAs", "HIV")
+  are not names. Known limit: a staff member's surname used for somebody else with a title ("Mr. Lopez
+  from the pharmacy", when Lopez works here) is kept; so is a staff first name alone.
 
 ``shown_patient(first_name, mode=...)`` is how the patient is named beside the quote.
 """
@@ -121,6 +128,7 @@ CALENDAR_WORDS = (
     | spaced_words("christmas easter thanksgiving navidad pascua god dios")
 )
 
+ABBREVIATED_HONORIFICS = spaced_words("mr mrs ms miss mx dr dra sr sra srta")
 HONORIFICS = spaced_words(
     "mr mrs ms miss mx dr dra doc doctor doctora sr sra srta don dona nurse enfermera enfermero "
     "senor senora senorita profesor profesora"
@@ -154,6 +162,19 @@ DIAGNOSES = (
     "malignancy",
     "lymphoma",
     "leukemia",
+    "leukaemia",
+    "myeloma",
+    "sarcoma",
+    "mesothelioma",
+    "metastasis",
+    "metastatic",
+    "dementia",
+    "alzheimer's",
+    "parkinson's",
+    "epilepsy",
+    "multiple sclerosis",
+    "heart attack",
+    "stroke",
     "hiv",
     "aids",
     "hpv",
@@ -209,6 +230,13 @@ DIAGNOSES = (
     "tumor maligno",
     "linfoma",
     "leucemia",
+    "mieloma",
+    "sarcoma",
+    "metástasis",
+    "demencia",
+    "epilepsia",
+    "esclerosis múltiple",
+    "infarto",
     "vih",
     "sida",
     "vph",
@@ -426,9 +454,12 @@ _BIRTH_YEAR = re.compile(
     re.IGNORECASE,
 )
 # 7 to 15 digits in groups joined by one separator; an optional + country code; brackets allowed.
-_PHONE = re.compile(r"(?<![\w+])(?:\+\s?\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]\d{1,4}){0,5}(?![\w])")
+_PHONE = re.compile(
+    r"(?<![\w+])(?:\+\s?)?\(?\d(?:[\s.()/-]{0,2}\d)+(?:\s?(?:x|ext\.?|extension|extensión|ext)\s?\d{1,6})?(?!\w)",
+    re.IGNORECASE,
+)
+_EXTENSION = re.compile(r"\s?(?:x|ext\.?|extension|extensión|ext)\s?\d{1,6}$", re.IGNORECASE)
 _YEAR_RANGE = re.compile(rf"{_YEAR}\s?[-–]\s?{_YEAR}")
-_PHONE_SEPARATED = re.compile(r"\d{1,4}(?:[\s.-]+\d{1,4}){1,5}")
 
 
 def _lexicon_pattern(terms: Iterable[str]) -> re.Pattern[str]:
@@ -466,13 +497,12 @@ def _replace_spans(text: str, spans: list[tuple[int, int, str]]) -> str:
 
 
 def _sub_phones(text: str) -> str:
+    """Runs of 7 to 15 digits (an extension aside) joined by spaces, dots, dashes, slashes or brackets."""
+
     def repl(match: re.Match[str]) -> str:
-        digits = sum(ch.isdigit() for ch in match.group())
-        plain = match.group().strip()
-        if _YEAR_RANGE.fullmatch(plain):
-            return match.group()
-        # A bare run of digits (an amount, a reference) is a phone only when long; grouped runs from 7.
-        if 7 <= digits <= 15 and (plain.startswith(("+", "(")) or _PHONE_SEPARATED.fullmatch(plain) or digits >= 10):
+        number = _EXTENSION.sub("", match.group())
+        digits = sum(ch.isdigit() for ch in number)
+        if 7 <= digits <= 15 and not _YEAR_RANGE.fullmatch(number.strip()):
             return PHONE
         return match.group()
 
@@ -508,7 +538,20 @@ def _name_words(names: Iterable[str]) -> set[str]:
 
 
 def _is_capitalised(word: str) -> bool:
-    return word[:1].isupper() and (len(word) == 1 or not word[1:].replace("'", "").replace("’", "").isupper())
+    """Capitalised like a name: "Sarah", "O'Brien"; not "HIV", "MAs" (an acronym's plural) or "I"."""
+    if not word[:1].isupper() or len(word) < 2:
+        return False
+    rest = word[1:].replace("'", "").replace("’", "")
+    if rest.isupper() or (len(word) >= 3 and word[:-1].isupper() and word.endswith("s")):
+        return False
+    return fold(word) not in _CAPITALISED_FUNCTION_WORDS
+
+
+# Capitalised words that are never a name after a title or before a surname ("any doctor I've ever had").
+_CAPITALISED_FUNCTION_WORDS = spaced_words(
+    "i'm i've i'd i'll the a an and but or so he she they we you it its my her his our their is was were are "
+    "this that there then when if also just not no yes ok y la el los las que mi su sus es fue pero con"
+)
 
 
 def _sentence_start(text: str, start: int) -> bool:
@@ -516,33 +559,108 @@ def _sentence_start(text: str, start: int) -> bool:
     return not before or before[-1] in ".!?\n:;"
 
 
-def _find_names(text: str, staff: set[str], patient: set[str]) -> list[tuple[int, int, str]]:
+def _staff_pairs(names: Iterable[str]) -> set[tuple[str, str]]:
+    """Neighbouring words of each staff name ("maria", "lopez"): the only two-word names kept."""
+    pairs: set[tuple[str, str]] = set()
+    for name in names:
+        words = [fold(w) for w in _WORD.findall(name or "")]
+        pairs.update(zip(words, words[1:], strict=False))
+    return pairs
+
+
+def _name_like(word: str) -> bool:
+    key = fold(word)
+    return _is_capitalised(word) and (key in FIRST_NAMES or key in LAST_NAMES) and key not in CALENDAR_WORDS
+
+
+def _someone_else(text: str, words: list[re.Match[str]], i: int, pairs: set[tuple[str, str]]) -> bool:
+    """A staff word paired with a name that is not that staffer's: "Maria Sanchez" when ours is Maria Lopez."""
+    key = fold(words[i].group())
+    if i + 1 < len(words) and _adjacent(text, words[i], words[i + 1]):
+        following = words[i + 1].group()
+        if _name_like(following) and (key, fold(following)) not in pairs and fold(following) not in EVERYDAY_WORDS:
+            return True
+    if i > 0 and _adjacent(text, words[i - 1], words[i]):
+        preceding = words[i - 1].group()
+        previous = fold(preceding)
+        if (
+            _name_like(preceding)
+            and (previous, key) not in pairs
+            and previous not in EVERYDAY_WORDS
+            and previous not in HONORIFICS
+            and previous not in _SENTENCE_OPENERS
+        ):
+            return True
+    return False
+
+
+# Words after a relation that are verbs, not names: "my son will", "my wife may".
+_NOT_NAMES_AFTER_RELATION = spaced_words(
+    "will may might can could did does said and who was is had has also too was were would should must "
+    "and y que es fue era tambien ya"
+)
+_SENTENCE_OPENERS = spaced_words("thank thanks gracias")
+# Words after which a capitalised month is a person: "with April", "thanks Julio", "con Abril".
+_BEFORE_A_PERSON = spaced_words("with and thank thanks told asked saw met con y gracias")
+_PARTICLES = spaced_words("de del la las los van von der den di da dos das le")
+
+
+def _after_relation(text: str, words: list[re.Match[str]], i: int) -> bool:
+    """``words[i]`` names a relative: "my neighbour Sarah", "mi vecina ana luisa" (two words at most)."""
+    key = fold(words[i].group())
+    if key in _NOT_NAMES_AFTER_RELATION or not (_is_capitalised(words[i].group()) or key in FIRST_NAMES):
+        return False
+    for back in (1, 2):
+        if i - back < 0 or not _adjacent(text, words[i - back], words[i - back + 1]):
+            return False
+        previous = fold(words[i - back].group())
+        if previous in RELATIONS:
+            return True
+        if previous not in FIRST_NAMES or previous in _NOT_NAMES_AFTER_RELATION:
+            return False
+    return False
+
+
+def _find_names(
+    text: str, staff: set[str], patient: set[str], pairs: set[tuple[str, str]]
+) -> list[tuple[int, int, str]]:
     words = list(_WORD.finditer(text))
     flags = [False] * len(words)
     for i, match in enumerate(words):
         word = match.group()
         key = fold(word)
-        if key in staff and key not in patient:
-            continue
-        if key in patient:
+        if key in patient or _after_relation(text, words, i):
             flags[i] = True
             continue
-        if not _is_capitalised(word):
-            # A lower-case known first name right after "my neighbour" / "mi vecina".
-            if i and fold(words[i - 1].group()) in RELATIONS and key in FIRST_NAMES and key not in EVERYDAY_WORDS:
-                flags[i] = _adjacent(text, words[i - 1], match)
+        if key in staff:
+            flags[i] = _is_capitalised(word) and _someone_else(text, words, i, pairs)
             continue
-        if key in CALENDAR_WORDS or len(word) < 2:
+        if not _is_capitalised(word) or len(word) < 2:
+            continue
+        previous = fold(words[i - 1].group()) if i else ""
+        after_title = i > 0 and _after_title(text, words[i - 1], match)
+        if key in CALENDAR_WORDS:
+            # "Mr. Mayo", "I came with April": a month that is also a name, where only a person fits.
+            flags[i] = after_title or (
+                key in FIRST_NAMES and previous in _BEFORE_A_PERSON and _adjacent(text, words[i - 1], match)
+            )
             continue
         at_start = _sentence_start(text, match.start())
-        previous = fold(words[i - 1].group()) if i else ""
-        adjacent = i > 0 and _adjacent(text, words[i - 1], match, allow_dot=True)
-        after_title = adjacent and (previous in HONORIFICS or previous in RELATIONS)
         first_name = key in FIRST_NAMES and not (key in EVERYDAY_WORDS and (at_start or key in _NEVER_ALONE))
+        # An everyday word that starts the sentence is still a first name when a surname follows: "Mark Hill".
         last_name = not at_start and key in LAST_NAMES and key not in EVERYDAY_WORDS
         # the surname after a first name: "Sarah Jones"
         surname = i > 0 and flags[i - 1] and _adjacent(text, words[i - 1], match) and key not in EVERYDAY_WORDS
-        flags[i] = after_title or first_name or last_name or surname
+        # A first name and a surname together, even two everyday words: "Jade Ward", "Crystal Black".
+        pair = (
+            i + 1 < len(words)
+            and key in FIRST_NAMES
+            and key not in _NEVER_ALONE
+            and _is_capitalised(words[i + 1].group())
+            and fold(words[i + 1].group()) in LAST_NAMES
+            and _adjacent(text, match, words[i + 1])
+        )
+        flags[i] = after_title or first_name or last_name or surname or pair
     # A capitalised word after a flagged one (surname) even when it is an everyday word: "Sarah Love".
     for i in range(1, len(words)):
         if (
@@ -550,8 +668,43 @@ def _find_names(text: str, staff: set[str], patient: set[str]) -> list[tuple[int
             and not flags[i]
             and _is_capitalised(words[i].group())
             and _adjacent(text, words[i - 1], words[i])
-            and fold(words[i].group()) not in CALENDAR_WORDS
+            and (fold(words[i].group()) not in CALENDAR_WORDS or fold(words[i].group()) in LAST_NAMES)
             and not (fold(words[i].group()) in staff and fold(words[i].group()) not in patient)
+        ):
+            flags[i] = True
+    # A staff word next to someone else's name is part of that name: "María [Pilar Blanca]".
+    for _ in range(2):
+        for i, match in enumerate(words):
+            key = fold(match.group())
+            if flags[i] or key not in staff or not _is_capitalised(match.group()):
+                continue
+            after = i + 1 < len(words) and flags[i + 1] and _adjacent(text, match, words[i + 1])
+            before = i > 0 and flags[i - 1] and _adjacent(text, words[i - 1], match)
+            if (after and (key, fold(words[i + 1].group())) not in pairs) or (
+                before and (fold(words[i - 1].group()), key) not in pairs
+            ):
+                flags[i] = True
+    # Surname particles: "[name] del Valle", "Mr. de la Cruz", "van der Berg".
+    for i in range(1, len(words) - 1):
+        if fold(words[i].group()) not in _PARTICLES or not _adjacent(text, words[i - 1], words[i], allow_dot=True):
+            continue
+        if not (flags[i - 1] or _after_title(text, words[i - 1], words[i])):
+            continue
+        j = i
+        while j + 1 < len(words) and fold(words[j].group()) in _PARTICLES and _adjacent(text, words[j], words[j + 1]):
+            j += 1
+        if j > i - 1 and _is_capitalised(words[j].group()) and fold(words[j].group()) not in _PARTICLES:
+            for k in range(i, j + 1):
+                flags[k] = True
+    for i in range(len(words) - 2, -1, -1):
+        key = fold(words[i].group())
+        if (
+            flags[i + 1]
+            and not flags[i]
+            and _is_capitalised(words[i].group())
+            and key in FIRST_NAMES
+            and not (key in staff and key not in patient)
+            and _adjacent(text, words[i], words[i + 1])
         ):
             flags[i] = True
     spans: list[tuple[int, int, str]] = []
@@ -565,13 +718,21 @@ def _find_names(text: str, staff: set[str], patient: set[str]) -> list[tuple[int
     return spans
 
 
-# Everyday words never taken for a name on their own, even mid-sentence (they need an honorific or a
-# relation word before them): "the Best", "God's Grace", "Will".
+# Everyday words never taken for a name on their own, even mid-sentence (they need an honorific, a
+# relation word or a surname with them): "the Best", "Park", "Happy".
 _NEVER_ALONE = spaced_words(
-    "will bill mark frank guy art pat sue rob jack chase hunter love best day park long young king hall "
-    "thank thanks great good nice very super wonderful excellent amazing friendly dios gracias muy todo "
-    "todos bien excelente star sky happy sunny honey christian major"
+    "love best day park long young king hall thank thanks great good nice very super wonderful excellent amazing "
+    "friendly dios gracias muy todo todos bien excelente star sky happy sunny golden rich major"
 )
+
+
+def _after_title(text: str, title: re.Match[str], word: re.Match[str]) -> bool:
+    """``word`` follows a title: "Mr. Patel", "Dr Lee", "doctora Ruiz" (a full word takes no full stop:
+    "my new doctor. Six weeks" is two sentences)."""
+    key = fold(title.group())
+    if key in ABBREVIATED_HONORIFICS:
+        return _adjacent(text, title, word, allow_dot=True)
+    return key in HONORIFICS and _adjacent(text, title, word) and fold(word.group()) not in CALENDAR_WORDS
 
 
 def _adjacent(text: str, first: re.Match[str], second: re.Match[str], *, allow_dot: bool = False) -> bool:
@@ -581,6 +742,7 @@ def _adjacent(text: str, first: re.Match[str], second: re.Match[str], *, allow_d
 
 def redact(text: str, *, staff_names: Iterable[str] = (), patient_names: Iterable[str] = ()) -> str:
     """The comment with other people's names, phones, emails, dates and clinical detail replaced."""
+    staff_names = list(staff_names)
     staff = _name_words(staff_names)
     patient = _name_words(patient_names)
     out = _EMAIL.sub(EMAIL, text)
@@ -589,7 +751,7 @@ def redact(text: str, *, staff_names: Iterable[str] = (), patient_names: Iterabl
     out = _BIRTH_YEAR.sub(lambda m: m.group(1) + m.group(2) + DATE, out)
     out = _sub_phones(out)
     out = _sub_clinical(out)
-    out = _replace_spans(out, _find_names(out, staff, patient))
+    out = _replace_spans(out, _find_names(out, staff, patient, _staff_pairs(staff_names)))
     return out
 
 
