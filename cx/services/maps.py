@@ -204,7 +204,7 @@ MAP_FIELDS = ("thinks", "feels", "says", "does", "expected_feeling")
 
 def _clean_map(practice: Practice, *, touchpoint: str, group: PatientGroup | None, fields: dict[str, Any]) -> None:
     if touchpoint not in BY_CODE:
-        raise MapError(_("Choose a touch point from the list."), field="touchpoint")
+        raise MapError(_("Choose one of the touch points."), field="touchpoint")
     _own(practice, group)
     for name in ("thinks", "feels", "says", "does"):
         if len(fields[name]) > MAP_TEXT_MAX:
