@@ -1,9 +1,10 @@
 """Prioritising the ideas from an empathy map: the impact × effort 2×2, and RICE. Plain data in and
 out; no Django import.
 
-**The 2×2.** Impact and effort are the team's 1–5 scores. A score of 4 or 5 is *high*; 1 to 3 is
-not: an idea has to be clearly worth it to count as high impact, and clearly costly to count as high
-effort, so the default middle scores (3 and 3) land on "fill-in" rather than on a promise. The four
+**The 2×2.** Impact and effort are the team's 1–5 scores, and the split follows the words the
+form puts on them. Impact 3 ("noticeably better") to 5 is *high*; 1 ("hardly noticed") and 2 ("a
+little better") are not. Effort 4 ("a few weeks") and 5 ("months, or money") is *high*; 1 to 3 (an
+hour to a few days) is not: for a practice, a few days' work is still a small job. The four
 corners, in words a manager uses:
 
 ====================  ===============  =============================================================
@@ -37,7 +38,8 @@ QUICK_WIN, BIG_BET, FILL_IN, MONEY_PIT = "quick_win", "big_bet", "fill_in", "mon
 # In reading order for a grid with high impact on top and low effort on the left.
 QUADRANTS: tuple[str, ...] = (QUICK_WIN, BIG_BET, FILL_IN, MONEY_PIT)
 
-HIGH_FROM = 4  # scores 4 and 5 are "high"
+HIGH_IMPACT_FROM = 3  # impact 3, 4 and 5 is "high"
+HIGH_EFFORT_FROM = 4  # effort 4 and 5 is "high"
 SCALE = range(1, 6)
 IMPACT_WEIGHTS: dict[int, float] = {1: 0.25, 2: 0.5, 3: 1.0, 4: 2.0, 5: 3.0}
 
@@ -47,18 +49,14 @@ def _check_score(name: str, value: int) -> None:
         raise ValueError(f"{name} must be 1 to 5, not {value!r}")
 
 
-def is_high(score: int) -> bool:
-    """Whether a 1–5 score counts as high on the 2×2."""
-    return score >= HIGH_FROM
-
-
 def quadrant(impact: int, effort: int) -> str:
     """The corner of the 2×2 for a 1–5 impact and a 1–5 effort."""
     _check_score("impact", impact)
     _check_score("effort", effort)
-    if is_high(impact):
-        return BIG_BET if is_high(effort) else QUICK_WIN
-    return MONEY_PIT if is_high(effort) else FILL_IN
+    high_effort = effort >= HIGH_EFFORT_FROM
+    if impact >= HIGH_IMPACT_FROM:
+        return BIG_BET if high_effort else QUICK_WIN
+    return MONEY_PIT if high_effort else FILL_IN
 
 
 def impact_weight(impact: int) -> float:

@@ -302,13 +302,15 @@ def test_ideas_show_in_the_grid_and_ranked_by_rice(practice, lead, make_patient,
     client = staff_client(lead)
     response = client.post(
         url(practice, "idea_add", objects),
-        {"text": "Open Saturday mornings", "impact": "5", "effort": "2", "confidence": "80", "effort_weeks": "2"},
+        {"text": "Open Saturday mornings", "impact": "5", "effort": "5", "confidence": "80", "effort_weeks": "2"},
     )
     assert response.status_code == 302
     page = client.get(url(practice, "map", objects)).content.decode()
     grid = page[page.index('class="data idea-grid"') : page.index("</table>", page.index('class="data idea-grid"'))]
     quick_win = grid[grid.index("quadrant-quick_win") : grid.index("quadrant-big_bet")]
-    assert "Open Saturday mornings" in quick_win and "Saturday hours" not in quick_win
+    big_bet = grid[grid.index("quadrant-big_bet") : grid.index("quadrant-fill_in")]
+    assert "Saturday hours" in quick_win and "Open Saturday mornings" not in quick_win  # 3 and 3
+    assert "Open Saturday mornings" in big_bet  # 5 and 5
     ranked = page[page.index('class="data idea-table"') :]
     # 3 × 3 (massive) × 0.8 ÷ 2 = 3.6 beats 3 × 1 × 0.8 ÷ 1 = 2.4.
     assert ranked.index("Open Saturday mornings") < ranked.index("Saturday hours")

@@ -327,11 +327,11 @@ def _grid(rows: list[IdeaRow]) -> list[dict[str, Any]]:
 
     return [
         {
-            "label": _("High impact (4–5)"),
+            "label": _("High impact (3–5)"),
             "cells": [cell(prioritise.QUICK_WIN), cell(prioritise.BIG_BET)],
         },
         {
-            "label": _("Lower impact (1–3)"),
+            "label": _("Lower impact (1–2)"),
             "cells": [cell(prioritise.FILL_IN), cell(prioritise.MONEY_PIT)],
         },
     ]
