@@ -37,14 +37,19 @@ range of the practice's local days (the last 12 months unless told):
   on the large demo).
 
 **Cost.** A fixed number of queries whatever the data size, none returning a row per answer: the
-group's response ids (one query, plus one for the age band; they then travel as a list, or as a
-subquery past ``MAX_LISTED`` ids, so the EXISTS runs once per page rather than once per query), the
-items' answers counted per (question, value), the comments at the touch point counted per
-sentiment, the topic-tagged comments from other touch points (their tags only), the quote
-candidates (``QUOTE_POOL`` rows with their text), the question wording and the staff names (two).
+group's response ids (one query, plus one for the age band; then a list in the items' query, or a
+subquery past ``MAX_LISTED`` ids, and a set the comments are checked against in Python, so the
+EXISTS runs once per page), the items' answers counted per (question, value), the comments of
+responses about the touch point (id, response, date and feeling: a few thousand small rows), the
+topic-tagged comments of other responses (their tags too), the quote candidates (``QUOTE_POOL``
+rows with their text), the question wording and the staff names (two). On the large demo (about
+20,000 item answers and 2,600 comments in 12 months at online booking) the uncached page takes
+about 150 ms for every patient and 250–350 ms for new patients on an unloaded two-CPU machine
+(``make bench``: ``cx_map_page_p95_ms``, ``cx_map_new_patients_page_p95_ms``).
 The result is cached for ``CACHE_SECONDS`` per practice, touch point, group criteria and range,
 and the cache key also carries the practice's newest response and newest comment correction, so a
-new response or a correction shows at once.
+new response or a correction shows at once; a group's response ids are cached the same way, for
+the maps of its other touch points.
 """
 
 from __future__ import annotations
@@ -75,7 +80,7 @@ from ..redaction import redact
 
 MIN_N = scores.MIN_RESPONSES  # 30: under it a figure is "too few to trust"
 DEFAULT_DAYS = 365
-QUOTE_POOL = 200  # quotes are chosen among this many of the newest comments
+QUOTE_POOL = 100  # quotes are chosen among this many of the newest comments
 QUOTES = 5
 MAX_LISTED = 20_000  # group response ids passed as a list (SQLite's stock limit is 32,766 parameters)
 CACHE_SECONDS = 600
@@ -260,11 +265,37 @@ def staff_names(practice: Practice) -> list[str]:
     return [name for name in names if name]
 
 
-def _cache_key(practice: Practice, touchpoint: str, criteria: Criteria, first_day: date, last_day: date) -> str:
-    newest = Response.objects.filter(practice=practice).aggregate(newest=Max("pk"))["newest"]
+def _newest_response(practice: Practice) -> int | None:
+    newest: int | None = Response.objects.filter(practice=practice).aggregate(newest=Max("pk"))["newest"]
+    return newest
+
+
+def _cache_key(
+    practice: Practice, touchpoint: str, criteria: Criteria, first_day: date, last_day: date, newest: int | None
+) -> str:
     corrected = CommentAnalysis.objects.filter(practice=practice).aggregate(at=Max("corrected_at"))["at"]
     parts = (practice.pk, touchpoint, criteria, first_day, last_day, newest, corrected)
     return "cx:patients-said:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _member_ids(
+    practice: Practice,
+    criteria: Criteria,
+    first_day: date,
+    last_day: date,
+    rows: QuerySet[Response],
+    newest: int | None,
+) -> set[int]:
+    """The group's response ids, cached like the answer: the maps of other touch points for the same
+    group and range share them (working out who is new costs the most)."""
+    parts = (practice.pk, criteria, first_day, last_day, newest)
+    key = "cx:group-members:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    found = cache.get(key)
+    if isinstance(found, list):
+        return set(found)
+    ids = list(rows.values_list("pk", flat=True))
+    cache.set(key, ids, CACHE_SECONDS)
+    return set(ids)
 
 
 def patients_said(
@@ -282,33 +313,44 @@ def patients_said(
         default_first, default_last = default_range(practice, today)
         first_day, last_day = first_day or default_first, last_day or default_last
     criteria = Criteria.of(group)
-    key = _cache_key(practice, touchpoint, criteria, first_day, last_day)
+    newest = _newest_response(practice)
+    key = _cache_key(practice, touchpoint, criteria, first_day, last_day, newest)
     found = cache.get(key)
     if isinstance(found, PatientsSaid):
         return found
-    said = _read(practice, touchpoint, criteria, first_day, last_day)
+    said = _read(practice, touchpoint, criteria, first_day, last_day, newest)
     cache.set(key, said, CACHE_SECONDS)
     return said
 
 
-def _read(practice: Practice, touchpoint: str, criteria: Criteria, first_day: date, last_day: date) -> PatientsSaid:
+def _read(
+    practice: Practice, touchpoint: str, criteria: Criteria, first_day: date, last_day: date, newest: int | None
+) -> PatientsSaid:
     start, end = local_bounds(practice, first_day, last_day)
-    if criteria.is_everyone:
-        in_range = {"practice": practice, "started_at__gte": start, "started_at__lt": end}
 
-        def in_group(to_response: str) -> Q:
-            return Q(**{f"{to_response}__{lookup}": value for lookup, value in in_range.items()})
+    def in_range(to_response: str) -> Q:
+        return Q(
+            **{
+                f"{to_response}__practice": practice,
+                f"{to_response}__started_at__gte": start,
+                f"{to_response}__started_at__lt": end,
+            }
+        )
 
-    else:
+    chosen: set[int] | None = None
+    in_group = in_range
+    if not criteria.is_everyone:
         group_rows = members(practice=practice, criteria=criteria, first_day=first_day, last_day=last_day)
-        ids = list(group_rows.values_list("pk", flat=True)[: MAX_LISTED + 1])
-        chosen: list[int] | QuerySet[Response, Any] = ids if len(ids) <= MAX_LISTED else group_rows.values("pk")
+        chosen = _member_ids(practice, criteria, first_day, last_day, group_rows, newest)
+        listed: list[int] | QuerySet[Response, Any] = (
+            sorted(chosen) if len(chosen) <= MAX_LISTED else group_rows.values("pk")
+        )
 
         def in_group(to_response: str) -> Q:
-            return Q(**{f"{to_response}__in": chosen})
+            return Q(**{f"{to_response}__in": listed})
 
     items, responses = _items(practice, touchpoint, in_group)
-    comments, sentiments, quotes = _comments(practice, touchpoint, in_group)
+    comments, sentiments, quotes = _comments(practice, touchpoint, in_range, chosen)
     survey_top_box = empathy.trusted_top_box((item.top_box.percent, item.top_box.n) for item in items)
     counts = {s.sentiment: s.share.count for s in sentiments}
     survey_feeling = empathy.feeling_from_top_box(survey_top_box)
@@ -390,41 +432,45 @@ def _topic_sentiment(tags: Iterable[dict[str, Any]], topics: Sequence[str]) -> s
 
 
 def _comments(
-    practice: Practice, touchpoint: str, in_group: Callable[[str], Q]
+    practice: Practice, touchpoint: str, in_range: Callable[[str], Q], chosen: set[int] | None
 ) -> tuple[int, tuple[SentimentShare, ...], tuple[ShownQuote, ...]]:
-    """Sentiment shares and quotes. The comments of responses about the touch point are counted by
-    the database; those found through a topic are read (their tags only) to take that topic's
-    sentiment; the newest ``QUOTE_POOL`` of either kind are read with their text for the quotes."""
+    """Sentiment shares and quotes, from two reads without the text: the comments of responses about
+    the touch point (their overall feeling), and those of other responses tagged with a topic that
+    covers it (their tags, for that topic's feeling). A group's responses (``chosen``) are kept here,
+    in Python: a few thousand rows cost less than a long list of ids in each query. The newest
+    ``QUOTE_POOL`` are then read with their text for the quotes."""
     topics = empathy.topics_for(touchpoint)
-    # Scoped by practice through the response (the planner then starts from the responses' index).
-    comments = CommentAnalysis.objects.filter(in_group("answer__response")).order_by()
-    at_touchpoint = comments.filter(answer__response__touchpoint=touchpoint)
     effective = Coalesce(NullIf(F("corrected_sentiment"), Value("")), F("sentiment"))
-    counts: Counter[str] = Counter(
-        dict(
-            at_touchpoint.annotate(effective=effective)
-            .values_list("effective")
-            .annotate(n=Count("pk"))
-            .values_list("effective", "n")
-        )
+    counts: Counter[str] = Counter()
+    dated: list[tuple[datetime, int]] = []
+    # Scoped by practice through the response: the planner then starts from the responses' index.
+    at_touchpoint = (
+        CommentAnalysis.objects.filter(in_range("answer__response"), answer__response__touchpoint=touchpoint)
+        .annotate(effective=effective)
+        .order_by()
+        .values_list("pk", "answer__response_id", "answer__response__started_at", "effective")
     )
-    # The newest first, by when the response started. Comments from responses about the touch point
-    # come from the responses' index newest first; those found through a topic are few and sorted here
-    # (ordering the union in SQL makes SQLite scan every comment for each response).
-    dated: list[tuple[datetime, int]] = [
-        (at, pk)
-        for pk, at in at_touchpoint.order_by("-answer__response__started_at", "-pk").values_list(
-            "pk", "answer__response__started_at"
-        )[:QUOTE_POOL]
-    ]
+    for pk, response_id, at, sentiment in at_touchpoint:
+        if chosen is None or response_id in chosen:
+            counts[sentiment] += 1
+            dated.append((at, pk))
     if topics:
-        tagged = comments.filter(_topic_q(topics)).exclude(answer__response__touchpoint=touchpoint)
-        for pk, at, plain, corrected in tagged.values_list(
-            "pk", "answer__response__started_at", "touchpoints", "corrected_touchpoints"
-        ):
-            sentiment = _topic_sentiment(_tags(plain, corrected), topics)
-            if sentiment is not None:
-                counts[sentiment] += 1
+        # From the practice's comments first: the words are matched before any join.
+        tagged = (
+            CommentAnalysis.objects.filter(practice=practice)
+            .filter(in_range("answer__response"), _topic_q(topics))
+            .exclude(answer__response__touchpoint=touchpoint)
+            .order_by()
+            .values_list(
+                "pk", "answer__response_id", "answer__response__started_at", "touchpoints", "corrected_touchpoints"
+            )
+        )
+        for pk, response_id, at, plain, corrected in tagged:
+            if chosen is not None and response_id not in chosen:
+                continue
+            topic_sentiment = _topic_sentiment(_tags(plain, corrected), topics)
+            if topic_sentiment is not None:
+                counts[topic_sentiment] += 1
                 dated.append((at, pk))
     n = sum(counts[s] for s in SENTIMENTS)
     shares = tuple(SentimentShare(sentiment=s, share=Share.of(counts[s], n)) for s in SENTIMENTS)

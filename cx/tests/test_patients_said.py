@@ -288,11 +288,11 @@ def test_the_number_of_queries_does_not_grow_with_the_data(
     patients = [make_patient(practice) for _ in range(3)]
     group = group_of(practice, **criteria) if criteria else None
     _plant(version, patients, 4)
-    with django_assert_max_num_queries(18) as small:
+    with django_assert_max_num_queries(24) as small:
         said(practice, group)
     _plant(version, patients, 40)
     said_selectors.cache.clear()
-    with django_assert_max_num_queries(18) as large:
+    with django_assert_max_num_queries(24) as large:
         said(practice, group)
     assert len(large.captured_queries) == len(small.captured_queries)
 
