@@ -57,6 +57,12 @@ def _(message: str) -> str:
     return message
 
 
+def ngettext(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a singular/plural msgid pair for makemessages (its default ``ngettext:1,2`` keyword);
+    the pages pick the form with Django's ``ngettext``."""
+    return singular, plural
+
+
 PROPORTION = "proportion"
 MINUTES = "minutes"
 NPS = "nps"
@@ -107,8 +113,7 @@ FIXED: tuple[Measure, ...] = (
             "Likelihood-to-recommend answers: % promoters (9–10) minus % detractors (0–6), from −100 to 100, "
             "by the day the patient started the survey."
         ),
-        _("answer"),
-        _("answers"),
+        *ngettext("answer", "answers"),
     ),
     Measure(
         ONLINE_BOOKING_COMPLETION,
@@ -121,8 +126,7 @@ FIXED: tuple[Measure, ...] = (
             "divided by online bookings started (the first time held), per day. The two are not linked to one "
             "visitor, so a day counts at most as many completions as starts."
         ),
-        _("booking started"),
-        _("bookings started"),
+        *ngettext("booking started", "bookings started"),
     ),
     Measure(
         WAITING_MINUTES,
@@ -134,8 +138,7 @@ FIXED: tuple[Measure, ...] = (
             "From arrival to being with the provider (waiting room and exam room), visits with both times, "
             "by the day of the visit; compared as medians."
         ),
-        _("visit"),
-        _("visits"),
+        *ngettext("visit", "visits"),
     ),
     Measure(
         NO_SHOW_RATE,
@@ -147,8 +150,7 @@ FIXED: tuple[Measure, ...] = (
             "No-shows divided by no-shows plus appointments the patient came to, among appointments whose "
             "time has passed, by the day of the appointment."
         ),
-        _("appointment"),
-        _("appointments"),
+        *ngettext("appointment", "appointments"),
     ),
     Measure(
         LATE_CANCEL_RATE,
@@ -160,8 +162,7 @@ FIXED: tuple[Measure, ...] = (
             "Appointments cancelled less than the practice's cutoff for online changes before their time, "
             "divided by every appointment scheduled, cancelled ones included, by the day of the appointment."
         ),
-        _("appointment"),
-        _("appointments"),
+        *ngettext("appointment", "appointments"),
     ),
     Measure(
         REMINDER_CONFIRMATION_RATE,
@@ -173,8 +174,7 @@ FIXED: tuple[Measure, ...] = (
             "Appointments whose reminder was sent: the share the patient confirmed, by the reminder's link or by "
             "texting back, by the day of the appointment."
         ),
-        _("reminded appointment"),
-        _("reminded appointments"),
+        *ngettext("reminded appointment", "reminded appointments"),
     ),
 )
 FIXED_BY_CODE: dict[str, Measure] = {m.code: m for m in FIXED}
@@ -192,8 +192,7 @@ def top_box(question: str) -> Measure:
             "The share of answers to this question in the best category (9–10, “always”, “yes” or 5 of 5), "
             "by the day the patient started the survey."
         ),
-        _("answer"),
-        _("answers"),
+        *ngettext("answer", "answers"),
         question=question,
     )
 
