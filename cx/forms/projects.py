@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.forms import DayField
-from journey.catalogue import CATALOGUE
+from journey.catalogue import by_stage
 from practices.models import Practice
 
 from .. import project_measures as pm
@@ -62,7 +62,10 @@ class ProjectForm(forms.Form):
         self.practice = practice
         self.members = {str(user.pk): user for user in members}
         measure_choices = [(choice.measure.code, choice.label) for choice in measures]
-        cast(forms.ChoiceField, self.fields["touchpoints"]).choices = [(tp.code, gettext(tp.name)) for tp in CATALOGUE]
+        cast(forms.ChoiceField, self.fields["touchpoints"]).choices = [
+            (gettext(stage_name), [(tp.code, gettext(tp.name)) for tp in touchpoints])
+            for _stage, stage_name, touchpoints in by_stage()
+        ]
         cast(forms.ChoiceField, self.fields["primary_measure"]).choices = [
             ("", gettext("Choose a measure")),
             *measure_choices,

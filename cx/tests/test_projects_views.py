@@ -31,11 +31,10 @@ def plant_answers(practice, *, went_live_on, before, after):
     version = make_survey(practice)
     patient = make_patient(practice)
     zone = ZoneInfo(practice.timezone)
-    for side, (k, n) in (("before", before), ("after", after)):
+    for sign, (k, n) in ((-1, before), (1, after)):
         for i in range(n):
-            day = went_live_on + timedelta(days=(i % 27) + 1) * (-1 if side == "before" else 1)
-            if side == "after":
-                day = went_live_on + timedelta(days=i % min(27, (today(practice) - went_live_on).days))
+            # Before: the 27 days before the change; after: the change's day and the 26 after it.
+            day = went_live_on - timedelta(days=i % 27 + 1) if sign < 0 else went_live_on + timedelta(days=i % 27)
             moment = datetime.combine(day, time(11), tzinfo=zone).astimezone(UTC)
             make_response(version, patient, {"cg_access": 4 if i < k else 2}, completed_at=moment)
 

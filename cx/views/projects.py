@@ -69,6 +69,7 @@ class ResultView:
 
     key: str
     label: str
+    definition: str
     result: project_selectors.MeasureResult
     sentence: str
     before: str
@@ -88,6 +89,11 @@ class ResultView:
     @property
     def verdict(self) -> str:
         return self.result.comparison.verdict
+
+    @property
+    def has_data(self) -> bool:
+        """Some week has an observation: worth a chart."""
+        return any(w.point.n for w in self.result.weeks)
 
 
 def _chart(result: project_selectors.MeasureResult, *, unit: str) -> dict[str, object]:
@@ -122,6 +128,8 @@ def _result_view(result: project_selectors.MeasureResult, *, label: str, windows
     return ResultView(
         key=f"m{index}",
         label=label,
+        # Translated here: a msgid with "%" is looked up doubled by the template tag.
+        definition=_(m.definition),
         result=result,
         sentence=verdicts.verdict_sentence(m, c, live=windows.is_live, starts_on=windows.after_first),
         before=verdicts.value_text(m, c.before) if c.before is not None else dash,
