@@ -91,8 +91,10 @@ def test_the_project_page_shows_the_verdict_and_the_chart(
     expect(page.locator("#m1-verdict")).to_be_visible()  # NPS, a secondary measure
     expect(page.locator("#m2-verdict")).to_be_visible()  # minutes waiting: no visits, too few to say
 
+    # Minutes waiting has no visits at all: a sentence instead of an empty chart.
+    expect(page.locator(".no-data-note")).to_have_count(1)
     canvases = page.locator("canvas[data-project-chart]")
-    assert canvases.count() == 3
+    assert canvases.count() == 2
     expect(canvases.first).to_be_visible()
     assert page.evaluate(
         "() => [...document.querySelectorAll('canvas[data-project-chart]')].every(c => window.Chart.getChart(c))"
