@@ -34,7 +34,7 @@ from practices.models import Practice
 
 from .. import charts, stats
 from .. import project_measures as pm
-from ..models import Idea, ImprovementProject, ProjectStatus
+from ..models import Idea, ImprovementProject
 
 BEFORE, AFTER = "before", "after"
 # How far before the compared weeks to look for a provider's earlier appointments: one who saw
@@ -548,7 +548,3 @@ def warnings(*, practice: Practice, project: ImprovementProject, today: date) ->
             )
         )
     return found
-
-
-def is_open(project: ImprovementProject) -> bool:
-    return project.status != ProjectStatus.FINISHED

@@ -239,3 +239,11 @@ def test_an_editor_changes_and_finishes_a_project(staff_client, practice, owner,
     assert "Nothing was changed: unknown action." in response.content.decode()
     better_project.refresh_from_db()
     assert better_project.status == ProjectStatus.FINISHED
+
+
+def test_a_planned_project_page_says_when_measuring_starts(staff_client, practice, owner):
+    project = make_project(practice, went_live_on=today(practice) + timedelta(days=30), status=ProjectStatus.PLANNED)
+    page = staff_client(owner).get(url("project", practice, pk=project.pk)).content.decode()
+    assert "Not live yet: the after weeks start on" in page
+    assert "Nothing measured in these weeks yet, so there is no chart." in page
+    assert "data-project-chart" not in page
