@@ -93,7 +93,9 @@ _SPANISH_COMMON = (
     "todos los santos dia dias muertos reyes magos semana santa navidad pascua virgen san santa senor senora "
     "muy bien gracias doctor doctora enfermera clinica consultorio cita citas atencion servicio personal "
     "excelente buena bueno buenas buenos mala malo amable amables rapido rapida lugar equipo gente todo toda "
-    "nada siempre nunca hoy ayer manana tarde noche hora horas minutos espera sala recepcion"
+    "nada siempre nunca hoy ayer manana tarde noche hora horas minutos espera sala recepcion "
+    "de la del mas le real cabeza mercado amor puerta campo camino bueno nino cabo diez fuentes domingo "
+    "blanco iglesia grande plaza amigo rio carrera sola camara armas"
 )
 # Everyday words of a clinic that the (older) English lexicon lacks.
 _MODERN_COMMON = (
@@ -113,7 +115,9 @@ def _common_words() -> frozenset[str]:
     path = Path(__file__).resolve().parent / "data" / "common_words_en.txt"
     words = {line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line and line[0] != "#"}
     lorem: Iterable[str] = (*LoremEnglish.word_list, *LoremSpanish.word_list)
-    words |= {fold(w) for w in lorem if fold(w) not in FIRST_NAMES}
+    # The Spanish lorem list comes from news text and has names in it (garcía, lópez, juan): names go, and
+    # the everyday words among them are in _SPANISH_COMMON.
+    words |= {fold(w) for w in lorem if fold(w) not in FIRST_NAMES and fold(w) not in LAST_NAMES}
     words |= set(_SPANISH_COMMON.split()) | set(_MODERN_COMMON.split())
     return frozenset(words)
 

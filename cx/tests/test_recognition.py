@@ -202,8 +202,10 @@ def test_a_double_barrelled_name_is_not_its_halves():
     assert credits("Dr. Walsh was kind.", team=team) == {1}
 
 
-def test_a_possessive_owner_is_not_the_one_praised():
-    assert credits("Dr. Brown's assistant was very kind.", on_duty=[7]) == {7}
+def test_a_possessive_owner_is_mentioned_too():
+    # "Dr. Brown's assistant": both are spoken of; the caller decides whom the praise is for.
+    assert credits("Dr. Brown's assistant was very kind.", on_duty=[7]) == {2, 7}
+    assert credits("I loved Dr. Lee's bedside manner.") == {1}
 
 
 def test_a_role_right_before_a_name_gives_only_the_name():
