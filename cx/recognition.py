@@ -720,9 +720,13 @@ def _apposed_name(tokens: list[_Token], text: str, begin: int, end: int, index: 
     """A name stands right next to the role word at ``begin:end`` ("Sharon the receptionist", "the nurse,
     Kim", "Sarah at the front desk"), so the role word is about that person."""
     for token in tokens:
-        if token.end <= begin and re.fullmatch(r"[ \t]*[,(]?[ \t]*(?:at[ \t]+)?", text[token.end : begin]):
-            if not token.possessive and _name_like(token, text, index, cased=cased):
-                return True
+        if (
+            token.end <= begin
+            and re.fullmatch(r"[ \t]*[,(]?[ \t]*(?:at[ \t]+)?", text[token.end : begin])
+            and not token.possessive
+            and _name_like(token, text, index, cased=cased, apposed=bool(re.search(r"[,(]", text[token.end : end])))
+        ):
+            return True
         if token.start >= end and re.fullmatch(
             r"[ \t]*(?:[,(:][ \t]*|[ \t]+(?:named|called|llamad[ao])[ \t]+)?", text[end : token.start], re.IGNORECASE
         ):
@@ -730,7 +734,9 @@ def _apposed_name(tokens: list[_Token], text: str, begin: int, end: int, index: 
     return False
 
 
-def _name_like(token: _Token, text: str, index: _Team, *, cased: bool) -> bool:
+def _name_like(token: _Token, text: str, index: _Team, *, cased: bool, apposed: bool = False) -> bool:
+    """``token`` looks like a person's name; a first name that is also an ordinary word ("Gloria", "Will")
+    at the start of a sentence only when ``apposed`` (set off by a comma or a bracket)."""
     key = token.key
     if len(key) < 2 or key in TITLES or key in ROLE_WORDS or key in CALENDAR_WORDS or key in RELATIONS:
         return False
@@ -739,7 +745,7 @@ def _name_like(token: _Token, text: str, index: _Team, *, cased: bool) -> bool:
         return known and not ordinary_word(token.raw)
     if not token.capitalised or (token.raw.isupper() and len(token.raw) <= 3):
         return False
-    if _sentence_start(text, token.start) and ordinary_word(token.raw):
+    if _sentence_start(text, token.start) and ordinary_word(token.raw) and not (apposed and known):
         return False  # "Young lady at the desk"
     return known or not ordinary_word(token.raw)
 
@@ -779,13 +785,13 @@ _FINITE_AFTER_A_NAME = spaced_words(
 
 
 def _modal_is_a_name(token: _Token, nxt: _Token | None, text: str) -> bool:
-    """"Will was great", "Will Turner helped", "Will, thank you": a name, not the verb."""
+    """ "Will was great", "Will Turner helped", "Will, thank you": a name, not the verb."""
     gap = text[token.end : nxt.start] if nxt else text[token.end :]
     if gap.strip()[:1] in (",", "!", ")"):
         return True
     if nxt is None or gap != " ":
         return False
-    if nxt.capitalised and not (nxt.raw == "I"):
+    if nxt.capitalised and nxt.raw != "I":
         return True
     return nxt.key in _FINITE_AFTER_A_NAME or (nxt.key.endswith("ed") and not nxt.key.endswith("eed"))
 

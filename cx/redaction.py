@@ -148,6 +148,7 @@ def ordinary_word(word: str) -> bool:
         stems += [key[:-2]]
     return any(len(stem) > 2 and stem in COMMON_WORDS for stem in stems)
 
+
 # Capitalised by convention, not names: nationalities, languages, religions ("English language", "a
 # Christian lady"). Never a name alone; with a title, a relation word or a surname they still are.
 CAPITALISED_ADJECTIVES = spaced_words(

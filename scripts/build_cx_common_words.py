@@ -34,9 +34,9 @@ def build() -> list[str]:
             continue
         word, tags = parts[0], set(parts[1:])
         count = counts.get(word, 0)
-        if word.islower() and not tags & {"FW", "NNP", "NNPS"} and (count >= 1 or len(word) > 5):
-            if word not in LAST_NAMES or count >= 3:
-                words.add(word)
+        listed = word.islower() and not tags & {"FW", "NNP", "NNPS"} and (count >= 1 or len(word) > 5)
+        if listed and (word not in LAST_NAMES or count >= 3):
+            words.add(word)
     return sorted(words - FIRST_NAMES)
 
 
