@@ -7,11 +7,21 @@
   a title and a name ("Dr. Lee", "Dr Lee", "Doctor Lee", "la doctora Lee", "Nurse Kim", "Sra. Ruiz"),
   the member's own nicknames and the common nicknames in ``NICKNAMES`` (Liz/Beth -> Elizabeth,
   Mike -> Michael, Pepe -> José, Lupe -> Guadalupe...), spelling variants (Sara/Sarah,
-  Stefanie/Stephanie, Catherine/Katherine: see ``_variant``) and, for names of five letters or more,
-  one typo (edit distance 1, a swap of two neighbouring letters counting as one) in a word that is
-  not itself a known first or last name. A name written in lower case counts unless it is also an
-  everyday word ("will", "grace", "lee" in Spanish). Two members who share the name give one ambiguous
-  mention with both ids; nothing is ever chosen between them.
+  Stefanie/Stephanie, Catherine/Katherine: see ``_variant``) and, for names of six letters or more,
+  one typo (edit distance 1, a swap of two neighbouring letters counting as one) in a capitalised word
+  with the same first letter that is not an ordinary word (``cx.redaction.ordinary_word``: Carer is
+  not Karen) nor a known surname (Davis is not Davies); a word that is itself a first name only differs
+  by a vowel or an "h" (Rachael/Rachel). A name counts only when written with a capital, unless the
+  comment does not use capitals (all lower case, all capitals, or a lower-case "i"); then it counts
+  unless it is also an ordinary word ("will", "walker"). "Will", "May"... at the start of a sentence
+  are names when a verb in the past or a surname follows ("Will was great"). A possessive is a mention
+  ("Dr. Chen's office"). "Maria S." picks the Maria whose surname starts with S. Two members who share
+  the name give one ambiguous mention with both ids; nothing is ever chosen between them.
+- **A role beside a name** narrows it: "Nurse Maria", "Maria (receptionist)", "Dave the therapist",
+  "nurses Karen", "Lynda CPN" credit only members who may hold that role (the title's holders and
+  members without a known job title; ``OTHER_ROLES`` such as midwife, therapist, support worker only
+  members whose job title is "other" or unknown). A role word beside someone else's name ("Sharon the
+  receptionist", "Mandy (receptionist)", "Sarah at the front desk") credits nobody.
 - **By role**: role words in English and Spanish (``ROLE_WORDS``: "the receptionist", "front desk lady",
   "the nurse", "the MA", "the doctor", "the PA", "billing", "la recepcionista", "la enfermera",
   "el doctor", "la doctora", "la asistente"...) are matched to job titles (cx.models.JobTitle values).
@@ -20,15 +30,19 @@
   "provider" whatever their job title (``is_provider``), so "the doctor" credits the visit's provider
   when the caller puts that provider in ``on_duty``.
 - **Never a mention**: the patient's own names (``patient_names``); a name right after "my husband",
-  "my daughter", "my friend", "mi esposo", "mi hija"... (``RELATIONS``); a title with a name that is not
-  on the team ("Dr. Smith" is someone else's doctor); names and role words in a clause about another
+  "my wife, Joy", "my friend", "mi esposo", "mi hija"... (``RELATIONS``); a title with a name that is not
+  on the team ("Dr. Smith" is someone else's doctor); our first name with another surname ("Kim
+  Kardashian") or our surname after another first name ("Jen Thompson"); a firm ("Johnson & Johnson");
+  a name after "los"/"las" ("Todos los Santos"); roles no team has ("bed manager", "healthcare
+  assistant"); a place ("the front desk was closed"); "médico"/"médica" without an article before it
+  (an adjective: "la asistente médica", "seguro médico"); names and role words in a clause about another
   practice ("at my old dermatologist", "at another clinic", "otra clínica", "than my last doctor"),
   which runs until a comma-clause that comes back here ("but here", "pero aquí") or the sentence ends;
   "the doctor's office".
 
 Mentions of the same person are merged; an ambiguous mention is dropped when one of its people is also
-named on their own in the comment ("the nurse ... Kim"), and a role word right before a name ("the
-receptionist, Maria") yields only the name. Negative mentions ("Maria was rude") are mentions too: the
+named on their own in the comment ("the nurse ... Kim"), and a role word right before or after a name
+("the receptionist, Maria") yields only the name. Negative mentions ("Maria was rude") are mentions too: the
 caller decides which comments to scan. ``language`` is a hint only: English and Spanish words are
 always both looked for, because patients mix them.
 """
@@ -697,8 +711,12 @@ def _not_a_person_here(
     ("Jen Thompson" when ours is Sarah Thompson)."""
     token = tokens[i]
     last = tokens[i + used - 1]
-    if re.match(r"\s*&", text[last.end :]) or re.search(r"&\s*$", text[: token.start]):
-        return True
+    after = re.match(r"\s*&\s*([^\W\d_]+)", text[last.end :])
+    before = re.search(r"([^\W\d_]+)\s*&\s*$", text[: token.start])
+    for partner in (after, before):
+        # "Johnson & Johnson", "Procter & Gamble": a firm; "Hayley & Michael" are two people.
+        if partner and fold(partner.group(1)) not in FIRST_NAMES and token.key not in FIRST_NAMES:
+            return True
     if re.search(r"(?:^|\s)(?:los|las)\s+$", folded[: token.start]):
         return True
     if used == 1 and i > 0 and token.key in index.last and token.key not in index.first:
@@ -844,6 +862,8 @@ def _resolve_name(
         initial = {m.user_id for m in index.members if m.user_id in ids and fold(m.last_name)[:1] == nxt.key}
         return nxt.end, initial or ids, 2
     if nxt is not None and (nxt.capitalised or not token.capitalised) and _gap_ok(text, token, nxt):
+        if ids and nxt.key in patient:
+            return token.end, ids, 1  # "Daniel Lee" from a patient called Lee: Daniel, and Lee is theirs
         if ids:
             both = index.surname(nxt.key, ids)
             if both:

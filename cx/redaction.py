@@ -2,7 +2,8 @@
 
 ``redact(text, staff_names=..., patient_names=...)`` replaces, in this order:
 
-- email addresses -> ``[email]``;
+- email addresses -> ``[email]``, also spelled out ("ana dot perez at gmail dot com", "ana arroba
+  hotmail punto es");
 - dates (``3/14/1980``, ``1980-03-14``, ``March 14, 1980``, ``14 March 1980``, ``14 de marzo de 1980``,
   ``marzo de 1980``, ``born in 1980``) -> ``[date]``; a month name alone ("in March") is kept;
 - phone numbers (US ``(555) 123-4567``, ``555.123.4567``, ``+1 555 123 4567``, seven-digit ``555-1234``;
@@ -12,9 +13,11 @@
   ``RESULTS``), English and Spanish. Named diagnoses (acne, eczema and psoriasis included: they are
   diagnoses a reader could attach to the patient), named drugs (plus common drug-name endings such as
   -mab, -cycline, -sone), procedures that reveal a suspicion (biopsy, Mohs) and test results
-  ("came back benign", "salió negativo") go. Everyday symptom words that make a story understandable
-  stay: rash, itch, spot, mole, bump, dry skin, redness, pain, swelling, scar, sarpullido, picazón,
-  mancha, lunar, granito, dolor, and generic words such as cream, pills, antibiotic, pomada;
+  ("came back benign", "salió negativo"), test results with their number ("my A1c was 9.2", "BP 150/95"),
+  "AIDS" in capitals only ("hearing aids" stay), a cancer stage only in a sentence that names a cancer
+  ("at this stage I" stays), "tiña" only with its ñ ("Tina" is a name) go. Everyday symptom words that
+  make a story understandable stay: rash, itch, spot, mole, bump, dry skin, redness, pain, swelling, scar,
+  sarpullido, picazón, mancha, lunar, granito, dolor, and generic words such as cream, pills, antibiotic, pomada;
 - names of people -> ``[name]``, except staff names (they are who is being recognised):
   * any word of ``patient_names`` (any case; the patient's own name wins over a staff name that is
     spelled the same, so an anonymous quote stays anonymous);
@@ -25,7 +28,15 @@
     import), unless it is also an everyday word (``EVERYDAY_WORDS``: Grace, Joy, Hope, Will, Rosa, Luz...)
     at the start of a sentence, or one of a few words that are hardly ever a name alone (``_NEVER_ALONE``);
   * a month that is also a first name only where a person fits ("with April", "Mr. Mayo");
-  * a capitalised word inside a sentence that is a Faker last name and not an everyday word;
+  * a capitalised word inside a sentence that is a Faker last name and not an ordinary word
+    (``ordinary_word``: the English word list cx/data/common_words_en.txt, built from TextBlob's lexicon by
+    scripts/build_cx_common_words.py, Faker's lorem words, a few hand lists; "Small", "Walker" stay);
+  * names no list has: two capitalised words together, neither an ordinary word nor a staff name ("Aisha
+    Okafor", also places such as "Melton Mowbray": over-redacting beats a name left), one such word where
+    only a person fits ("thanks to Siobhan", "ask for Kwame", "with Priya"), a lower-case first name and
+    surname together ("jose rivera") and an unfamiliar lower-case name after a relation ("my carer wei
+    kowalski");
+  * never alone: nationalities, languages and religions (``CAPITALISED_ADJECTIVES``: English, Christian);
   * a first name and a surname together, even two everyday words ("Jade Ward");
   * a capitalised word next to one of those (the surname in "Sarah Jones", "Mark" in "Mark Hill");
   * a relative's name, capitalised or not, one or two words: "my neighbour Sarah", "mi vecina ana luisa"
@@ -211,7 +222,7 @@ RELATIONS = spaced_words(
     "grandson granddaughter grandma grandpa grandmother grandfather kid kids child baby coworker "
     "colleague boss roommate esposo esposa marido mujer hijo hija hijos amigo amiga amigos vecino vecina "
     "novio novia mama madre papa padre hermano hermana tia tio primo prima sobrino sobrina nieto nieta "
-    "abuela abuelo suegra suegro companero companera jefe jefa"
+    "abuela abuelo suegra suegro companero companera jefe jefa carer caregiver cuidador cuidadora"
 )
 
 # ---- clinical lexicon (documented in the module docstring) ---------------------------------------------
@@ -737,7 +748,9 @@ _PARTICLES = spaced_words("de del la las los van von der den di da dos das le")
 def _after_relation(text: str, words: list[re.Match[str]], i: int) -> bool:
     """``words[i]`` names a relative: "my neighbour Sarah", "mi vecina ana luisa" (two words at most)."""
     key = fold(words[i].group())
-    if key in _NOT_NAMES_AFTER_RELATION or not (_is_capitalised(words[i].group()) or key in FIRST_NAMES):
+    if key in _NOT_NAMES_AFTER_RELATION or not (
+        _is_capitalised(words[i].group()) or key in FIRST_NAMES or not ordinary_word(key)
+    ):
         return False
     for back in (1, 2):
         if i - back < 0 or not _adjacent(text, words[i - back], words[i - back + 1]):
@@ -745,7 +758,7 @@ def _after_relation(text: str, words: list[re.Match[str]], i: int) -> bool:
         previous = fold(words[i - back].group())
         if previous in RELATIONS:
             return True
-        if previous not in FIRST_NAMES or previous in _NOT_NAMES_AFTER_RELATION:
+        if (previous not in FIRST_NAMES and ordinary_word(previous)) or previous in _NOT_NAMES_AFTER_RELATION:
             return False
     return False
 

@@ -405,3 +405,7 @@ def test_spanish_adjective_medico_is_not_the_doctor():
 def test_other_roles_do_not_credit_ours():
     assert gen("The bed manager found me a room.") == set()
     assert gen("A healthcare assistant took my blood.", on_duty=[37]) == set()
+
+
+def test_two_people_joined_by_an_ampersand_are_still_people():
+    assert gen("Hazel & Priscilla sorted it all out.") == {35, 37}

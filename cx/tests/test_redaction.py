@@ -275,3 +275,8 @@ def test_ordinary_words_are_not_redacted(text):
 def test_more_clinical_detail_goes(text, gone):
     out = redact(text)
     assert gone not in out and HEALTH in out
+
+
+def test_a_carers_unfamiliar_lower_case_name_goes():
+    assert redact("my carer tendai moyo waited outside") == f"my carer {NAME} waited outside"
+    assert redact("My carer was late.") == "My carer was late."
