@@ -456,16 +456,16 @@ class _Team:
         return self.first_variant.get(v, set()) | self.last_variant.get(v, set())
 
     def fuzzy(self, key: str, *, known_name: bool) -> set[int]:
-        """Members one typo away from ``key``: names of six letters or more that start with the same
-        letter as ``key`` (Carer is not Karen); for a word that is itself a first name, only a first name
-        with a vowel or an "h" more or less."""
+        """Members one typo away from ``key``: the longer of the two six letters or more, the shorter
+        five, starting with the same letter as ``key`` (Carer is not Karen); for a word that is itself a
+        first name, only a first name with a vowel or an "h" more or less."""
         found: set[int] = set()
-        if len(key) < MIN_FUZZY_LENGTH:
+        if len(key) < 5:
             return found
         v = _variant(key)
         for table in (self.first,) if known_name else (self.first, self.last):
             for name, ids in table.items():
-                if len(name) < MIN_FUZZY_LENGTH or name[0] != key[0]:
+                if max(len(name), len(key)) < MIN_FUZZY_LENGTH or min(len(name), len(key)) < 5 or name[0] != key[0]:
                     continue
                 edit = _one_edit(v, _variant(name))
                 if edit and edit != "same" and (not known_name or edit in _SAFE_EDITS):
@@ -727,6 +727,7 @@ def _not_a_person_here(
             and previous.key not in TITLES
             and previous.key not in RELATIONS
             and (previous.capitalised or not cased)
+            and not (cased and previous.raw.isupper())  # "MA Johnson": a role, not a first name
             and (previous.key in FIRST_NAMES or (cased and not ordinary_word(previous.raw)))
             and len(previous.key) > 1
         ):

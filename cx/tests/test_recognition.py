@@ -409,3 +409,7 @@ def test_other_roles_do_not_credit_ours():
 
 def test_two_people_joined_by_an_ampersand_are_still_people():
     assert gen("Hazel & Priscilla sorted it all out.") == {35, 37}
+
+
+def test_a_role_acronym_before_our_surname_is_not_another_first_name():
+    assert gen("MA Morgan was quick.") == {37}
