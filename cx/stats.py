@@ -40,6 +40,9 @@ TOO_FEW = "too_few"
 
 # Bootstrap resamples are drawn in blocks of at most this many values, so memory stays bounded.
 _BLOCK_VALUES = 2_000_000
+# Bootstrap medians from value counts (multinomial) when there are at most this many distinct values,
+# or when values repeat on average 4 times or more; from resampled indexes otherwise.
+_COUNTS_UP_TO = 500
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -222,14 +225,42 @@ def compare_proportions(before: Sequence[bool], after: Sequence[bool], *, higher
 
 
 def _bootstrap_medians(values: FloatArray, rng: np.random.Generator, resamples: int) -> FloatArray:
+    """Medians of ``resamples`` bootstrap resamples (n values drawn with replacement)."""
+    distinct, counts = np.unique(values, return_counts=True)
+    if len(distinct) <= _COUNTS_UP_TO or 4 * len(distinct) <= len(values):
+        return _bootstrap_medians_by_counts(distinct, counts, rng, resamples)
+    return _bootstrap_medians_by_index(values, rng, resamples)
+
+
+def _bootstrap_medians_by_index(values: FloatArray, rng: np.random.Generator, resamples: int) -> FloatArray:
     n = len(values)
-    block = max(1, _BLOCK_VALUES // max(n, 1))
+    block = max(1, _BLOCK_VALUES // n)
     out = np.empty(resamples, dtype=np.float64)
     done = 0
     while done < resamples:
         rows = min(block, resamples - done)
         picks = rng.integers(0, n, size=(rows, n))
         out[done : done + rows] = np.median(values[picks], axis=1)
+        done += rows
+    return out
+
+
+def _bootstrap_medians_by_counts(
+    distinct: FloatArray, counts: npt.NDArray[np.int64], rng: np.random.Generator, resamples: int
+) -> FloatArray:
+    """Same distribution as resampling the values themselves: how often each distinct value is drawn
+    is multinomial with the observed shares. Much faster when values repeat (whole minutes)."""
+    n = int(counts.sum())
+    block = max(1, _BLOCK_VALUES // len(distinct))
+    out = np.empty(resamples, dtype=np.float64)
+    done = 0
+    while done < resamples:
+        rows = min(block, resamples - done)
+        cumulative = np.cumsum(rng.multinomial(n, counts / n, size=rows), axis=1)
+        # The median is the mean of the order statistics (n - 1) // 2 and n // 2 (0-based).
+        low = np.argmax(cumulative > (n - 1) // 2, axis=1)
+        high = np.argmax(cumulative > n // 2, axis=1)
+        out[done : done + rows] = (distinct[low] + distinct[high]) / 2.0
         done += rows
     return out
 
