@@ -15,6 +15,7 @@ urlpatterns = [
     path(M + "<int:pk>/refresh/", views.moment_refresh, name="moment_refresh"),
     path(M + "<int:pk>/story/", views.moment_story, name="moment_story"),
     path(M + "<int:pk>/lesson/", views.moment_lesson, name="moment_lesson"),
+    path(M + "<int:pk>/recognitions/", views.moment_recognition, name="moment_recognition"),
     path(M + "<int:pk>/meeting/", views.moment_meeting, name="moment_meeting"),
     path(M + "<int:pk>/actions/", views.moment_action, name="moment_action"),
     path(M + "<int:pk>/presented/", views.moment_presented, name="moment_presented"),

@@ -34,6 +34,14 @@ class PickForm(forms.Form):
     key = forms.RegexField(regex=r"^(comment|recovery|answer):\d{1,18}$", max_length=40)
 
 
+class RecognitionDecisionForm(forms.Form):
+    """The lead's decision on a recognition found in the week (the service checks it is one of them)."""
+
+    recognition = forms.IntegerField(min_value=1, max_value=2**62)
+    decision = forms.ChoiceField(choices=[("confirm", _("Confirm")), ("dismiss", _("Dismiss"))])
+    user = forms.IntegerField(label=_("Who the patient meant"), required=False, min_value=1, max_value=2**62)
+
+
 class StoryForm(forms.Form):
     touchpoint = forms.ChoiceField(label=_("Touch point"), required=False)
     patient = forms.CharField(

@@ -503,7 +503,7 @@ class RecognitionRow:
     status: str
     user_id: int | None
     name: str  # the person credited ("" while ambiguous)
-    possible: tuple[str, ...]  # who could be meant, when ambiguous
+    possible: tuple[tuple[int, str], ...]  # (user id, name) of who could be meant, when ambiguous
     mention: str
     evidence: str  # the patient's words, stored redacted
     touchpoint: str
@@ -526,7 +526,9 @@ def recognitions(*, practice: Practice, start: datetime, end: datetime) -> list[
             status=r.status,
             user_id=r.user_id,
             name=(r.user.full_name or r.user.email) if r.user is not None else "",
-            possible=tuple(names.get(int(uid), "?") for uid in (r.possible_users or []) if str(uid).isdigit()),
+            possible=tuple(
+                (int(uid), names.get(int(uid), "?")) for uid in (r.possible_users or []) if str(uid).isdigit()
+            ),
             mention=r.mention,
             evidence=r.evidence,
             touchpoint=r.touchpoint,

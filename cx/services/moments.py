@@ -416,6 +416,40 @@ def record_meeting(
     return locked
 
 
+def decide_recognition(
+    *,
+    practice: Practice,
+    actor_user: User | None,
+    moment: ExperienceMoment,
+    recognition_id: int,
+    confirm: bool,
+    user_id: int | None = None,
+) -> Recognition:
+    """Confirm (for an ambiguous one: as ``user_id``, one of the people who could be meant) or dismiss a
+    recognition found in the moment's week, through the recognition services."""
+    _check(practice, moment)
+    recognition = (
+        Recognition.objects.filter(practice=practice, pk=recognition_id)
+        .filter(said_at__gte=moment.period_start, said_at__lt=moment.period_end)
+        .first()
+    )
+    if recognition is None:
+        raise MomentError(gettext("That recognition is not one of this week's; nothing was changed."))
+    try:
+        if not confirm:
+            return recognition_services.dismiss(practice=practice, actor_user=actor_user, recognition=recognition)
+        person = None
+        if user_id is not None:
+            person = User.objects.filter(pk=user_id).first()
+            if person is None:
+                raise MomentError(gettext("Choose one of the people the patient could have meant."))
+        return recognition_services.confirm(
+            practice=practice, actor_user=actor_user, recognition=recognition, user=person
+        )
+    except recognition_services.RecognitionError as refused:
+        raise MomentError(str(refused)) from refused
+
+
 def add_action(
     *, practice: Practice, actor_user: User | None, moment: ExperienceMoment, title: str, owner: User, due_on: date
 ) -> None:

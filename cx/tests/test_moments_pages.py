@@ -7,7 +7,15 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from cx.models import Action, CxSettings, ExperienceMoment, MomentStatus, PatientShown
+from cx.models import (
+    Action,
+    CxSettings,
+    ExperienceMoment,
+    MomentStatus,
+    PatientShown,
+    Recognition,
+    RecognitionStatus,
+)
 from cx.selectors import moments as selectors
 from cx.services import moments as services
 from practices.models import Role
@@ -22,6 +30,7 @@ POSTS = [
     "cx:moment_refresh",
     "cx:moment_story",
     "cx:moment_lesson",
+    "cx:moment_recognition",
     "cx:moment_meeting",
     "cx:moment_action",
     "cx:moment_presented",
@@ -215,3 +224,49 @@ def test_a_moment_a_week_later_is_another_moment(staff_client, lead, practice, m
     later = services.prepare_moment(practice=practice, actor_user=lead, meeting_date=MEETING + timedelta(days=7))
     assert later.pk != moment.pk
     assert later.period_start == moment.period_end
+
+
+def test_the_lead_confirms_and_dismisses_the_week_s_recognitions_from_the_moment(
+    staff_client, lead, front_desk, owner, practice, moment
+):
+    candidate = Recognition.objects.create(
+        practice=practice, user=front_desk, mention="Sam", evidence="Sam was kind.", said_at=in_week(practice)
+    )
+    ambiguous = Recognition.objects.create(
+        practice=practice, mention="the nurse", evidence="The nurse was kind.", said_at=in_week(practice),
+        status=RecognitionStatus.AMBIGUOUS, possible_users=[front_desk.pk, owner.pk],
+    )
+    old = Recognition.objects.create(
+        practice=practice, user=front_desk, mention="Sam", evidence="Long ago.", said_at=in_week(practice, days_before=20)
+    )
+    client = staff_client(lead)
+    page = client.get(url("cx:moment", practice, moment)).content.decode()
+    assert "Sam was kind." in page and "The nurse was kind." in page and "Long ago." not in page
+    target = url("cx:moment_recognition", practice, moment)
+    assert client.post(target, {"recognition": candidate.pk, "decision": "confirm"}).status_code == 302
+    assert client.post(target, {"recognition": ambiguous.pk, "decision": "confirm", "user": owner.pk}).status_code == 302
+    candidate.refresh_from_db()
+    ambiguous.refresh_from_db()
+    assert (candidate.status, ambiguous.status, ambiguous.user_id) == ("confirmed", "confirmed", owner.pk)
+    # Someone who could not have been meant, a recognition of another week, nonsense: refused, nothing changed.
+    lead_ambiguous = Recognition.objects.create(
+        practice=practice, mention="Maria", evidence="Maria helped.", said_at=in_week(practice),
+        status=RecognitionStatus.AMBIGUOUS, possible_users=[front_desk.pk, owner.pk],
+    )
+    for data in (
+        {"recognition": lead_ambiguous.pk, "decision": "confirm", "user": lead.pk},
+        {"recognition": lead_ambiguous.pk, "decision": "confirm"},
+        {"recognition": old.pk, "decision": "dismiss"},
+        {"recognition": "abc", "decision": "confirm"},
+        {"recognition": lead_ambiguous.pk, "decision": "maybe"},
+    ):
+        response = client.post(target, data)
+        assert response.status_code == 400, data
+    lead_ambiguous.refresh_from_db()
+    old.refresh_from_db()
+    assert (lead_ambiguous.status, old.status) == ("ambiguous", "candidate")
+    assert client.post(target, {"recognition": lead_ambiguous.pk, "decision": "dismiss"}).status_code == 302
+    lead_ambiguous.refresh_from_db()
+    assert lead_ambiguous.status == "dismissed"
+    page = client.get(url("cx:moment", practice, moment)).content.decode()
+    assert "Maria helped." not in page

@@ -20,7 +20,15 @@ from django.views.decorators.http import require_GET, require_POST
 from journey.catalogue import BY_CODE
 from practices.access import StaffRequest, staff_view
 
-from ..forms.moments import ActionForm, LessonForm, MeetingForm, PickForm, SearchForm, StoryForm
+from ..forms.moments import (
+    ActionForm,
+    LessonForm,
+    MeetingForm,
+    PickForm,
+    RecognitionDecisionForm,
+    SearchForm,
+    StoryForm,
+)
 from ..models import ExperienceMoment, MomentStatus, PatientShown
 from ..roles import EDITORS, TEAM
 from ..selectors import moments as selectors
@@ -278,6 +286,34 @@ def moment_lesson(request: StaffRequest, pk: int) -> HttpResponse:
             messages.success(request, gettext("Failed experience saved."))
             return _back(request, moment, "lesson")
     return _page(request, moment, forms={"lesson": form}, status=400)
+
+
+@staff_view(EDITORS)
+@require_POST
+def moment_recognition(request: StaffRequest, pk: int) -> HttpResponse:
+    """Confirm or dismiss a recognition of the week from the moment page (the recognition services decide)."""
+    moment = selectors.moment_or_404(practice=request.practice, pk=pk)
+    form = RecognitionDecisionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.MomentError(gettext("That recognition is not one of this week's; nothing was changed."))
+        data = form.cleaned_data
+        decided = services.decide_recognition(
+            practice=request.practice,
+            actor_user=request.user,
+            moment=moment,
+            recognition_id=data["recognition"],
+            confirm=data["decision"] == "confirm",
+            user_id=data["user"],
+        )
+    except services.MomentError as refused:
+        messages.error(request, str(refused))
+        return _page(request, moment, status=400)
+    if decided.user is not None and data["decision"] == "confirm":
+        messages.success(request, gettext("Confirmed: %(name)s is credited.") % {"name": decided.user})
+    else:
+        messages.success(request, gettext("Dismissed. Nobody is credited for it."))
+    return _back(request, moment, "recognition")
 
 
 @staff_view(EDITORS)
