@@ -7,8 +7,6 @@ from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-StrOrPromise = str | Promise
-
 from accounts.models import User
 from core.forms import DayField
 from journey.catalogue import TOUCHPOINT_CHOICES
@@ -16,6 +14,7 @@ from journey.catalogue import TOUCHPOINT_CHOICES
 from ..models import ExperienceMoment, Recognition
 from ..selectors import moments as selectors
 
+StrOrPromise = str | Promise
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT_MAX = 2000
 

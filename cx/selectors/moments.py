@@ -148,8 +148,10 @@ def staff_names(practice: Practice) -> list[str]:
         "user__full_name", flat=True
     ):
         names.extend(full_name.split(",")[0].split())
-    for nicknames in TeamMemberProfile.objects.filter(practice=practice).exclude(also_known_as="").values_list(
-        "also_known_as", flat=True
+    for nicknames in (
+        TeamMemberProfile.objects.filter(practice=practice)
+        .exclude(also_known_as="")
+        .values_list("also_known_as", flat=True)
     ):
         names.extend(n.strip() for n in nicknames.split(",") if n.strip())
     for first, last in Provider.objects.filter(practice=practice).values_list("first_name", "last_name"):
@@ -310,9 +312,7 @@ def _story_candidates(
     comments = _comments(practice, start, end, Sentiment.POSITIVE, limit=None)
     cases = [
         _Case(*row)
-        for row in RecoveryCase.objects.filter(
-            practice=practice, status=CaseStatus.CLOSED, outcome__in=GOOD_OUTCOMES
-        )
+        for row in RecoveryCase.objects.filter(practice=practice, status=CaseStatus.CLOSED, outcome__in=GOOD_OUTCOMES)
         .filter(_in_period("closed_at", start, end))
         .order_by("-closed_at", "pk")
         .values_list(*_CASE_FIELDS)
@@ -320,7 +320,9 @@ def _story_candidates(
     return comments, cases, _case_comments([c.response_id for c in cases])
 
 
-def _rank(comments: Sequence[_Comment], cases: Sequence[_Case], case_texts: dict[int, str]) -> list[stories.RankedStory]:
+def _rank(
+    comments: Sequence[_Comment], cases: Sequence[_Case], case_texts: dict[int, str]
+) -> list[stories.RankedStory]:
     candidates = [
         stories.StoryCandidate(
             key=f"comment:{c.answer_id}",
@@ -472,7 +474,12 @@ def _lesson_options(
             .filter(bottom)
             .order_by("value", "-response__started_at", "pk")
             .values_list(
-                "pk", "value", "question__kind", "question__text_en", "question__text_es", "response__touchpoint",
+                "pk",
+                "value",
+                "question__kind",
+                "question__text_en",
+                "question__text_es",
+                "response__touchpoint",
                 "response_id",
             )[: LESSON_LIMIT * 2]
         )
@@ -618,9 +625,7 @@ def movement(
 
     top_k: dict[str, list[int]] = defaultdict(lambda: [0] * weeks)
     top_n: dict[str, list[int]] = defaultdict(lambda: [0] * weeks)
-    answers = score_selectors.scored_answers(
-        practice, score_selectors.Filters(first_day=first_day, last_day=last_day)
-    )
+    answers = score_selectors.scored_answers(practice, score_selectors.Filters(first_day=first_day, last_day=last_day))
     for answer in answers:
         if answer.at is None or not scores.is_scored(answer.kind, answer.value):
             continue
@@ -688,13 +693,17 @@ class MomentDraft:
         return self.lessons[0] if self.lessons else None
 
 
-def story_options(practice: Practice, moment: ExperienceMoment, *, settings: CxSettings | None = None) -> list[StoryOption]:
+def story_options(
+    practice: Practice, moment: ExperienceMoment, *, settings: CxSettings | None = None
+) -> list[StoryOption]:
     """The week's three best story candidates, redacted (what the lead picks from)."""
     settings = settings or cx_settings(practice)
     start, end = moment.period_start, moment.period_end
     comments, cases, case_texts = _story_candidates(practice, start, end)
     ranked = _rank(comments, cases, case_texts)
-    week_patients = [f"{c.first_name} {c.last_name}" for c in comments] + [f"{c.first_name} {c.last_name}" for c in cases]
+    week_patients = [f"{c.first_name} {c.last_name}" for c in comments] + [
+        f"{c.first_name} {c.last_name}" for c in cases
+    ]
     redact = redactor(practice, week_patients)
     return _story_options(ranked, comments, cases, case_texts, settings=settings, redact=redact)
 
@@ -764,9 +773,9 @@ class MeetingRecord:
 
 def team_users(practice: Practice) -> QuerySet[User]:
     """The practice's active members, by name."""
-    return User.objects.filter(
-        memberships__practice=practice, memberships__is_active=True, is_active=True
-    ).order_by("full_name", "email", "pk")
+    return User.objects.filter(memberships__practice=practice, memberships__is_active=True, is_active=True).order_by(
+        "full_name", "email", "pk"
+    )
 
 
 def meeting_record(*, practice: Practice, moment: ExperienceMoment) -> MeetingRecord:
@@ -783,8 +792,9 @@ def meeting_record(*, practice: Practice, moment: ExperienceMoment) -> MeetingRe
 
 def attendees(*, practice: Practice, moment: ExperienceMoment) -> list[User]:
     return list(
-        User.objects.filter(pk__in=MomentAttendee.objects.filter(practice=practice, moment=moment).values("user_id"))
-        .order_by("full_name", "email")
+        User.objects.filter(
+            pk__in=MomentAttendee.objects.filter(practice=practice, moment=moment).values("user_id")
+        ).order_by("full_name", "email")
     )
 
 
@@ -838,9 +848,7 @@ def team_email(*, practice: Practice, moment: ExperienceMoment) -> TeamEmail:
         .order_by("user__full_name")
     )
     if not given:
-        given = list(
-            confirmed_in_period(practice=practice, moment=moment).values_list("user__full_name", flat=True)
-        )
+        given = list(confirmed_in_period(practice=practice, moment=moment).values_list("user__full_name", flat=True))
     return TeamEmail(
         meeting_date=moment.meeting_date,
         touchpoint=moment.story_touchpoint,
@@ -853,9 +861,4 @@ def team_email(*, practice: Practice, moment: ExperienceMoment) -> TeamEmail:
 def email_recipients(*, practice: Practice, moment: ExperienceMoment) -> list[User]:
     """Active members who asked for the morning email and have not had this moment's yet."""
     opted_in = TeamMemberProfile.objects.filter(practice=practice, moment_email=True).values("user_id")
-    return list(
-        team_users(practice)
-        .filter(pk__in=opted_in)
-        .exclude(pk__in=moment.emails.values("user_id"))
-        .distinct()
-    )
+    return list(team_users(practice).filter(pk__in=opted_in).exclude(pk__in=moment.emails.values("user_id")).distinct())

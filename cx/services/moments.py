@@ -149,7 +149,9 @@ def prepare_moment(
     return moment
 
 
-def prepare_next_moment(*, practice: Practice, actor_user: User | None, now: datetime | None = None) -> ExperienceMoment:
+def prepare_next_moment(
+    *, practice: Practice, actor_user: User | None, now: datetime | None = None
+) -> ExperienceMoment:
     """The moment of the practice's next meeting (today's if the meeting is today)."""
     today = selectors.local_today(practice, now)
     return prepare_moment(
@@ -190,7 +192,9 @@ def _apply_story(
     return locked
 
 
-def choose_story(*, practice: Practice, actor_user: User | None, moment: ExperienceMoment, key: str) -> ExperienceMoment:
+def choose_story(
+    *, practice: Practice, actor_user: User | None, moment: ExperienceMoment, key: str
+) -> ExperienceMoment:
     """Make one of the week's candidates the moment's story (its redacted words replace the earlier ones)."""
     _check(practice, moment)
     for option in selectors.story_options(practice, moment):
@@ -397,9 +401,7 @@ def record_meeting(
         MomentAttendee.objects.bulk_create(
             [MomentAttendee(practice=practice, moment=locked, user_id=uid) for uid in sorted(user_ids - existing)]
         )
-        Recognition.objects.filter(practice=practice, moment=locked).exclude(pk__in=recognition_ids).update(
-            moment=None
-        )
+        Recognition.objects.filter(practice=practice, moment=locked).exclude(pk__in=recognition_ids).update(moment=None)
         Recognition.objects.filter(practice=practice, pk__in=recognition_ids).update(moment=locked)
         audit.record(
             practice=practice,

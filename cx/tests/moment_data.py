@@ -55,7 +55,10 @@ def comment(
 ) -> Response:
     """A completed response with ``text`` as its comment, read as ``sentiment`` (``corrected`` by staff)."""
     response = make_response(
-        version, patient, {**(answers or {}), "comment": text}, completed_at=at + timedelta(minutes=5),
+        version,
+        patient,
+        {**(answers or {}), "comment": text},
+        completed_at=at + timedelta(minutes=5),
         touchpoint=touchpoint,
     )
     answer = Answer.objects.get(response=response, question__code="comment")
@@ -126,7 +129,10 @@ def bulk_answers(version: SurveyVersion, patient: Patient, code: str, values: li
         ]
     )
     Answer.objects.bulk_create(
-        [Answer(response=response, question=question, value=value) for response, value in zip(responses, values, strict=True)]
+        [
+            Answer(response=response, question=question, value=value)
+            for response, value in zip(responses, values, strict=True)
+        ]
     )
 
 

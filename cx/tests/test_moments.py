@@ -169,8 +169,13 @@ def test_candidates_are_positive_comments_and_resolved_recovery_cases_of_the_wee
     comment(version, patient, "Awful wait.", at=in_week(practice), sentiment=Sentiment.NEGATIVE, score=-0.9)
     # A comment read as negative that staff corrected to positive counts as positive.
     comment(
-        version, patient, "Not bad at all, they sorted it.", at=in_week(practice), sentiment=Sentiment.NEGATIVE,
-        score=-0.2, corrected=Sentiment.POSITIVE,
+        version,
+        patient,
+        "Not bad at all, they sorted it.",
+        at=in_week(practice),
+        sentiment=Sentiment.NEGATIVE,
+        score=-0.2,
+        corrected=Sentiment.POSITIVE,
     )
     complaint = comment(
         version, patient, "My results took ages.", at=in_week(practice, days_before=12), sentiment=Sentiment.NEGATIVE
@@ -184,7 +189,9 @@ def test_candidates_are_positive_comments_and_resolved_recovery_cases_of_the_wee
     unresolved = comment(version, patient, "Rude on the phone.", at=in_week(practice), sentiment=Sentiment.NEGATIVE)
     case(unresolved, opened_at=in_week(practice), closed_at=in_week(practice, days_before=1), outcome="not_resolved")
     moment = ExperienceMoment.objects.create(
-        practice=practice, meeting_date=MEETING, period_start=selectors.moment_period(practice, MEETING)[0],
+        practice=practice,
+        meeting_date=MEETING,
+        period_start=selectors.moment_period(practice, MEETING)[0],
         period_end=selectors.moment_period(practice, MEETING)[1],
     )
     options = selectors.story_options(practice, moment)
@@ -215,7 +222,9 @@ def test_the_patient_is_shown_by_first_name_or_anonymously_as_the_practice_choos
     practice, lead, version, make_patient, mode, shown
 ):
     CxSettings.objects.create(practice=practice, patient_shown=mode)
-    comment(version, make_patient(practice, first_name="Zuleika", last_name="Ambrose"), "Great care.", at=in_week(practice))
+    comment(
+        version, make_patient(practice, first_name="Zuleika", last_name="Ambrose"), "Great care.", at=in_week(practice)
+    )
     moment = moment_of(practice, lead)
     (option,) = selectors.story_options(practice, moment)
     assert option.patient == shown
@@ -230,8 +239,12 @@ def test_the_failed_experience_prefers_a_recovery_case_and_says_what_was_done(pr
     patient = make_patient(practice, first_name="Zuleika", last_name="Ambrose")
     comment(version, patient, "Too slow.", at=in_week(practice), sentiment=Sentiment.NEGATIVE, score=-0.9)
     response = comment(
-        version, patient, "Zuleika here: nobody answered the phone for two days.", at=in_week(practice),
-        sentiment=Sentiment.NEGATIVE, score=-0.6,
+        version,
+        patient,
+        "Zuleika here: nobody answered the phone for two days.",
+        at=in_week(practice),
+        sentiment=Sentiment.NEGATIVE,
+        score=-0.6,
     )
     case(response, opened_at=in_week(practice), notes="Lena called Zuleika Ambrose back and apologised.")
     moment = moment_of(practice, lead)
@@ -257,13 +270,21 @@ def test_a_bottom_box_answer_is_a_failed_experience_when_nothing_else_is(practic
 
 def _top_box_history(practice, version, patient, latest_top: int):
     for back in range(1, 13):
-        bulk_answers(version, patient, "provider_rating", [10] * 15 + [5] * 15, at=in_week(practice, MEETING - timedelta(days=7 * back)))
+        bulk_answers(
+            version,
+            patient,
+            "provider_rating",
+            [10] * 15 + [5] * 15,
+            at=in_week(practice, MEETING - timedelta(days=7 * back)),
+        )
     bulk_answers(version, patient, "provider_rating", [10] * latest_top + [5] * (30 - latest_top), at=in_week(practice))
 
 
 def test_a_top_box_beyond_the_control_limits_is_a_move_with_its_n_and_limits(practice, lead, version, patient):
     _top_box_history(practice, version, patient, latest_top=29)
-    result = selectors.movement(practice=practice, moment=moment_of(practice, lead), settings=selectors.cx_settings(practice))
+    result = selectors.movement(
+        practice=practice, moment=moment_of(practice, lead), settings=selectors.cx_settings(practice)
+    )
     (move,) = result.moves
     assert (move.kind, move.touchpoint, move.direction, move.n) == ("top_box", "survey", charts.UP, 30)
     assert move.better is True
@@ -276,16 +297,26 @@ def test_a_top_box_beyond_the_control_limits_is_a_move_with_its_n_and_limits(pra
 
 def test_ordinary_variation_is_not_called_a_change(practice, lead, version, patient):
     _top_box_history(practice, version, patient, latest_top=19)
-    result = selectors.movement(practice=practice, moment=moment_of(practice, lead), settings=selectors.cx_settings(practice))
+    result = selectors.movement(
+        practice=practice, moment=moment_of(practice, lead), settings=selectors.cx_settings(practice)
+    )
     assert result.moves == []
     assert [m.kind for m in result.steady] == ["top_box"]
 
 
 def test_under_thirty_answers_is_too_few_to_tell(practice, lead, version, patient):
     for back in range(1, 13):
-        bulk_answers(version, patient, "provider_rating", [10] * 15 + [5] * 15, at=in_week(practice, MEETING - timedelta(days=7 * back)))
+        bulk_answers(
+            version,
+            patient,
+            "provider_rating",
+            [10] * 15 + [5] * 15,
+            at=in_week(practice, MEETING - timedelta(days=7 * back)),
+        )
     bulk_answers(version, patient, "provider_rating", [10] * 10, at=in_week(practice))
-    result = selectors.movement(practice=practice, moment=moment_of(practice, lead), settings=selectors.cx_settings(practice))
+    result = selectors.movement(
+        practice=practice, moment=moment_of(practice, lead), settings=selectors.cx_settings(practice)
+    )
     assert result.moves == [] and result.steady == []
     assert [m.kind for m in result.too_few] == ["top_box"]
 
@@ -319,14 +350,19 @@ def test_the_draft_is_built_in_a_fixed_number_of_queries(
 # --- the lead's changes ------------------------------------------------------------------------------
 
 
-def test_choosing_a_story_that_is_not_a_candidate_changes_nothing(practice, lead, version, make_patient, other_practice):
+def test_choosing_a_story_that_is_not_a_candidate_changes_nothing(
+    practice, lead, version, make_patient, other_practice
+):
     foreign_version = make_survey(other_practice)
     foreign = comment(foreign_version, make_patient(other_practice), "Great!", at=in_week(other_practice))
     moment = moment_of(practice, lead)
     before = AuditEntry.objects.count()
     with pytest.raises(services.MomentError):
         services.choose_story(
-            practice=practice, actor_user=lead, moment=moment, key=f"comment:{foreign.answers.get(question__code='comment').pk}"
+            practice=practice,
+            actor_user=lead,
+            moment=moment,
+            key=f"comment:{foreign.answers.get(question__code='comment').pk}",
         )
     moment.refresh_from_db()
     assert moment.story_source == "" and AuditEntry.objects.count() == before
@@ -339,7 +375,11 @@ def test_the_lead_s_own_words_are_stored_redacted(practice, lead, provider, vers
     assert moment.story_source == SourceKind.COMMENT  # prepared with the week's only candidate
     moment = services.clear_story(practice=practice, actor_user=lead, moment=moment)
     services.save_story(
-        practice=practice, actor_user=lead, moment=moment, touchpoint="visit-summary", quote=PLANTED,
+        practice=practice,
+        actor_user=lead,
+        moment=moment,
+        touchpoint="visit-summary",
+        quote=PLANTED,
         note="Dr. Cole phoned her at (512) 555-0123.",
     )
     moment.refresh_from_db()
@@ -368,15 +408,26 @@ def test_bad_story_input_is_refused_and_changes_nothing(practice, lead, fields):
     assert moment.story_source == "" and moment.story_quote == ""
 
 
-def test_recording_the_meeting_sets_attendees_recognitions_and_decisions(practice, lead, owner, front_desk, make_staff, other_practice):
+def test_recording_the_meeting_sets_attendees_recognitions_and_decisions(
+    practice, lead, owner, front_desk, make_staff, other_practice
+):
     moment = moment_of(practice, lead)
     given = Recognition.objects.create(
-        practice=practice, user=front_desk, mention="Sam", evidence="Sam was kind.", said_at=in_week(practice),
+        practice=practice,
+        user=front_desk,
+        mention="Sam",
+        evidence="Sam was kind.",
+        said_at=in_week(practice),
         status=RecognitionStatus.CONFIRMED,
     )
     services.record_meeting(
-        practice=practice, actor_user=lead, moment=moment, meeting_date=MEETING, attendees=[lead, owner],
-        recognised=[given], decisions="Call (512) 555-0123 back.",
+        practice=practice,
+        actor_user=lead,
+        moment=moment,
+        meeting_date=MEETING,
+        attendees=[lead, owner],
+        recognised=[given],
+        decisions="Call (512) 555-0123 back.",
     )
     assert set(MomentAttendee.objects.filter(moment=moment).values_list("user_id", flat=True)) == {lead.pk, owner.pk}
     given.refresh_from_db()
@@ -387,8 +438,13 @@ def test_recording_the_meeting_sets_attendees_recognitions_and_decisions(practic
     stranger = make_staff(other_practice, Role.OWNER)
     with pytest.raises(services.MomentError):
         services.record_meeting(
-            practice=practice, actor_user=lead, moment=moment, meeting_date=MEETING, attendees=[stranger],
-            recognised=[], decisions="",
+            practice=practice,
+            actor_user=lead,
+            moment=moment,
+            meeting_date=MEETING,
+            attendees=[stranger],
+            recognised=[],
+            decisions="",
         )
     assert MomentAttendee.objects.filter(moment=moment).count() == 2
 
@@ -398,8 +454,13 @@ def test_a_meeting_date_taken_by_another_moment_is_refused(practice, lead):
     moment_of(practice, lead, MEETING + timedelta(days=7))
     with pytest.raises(services.MomentError):
         services.record_meeting(
-            practice=practice, actor_user=lead, moment=moment, meeting_date=MEETING + timedelta(days=7),
-            attendees=[], recognised=[], decisions="",
+            practice=practice,
+            actor_user=lead,
+            moment=moment,
+            meeting_date=MEETING + timedelta(days=7),
+            attendees=[],
+            recognised=[],
+            decisions="",
         )
     moment.refresh_from_db()
     assert moment.meeting_date == MEETING
@@ -417,7 +478,12 @@ def test_the_history_searches_the_story_and_decisions_newest_first(practice, lea
     new = moment_of(practice, lead)
     services.save_story(practice=practice, actor_user=lead, moment=old, touchpoint="", quote="Saturday clinic", note="")
     services.record_meeting(
-        practice=practice, actor_user=lead, moment=new, meeting_date=MEETING, attendees=[], recognised=[],
+        practice=practice,
+        actor_user=lead,
+        moment=new,
+        meeting_date=MEETING,
+        attendees=[],
+        recognised=[],
         decisions="Open on Saturday mornings",
     )
     assert list(selectors.moments(practice=practice)) == [new, old]

@@ -7,7 +7,15 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from cx.models import CxSettings, ExperienceMoment, MomentEmail, PatientShown, Recognition, RecognitionStatus, TeamMemberProfile
+from cx.models import (
+    CxSettings,
+    ExperienceMoment,
+    MomentEmail,
+    PatientShown,
+    Recognition,
+    RecognitionStatus,
+    TeamMemberProfile,
+)
 from cx.services import moments as services
 from cx.tasks import send_moment_emails_every_fifteen_minutes
 from practices.models import Membership, Role
@@ -46,18 +54,29 @@ def moment(practice, lead, sam, make_patient):
     version = make_survey(practice)
     comment(version, make_patient(practice, first_name="Zebediah", last_name="Quintrell"), "Ok.", at=in_week(practice))
     comment(
-        version, make_patient(practice, first_name="Zuleika", last_name="Ambrose"), PLANTED, at=in_week(practice),
+        version,
+        make_patient(practice, first_name="Zuleika", last_name="Ambrose"),
+        PLANTED,
+        at=in_week(practice),
         score=0.99,
     )
     moment = services.prepare_moment(practice=practice, actor_user=lead, meeting_date=MEETING)
     assert moment.story_patient == "Zuleika"
     services.save_story(
-        practice=practice, actor_user=lead, moment=moment, touchpoint="visit-summary", quote=moment.story_quote,
+        practice=practice,
+        actor_user=lead,
+        moment=moment,
+        touchpoint="visit-summary",
+        quote=moment.story_quote,
         note="Sam stayed after closing so Zuleika could be seen on 01/03/2030.",
     )
     Recognition.objects.create(
-        practice=practice, user=sam, mention="Nurse Sam", evidence="Nurse Sam stayed late for me.",
-        said_at=in_week(practice), status=RecognitionStatus.CONFIRMED,
+        practice=practice,
+        user=sam,
+        mention="Nurse Sam",
+        evidence="Nurse Sam stayed late for me.",
+        said_at=in_week(practice),
+        status=RecognitionStatus.CONFIRMED,
     )
     return moment
 

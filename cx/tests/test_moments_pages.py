@@ -50,7 +50,9 @@ def lead(practice, make_staff):
 @pytest.fixture
 def moment(practice, lead, make_patient, provider):
     version = make_survey(practice)
-    comment(version, make_patient(practice, first_name="Zebediah", last_name="Quintrell"), "Fine.", at=in_week(practice))
+    comment(
+        version, make_patient(practice, first_name="Zebediah", last_name="Quintrell"), "Fine.", at=in_week(practice)
+    )
     comment(
         version,
         make_patient(practice, first_name="Zuleika", last_name="Ambrose"),
@@ -137,7 +139,9 @@ def test_the_history_lists_and_searches_and_prepares_the_next_meeting(staff_clie
     page = client.get(url("cx:moments", practice), {"q": "fixed everything"})
     assert page.status_code == 200
     assert url("cx:moment", practice, moment) in page.content.decode()
-    assert url("cx:moment", practice, moment) not in client.get(url("cx:moments", practice), {"q": "zzz"}).content.decode()
+    assert (
+        url("cx:moment", practice, moment) not in client.get(url("cx:moments", practice), {"q": "zzz"}).content.decode()
+    )
     response = client.post(url("cx:moment_prepare", practice))
     assert response.status_code == 302
     assert ExperienceMoment.objects.filter(practice=practice).count() >= 1
@@ -233,25 +237,39 @@ def test_the_lead_confirms_and_dismisses_the_week_s_recognitions_from_the_moment
         practice=practice, user=front_desk, mention="Sam", evidence="Sam was kind.", said_at=in_week(practice)
     )
     ambiguous = Recognition.objects.create(
-        practice=practice, mention="the nurse", evidence="The nurse was kind.", said_at=in_week(practice),
-        status=RecognitionStatus.AMBIGUOUS, possible_users=[front_desk.pk, owner.pk],
+        practice=practice,
+        mention="the nurse",
+        evidence="The nurse was kind.",
+        said_at=in_week(practice),
+        status=RecognitionStatus.AMBIGUOUS,
+        possible_users=[front_desk.pk, owner.pk],
     )
     old = Recognition.objects.create(
-        practice=practice, user=front_desk, mention="Sam", evidence="Long ago.", said_at=in_week(practice, days_before=20)
+        practice=practice,
+        user=front_desk,
+        mention="Sam",
+        evidence="Long ago.",
+        said_at=in_week(practice, days_before=20),
     )
     client = staff_client(lead)
     page = client.get(url("cx:moment", practice, moment)).content.decode()
     assert "Sam was kind." in page and "The nurse was kind." in page and "Long ago." not in page
     target = url("cx:moment_recognition", practice, moment)
     assert client.post(target, {"recognition": candidate.pk, "decision": "confirm"}).status_code == 302
-    assert client.post(target, {"recognition": ambiguous.pk, "decision": "confirm", "user": owner.pk}).status_code == 302
+    assert (
+        client.post(target, {"recognition": ambiguous.pk, "decision": "confirm", "user": owner.pk}).status_code == 302
+    )
     candidate.refresh_from_db()
     ambiguous.refresh_from_db()
     assert (candidate.status, ambiguous.status, ambiguous.user_id) == ("confirmed", "confirmed", owner.pk)
     # Someone who could not have been meant, a recognition of another week, nonsense: refused, nothing changed.
     lead_ambiguous = Recognition.objects.create(
-        practice=practice, mention="Maria", evidence="Maria helped.", said_at=in_week(practice),
-        status=RecognitionStatus.AMBIGUOUS, possible_users=[front_desk.pk, owner.pk],
+        practice=practice,
+        mention="Maria",
+        evidence="Maria helped.",
+        said_at=in_week(practice),
+        status=RecognitionStatus.AMBIGUOUS,
+        possible_users=[front_desk.pk, owner.pk],
     )
     for data in (
         {"recognition": lead_ambiguous.pk, "decision": "confirm", "user": lead.pk},

@@ -221,7 +221,9 @@ def moment_story(request: StaffRequest, pk: int) -> HttpResponse:
         pick = PickForm(request.POST)
         try:
             if not pick.is_valid():
-                raise services.MomentError(gettext("That story is not one of this week's candidates; nothing was changed."))
+                raise services.MomentError(
+                    gettext("That story is not one of this week's candidates; nothing was changed.")
+                )
             services.choose_story(practice=practice, actor_user=user, moment=moment, key=pick.cleaned_data["key"])
         except services.MomentError as refused:
             messages.error(request, str(refused))
@@ -259,7 +261,9 @@ def moment_lesson(request: StaffRequest, pk: int) -> HttpResponse:
         pick = PickForm(request.POST)
         try:
             if not pick.is_valid():
-                raise services.MomentError(gettext("That failed experience is not one of this week's; nothing was changed."))
+                raise services.MomentError(
+                    gettext("That failed experience is not one of this week's; nothing was changed.")
+                )
             services.choose_lesson(
                 practice=practice, actor_user=user, moment=moment, key=pick.cleaned_data["key"], language=_language()
             )
