@@ -22,7 +22,7 @@ class PersonChoiceField(forms.ModelChoiceField):
 class ActionForm(forms.Form):
     title = forms.CharField(label=_("What will be done"), max_length=200)
     owner = PersonChoiceField(label=_("Who"), queryset=User.objects.none())
-    due_on = DayField(label=_("By"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = DayField(label=_("Due by"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, practice: Practice, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
