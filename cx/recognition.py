@@ -301,7 +301,8 @@ _COMPARE = re.compile(r"^\s*(?:than|unlike|compared to|compared with|que|a difer
 
 _COMPARE_ANYWHERE = re.compile(r"\b(?:than|unlike|compared to|compared with|a diferencia de|comparado con)\b")
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+# Words, hyphenated names ("Brennan-Walsh") kept whole: a double-barrelled name is not its halves.
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.!?;\n]+(?:\s|$)|\s+-\s+")
 
 
@@ -401,10 +402,11 @@ class _Team:
                 self.first.setdefault(alias, set()).add(member.user_id)
                 self.first_variant.setdefault(_variant(alias), set()).add(member.user_id)
             for word in _WORD.findall(member.last_name):
-                key = fold(word)
-                if len(key) > 1:
-                    self.last.setdefault(key, set()).add(member.user_id)
-                    self.last_variant.setdefault(_variant(key), set()).add(member.user_id)
+                # A member's double-barrelled surname is found whole or by either half.
+                for key in {fold(word), *(fold(part) for part in word.split("-"))}:
+                    if len(key) > 1:
+                        self.last.setdefault(key, set()).add(member.user_id)
+                        self.last_variant.setdefault(_variant(key), set()).add(member.user_id)
 
     def exact(self, key: str) -> set[int]:
         return self.first.get(key, set()) | self.last.get(key, set())
@@ -435,6 +437,12 @@ class _Team:
     def surname(self, key: str, ids: set[int]) -> set[int]:
         """Those of ``ids`` whose last name is ``key`` (or a spelling variant of it)."""
         return (self.last.get(key, set()) | self.last_variant.get(_variant(key), set())) & ids
+
+    def could_be_provider(self, ids: set[int]) -> set[int]:
+        """Those of ``ids`` who are providers, or whose job title is not known."""
+        return {
+            m.user_id for m in self.members if m.user_id in ids and (m.is_provider or m.job_title in ("", PROVIDER))
+        }
 
     def holders(self, title: str) -> list[TeamMember]:
         return [m for m in self.members if m.job_title == title or (title == PROVIDER and m.is_provider)]
@@ -536,10 +544,11 @@ def find_mentions(
             end, ids, used = _resolve_name(index, tokens, i + 1, text, patient, titled=True)
             last = tokens[i + used]
             if ids and token.key in TITLE_ROLE:
-                providers = {m.user_id for m in index.holders(PROVIDER)}
-                ids = (ids & providers) or ids
+                # "Dr. Ruiz" is a provider: never the medical assistant called Ruiz.
+                ids = index.could_be_provider(ids)
             if ids and not last.possessive and not _inside(excluded, token.start):
-                found.append(_Found(token.start, end, text[token.start : end], NAME, _ids(ids)))
+                begin = _with_article(folded, token.start, titles_only=True)
+                found.append(_Found(begin, end, text[begin:end], NAME, _ids(ids)))
             taken.append((token.start, end))
             i += 1 + used
             continue
@@ -596,7 +605,12 @@ def _fold_keep_offsets(text: str) -> str:
     return "".join(out)
 
 
-def _with_article(folded: str, start: int) -> int:
+def _with_article(folded: str, start: int, *, titles_only: bool = False) -> int:
+    """Where the mention starts with its article: "the receptionist", "la doctora Lee" (a title takes
+    only the Spanish article: "the Dr. Lee" is not written)."""
+    if titles_only:
+        before = re.search(r"\b(?:la|el)\s+$", folded[:start])
+        return before.start() if before else start
     before = re.search(r"(?:\b(?:the|our|my|your|a|la|el|los|las|una|un|mi|su|nuestra|nuestro)\s+)$", folded[:start])
     return before.start() if before else start
 

@@ -18,16 +18,23 @@
 - names of people -> ``[name]``, except staff names (they are who is being recognised):
   * any word of ``patient_names`` (any case; the patient's own name wins over a staff name that is
     spelled the same, so an anonymous quote stays anonymous);
-  * a capitalised word after an honorific (Mr./Mrs./Ms./Miss/Dr./Dra./Sr./Sra./Srta./Don/Doña,
-    "doctor"/"doctora"/"nurse"/"enfermera");
+  * a capitalised word after a title: "Mr. Patel", "Dr Smith" (abbreviations, with or without a full
+    stop) or "doctora Ruiz", "nurse Kim" (whole words, no full stop: "my doctor. Six weeks" is two
+    sentences); the title stays ("Mrs. [name]"); particles go with the name ("Sra. de la Cruz");
   * a capitalised word that is a first name in Faker's en_US, es_MX and es_ES person providers (read at
     import), unless it is also an everyday word (``EVERYDAY_WORDS``: Grace, Joy, Hope, Will, Rosa, Luz...)
-    at the start of a sentence, or a month, a weekday or a holiday;
+    at the start of a sentence, or one of a few words that are hardly ever a name alone (``_NEVER_ALONE``);
+  * a month that is also a first name only where a person fits ("with April", "Mr. Mayo");
   * a capitalised word inside a sentence that is a Faker last name and not an everyday word;
-  * a capitalised word that follows one of those (the surname in "Sarah Jones");
-  * any word, capitalised or not, that is a known first name right after "my neighbour", "my husband",
-    "mi esposa", "mi vecina"... and any capitalised word there.
-  Capitalised ordinary words ("Great", "Saturday", "Thank") are not names.
+  * a first name and a surname together, even two everyday words ("Jade Ward");
+  * a capitalised word next to one of those (the surname in "Sarah Jones", "Mark" in "Mark Hill");
+  * a relative's name, capitalised or not, one or two words: "my neighbour Sarah", "mi vecina ana luisa"
+    (not "my son will...");
+  * a staff word used as part of someone else's name: "Maria Sanchez" when the staff member is Maria
+    Lopez (the pairs of words in ``staff_names`` are the only two-word names kept).
+  Capitalised ordinary words ("Great", "Saturday", "Thank", "I've") and acronyms ("MA", "MAs", "HIV")
+  are not names. Known limit: a staff member's surname used for somebody else with a title ("Mr. Lopez
+  from the pharmacy", when Lopez works here) is kept; so is a staff first name alone.
 
 ``shown_patient(first_name, mode=...)`` is how the patient is named beside the quote.
 """

@@ -70,7 +70,7 @@ class RankedStory:
 # Regular expressions over folded text (lower case, no accents).
 OUTCOME_CUES = (
     r"\bfit (?:me|us|him|her|my \w+) in\b",
-    r"\bsqueezed? (?:me|us|him|her) in\b",
+    r"\b(?:squeezed?|worked) (?:me|us|him|her) in\b",
     r"\bsame[- ]day\b",
     r"\bnext[- ]day\b",
     r"\b(?:my|the) (?:skin|rash|itch|itching|spots?|mole|face|scalp|hands?|arms?|legs?|back|pain|bump|"

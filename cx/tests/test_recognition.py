@@ -190,6 +190,18 @@ def test_role_words_that_are_not_a_person():
     assert credits("The MA was quick.", on_duty=[7]) == {7}
 
 
+def test_dr_with_the_name_of_someone_who_is_not_a_provider_is_someone_else():
+    assert credits("Dr. Ruiz was great.") == set()  # our Ruiz is a medical assistant
+    assert credits("Ruiz was great.") == {7}
+
+
+def test_a_double_barrelled_name_is_not_its_halves():
+    assert credits("Dr Brennan-Walsh has the best bedside manner.") == set()
+    team = [TeamMember(1, "Ann", "Brennan-Walsh", "provider", is_provider=True)]
+    assert credits("Dr. Brennan-Walsh was kind.", team=team) == {1}
+    assert credits("Dr. Walsh was kind.", team=team) == {1}
+
+
 def test_a_possessive_owner_is_not_the_one_praised():
     assert credits("Dr. Brown's assistant was very kind.", on_duty=[7]) == {7}
 
