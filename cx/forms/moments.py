@@ -137,7 +137,7 @@ class MeetingForm(forms.Form):
 
 class ActionForm(forms.Form):
     title = forms.CharField(label=_("What will be done"), max_length=200)
-    owner = OwnerChoiceField(label=_("Who"), queryset=User.objects.none(), empty_label=_("Choose someone"))
+    owner = OwnerChoiceField(label=_("Who will do it"), queryset=User.objects.none(), empty_label=_("Choose someone"))
     due_on = DayField(label=_("By"), widget=DATE)
 
     def __init__(self, *args, practice, **kwargs):
