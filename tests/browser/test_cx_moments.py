@@ -61,7 +61,8 @@ def _answers(site: Site, question: Question, values: list[int], at) -> None:
         for invitation in invitations
     )
     Answer.objects.bulk_create(
-        Answer(response=response, question=question, value=value) for response, value in zip(responses, values)
+        Answer(response=response, question=question, value=value)
+        for response, value in zip(responses, values, strict=True)
     )
 
 
