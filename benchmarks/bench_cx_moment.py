@@ -39,6 +39,7 @@ def measure() -> None:
     import os
     import statistics
     import time
+    from zoneinfo import ZoneInfo
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
@@ -65,7 +66,7 @@ def measure() -> None:
         selectors.moment_draft(practice, moment, now=now)
         samples.append(time.perf_counter() - started)
     bounds = selectors.week_bounds(practice, moment.meeting_date, settings=selectors.cx_settings(practice))
-    zone = selectors.ZoneInfo(practice.timezone)
+    zone = ZoneInfo(practice.timezone)
     answers = score_selectors.scored_answers(
         practice,
         score_selectors.Filters(

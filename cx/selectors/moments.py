@@ -20,9 +20,21 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -39,11 +51,10 @@ from feedback.models import (
     Sentiment,
 )
 from feedback.selectors import recovery as recovery_selectors
-from feedback.selectors import scores as score_selectors
 from insights import measures
-from insights import selectors as insight_selectors
 from patients.models import Patient
 from practices.models import Membership, Practice, Provider
+from scheduling.models import Appointment
 
 from .. import charts, redaction, stories
 from ..models import (
@@ -611,44 +622,123 @@ def _move(kind: str, touchpoint: str, result: charts.Movement, *, higher_is_bett
     )
 
 
+def _week_of(field_name: str, bounds: Sequence[datetime]) -> Case:
+    """The week (0 = oldest) an instant falls in, computed by the database."""
+    whens = [When(**{f"{field_name}__lt": upper}, then=Value(i)) for i, upper in enumerate(bounds[1:])]
+    return Case(*whens, default=Value(None), output_field=IntegerField())
+
+
+def weekly_top_box(practice: Practice, bounds: Sequence[datetime]) -> dict[str, list[tuple[int, int]]]:
+    """Each survey touch point's (top-box answers, scored answers) per week, oldest first.
+
+    The same answers as ``feedback.selectors.scores.scored_answers`` (a value, not free text, the
+    response started in the week) scored by ``feedback.scores``; counted by the database per
+    (touch point, scale, value, week), so 13 weeks of the large demo's 40,000 answers are a few hundred
+    rows, not 40,000 objects (one query)."""
+    weeks = len(bounds) - 1
+    rows = (
+        Answer.objects.filter(response__practice=practice, value__isnull=False)
+        .filter(_in_period("response__started_at", bounds[0], bounds[-1]))
+        .exclude(question__kind=QuestionKind.TEXT)
+        .annotate(week=_week_of("response__started_at", bounds))
+        .values_list("question__touchpoint", "question__kind", "value", "week")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts: dict[str, list[list[int]]] = defaultdict(lambda: [[0, 0] for _ in range(weeks)])
+    for touchpoint, kind, value, week, n in rows:
+        if week is None or value is None or not scores.is_scored(kind, value):
+            continue
+        cell = counts[touchpoint][week]
+        cell[0] += n if scores.is_top_box(kind, value) else 0
+        cell[1] += n
+    return {tp: [(k, n) for k, n in cells] for tp, cells in counts.items()}
+
+
+class MinutesBetween(Func):
+    """Minutes from the second expression to the first (``MinutesBetween(end, start)``), computed by the
+    database itself: SQLite's own ``julianday`` rather than Django's per-row Python function for a
+    difference of datetimes (a quarter of a second over 16,000 visits)."""
+
+    output_field = FloatField()
+    arity = 2
+    template = "(EXTRACT(EPOCH FROM (%(expressions)s)) / 60.0)"
+    arg_joiner = " - "
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="((julianday(%(expressions)s)) * 1440.0)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
+
+
+@dataclass(frozen=True)
+class WeekVisits:
+    waiting_mean: float | None  # minutes from arrival to the provider, mean
+    waiting_n: int
+    no_shows: int
+    came: int
+
+
+def weekly_visits(practice: Practice, bounds: Sequence[datetime], *, now: datetime) -> list[WeekVisits]:
+    """Minutes waiting and the no-show rate per week, by ``insights.measures``' definitions, counted by the
+    database (one query): appointments neither cancelled nor entered in error; waiting over visits with an
+    arrival and a time with the provider; no-shows over no-shows and the patients who came, among
+    appointments that have started by ``now``."""
+    no_show = Q(status=measures.NOSHOW) | Q(visit__status=measures.FLOW_NO_SHOW)
+    came = Q(status__in=measures.CAME_STATUSES) | Q(visit__arrived_at__isnull=False)
+    timed = Q(visit__arrived_at__isnull=False, visit__with_provider_at__isnull=False)
+    started = Q(start__lte=now)
+    wait = MinutesBetween("visit__with_provider_at", "visit__arrived_at")
+    rows = (
+        Appointment.objects.filter(practice=practice)
+        .filter(_in_period("start", bounds[0], bounds[-1]))
+        .exclude(status__in=[measures.CANCELLED, measures.ENTERED_IN_ERROR])
+        .annotate(week=_week_of("start", bounds))
+        .values("week")
+        .annotate(
+            waiting_n=Count("pk", filter=timed),
+            waiting_avg=Avg(wait, filter=timed),
+            no_shows=Count("pk", filter=started & no_show),
+            came=Count("pk", filter=started & ~no_show & came),
+        )
+        .order_by()
+    )
+    weeks = [WeekVisits(None, 0, 0, 0) for _ in range(len(bounds) - 1)]
+    for row in rows:
+        if row["week"] is None:
+            continue
+        weeks[row["week"]] = WeekVisits(
+            waiting_mean=row["waiting_avg"],
+            waiting_n=row["waiting_n"],
+            no_shows=row["no_shows"],
+            came=row["came"],
+        )
+    return weeks
+
+
 def movement(
     *, practice: Practice, moment: ExperienceMoment, settings: CxSettings, now: datetime | None = None
 ) -> Movement:
     """This week against the twelve before it: each survey touch point's top box (p-chart), minutes
-    waiting (XmR) and the no-show rate (p-chart). Two queries (scored answers, appointments)."""
+    waiting (XmR) and the no-show rate (p-chart). Two queries, both counted by the database."""
     now = now or timezone.now()
     zone = ZoneInfo(practice.timezone)
     bounds = week_bounds(practice, moment.meeting_date, settings=settings)
-    first_day, last_day = bounds[0].astimezone(zone).date(), bounds[-1].astimezone(zone).date()
     labels = [b.astimezone(zone).date().isoformat() for b in bounds[1:]]
-    weeks = len(labels)
-
-    top_k: dict[str, list[int]] = defaultdict(lambda: [0] * weeks)
-    top_n: dict[str, list[int]] = defaultdict(lambda: [0] * weeks)
-    answers = score_selectors.scored_answers(practice, score_selectors.Filters(first_day=first_day, last_day=last_day))
-    for answer in answers:
-        if answer.at is None or not scores.is_scored(answer.kind, answer.value):
-            continue
-        week = _week_index(bounds, answer.at)
-        if week is None:
-            continue
-        top_n[answer.touchpoint][week] += 1
-        top_k[answer.touchpoint][week] += scores.is_top_box(answer.kind, answer.value)
 
     results: list[MeasureMove] = []
-    for touchpoint in sorted(top_n):
-        points = [(labels[w], top_k[touchpoint][w], top_n[touchpoint][w]) for w in range(weeks)]
+    for touchpoint, cells in sorted(weekly_top_box(practice, bounds).items()):
+        points = [(label, k, n) for label, (k, n) in zip(labels, cells, strict=True)]
         result = charts.movement_p(points[:-1], points[-1])
         results.append(_move(TOP_BOX, touchpoint, result, higher_is_better=True, unit="%"))
 
-    by_week: list[list[measures.AppointmentRecord]] = [[] for _ in range(weeks)]
-    for record in insight_selectors.appointment_records(practice=practice, first_day=first_day, last_day=last_day):
-        week = _week_index(bounds, record.start)
-        if week is not None:
-            by_week[week].append(record)
-    summaries = [measures.summarize(rows, zone=zone, now=now, cutoff_hours=24) for rows in by_week]
-    waiting = [(labels[w], s.waiting.mean, s.waiting.n) for w, s in enumerate(summaries)]
-    no_show = [(labels[w], s.no_show.numerator, s.no_show.denominator) for w, s in enumerate(summaries)]
+    visits = weekly_visits(practice, bounds, now=now)
+    waiting = [(label, w.waiting_mean, w.waiting_n) for label, w in zip(labels, visits, strict=True)]
+    no_show = [(label, w.no_shows, w.no_shows + w.came) for label, w in zip(labels, visits, strict=True)]
     if any(n for _label, _mean, n in waiting):
         result = charts.movement_x(waiting[:-1], waiting[-1])
         results.append(_move(WAITING, "", result, higher_is_better=False, unit="min"))
@@ -660,7 +750,7 @@ def movement(
         moves=[m for m in results if m.direction in (charts.UP, charts.DOWN)],
         steady=[m for m in results if m.direction == charts.FLAT],
         too_few=[m for m in results if m.direction == charts.TOO_FEW],
-        weeks=weeks - 1,
+        weeks=len(labels) - 1,
     )
 
 

@@ -490,3 +490,109 @@ def test_the_history_searches_the_story_and_decisions_newest_first(practice, lea
     assert list(selectors.moments(practice=practice, query="saturday")) == [new, old]
     assert list(selectors.moments(practice=practice, query="clinic")) == [old]
     assert list(selectors.moments(practice=practice, query="nothing-like-this")) == []
+
+
+# --- the database's counts agree with feedback's and insights' own definitions ------------------------
+
+
+def test_weekly_top_box_counts_agree_with_scored_answers(practice, version, make_patient):
+    from collections import defaultdict
+
+    from feedback import scores
+    from feedback.selectors import scores as score_selectors
+    from tests.factories import make_response
+
+    bounds = selectors.week_bounds(practice, MEETING, settings=selectors.cx_settings(practice), weeks=2)
+    values = [
+        {"cg_access": 4, "provider_rating": 9, "ease_booking": 5, "after_hours": 1, "recommend": 10},
+        {"cg_access": 3, "provider_rating": 6, "ease_booking": 2, "after_hours": 0, "recommend": 7},
+        {"cg_access": 1, "provider_rating": 10, "recommend": 0, "comment": "Fine"},
+    ]
+    for back in range(4):  # the week before the history too: left out
+        for answers in values[: back + 1]:
+            make_response(
+                version,
+                make_patient(practice),
+                answers,
+                completed_at=in_week(practice, MEETING - timedelta(days=7 * back)),
+            )
+    expected: dict[str, list[list[int]]] = defaultdict(lambda: [[0, 0] for _ in range(3)])
+    zone = selectors.ZoneInfo(practice.timezone)
+    for answer in score_selectors.scored_answers(
+        practice,
+        score_selectors.Filters(
+            first_day=bounds[0].astimezone(zone).date(), last_day=bounds[-1].astimezone(zone).date()
+        ),
+    ):
+        week = selectors._week_index(bounds, answer.at)
+        if week is not None and scores.is_scored(answer.kind, answer.value):
+            expected[answer.touchpoint][week][0] += scores.is_top_box(answer.kind, answer.value)
+            expected[answer.touchpoint][week][1] += 1
+    counted = selectors.weekly_top_box(practice, bounds)
+    assert counted == {tp: [tuple(cell) for cell in cells] for tp, cells in expected.items()}
+    assert counted["survey"][2][1] == 5  # the moment's week: one response, five scored answers
+
+
+def test_weekly_visits_agree_with_the_measures_page(practice, patient, provider, location, visit_type):
+    from frontdesk.models import Visit
+    from insights import measures
+    from insights import selectors as insight_selectors
+    from scheduling.models import AppointmentStatus
+    from tests.factories import make_appointment
+
+    bounds = selectors.week_bounds(practice, MEETING, settings=selectors.cx_settings(practice), weeks=1)
+    now = local(practice, MEETING, 7)
+    hour = iter(range(100))
+
+    def appointment(days_before, appointment_status, visit_status=None, **times):
+        start = local(practice, MEETING - timedelta(days=days_before), 8 + next(hour) % 9)
+        made = make_appointment(patient, provider, location, visit_type, start=start, status=appointment_status)
+        if visit_status:
+            Visit.objects.create(
+                practice=practice,
+                appointment=made,
+                status=visit_status,
+                **{name: start + offset for name, offset in times.items()},
+            )
+        return made
+
+    m = timedelta(minutes=1)
+    for week in (0, 7):
+        appointment(
+            week + 1,
+            AppointmentStatus.FULFILLED,
+            arrived_at=0 * m,
+            roomed_at=5 * m,
+            with_provider_at=17 * m,
+            visit_status="done",
+        )
+        appointment(
+            week + 2,
+            AppointmentStatus.FULFILLED,
+            arrived_at=0 * m,
+            roomed_at=2 * m,
+            with_provider_at=4 * m,
+            visit_status="done",
+        )
+        appointment(week + 2, AppointmentStatus.NOSHOW)
+        appointment(week + 3, AppointmentStatus.BOOKED, visit_status="no_show")
+        appointment(week + 3, AppointmentStatus.ARRIVED, arrived_at=0 * m, visit_status="arrived")
+        appointment(week + 4, AppointmentStatus.CANCELLED)
+        appointment(week + 4, AppointmentStatus.BOOKED)  # nobody marked it either way
+        appointment(week + 5, AppointmentStatus.ENTERED_IN_ERROR)
+    appointment(0, AppointmentStatus.BOOKED, visit_status="no_show")  # after ``now``: not started yet
+    zone = selectors.ZoneInfo(practice.timezone)
+    records = insight_selectors.appointment_records(
+        practice=practice, first_day=bounds[0].astimezone(zone).date(), last_day=bounds[-1].astimezone(zone).date()
+    )
+    weekly = selectors.weekly_visits(practice, bounds, now=now)
+    for week, counted in enumerate(weekly):
+        rows = [r for r in records if selectors._week_index(bounds, r.start) == week]
+        summary = measures.summarize(rows, zone=zone, now=now, cutoff_hours=24)
+        assert counted.waiting_n == summary.waiting.n == 2
+        assert counted.waiting_mean == pytest.approx(summary.waiting.mean)
+        assert (counted.no_shows, counted.no_shows + counted.came) == (
+            summary.no_show.numerator,
+            summary.no_show.denominator,
+        )
+        assert counted.no_shows == 2

@@ -117,7 +117,6 @@ def moment_list(request: StaffRequest) -> HttpResponse:
         "page": page,
         "can_edit": _can_edit(request),
         "next_meeting": selectors.next_meeting_date(request.practice, today),
-        "touchpoints": {code: _touchpoint(code) for code in {m.story_touchpoint for m in page}},
     }
     return render(request, "cx/moments/list.html", context)
 

@@ -130,7 +130,7 @@ def test_the_moment_page_screen_and_print_view_pass_axe(
         context.close()
 
 
-def walk_through(page: Page, site: Site, lead: User, moment: ExperienceMoment, lang: str) -> None:
+def walk_through(page, site, lead, moment, lang):
     sign_in(page, lead)
     base = f"/staff/{site.slug}/experience/moments/"
 
