@@ -122,6 +122,7 @@ class MeetingForm(forms.Form):
         queryset=Recognition.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        help_text=_("The week's confirmed recognitions. Confirm one in the Recognition section to give it here."),
     )
     decisions = forms.CharField(
         label=_("Decisions"), required=False, max_length=TEXT_MAX * 2, widget=forms.Textarea(attrs={"rows": 4})

@@ -44,6 +44,7 @@ from feedback import scores
 from feedback.models import (
     Answer,
     CaseOutcome,
+    CaseReason,
     CaseStatus,
     CommentAnalysis,
     QuestionKind,
@@ -171,9 +172,42 @@ def staff_names(practice: Practice) -> list[str]:
     return sorted({n for n in names if n.lower() not in titles and len(n) > 1})
 
 
+# Words of a name that are also everyday words: "de la Cruz" must not blank every "la" of a quote.
+NAME_PARTICLES = frozenset(
+    [
+        "de",
+        "del",
+        "della",
+        "la",
+        "las",
+        "los",
+        "le",
+        "lo",
+        "van",
+        "von",
+        "der",
+        "den",
+        "di",
+        "da",
+        "dos",
+        "das",
+        "du",
+        "y",
+        "e",
+        "st",
+    ]
+)
+
+
+def _name_words(names: Iterable[str]) -> list[str]:
+    return [w for name in names for w in name.split() if len(w) > 1 and redaction.fold(w) not in NAME_PARTICLES]
+
+
 @dataclass(frozen=True)
 class _Redactor:
-    """Redacts a quote: staff names kept; the quote's own patient and the week's other patients named."""
+    """Redacts a quote: staff names kept; the quote's own patient's names and the week's other patients'
+    names replaced. Another patient's name that is also an everyday word ("Grace", "Rose") is left to the
+    redaction's own rules, so that "it was a joy" keeps its joy."""
 
     staff: tuple[str, ...]
     week_patients: frozenset[str]
@@ -182,14 +216,16 @@ class _Redactor:
         if not text:
             return ""
         staff_folded = {redaction.fold(n) for n in self.staff}
-        others = [n for n in self.week_patients if redaction.fold(n) not in staff_folded]
-        own = [n for name in patient_names for n in name.split() if n]
-        return redaction.redact(text, staff_names=self.staff, patient_names=[*own, *others])
+        others = [
+            n
+            for n in self.week_patients
+            if redaction.fold(n) not in staff_folded and redaction.fold(n) not in redaction.EVERYDAY_WORDS
+        ]
+        return redaction.redact(text, staff_names=self.staff, patient_names=[*_name_words(patient_names), *others])
 
 
 def redactor(practice: Practice, week_patients: Iterable[str] = ()) -> _Redactor:
-    names = {n for name in week_patients for n in name.split() if len(n) > 1}
-    return _Redactor(staff=tuple(staff_names(practice)), week_patients=frozenset(names))
+    return _Redactor(staff=tuple(staff_names(practice)), week_patients=frozenset(_name_words(week_patients)))
 
 
 def week_patient_names(practice: Practice, moment: ExperienceMoment) -> list[str]:
@@ -421,6 +457,14 @@ class LessonOption:
     case_id: int | None = None
 
 
+def _case_done(case: _Case, notes: str) -> str:
+    """What was done: the case's notes, and a closed case's outcome."""
+    if case.status != CaseStatus.CLOSED or case.outcome not in CaseOutcome.values:
+        return notes
+    outcome = gettext("Outcome: %(outcome)s.") % {"outcome": CaseOutcome(case.outcome).label}
+    return f"{notes}\n{outcome}" if notes else outcome
+
+
 def _answer_label(kind: str, value: int) -> str:
     if kind == QuestionKind.FREQUENCY:
         labels = {1: gettext("Never"), 2: gettext("Sometimes"), 3: gettext("Usually"), 4: gettext("Always")}
@@ -451,8 +495,10 @@ def _lesson_options(
                 key=f"recovery:{case.pk}",
                 source=SourceKind.RECOVERY,
                 touchpoint=case.touchpoint,
-                quote=redact(case_texts.get(case.response_id, ""), patient_names=names),
-                done=redact(case.notes, patient_names=names),
+                # No comment (a low score opened it): the reason, in words.
+                quote=redact(case_texts.get(case.response_id, ""), patient_names=names)
+                or str(CaseReason(case.reason).label if case.reason in CaseReason.values else ""),
+                done=_case_done(case, redact(case.notes, patient_names=names)),
                 case_status=case.status,
                 case_outcome=case.outcome,
                 overdue=case.status == CaseStatus.OPEN and case.due_at < now,

@@ -596,3 +596,28 @@ def test_weekly_visits_agree_with_the_measures_page(practice, patient, provider,
             summary.no_show.denominator,
         )
         assert counted.no_shows == 2
+
+
+def test_name_particles_of_the_week_s_patients_do_not_blank_ordinary_words(practice, lead, version, make_patient):
+    comment(
+        version, make_patient(practice, first_name="Rosa", last_name="de la Cruz"), "Muy bien.", at=in_week(practice)
+    )
+    comment(version, make_patient(practice), "En la recepción me atendieron en español.", at=in_week(practice))
+    quotes = [o.quote for o in selectors.story_options(practice, moment_of(practice, lead))]
+    assert "En la recepción me atendieron en español." in quotes
+
+
+def test_a_case_opened_by_a_low_score_says_why_and_its_outcome(practice, lead, version, make_patient):
+    from tests.factories import make_response
+
+    response = make_response(version, make_patient(practice), {"recommend": 2}, completed_at=in_week(practice))
+    case(
+        response,
+        opened_at=in_week(practice),
+        closed_at=in_week(practice, days_before=1),
+        outcome="partly",
+        reason="detractor",
+    )
+    (lesson,) = selectors.lesson_options(practice, moment_of(practice, lead))
+    assert lesson.quote == "Would not recommend (0–6)"
+    assert lesson.done == "Outcome: Partly resolved."

@@ -64,6 +64,16 @@ def _move_rows(moves: list[selectors.MeasureMove]) -> list[dict[str, Any]]:
     return rows
 
 
+def _summary(moves: list[selectors.MeasureMove]) -> list[str]:
+    """Measures in one line each, the survey touch points' top boxes together."""
+    touchpoints = [_touchpoint(m.touchpoint) for m in moves if m.kind == selectors.TOP_BOX]
+    lines = [gettext("Survey top box: %(touchpoint)s") % {"touchpoint": ", ".join(touchpoints)}] if touchpoints else []
+    return lines + [row["label"] for row in _move_rows([m for m in moves if m.kind != selectors.TOP_BOX])]
+
+
+WAITING_SHOWN = 5  # recognitions waiting for the lead on the moment page; the rest on the recognition page
+
+
 def _context(request: StaffRequest, moment: ExperienceMoment, *, candidates: bool) -> dict[str, Any]:
     draft = selectors.moment_draft(request.practice, moment, candidates=candidates, language=_language())
     movement = draft.movement
@@ -92,8 +102,10 @@ def _context(request: StaffRequest, moment: ExperienceMoment, *, candidates: boo
         ],
         "recognitions": [{"row": r, "touchpoint": _touchpoint(r.touchpoint)} for r in draft.recognitions],
         "moves": _move_rows(movement.moves) if movement else [],
-        "steady": [row["label"] for row in _move_rows(movement.steady)] if movement else [],
-        "too_few": [row["label"] for row in _move_rows(movement.too_few)] if movement else [],
+        "steady": _summary(movement.steady) if movement else [],
+        "too_few": _summary(movement.too_few) if movement else [],
+        "waiting": draft.waiting[:WAITING_SHOWN],
+        "waiting_more": max(0, len(draft.waiting) - WAITING_SHOWN),
         "record": selectors.meeting_record(practice=request.practice, moment=moment),
         "actions": moment.actions.select_related("owner").order_by("due_on", "pk"),
         "is_draft": moment.status == MomentStatus.DRAFT,
