@@ -1,4 +1,5 @@
-"""Background work of the experience toolkit. Task arguments are ids or nothing, never a patient's words."""
+"""Background work of the experience toolkit. Task arguments are ids or nothing, never a patient's words.
+Periodic jobs take no arguments; they call plain service functions, which the tests call directly."""
 
 from datetime import timedelta
 
@@ -30,3 +31,12 @@ def find_recognitions_daily() -> int:
     for practice in Practice.objects.order_by("pk"):
         found += find_recognitions(practice=practice, since=until - timedelta(days=SCAN_DAYS), until=until)
     return found
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def send_moment_emails_every_fifteen_minutes() -> int:
+    """On meeting days past 07:00 local time, email the moment to the team members who opted in (once
+    each); the day before, prepare the draft if nobody has."""
+    from .services.moments import send_moment_emails
+
+    return send_moment_emails(now=timezone.now())

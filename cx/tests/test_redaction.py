@@ -216,3 +216,67 @@ def test_any_text_around_a_planted_phone_and_date_loses_them(filler, number, bor
 def test_redaction_never_crashes_and_is_idempotent(text):
     once = redact(text, staff_names=STAFF)
     assert redact(once, staff_names=STAFF) == once
+
+
+# ---- regressions from the independent check (general causes, our own sentences) ----------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Many thanks to Oluwaseun Adeyemi for the care.",
+        "I spoke to Yusra Haddad at the desk.",
+        "Zubair Qureshi from the chemist was helpful.",
+        "thanks to Ngozi for the kindness",
+    ],
+)
+def test_unfamiliar_names_go(text):
+    out = redact(text, staff_names=STAFF)
+    for word in ("Oluwaseun", "Adeyemi", "Yusra", "Haddad", "Zubair", "Qureshi", "Ngozi"):
+        assert word not in out
+
+
+def test_a_lower_case_first_name_and_surname_go():
+    assert redact("my brother carlos mendoza drove me") == f"my brother {NAME} drove me"
+    assert redact("the driver, roberto salinas, waited") == f"the driver, {NAME}, waited"
+
+
+def test_spelled_out_emails_go():
+    assert redact("write to pat dot lee at yahoo dot com thanks") == f"write to {EMAIL} thanks"
+    assert redact("escríbeme a ana arroba hotmail punto es") == f"escríbeme a {EMAIL}"
+    assert redact("We arrived at noon and left at two.") == "We arrived at noon and left at two."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My new hearing aids fit well.",
+        "At this stage I would recommend them.",
+        "The Spanish interpreter and the Catholic chaplain were kind.",
+        "We waited in the Small room beside Burns unit.",
+        "Dr. Lee was great, Tina at the desk too.",
+    ],
+)
+def test_ordinary_words_are_not_redacted(text):
+    assert redact(text, staff_names=["Daniel Lee", "Tina Moss"]) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "gone"),
+    [
+        ("My HbA1c was 8.1 last time.", "8.1"),
+        ("cholesterol of 250 worried me", "250"),
+        ("BP 160/100 at the visit", "160/100"),
+        ("My son has autism.", "autism"),
+        ("Several diabetics were waiting.", "diabetics"),
+        ("He has AIDS.", "AIDS"),
+        ("Stage 3 melanoma, found early.", "Stage 3"),
+        ("Me salió tiña en el brazo.", "tiña"),
+    ],
+)
+def test_more_clinical_detail_goes(text, gone):
+    out = redact(text)
+    assert gone not in out and HEALTH in out
+
+
+def test_a_carers_unfamiliar_lower_case_name_goes():
+    assert redact("my carer tendai moyo waited outside") == f"my carer {NAME} waited outside"
+    assert redact("My carer was late.") == "My carer was late."
