@@ -64,6 +64,11 @@ NOT_IN_MENU = {
     "feedback:review_site_add": "a form posted from the Review sites page",
     "feedback:review_settings": "a form posted from the Review sites page",
     "insights:measures_csv": "a download, linked from the Measures page",
+    "cx:map_new": "a form, opened from the Empathy maps page",
+    "cx:project_new": "a form, opened from the Improvement projects page",
+    "cx:action_create": "a form posted from the Actions page",
+    "cx:moment_prepare": "a form posted from the Experience moments page",
+    "cx:recognition_scan": "a form posted from the Recognition page",
 }
 
 
