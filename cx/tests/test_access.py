@@ -1,0 +1,195 @@
+"""Every experience-toolkit URL, enumerated from the URLconf: a member of another practice gets 404
+and changes nothing, through their own practice's address too; each role opens what it may.
+
+A new cx URL with a pk must say which record it names in ``PK_RECORD``, or these tests fail.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from cx import models as cx
+from cx.roles import EDITORS
+from feedback.models import Answer, Response
+from practices.models import Membership, Role
+from tests.factories import make_patient, make_response, make_survey
+
+# The record a URL's pk names, by the URL name's start (the longest prefix wins).
+PK_RECORD = {
+    "cx:moment": "moment",
+    "cx:recognition": "recognition",
+    "cx:team_member": "membership",
+    "cx:action": "action",
+    "cx:map": "map",
+    "cx:idea_add": "map",
+    "cx:idea": "idea",
+    "cx:group": "group",
+    "cx:project": "project",
+}
+
+# Pages every member of the team may open (the rest are the owner's and the experience lead's).
+TEAM_PAGES = {
+    "cx:home",
+    "cx:settings",
+    "cx:moments",
+    "cx:moment",
+    "cx:moment_screen",
+    "cx:moment_print",
+    "cx:recognitions",
+    "cx:actions",
+    "cx:my_profile",
+    "cx:maps",
+    "cx:map",
+    "cx:groups",
+    "cx:projects",
+    "cx:project",
+    "cx:team_member",  # their own page only: another member's is 404 (below)
+}
+
+
+def cx_patterns() -> list[URLPattern]:
+    for entry in get_resolver().url_patterns:
+        if isinstance(entry, URLResolver) and entry.namespace == "cx":
+            return [p for p in entry.url_patterns if isinstance(p, URLPattern)]
+    raise AssertionError("no cx namespace")
+
+
+def cx_names() -> list[str]:
+    return [f"cx:{p.name}" for p in cx_patterns()]
+
+
+def takes_pk(name: str) -> bool:
+    pattern = next(p for p in cx_patterns() if f"cx:{p.name}" == name)
+    return "pk" in pattern.pattern.converters
+
+
+def record_for(name: str) -> str:
+    prefix = max((p for p in PK_RECORD if name.startswith(p)), key=len)
+    return PK_RECORD[prefix]
+
+
+def url(name: str, slug: str, records: dict) -> str:
+    kwargs = {"practice_slug": slug}
+    if takes_pk(name):
+        kwargs["pk"] = records[record_for(name)].pk
+    return reverse(name, kwargs=kwargs)
+
+
+def make_records(practice, owner) -> dict:
+    response = make_response(make_survey(practice), make_patient(practice), {"comment": "Maria was so kind."})
+    answer = Answer.objects.get(response=response, question__code="comment")
+    now = timezone.now()
+    group = cx.PatientGroup.objects.create(practice=practice, name="Over 65", min_age=65)
+    empathy_map = cx.EmpathyMap.objects.create(practice=practice, touchpoint="self-scheduling", group=group)
+    return {
+        "membership": Membership.objects.get(user=owner, practice=practice),
+        "moment": cx.ExperienceMoment.objects.create(
+            practice=practice, meeting_date=timezone.localdate(), period_start=now - timedelta(days=7), period_end=now
+        ),
+        "recognition": cx.Recognition.objects.create(
+            practice=practice,
+            answer=answer,
+            user=owner,
+            possible_users=[owner.pk],
+            mention="Maria",
+            evidence="Maria was so kind.",
+            said_at=now,
+        ),
+        "action": cx.Action.objects.create(
+            practice=practice, title="Call back", owner=owner, due_on=timezone.localdate()
+        ),
+        "group": group,
+        "map": empathy_map,
+        "idea": cx.Idea.objects.create(practice=practice, empathy_map=empathy_map, text="Saturday clinic"),
+        "project": cx.ImprovementProject.objects.create(
+            practice=practice,
+            title="Retraining",
+            change="Front-desk retraining",
+            touchpoints=["flow-board"],
+            went_live_on=timezone.localdate() - timedelta(days=30),
+            primary_measure="nps",
+        ),
+    }
+
+
+def snapshot() -> dict:
+    tables = [
+        cx.CxSettings,
+        cx.TeamMemberProfile,
+        cx.ExperienceMoment,
+        cx.MomentAttendee,
+        cx.Recognition,
+        cx.PatientGroup,
+        cx.EmpathyMap,
+        cx.Idea,
+        cx.ImprovementProject,
+        cx.Action,
+    ]
+    state: dict = {t.__name__: list(t.objects.order_by("pk").values()) for t in tables}
+    state["audit"] = AuditEntry.objects.count()
+    state["responses"] = Response.objects.count()
+    return state
+
+
+@pytest.fixture
+def two_practices(practice, other_practice, make_staff):
+    owner_a = make_staff(practice, Role.OWNER)
+    owner_b = make_staff(other_practice, Role.OWNER)
+    return owner_a, make_records(practice, owner_a), make_records(other_practice, owner_b)
+
+
+def test_it_enumerates_every_cx_url():
+    names = cx_names()
+    assert len(names) >= 40
+    for name in names:
+        if takes_pk(name):
+            assert any(name.startswith(p) for p in PK_RECORD), f"{name} takes a pk; say which record in PK_RECORD"
+    assert set(names) >= TEAM_PAGES
+
+
+def test_a_stranger_gets_404_on_every_cx_url_and_changes_nothing(client, two_practices, other_practice):
+    owner_a, _, b = two_practices
+    client.force_login(owner_a)
+    before = snapshot()
+    for name in cx_names():
+        address = url(name, other_practice.slug, b)
+        assert client.get(address).status_code == 404, address
+        assert client.post(address, {"title": "x", "text": "x", "name": "x"}).status_code == 404, address
+    assert snapshot() == before
+
+
+def test_another_practices_records_are_404_under_ones_own_address(client, two_practices, practice):
+    owner_a, a, b = two_practices
+    client.force_login(owner_a)
+    pk_names = [name for name in cx_names() if takes_pk(name)]
+    # The same pages with A's own records open, so the 404s below are about B's ids.
+    for name in pk_names:
+        assert client.get(url(name, practice.slug, a)).status_code in (200, 405), name
+    before = snapshot()
+    for name in pk_names:
+        address = url(name, practice.slug, b)
+        # A page that only answers GET (or only POST) says 405 whatever the id: that tells nothing.
+        assert client.get(address).status_code in (404, 405), address
+        assert client.post(address, {"title": "x", "text": "x", "name": "x"}).status_code in (404, 405), address
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("role", [r for r in Role.values if r not in EDITORS])
+def test_the_team_opens_the_team_pages_and_nothing_else(client, practice, make_staff, role):
+    owner = make_staff(practice, Role.OWNER)
+    records = make_records(practice, owner)
+    member = make_staff(practice, role)
+    records["membership"] = Membership.objects.get(user=member, practice=practice)
+    client.force_login(member)
+    for name in cx_names():
+        status = client.get(url(name, practice.slug, records)).status_code
+        if name in TEAM_PAGES:
+            assert status == 200, (name, role, status)
+        else:
+            # Editors' pages and another member's records: refused, or a POST-only action.
+            assert status in (403, 404, 405), (name, role, status)
+    colleague = Membership.objects.get(user=owner, practice=practice)
+    assert client.get(reverse("cx:team_member", args=[practice.slug, colleague.pk])).status_code == 404
