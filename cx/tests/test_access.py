@@ -128,7 +128,7 @@ def snapshot() -> dict:
         cx.ImprovementProject,
         cx.Action,
     ]
-    state: dict = {t.__name__: list(t.objects.order_by("pk").values()) for t in tables}
+    state: dict = {t.__name__: list(t._default_manager.order_by("pk").values()) for t in tables}
     state["audit"] = AuditEntry.objects.count()
     state["responses"] = Response.objects.count()
     return state
