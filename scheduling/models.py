@@ -267,7 +267,9 @@ class Appointment(models.Model):
             # today only the second is selective, so it needs its own index (the first reads all history).
             models.Index(fields=["practice", "provider", "blocked_end"], name="appointment_provider_end_idx"),
             models.Index(fields=["practice", "start"], name="appointment_practice_time_idx"),
-            models.Index(fields=["practice", "patient", "start"], name="appointment_patient_time_idx"),
+            # A patient's appointments in time order; the status too, so "did this patient have a kept
+            # visit before then" (cx's new or returning patients) reads the index alone, never the rows.
+            models.Index(fields=["practice", "patient", "start", "status"], name="appointment_patient_kept_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

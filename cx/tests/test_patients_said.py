@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.db import connection
 
 from cx import stats
 from cx.models import PatientGroup
@@ -178,6 +179,81 @@ def test_new_means_no_earlier_visit_than_the_surveyed_one(
     assert ids("new") == {new_1.pk, new_2.pk, new_3.pk}
     assert ids("returning") == {returning_1.pk, returning_2.pk}
     assert said(practice, group_of(practice, visits="new")).items[0].top_box.n == 3
+
+
+def test_new_and_returning_on_planted_visits_around_each_response(
+    practice, version, make_patient, provider, location, visit_type
+):
+    """Only kept visits that began before the response's appointment (or the response) count."""
+    march = datetime(2029, 3, 1, 16, tzinfo=UTC)
+
+    def visit(patient, when, status=AppointmentStatus.FULFILLED):
+        return make_appointment(patient, provider, location, visit_type, start=when, status=status)
+
+    def after_visit(patient, appointment, hours=3):
+        response = respond(version, patient, at=appointment.start + timedelta(hours=hours), ease=5)
+        response.invitation.appointment = appointment
+        response.invitation.save(update_fields=["appointment"])
+        return response
+
+    expected_new, expected_returning = set(), set()
+    for status in (AppointmentStatus.CANCELLED, AppointmentStatus.NOSHOW, AppointmentStatus.ENTERED_IN_ERROR):
+        not_a_visit = make_patient(practice)  # an earlier appointment that never happened: still new
+        visit(not_a_visit, march - timedelta(days=30), status=status)
+        expected_new.add(after_visit(not_a_visit, visit(not_a_visit, march)).pk)
+    kept = make_patient(practice)  # an earlier kept visit: returning
+    visit(kept, march - timedelta(days=30), status=AppointmentStatus.BOOKED)
+    expected_returning.add(after_visit(kept, visit(kept, march)).pk)
+    # Two surveys of one patient: new after the first visit, returning after the second.
+    twice = make_patient(practice)
+    expected_new.add(after_visit(twice, visit(twice, march)).pk)
+    expected_returning.add(after_visit(twice, visit(twice, march + timedelta(days=60))).pk)
+    # The survey is about an earlier visit than one already kept when it was answered: still new.
+    late_answer = make_patient(practice)
+    first = visit(late_answer, march)
+    visit(late_answer, march + timedelta(days=10))
+    expected_new.add(after_visit(late_answer, first, hours=24 * 20).pk)
+    # No appointment on the invitation: visits before the response started count, later ones not.
+    online = make_patient(practice)
+    visit(online, march - timedelta(minutes=6))  # the response was started 5 minutes before it ended
+    visit(online, march - timedelta(days=3), status=AppointmentStatus.CANCELLED)
+    expected_returning.add(respond(version, online, at=march, ease=5).pk)
+    future_only = make_patient(practice)
+    visit(future_only, march + timedelta(days=1))
+    expected_new.add(respond(version, future_only, at=march, ease=5).pk)
+    cancelled_only = make_patient(practice)
+    visit(cancelled_only, march - timedelta(days=1), status=AppointmentStatus.CANCELLED)
+    expected_new.add(respond(version, cancelled_only, at=march, ease=5).pk)
+    expected_new.add(respond(version, make_patient(practice), at=march, ease=5).pk)
+    # A visit starting at the very moment the response started is not "before" it.
+    same_time = make_patient(practice)
+    visit(same_time, march - timedelta(minutes=5))
+    expected_new.add(respond(version, same_time, at=march, ease=5).pk)
+    # Out of the range: in neither group.
+    visit(kept, datetime(2028, 1, 2, 16, tzinfo=UTC))
+    respond(version, kept, at=datetime(2028, 1, 3, 16, tzinfo=UTC), ease=5)
+
+    def both(visits, **criteria):
+        chosen = Criteria(visits=visits, **criteria)
+        rows = members(practice=practice, criteria=chosen, first_day=FIRST, last_day=LAST)
+        return set(rows.values_list("pk", flat=True))
+
+    assert both("new") == expected_new
+    assert both("returning") == expected_returning
+    assert both("") == expected_new | expected_returning
+    assert both("new", language="es") == set()
+    assert said(practice, group_of(practice, visits="new")).items[0].top_box.n == len(expected_new)
+    assert said(practice, group_of(practice, visits="returning")).items[0].top_box.n == len(expected_returning)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
+def test_new_or_returning_reads_only_the_covering_index(practice):
+    rows = members(practice=practice, criteria=Criteria(visits="new"), first_day=FIRST, last_day=LAST)
+    sql, params = rows.values_list("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "USING COVERING INDEX appointment_patient_kept_idx" in plan, plan
 
 
 def test_criteria_combine(practice, version, make_patient):
