@@ -29,6 +29,7 @@ from journey.models import JourneyEvent
 from patients.models import Patient
 from practices.models import Location, Membership, OpeningHours, Practice, Provider, Role
 
+from .cx import add_team, build_cx
 from .feedback import build_feedback
 from .frontdesk import build_flow
 from .messaging import build_messaging
@@ -319,6 +320,7 @@ def build_demo(*, size: str = "small", seed: int = 1, today: date | None = None)
         users=users,
         today=today,
     )
+    add_team(practice=practice, today=today)
     second = _build_practice(
         name="Sunrise Skin Clinic",
         slug=SECOND_SLUG,
@@ -341,4 +343,5 @@ def build_demo(*, size: str = "small", seed: int = 1, today: date | None = None)
         record_third_next_available(
             practice=built, now=datetime.combine(today, time(7), tzinfo=ZoneInfo(built.timezone))
         )
+    build_cx(practice=practice, seed=seed, today=today)
     return practice
