@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from .views import settings
+
+STAFF = "staff/<slug:practice_slug>/experience/"
+
+urlpatterns = [
+    path(STAFF, settings.home, name="home"),
+    path(STAFF + "settings/", settings.settings_page, name="settings"),
+]

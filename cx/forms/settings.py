@@ -1,0 +1,10 @@
+from django import forms
+
+from ..models import CxSettings
+
+
+class SettingsForm(forms.ModelForm[CxSettings]):
+    class Meta:
+        model = CxSettings
+        fields = ["meeting_weekday", "meeting_time", "patient_shown", "team_email"]
+        widgets = {"meeting_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
