@@ -530,9 +530,9 @@ class _Feedback:
         # The front desk staff (first name, joined at): who may have checked a patient in.
         self.desk_staff = [
             (full_name.split()[0], joined)
-            for full_name, joined in Membership.objects.filter(
-                practice=practice, role=Role.FRONT_DESK, is_active=True
-            ).order_by("created_at", "pk").values_list("user__full_name", "created_at")
+            for full_name, joined in Membership.objects.filter(practice=practice, role=Role.FRONT_DESK, is_active=True)
+            .order_by("created_at", "pk")
+            .values_list("user__full_name", "created_at")
             if full_name
         ]
         saturday_since = self.now - timedelta(days=SATURDAY_DAYS)
