@@ -3,7 +3,7 @@ from django import forms
 from ..models import CxSettings
 
 
-class SettingsForm(forms.ModelForm[CxSettings]):
+class SettingsForm(forms.ModelForm):
     class Meta:
         model = CxSettings
         fields = ["meeting_weekday", "meeting_time", "patient_shown", "team_email"]
