@@ -61,7 +61,7 @@ from cx.models import (
     SourceKind,
     TeamMemberProfile,
 )
-from cx.recognition import TeamMember, find_mentions
+from cx.recognition import ROLE, TeamMember, find_mentions
 from cx.redaction import redact, shown_patient
 from cx.stories import StoryCandidate, rank_stories
 from feedback.comments import analyze
@@ -351,11 +351,12 @@ class _Cx:
         ]
 
     def touchpoint_of(self, comment: _Comment, sentiment: str) -> str:
-        """The touch point the comment speaks of with that sentiment, else the survey's."""
-        for spoken in comment.touchpoints:
-            code = TOUCHPOINT_CODES.get(spoken.get("name", ""))
-            if code and spoken.get("sentiment") == sentiment:
-                return code
+        """The touch point of the comment's first clause with that sentiment, else the survey's."""
+        for clause in analyze(comment.text, comment.language).clauses:
+            if clause.sentiment == sentiment:
+                for name in clause.touchpoints:
+                    if name in TOUCHPOINT_CODES:
+                        return TOUCHPOINT_CODES[name]
         return comment.response_touchpoint
 
     # --- the build ------------------------------------------------------------------------------------
@@ -421,7 +422,7 @@ class _Cx:
         comment = comments[chosen.key]
         self.used.add(comment.answer_id)
         mentions = find_mentions(comment.text, team=self.team, patient_names=comment.patient_names)
-        names = ", ".join(dict.fromkeys(m.text for m in mentions if len(m.user_ids) == 1))
+        names = ", ".join(dict.fromkeys(m.text for m in mentions if m.kind != ROLE))
         note = self.rng.choice(STORY_NOTES).format(names=names) if names else "Read out at the meeting."
         moment.story_source = SourceKind.COMMENT
         moment.story_answer_id = comment.answer_id
@@ -448,17 +449,16 @@ class _Cx:
             )
         )
         with_words = [case for case in cases if case.response_id in texts]
-        pool = [c for c in with_words if c.outcome == CaseOutcome.RESOLVED] or with_words or cases
+        complained = [c for c in with_words if said[texts[c.response_id]].sentiment == Sentiment.NEGATIVE]
+        resolved = [c for c in complained if c.outcome == CaseOutcome.RESOLVED]
+        pool = resolved or complained or with_words
         if pool:
             case = pool[0]
+            comment = said[texts[case.response_id]]
             moment.lesson_source = SourceKind.RECOVERY
             moment.lesson_case = case
-            comment = said.get(texts.get(case.response_id, 0))
-            if comment is not None:
-                moment.lesson_quote = self.redact(comment)
-                moment.lesson_touchpoint = self.touchpoint_of(comment, "negative")
-            else:
-                moment.lesson_touchpoint = "service-recovery"
+            moment.lesson_quote = self.redact(comment)
+            moment.lesson_touchpoint = self.touchpoint_of(comment, "negative")
             moment.lesson_done = case.notes
             return
         negative = [c for c in said.values() if start <= c.at and c.sentiment == Sentiment.NEGATIVE]
@@ -469,6 +469,11 @@ class _Cx:
             moment.lesson_quote = self.redact(comment)
             moment.lesson_touchpoint = self.touchpoint_of(comment, "negative")
             moment.lesson_done = LESSON_FALLBACK
+        elif cases:
+            moment.lesson_source = SourceKind.RECOVERY
+            moment.lesson_case = cases[0]
+            moment.lesson_touchpoint = "service-recovery"
+            moment.lesson_done = cases[0].notes
 
     # --- recognitions ---------------------------------------------------------------------------------
 
@@ -482,7 +487,7 @@ class _Cx:
         since = self.now - timedelta(weeks=RECOGNITION_WEEKS)
         receptionists = {m.user_id for m in self.team if m.job_title == JobTitle.RECEPTIONIST}
         found: list[Recognition] = []
-        complaints: set[int] = set()  # id() of the recognitions found in a negative clause
+        complaints: set[int] = set()  # id() of those the lead sets aside: said in a complaint, or no one person
         for comment in self.comments(since, self.now, (Sentiment.POSITIVE, Sentiment.MIXED)):
             on_duty = {comment.provider_user_id} if comment.provider_user_id else set()
             mentions = find_mentions(
@@ -510,8 +515,10 @@ class _Cx:
                 )
                 if any(mention.text in c.text and c.sentiment == Sentiment.NEGATIVE for c in clauses):
                     complaints.add(id(row))
+                if mention.kind == ROLE and len(ids) > 1:
+                    complaints.add(id(row))  # "the front desk": the whole desk, nobody to credit
                 found.append(row)
-        ambiguous = [r for r in found if r.status == RecognitionStatus.AMBIGUOUS]
+        ambiguous = [r for r in found if r.status == RecognitionStatus.AMBIGUOUS and id(r) not in complaints]
         still_ambiguous = id(ambiguous[-1]) if ambiguous else None
         last_meeting = moments[-1].period_end
         read_out: dict[int, set[int]] = defaultdict(set)
@@ -520,20 +527,24 @@ class _Cx:
                 continue  # to decide at the next meeting
             moment = next((m for m in moments if m.period_start <= row.said_at < m.period_end), None)
             decided = moment.period_end if moment else row.said_at + timedelta(days=rng.uniform(1, 4))
-            row.decided_by, row.decided_at = self.lead, decided + timedelta(minutes=rng.randint(1, 40))
             if id(row) in complaints:
-                row.status = RecognitionStatus.DISMISSED
+                row.status, row.decided_by = RecognitionStatus.DISMISSED, self.lead
+                row.decided_at = decided + timedelta(minutes=rng.randint(1, 40))
                 continue
-            if row.user_id is None:  # the lead knows who was at the front desk
-                row.user_id = next((uid for uid in row.possible_users if uid in receptionists), row.possible_users[0])
-            row.status = RecognitionStatus.CONFIRMED
-            if row.user_id in self.emailed:
+            # A name two people share: the lead knows who was at the front desk.
+            user_id = row.user_id or next((u for u in row.possible_users if u in receptionists), row.possible_users[0])
+            if moment is not None:
+                heard = read_out[moment.pk]
+                if user_id not in heard and len(heard) >= MOMENT_RECOGNITIONS:
+                    if moment is moments[-1]:
+                        continue  # no time left at the last meeting: still to decide
+                else:
+                    heard.add(user_id)
+                    row.moment = moment
+            row.user_id, row.status, row.decided_by = user_id, RecognitionStatus.CONFIRMED, self.lead
+            row.decided_at = decided + timedelta(minutes=rng.randint(1, 40))
+            if user_id in self.emailed:
                 row.emailed_at = row.decided_at + timedelta(minutes=rng.randint(1, 5))
-            if moment is not None and (
-                row.user_id in read_out[moment.pk] or len(read_out[moment.pk]) < MOMENT_RECOGNITIONS
-            ):
-                row.moment = moment
-                read_out[moment.pk].add(row.user_id)
         Recognition.objects.bulk_create(found)
         for row in found:
             self.counts[f"recognitions_{row.status}"] += 1

@@ -473,6 +473,7 @@ class _Feedback:
     def _comment(self, trigger, language, provider, recommend, by_facet, kinds) -> str | None:
         rng = self.rng
         desk = ""  # the first name of who checked the patient in, when the comment names them
+        self.complaint = "saturday" if trigger.saturday else ""
         if trigger.kind == SurveyKind.AFTER_BOOKING and trigger.saturday:
             if rng.random() >= SATURDAY_COMMENT_SHARE:
                 return None
@@ -489,6 +490,7 @@ class _Feedback:
             if rng.random() >= COMMENT_SHARE[band]:
                 return None
             good, bad = self._topics(trigger, by_facet, kinds)
+            self.complaint = bad[0]  # what a recovery case on this response is about
             roll = rng.random()
             if band == "promoter":
                 tone = "mixed_good" if roll < 0.15 and self._has_low(by_facet, kinds) else "positive"
@@ -711,7 +713,12 @@ class _Feedback:
             self._event(batch.events, trigger.patient_id, touchpoint, "survey.completed", completed, data)
             reason = listening.case_reason(answered, readings)
             if reason:
-                bad = self._topics(trigger, by_facet, kinds)[1] if trigger.kind == SurveyKind.POST_VISIT else []
+                if comment and self.complaint:  # the case is about what the comment complained of
+                    bad = [self.complaint]
+                elif trigger.kind == SurveyKind.POST_VISIT:
+                    bad = self._topics(trigger, by_facet, kinds)[1]
+                else:
+                    bad = ["saturday"] if trigger.saturday else []
                 batch.cases.append(
                     RecoveryCase(
                         practice=self.practice,

@@ -528,6 +528,11 @@ CASE_NOTES = {
         "Shared the feedback with the provider. Offered a follow-up visit with a longer slot.",
         "Called the patient, listened, and offered a visit with another provider of their choice.",
     ),
+    "saturday": (
+        "Called back and offered the waitlist for Saturday mornings; a Saturday opened the next week and the "
+        "patient took it.",
+        "Apologized; explained that Saturday mornings fill about two weeks out and booked a Wednesday evening instead.",
+    ),
     "other": (
         "Called the patient, listened and thanked them for telling us.",
         "Left a voicemail and sent an email with the office manager's direct line.",
