@@ -163,7 +163,7 @@ MEETING_WEEKDAY = Weekday.TUESDAY
 MEETING_TIME = time(8)
 MOMENTS = 3  # past meetings with their moment and record
 RECOGNITION_WEEKS = 8  # the comments scanned for the staff patients credit
-MOMENT_RECOGNITIONS = 5  # the confirmed recognitions a meeting reads out, at most
+MOMENT_RECOGNITIONS = 4  # the confirmed recognitions a meeting reads out, at most
 # The retraining: the day the new receptionist's dip ends in ``demo.feedback``.
 RETRAINING_WINDOW_WEEKS = 8
 INSTRUCTIONS_DAYS_AGO = 28  # about four weeks ago; the day is picked within ``INSTRUCTIONS_SLACK`` of it

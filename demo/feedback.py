@@ -25,8 +25,8 @@ The story in the numbers (what an experience lead can find on the scores pages):
   office staff scores dip by about 14 top-box points and comments mention the front desk, until the
   front desk was retrained ten weeks ago (``demo.cx`` records the improvement project); within five
   days they recover, a little above where they were before;
-- patients who praise the front desk often name who checked them in (the front desk staff on duty:
-  the practice's front desk members who had joined by then), e.g. "Maria at the front desk was so kind";
+- patients who praise the front desk (detractors aside) often name who checked them in (one of the
+  front desk members who had joined by then), e.g. "Maria at the front desk was so kind";
 - in the last three months about one online booker in ten looked for a Saturday or evening time and
   found none (``SATURDAY_DAYS``): their "easy to book" answer is lower and most of them say so;
 - Spanish-speaking patients rate communication higher with a provider who speaks Spanish;
@@ -362,7 +362,7 @@ class _Feedback:
         dip = self._dip(trigger.at)
         if dip:
             s["staff"] -= DESK_DIP * dip
-            s["recommend"] -= 0.3 * dip
+            s["recommend"] -= 0.4 * dip
         if trigger.at >= self.dip[1]:
             s["staff"] += DESK_RETRAINED * (1.0 - dip)
         if trigger.saturday:
@@ -457,8 +457,6 @@ class _Feedback:
             good.append("provider")
         if top("staff") and rng.random() < 0.5:
             good.append("desk")
-        if top("staff") and self.dip[1] <= trigger.at and rng.random() < 0.35:
-            good.insert(0, "desk")  # since the retraining, patients notice the front desk
         if top("wait") and trigger.wait < 10 and rng.random() < 0.5:
             good.append("wait")
         for extra, share in (("facility", 0.08), ("portal", 0.06), ("followup", 0.05), ("access", 0.08)):
@@ -498,8 +496,13 @@ class _Feedback:
                 tone = "mixed_good" if roll < 0.45 else "suggest" if roll < 0.7 else "negative"
             else:
                 tone = "mixed_bad" if roll < 0.25 else "negative"
+            # Since the retraining, patients whose check-in went well notice the front desk.
+            staff = by_facet.get("staff", ())
+            noticed = staff and all(_is_top(kinds["staff"], v) for v in staff) and trigger.at >= self.dip[1]
+            if band != "detractor" and noticed and rng.random() < 0.35:
+                good.insert(0, "desk")
             on_duty = [name for name, since in self.desk_staff if since <= trigger.at]
-            if on_duty and "desk" in good and rng.random() < NAMED_DESK_SHARE:
+            if on_duty and band != "detractor" and "desk" in good and rng.random() < NAMED_DESK_SHARE:
                 good[good.index("desk")] = "desk_named"
                 desk = rng.choice(on_duty)
         values = {
