@@ -80,7 +80,7 @@ TEAM = (
     ("maria.santos@demo.touchpoints.test", "Maria Santos", Role.CLINICIAN, JobTitle.MEDICAL_ASSISTANT, 2 * 365, ""),
 )  # fmt: skip
 # The demo sign-ins' job titles, by role.
-JOB_TITLES = {
+JOB_TITLES: dict[str, str] = {
     Role.OWNER: JobTitle.MANAGER,
     Role.EXPERIENCE_LEAD: JobTitle.NURSE,
     Role.FRONT_DESK: JobTitle.RECEPTIONIST,
@@ -170,7 +170,7 @@ INSTRUCTIONS_DAYS_AGO = 28  # about four weeks ago; the day is picked within ``I
 INSTRUCTIONS_SLACK = 3
 INSTRUCTIONS_WINDOW_WEEKS = 4
 INSTRUCTIONS_MEASURE = "cg_coord_history"  # "knew my history": what the instructions ask patients to fill in
-TOP_FROM = {QuestionKind.FREQUENCY: 4, QuestionKind.EASE: 5, QuestionKind.YES_NO: 1}  # else 9 of 0-10
+TOP_FROM: dict[str, int] = {QuestionKind.FREQUENCY: 4, QuestionKind.EASE: 5, QuestionKind.YES_NO: 1}  # else 9 of 0-10
 
 # The analyser's touch points, as the journey's (for a story's or a lesson's touch point).
 TOUCHPOINT_CODES = {
@@ -203,40 +203,47 @@ BOOKING_IDEAS = (
     ("Add two evening clinics a month", 4, 3, 50, "3.0", False),
 )
 
-# Each past meeting's decisions and actions, oldest first: (title, owner's key, due days after the
-# meeting, done days after the meeting or None while open). Owners: the TEAM keys below.
+
+@dataclass(frozen=True)
+class _Meeting:
+    decisions: str
+    # (title, owner's key in ``_Cx.owners``, due days after the meeting, done days after it or None)
+    actions: tuple[tuple[str, str, int, int | None], ...]
+
+
+# Each past meeting's decisions and actions, oldest first (the last ``MOMENTS`` of them).
 MEETINGS = (
-    {
-        "decisions": (
+    _Meeting(
+        decisions=(
             "Keep the retraining's check-in checklist at both desks.\n"
             "Luis and Maria keep pairing on Monday mornings for another month.\n"
             "Priya reads this quarter's online-booking comments before the next meeting: several mention Saturdays."
         ),
-        "actions": (
+        actions=(
             ("Laminate the check-in checklist for both desks", "front_desk", 3, 2),
             ("Read this quarter's online-booking comments about Saturdays", "experience_lead", 7, 6),
         ),
-    },
-    {
-        "decisions": (
+    ),
+    _Meeting(
+        decisions=(
             "Make an empathy map of online booking: we expected “easy”, patients say they can't find a Saturday.\n"
             "Patients who find no time should be offered the waitlist."
         ),
-        "actions": (
+        actions=(
             ("Add a waitlist link to the booking page's “no times” message", "owner", 7, None),
             ("Share this week's thanks with the providers who were named", "experience_lead", 2, 1),
         ),
-    },
-    {
-        "decisions": (
+    ),
+    _Meeting(
+        decisions=(
             "From the online-booking map: show the next Saturday opening first (Priya).\n"
             "Morgan costs a Saturday morning clinic at a second office before we decide on it."
         ),
-        "actions": (
+        actions=(
             ("Cost a Saturday morning clinic at a second office", "owner", 21, None),
             ("Thank the front desk at the team lunch for the turnaround in patients' comments", "owner", 3, 3),
         ),
-    },
+    ),
 )
 IDEA_ACTION = ("Show the next Saturday opening first on the booking page", "experience_lead", 14)
 STORY_NOTES = (
@@ -273,7 +280,7 @@ class _Cx:
         members = list(
             Membership.objects.filter(practice=practice, is_active=True).select_related("user").order_by("pk")
         )
-        self.by_role = {}
+        self.by_role: dict[str, User] = {}
         for membership in members:
             self.by_role.setdefault(membership.role, membership.user)
         self.users = {m.user_id: m.user for m in members}
@@ -640,7 +647,7 @@ class _Cx:
         for started, kind, value in rows:
             top = TOP_FROM.get(kind, 9)
             counts = by_day[started.astimezone(self.tz).date()]
-            counts[0] += value >= top
+            counts[0] += (value or 0) >= top  # never None: answers with a value only
             counts[1] += 1
 
         def share(start: date, end: date) -> float | None:
@@ -667,14 +674,14 @@ class _Cx:
         for moment, plan in zip(moments, MEETINGS[-len(moments) :], strict=True):
             there = [u for u in team if u.pk in always or rng.random() < 0.8]
             attendees += [MomentAttendee(practice=self.practice, moment=moment, user=u) for u in there]
-            moment.decisions = plan["decisions"]
+            moment.decisions = plan.decisions
             moment.save(update_fields=["decisions"])
             ExperienceMoment.objects.filter(pk=moment.pk).update(updated_at=moment.presented_at)
-            for title, who, due_days, done_days in plan["actions"]:
+            for title, who, due_days, done_days in plan.actions:
                 self._action(
                     title, self.owners[who], due=moment.meeting_date + timedelta(days=due_days),
                     done=None if done_days is None else moment.meeting_date + timedelta(days=done_days),
-                    created=moment.presented_at, moment=moment,
+                    created=moment.presented_at or moment.period_end, moment=moment,
                 )  # fmt: skip
         MomentAttendee.objects.bulk_create(attendees)
         self.counts["attendees"] += len(attendees)
@@ -683,7 +690,7 @@ class _Cx:
         last = moments[-1]
         self._action(
             title, self.owners[who], due=last.meeting_date + timedelta(days=due_days), done=None,
-            created=last.presented_at, moment=last, idea=idea,
+            created=last.presented_at or last.period_end, moment=last, idea=idea,
         )  # fmt: skip
 
     def _action(self, title: str, owner: User, *, due: date, done: date | None, created: datetime, **links) -> None:

@@ -441,8 +441,9 @@ class _Feedback:
         bad, good = [], []
         if low("wait") or trigger.wait > 30:
             bad.append("wait")
-        if low("staff"):
-            bad.append("new_desk" if self._dip(trigger.at) and rng.random() < 0.75 else "desk")
+        dip = self._dip(trigger.at)
+        if low("staff") or (dip and not top("staff") and rng.random() < 0.6):
+            bad.append("new_desk" if dip and rng.random() < 0.75 else "desk")
         if low("communication") or low("provider"):
             bad.append("provider")
         if low("access"):
@@ -453,6 +454,8 @@ class _Feedback:
             if rng.random() < share:
                 bad.append(extra)
         rng.shuffle(bad)
+        if "new_desk" in bad:  # while the new receptionist learns, that is what patients complain of first
+            bad.insert(0, bad.pop(bad.index("new_desk")))
         if top("communication") and rng.random() < 0.85:
             good.append("provider")
         if top("staff") and rng.random() < 0.5:
