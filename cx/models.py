@@ -155,6 +155,22 @@ class MomentAttendee(models.Model):
         return f"Attendee {self.user_id} of moment {self.moment_id}"
 
 
+class MomentEmail(models.Model):
+    """The morning email of one moment, sent to one team member: written in the same transaction as the
+    send, so each person gets it once however often the periodic task runs."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    moment = models.ForeignKey(ExperienceMoment, on_delete=models.CASCADE, related_name="emails")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["practice", "moment", "user"], name="cx_moment_email_once")]
+
+    def __str__(self) -> str:
+        return f"Moment email {self.moment_id} to {self.user_id}"
+
+
 class RecognitionStatus(models.TextChoices):
     CANDIDATE = "candidate", _("Waiting for confirmation")
     AMBIGUOUS = "ambiguous", _("Ambiguous: more than one person could be meant")

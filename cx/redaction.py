@@ -2,7 +2,8 @@
 
 ``redact(text, staff_names=..., patient_names=...)`` replaces, in this order:
 
-- email addresses -> ``[email]``;
+- email addresses -> ``[email]``, also spelled out ("ana dot perez at gmail dot com", "ana arroba
+  hotmail punto es");
 - dates (``3/14/1980``, ``1980-03-14``, ``March 14, 1980``, ``14 March 1980``, ``14 de marzo de 1980``,
   ``marzo de 1980``, ``born in 1980``) -> ``[date]``; a month name alone ("in March") is kept;
 - phone numbers (US ``(555) 123-4567``, ``555.123.4567``, ``+1 555 123 4567``, seven-digit ``555-1234``;
@@ -12,22 +13,39 @@
   ``RESULTS``), English and Spanish. Named diagnoses (acne, eczema and psoriasis included: they are
   diagnoses a reader could attach to the patient), named drugs (plus common drug-name endings such as
   -mab, -cycline, -sone), procedures that reveal a suspicion (biopsy, Mohs) and test results
-  ("came back benign", "salió negativo") go. Everyday symptom words that make a story understandable
-  stay: rash, itch, spot, mole, bump, dry skin, redness, pain, swelling, scar, sarpullido, picazón,
-  mancha, lunar, granito, dolor, and generic words such as cream, pills, antibiotic, pomada;
+  ("came back benign", "salió negativo"), test results with their number ("my A1c was 9.2", "BP 150/95"),
+  "AIDS" in capitals only ("hearing aids" stay), a cancer stage only in a sentence that names a cancer
+  ("at this stage I" stays), "tiña" only with its ñ ("Tina" is a name) go. Everyday symptom words that
+  make a story understandable stay: rash, itch, spot, mole, bump, dry skin, redness, pain, swelling, scar,
+  sarpullido, picazón, mancha, lunar, granito, dolor, and generic words such as cream, pills, antibiotic, pomada;
 - names of people -> ``[name]``, except staff names (they are who is being recognised):
   * any word of ``patient_names`` (any case; the patient's own name wins over a staff name that is
     spelled the same, so an anonymous quote stays anonymous);
-  * a capitalised word after an honorific (Mr./Mrs./Ms./Miss/Dr./Dra./Sr./Sra./Srta./Don/Doña,
-    "doctor"/"doctora"/"nurse"/"enfermera");
+  * a capitalised word after a title: "Mr. Patel", "Dr Smith" (abbreviations, with or without a full
+    stop) or "doctora Ruiz", "nurse Kim" (whole words, no full stop: "my doctor. Six weeks" is two
+    sentences); the title stays ("Mrs. [name]"); particles go with the name ("Sra. de la Cruz");
   * a capitalised word that is a first name in Faker's en_US, es_MX and es_ES person providers (read at
     import), unless it is also an everyday word (``EVERYDAY_WORDS``: Grace, Joy, Hope, Will, Rosa, Luz...)
-    at the start of a sentence, or a month, a weekday or a holiday;
-  * a capitalised word inside a sentence that is a Faker last name and not an everyday word;
-  * a capitalised word that follows one of those (the surname in "Sarah Jones");
-  * any word, capitalised or not, that is a known first name right after "my neighbour", "my husband",
-    "mi esposa", "mi vecina"... and any capitalised word there.
-  Capitalised ordinary words ("Great", "Saturday", "Thank") are not names.
+    at the start of a sentence, or one of a few words that are hardly ever a name alone (``_NEVER_ALONE``);
+  * a month that is also a first name only where a person fits ("with April", "Mr. Mayo");
+  * a capitalised word inside a sentence that is a Faker last name and not an ordinary word
+    (``ordinary_word``: the English word list cx/data/common_words_en.txt, built from TextBlob's lexicon by
+    scripts/build_cx_common_words.py, Faker's lorem words, a few hand lists; "Small", "Walker" stay);
+  * names no list has: two capitalised words together, neither an ordinary word nor a staff name ("Aisha
+    Okafor", also places such as "Melton Mowbray": over-redacting beats a name left), one such word where
+    only a person fits ("thanks to Siobhan", "ask for Kwame", "with Priya"), a lower-case first name and
+    surname together ("jose rivera") and an unfamiliar lower-case name after a relation ("my carer wei
+    kowalski");
+  * never alone: nationalities, languages and religions (``CAPITALISED_ADJECTIVES``: English, Christian);
+  * a first name and a surname together, even two everyday words ("Jade Ward");
+  * a capitalised word next to one of those (the surname in "Sarah Jones", "Mark" in "Mark Hill");
+  * a relative's name, capitalised or not, one or two words: "my neighbour Sarah", "mi vecina ana luisa"
+    (not "my son will...");
+  * a staff word used as part of someone else's name: "Maria Sanchez" when the staff member is Maria
+    Lopez (the pairs of words in ``staff_names`` are the only two-word names kept).
+  Capitalised ordinary words ("Great", "Saturday", "Thank", "I've") and acronyms ("MA", "MAs", "HIV")
+  are not names. Known limit: a staff member's surname used for somebody else with a title ("Mr. Lopez
+  from the pharmacy", when Lopez works here) is kept; so is a staff first name alone.
 
 ``shown_patient(first_name, mode=...)`` is how the patient is named beside the quote.
 """
@@ -37,6 +55,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from pathlib import Path
 
 NAME = "[name]"
 PHONE = "[phone]"
@@ -78,6 +97,76 @@ def _faker_names() -> tuple[frozenset[str], frozenset[str]]:
 
 
 FIRST_NAMES, LAST_NAMES = _faker_names()
+
+# Spanish words that are also names somewhere but are ordinary words far more often (the Faker lorem list
+# below has the rest of the everyday Spanish vocabulary).
+_SPANISH_COMMON = (
+    "todos los santos dia dias muertos reyes magos semana santa navidad pascua virgen san santa senor senora "
+    "muy bien gracias doctor doctora enfermera clinica consultorio cita citas atencion servicio personal "
+    "excelente buena bueno buenas buenos mala malo amable amables rapido rapida lugar equipo gente todo toda "
+    "nada siempre nunca hoy ayer manana tarde noche hora horas minutos espera sala recepcion "
+    "de la del mas le real cabeza mercado amor puerta campo camino bueno nino cabo diez fuentes domingo "
+    "blanco iglesia grande plaza amigo rio carrera sola camara armas"
+)
+# Everyday words of a clinic that the (older) English lexicon lacks.
+_MODERN_COMMON = (
+    "info ok okay email emails online app apps website websites wifi covid coronavirus lockdown pandemic "
+    "mindfulness pilates yoga hub grange physio physiotherapy gp gps echocardiogram ultrasound scan scans "
+    "xray x-ray mri ct ecg ekg telehealth telemedicine zoom skype whatsapp facebook google text texts "
+    "voicemail carer carers counsellor counselling counselor walker walkers wheelchair zimmer crutches"
+)
+
+
+def _common_words() -> frozenset[str]:
+    """Ordinary words, folded: English from cx/data/common_words_en.txt (see scripts/build_cx_common_words.py),
+    Spanish and English from Faker's lorem word lists, and ``_SPANISH_COMMON``."""
+    from faker.providers.lorem.en_US import Provider as LoremEnglish
+    from faker.providers.lorem.es_ES import Provider as LoremSpanish
+
+    path = Path(__file__).resolve().parent / "data" / "common_words_en.txt"
+    words = {line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line and line[0] != "#"}
+    lorem: Iterable[str] = (*LoremEnglish.word_list, *LoremSpanish.word_list)
+    # The Spanish lorem list comes from news text and has names in it (garcía, lópez, juan): names go, and
+    # the everyday words among them are in _SPANISH_COMMON.
+    words |= {fold(w) for w in lorem if fold(w) not in FIRST_NAMES and fold(w) not in LAST_NAMES}
+    words |= set(_SPANISH_COMMON.split()) | set(_MODERN_COMMON.split())
+    return frozenset(words)
+
+
+COMMON_WORDS = _common_words()
+_CONTRACTIONS = ("'s", "'t", "'re", "'ve", "'ll", "'d", "'m", "s'", "'")
+
+
+def ordinary_word(word: str) -> bool:
+    """An ordinary (dictionary) word in English or Spanish, in any case and with its usual endings:
+    "walker", "Nurses", "informed", "Let's", "X-ray". Never true for a word in ``FIRST_NAMES`` unless it is
+    in ``EVERYDAY_WORDS`` (the lexicon has "john")."""
+    key = fold(word)
+    for suffix in _CONTRACTIONS:
+        if key.endswith(suffix) and len(key) > len(suffix) + 1:
+            key = key[: -len(suffix)]
+            break
+    if "-" in key:
+        return all(ordinary_word(part) for part in key.split("-") if part)
+    if key in COMMON_WORDS or key in EVERYDAY_WORDS:
+        return True
+    stems = [key[:-1]] if key.endswith("s") else []
+    if key.endswith(("es", "ed")):
+        stems += [key[:-2], key[:-1]]
+    if key.endswith("ing"):
+        stems += [key[:-3], key[:-3] + "e"]
+    if key.endswith("ly"):
+        stems += [key[:-2]]
+    return any(len(stem) > 2 and stem in COMMON_WORDS for stem in stems)
+
+
+# Capitalised by convention, not names: nationalities, languages, religions ("English language", "a
+# Christian lady"). Never a name alone; with a title, a relation word or a surname they still are.
+CAPITALISED_ADJECTIVES = spaced_words(
+    "english british american spanish mexican welsh scottish irish polish indian chinese african caribbean "
+    "european asian french german italian portuguese christian catholic muslim jewish hindu sikh buddhist "
+    "protestant latino latina hispanic espanol espanola ingles inglesa mexicano mexicana corona covid"
+)
 
 MONTHS_EN = sorted(
     spaced_words(
@@ -133,7 +222,7 @@ RELATIONS = spaced_words(
     "grandson granddaughter grandma grandpa grandmother grandfather kid kids child baby coworker "
     "colleague boss roommate esposo esposa marido mujer hijo hija hijos amigo amiga amigos vecino vecina "
     "novio novia mama madre papa padre hermano hermana tia tio primo prima sobrino sobrina nieto nieta "
-    "abuela abuelo suegra suegro companero companera jefe jefa"
+    "abuela abuelo suegra suegro companero companera jefe jefa carer caregiver cuidador cuidadora"
 )
 
 # ---- clinical lexicon (documented in the module docstring) ---------------------------------------------
@@ -169,7 +258,6 @@ DIAGNOSES = (
     "heart attack",
     "stroke",
     "hiv",
-    "aids",
     "hpv",
     "herpes",
     "cold sores",
@@ -203,6 +291,27 @@ DIAGNOSES = (
     "mrsa",
     "diabetes",
     "diabetic",
+    "diabetics",
+    "autism",
+    "autistic",
+    "adhd",
+    "asthma",
+    "copd",
+    "schizophrenia",
+    "ptsd",
+    "anorexia",
+    "bulimia",
+    "eating disorder",
+    "personality disorder",
+    "bipolar disorder",
+    "arthritis",
+    "rheumatoid arthritis",
+    "osteoporosis",
+    "hypertension",
+    "heart failure",
+    "kidney disease",
+    "dialysis",
+    "cirrhosis",
     "depression",
     "anxiety",
     "bipolar",
@@ -257,6 +366,15 @@ DIAGNOSES = (
     "diabético",
     "depresión",
     "ansiedad",
+    "autismo",
+    "autista",
+    "asma",
+    "esquizofrenia",
+    "artritis",
+    "hipertensión",
+    "diálisis",
+    "diabéticos",
+    "diabéticas",
     "embarazada",
     "embarazo",
     "aborto",
@@ -391,18 +509,6 @@ RESULTS = (
     "benigna",
     "maligno",
     "maligna",
-    "stage 1",
-    "stage 2",
-    "stage 3",
-    "stage 4",
-    "stage i",
-    "stage ii",
-    "stage iii",
-    "stage iv",
-    "etapa 1",
-    "etapa 2",
-    "etapa 3",
-    "etapa 4",
 )
 # Drug-name endings (whole word of 7+ letters): adalimumab, doxycycline, prednisone, fluconazole...
 DRUG_SUFFIXES = (
@@ -422,6 +528,13 @@ DRUG_SUFFIXES = (
 
 # ---- patterns ------------------------------------------------------------------------------------------
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+# An address spelled out: "ana dot perez at gmail dot com", "ana (at) gmail [dot] com", "ana arroba gmail punto com".
+_DOT = r"\s*[\[(]?\s*(?:dot|punto)\s*[\])]?\s*"
+_EMAIL_SPOKEN = re.compile(
+    rf"(?<![\w.+-])[\w.+-]+(?:{_DOT}[\w+-]+)*\s*[\[(]?\s*(?:at|arroba)\s*[\])]?\s*[\w-]+(?:{_DOT}[\w-]+)*"
+    rf"{_DOT}(?:com|org|net|edu|gov|es|mx|co|uk|us|info|io)(?!\w)",
+    re.IGNORECASE | re.UNICODE,
+)
 
 _MONTH_EN = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
@@ -455,22 +568,48 @@ _EXTENSION = re.compile(r"\s?(?:x|ext\.?|extension|extensión|ext)\s?\d{1,6}$", 
 _YEAR_RANGE = re.compile(rf"{_YEAR}\s?[-–]\s?{_YEAR}")
 
 
+def _fold_clinical(term: str) -> str:
+    """fold() that keeps "ñ": "tiña" (ringworm) is not "Tina"."""
+    return "ñ".join(fold(part) for part in term.replace("Ñ", "ñ").split("ñ"))
+
+
 def _lexicon_pattern(terms: Iterable[str]) -> re.Pattern[str]:
-    ordered = sorted({fold(t) for t in terms}, key=len, reverse=True)
+    ordered = sorted({_fold_clinical(t) for t in terms}, key=len, reverse=True)
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in ordered) + r")(?!\w)")
 
 
 _CLINICAL = _lexicon_pattern((*DIAGNOSES, *MEDICATIONS, *RESULTS))
 _DRUG = re.compile(r"(?<!\w)[a-z]{4,}(?:" + "|".join(DRUG_SUFFIXES) + r")(?!\w)")
+# Written in capitals only: "hearing aids" and "aids to memory" are not the diagnosis.
+_AIDS = re.compile(r"(?<!\w)AIDS(?!\w)")
+# A cancer stage, only in a sentence that speaks of cancer ("at this stage I" is not one).
+_STAGE = re.compile(r"(?<!\w)(?:stage|estadio|etapa|grade|grado)\s+(?:[0-4][abc]?|IV|III|II|I)(?![\w])", re.IGNORECASE)
+_CANCER = re.compile(
+    r"(?<!\w)(?:cancer|cancerous|carcinoma|melanoma|tumou?r|lymphoma|leuka?emia|sarcoma|myeloma|metasta\w*|"
+    r"oncolog\w*|c[aá]ncer|linfoma|leucemia|tumores)(?!\w)",
+    re.IGNORECASE,
+)
+# A test result with its number: "my A1c was 9.2", "cholesterol of 240", "BP 150/95", "glucosa en 180".
+_LAB_VALUE = re.compile(
+    r"(?<!\w)(?:hb\s?a1c|a1c|blood sugars?|blood glucose|glucose|sugar levels?|sugars|cholesterol|ldl|hdl|"
+    r"triglycerides|blood pressure|bp|psa|inr|tsh|creatinine|egfr|ha?emoglobin|ferritin|vitamin d|platelets|"
+    r"viral load|cd4(?: count)?|bmi|glucosa|az[uú]car|colesterol|presi[oó]n(?: arterial)?|tensi[oó]n(?: arterial)?|"
+    r"hemoglobina|triglic[eé]ridos)"
+    r"(?:\s+(?:level|levels|reading|readings|count|nivel|niveles))?"
+    r"(?:\s*[:=]\s*|\s+(?:was|is|were|are|at|of|came back at|went up to|went down to|went to|dropped to|now|"
+    r"de|en|es|era|estaba|est[aá]|sali[oó]|me sali[oó]|a)\s+|\s+){1,3}"
+    r"\d+(?:[.,]\d+)?(?:\s?/\s?\d+)?(?:\s?(?:%|mg/dl|mmol/l|mmol|mg|ng/ml|u/l))?",
+    re.IGNORECASE,
+)
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 
 
-def _folded_same_length(text: str) -> str:
+def _folded_same_length(text: str, *, keep_enye: bool = False) -> str:
     """fold() character by character so that offsets in the result are offsets in ``text``."""
     out = []
     for ch in text:
-        f = fold(ch)
+        f = "ñ" if keep_enye and ch in "ñÑ" else fold(ch)
         out.append(f if len(f) == 1 else ch.lower() if len(ch.lower()) == 1 else " ")
     return "".join(out)
 
@@ -503,9 +642,17 @@ def _sub_phones(text: str) -> str:
 
 
 def _sub_clinical(text: str) -> str:
-    folded = _folded_same_length(text)
+    folded = _folded_same_length(text, keep_enye=True)
     spans = [(m.start(), m.end(), HEALTH) for m in _CLINICAL.finditer(folded)]
     spans += [(m.start(), m.end(), HEALTH) for m in _DRUG.finditer(folded)]
+    spans += [(m.start(), m.end(), HEALTH) for m in _AIDS.finditer(text)]
+    spans += [(m.start(), m.end(), HEALTH) for m in _LAB_VALUE.finditer(text)]
+    for sentence in re.finditer(r"[^.!?\n]+", text):
+        if _CANCER.search(sentence.group()):
+            spans += [
+                (sentence.start() + m.start(), sentence.start() + m.end(), HEALTH)
+                for m in _STAGE.finditer(sentence.group())
+            ]
     return _replace_spans(text, _merge(spans))
 
 
@@ -601,7 +748,9 @@ _PARTICLES = spaced_words("de del la las los van von der den di da dos das le")
 def _after_relation(text: str, words: list[re.Match[str]], i: int) -> bool:
     """``words[i]`` names a relative: "my neighbour Sarah", "mi vecina ana luisa" (two words at most)."""
     key = fold(words[i].group())
-    if key in _NOT_NAMES_AFTER_RELATION or not (_is_capitalised(words[i].group()) or key in FIRST_NAMES):
+    if key in _NOT_NAMES_AFTER_RELATION or not (
+        _is_capitalised(words[i].group()) or key in FIRST_NAMES or not ordinary_word(key)
+    ):
         return False
     for back in (1, 2):
         if i - back < 0 or not _adjacent(text, words[i - back], words[i - back + 1]):
@@ -609,7 +758,7 @@ def _after_relation(text: str, words: list[re.Match[str]], i: int) -> bool:
         previous = fold(words[i - back].group())
         if previous in RELATIONS:
             return True
-        if previous not in FIRST_NAMES or previous in _NOT_NAMES_AFTER_RELATION:
+        if (previous not in FIRST_NAMES and ordinary_word(previous)) or previous in _NOT_NAMES_AFTER_RELATION:
             return False
     return False
 
@@ -639,9 +788,32 @@ def _find_names(
             )
             continue
         at_start = _sentence_start(text, match.start())
-        first_name = key in FIRST_NAMES and not (key in EVERYDAY_WORDS and (at_start or key in _NEVER_ALONE))
+        ordinary = ordinary_word(word) or key in CAPITALISED_ADJECTIVES
+        first_name = (
+            key in FIRST_NAMES
+            and key not in CAPITALISED_ADJECTIVES
+            and not (key in EVERYDAY_WORDS and (at_start or key in _NEVER_ALONE))
+        )
         # An everyday word that starts the sentence is still a first name when a surname follows: "Mark Hill".
-        last_name = not at_start and key in LAST_NAMES and key not in EVERYDAY_WORDS
+        last_name = not at_start and key in LAST_NAMES and key not in EVERYDAY_WORDS and not ordinary
+        # Two capitalised words that are neither ordinary words nor staff names: a person we have no list
+        # for ("Thanks to Aisha Okafor"). Places go too ("Melton Mowbray"): better than a name left.
+        unknown_pair = (
+            not ordinary
+            and key not in HONORIFICS
+            and i + 1 < len(words)
+            and _adjacent(text, match, words[i + 1])
+            and _unlisted(words[i + 1].group(), staff)
+        )
+        # One such word where only a person fits: "thanks to Siobhan", "ask for Kwame", "with Priya".
+        unknown_person = (
+            not ordinary
+            and key not in HONORIFICS
+            and not at_start
+            and i > 0
+            and _adjacent(text, words[i - 1], match)
+            and _person_slot(words, i, flags)
+        )
         # the surname after a first name: "Sarah Jones"
         surname = i > 0 and flags[i - 1] and _adjacent(text, words[i - 1], match) and key not in EVERYDAY_WORDS
         # A first name and a surname together, even two everyday words: "Jade Ward", "Crystal Black".
@@ -653,7 +825,19 @@ def _find_names(
             and fold(words[i + 1].group()) in LAST_NAMES
             and _adjacent(text, match, words[i + 1])
         )
-        flags[i] = after_title or first_name or last_name or surname or pair
+        flags[i] = after_title or first_name or last_name or surname or pair or unknown_pair or unknown_person
+    # A lower-case first name and surname together, neither an ordinary word: "my carer jose rivera".
+    for i in range(len(words) - 1):
+        first, second = fold(words[i].group()), fold(words[i + 1].group())
+        if (
+            first in FIRST_NAMES
+            and second in LAST_NAMES
+            and not ordinary_word(first)
+            and not ordinary_word(second)
+            and not {first, second} & (staff | CALENDAR_WORDS)
+            and _adjacent(text, words[i], words[i + 1])
+        ):
+            flags[i] = flags[i + 1] = True
     # A capitalised word after a flagged one (surname) even when it is an everyday word: "Sarah Love".
     for i in range(1, len(words)):
         if (
@@ -665,6 +849,18 @@ def _find_names(
             and not (fold(words[i].group()) in staff and fold(words[i].group()) not in patient)
         ):
             flags[i] = True
+    # A staff word next to someone else's name is part of that name: "María [Pilar Blanca]".
+    for _ in range(2):
+        for i, match in enumerate(words):
+            key = fold(match.group())
+            if flags[i] or key not in staff or not _is_capitalised(match.group()):
+                continue
+            after = i + 1 < len(words) and flags[i + 1] and _adjacent(text, match, words[i + 1])
+            before = i > 0 and flags[i - 1] and _adjacent(text, words[i - 1], match)
+            if (after and (key, fold(words[i + 1].group())) not in pairs) or (
+                before and (fold(words[i - 1].group()), key) not in pairs
+            ):
+                flags[i] = True
     # Surname particles: "[name] del Valle", "Mr. de la Cruz", "van der Berg".
     for i in range(1, len(words) - 1):
         if fold(words[i].group()) not in _PARTICLES or not _adjacent(text, words[i - 1], words[i], allow_dot=True):
@@ -707,6 +903,45 @@ _NEVER_ALONE = spaced_words(
 )
 
 
+# Words after which a capitalised word that is not an ordinary word is a person.
+_BEFORE_A_NAME = spaced_words(
+    "with by thanks thank named called for saw see seen met told asked con gracias llamada llamado"
+)
+# "to" is followed by a person after these ("thanks to Aisha", "spoke to Priya"), else by a place ("went to
+# Hinckley"); "for" only after "ask" or "thanks"/"thank you".
+_BEFORE_TO_A_NAME = spaced_words(
+    "thanks thank you spoke speak spoken speaking talk talked talking said explained chatted introduced "
+    "grateful listened"
+)
+_BEFORE_FOR_A_NAME = spaced_words("ask asked asking thanks you")
+
+
+def _person_slot(words: list[re.Match[str]], i: int, flags: list[bool]) -> bool:
+    """Only a person fits after the word(s) before ``words[i]``: "thanks to _", "with _", "Zoe and _"."""
+    previous = fold(words[i - 1].group())
+    before = fold(words[i - 2].group()) if i > 1 else ""
+    if previous == "to":
+        return before in _BEFORE_TO_A_NAME
+    if previous == "for":
+        return before in _BEFORE_FOR_A_NAME
+    if previous in ("and", "y"):
+        return i > 1 and flags[i - 2]
+    return previous in _BEFORE_A_NAME
+
+
+def _unlisted(word: str, staff: set[str]) -> bool:
+    """A capitalised word that is no ordinary word, month or staff name (part of an unknown name)."""
+    key = fold(word)
+    return (
+        _is_capitalised(word)
+        and not ordinary_word(word)
+        and key not in CAPITALISED_ADJECTIVES
+        and key not in CALENDAR_WORDS
+        and key not in staff
+        and key not in HONORIFICS
+    )
+
+
 def _after_title(text: str, title: re.Match[str], word: re.Match[str]) -> bool:
     """``word`` follows a title: "Mr. Patel", "Dr Lee", "doctora Ruiz" (a full word takes no full stop:
     "my new doctor. Six weeks" is two sentences)."""
@@ -727,6 +962,7 @@ def redact(text: str, *, staff_names: Iterable[str] = (), patient_names: Iterabl
     staff = _name_words(staff_names)
     patient = _name_words(patient_names)
     out = _EMAIL.sub(EMAIL, text)
+    out = _EMAIL_SPOKEN.sub(EMAIL, out)
     for pattern in _DATES:
         out = pattern.sub(DATE, out)
     out = _BIRTH_YEAR.sub(lambda m: m.group(1) + m.group(2) + DATE, out)

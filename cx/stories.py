@@ -12,7 +12,8 @@ something the practice did. ``rank_stories`` scores each candidate:
 - practice-achievement cues (``PRACTICE_CUES``: "new chairs", "renovated", "new building", "nice decor",
   "parking lot", "new website", "nueva sala"...) subtract;
 - a role word or a title ("the nurse", "Dr. Lee", "la recepcionista") adds: the story names who helped;
-- a closed recovery case (``source == "recovery"``) adds: something went wrong and the team put it right.
+- a closed recovery case (``source == "recovery"``) adds: something went wrong and the team put it right;
+- a comment under six words ("Great!") loses a little: it is praise, not a story.
 
 Top picks then prefer different touch points: each next pick is the best remaining score after a
 penalty for a touch point already chosen. Ties break on ``key`` so the result is deterministic.
@@ -69,7 +70,7 @@ class RankedStory:
 # Regular expressions over folded text (lower case, no accents).
 OUTCOME_CUES = (
     r"\bfit (?:me|us|him|her|my \w+) in\b",
-    r"\bsqueezed? (?:me|us|him|her) in\b",
+    r"\b(?:squeezed?|worked) (?:me|us|him|her) in\b",
     r"\bsame[- ]day\b",
     r"\bnext[- ]day\b",
     r"\b(?:my|the) (?:skin|rash|itch|itching|spots?|mole|face|scalp|hands?|arms?|legs?|back|pain|bump|"
@@ -126,7 +127,7 @@ PRACTICE_CUES = (
 _STAFF_CUES = re.compile(
     r"\b(?:dr|dra|doctor|doctora|nurse|receptionist|front desk|medical assistant|assistant|the ma|the pa|"
     r"physician|dermatologist|provider|billing|enfermer[oa]|recepcionista|asistente|medic[oa]|"
-    r"dermatolog[oa]|secretaria|staff|team|personal|equipo)\b"
+    r"dermatolog[oa]|secretaria)\b"
 )
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|me|my|mine|we|us|our|yo|mi|mis|me|nos|nuestro|nuestra)\b")
 
@@ -142,6 +143,8 @@ RECOVERY_WEIGHT = 0.5
 SENTIMENT_WEIGHT = 1.0
 NOT_POSITIVE_PENALTY = 3.0
 SAME_TOUCHPOINT_PENALTY = 0.6
+SHORT_WORDS = 6  # "Great!" is praise, not a story
+SHORT_PENALTY = 0.5
 
 
 def score_story(candidate: StoryCandidate) -> tuple[float, tuple[str, ...]]:
@@ -166,6 +169,8 @@ def score_story(candidate: StoryCandidate) -> tuple[float, tuple[str, ...]]:
     if _STAFF_CUES.search(text):
         score += STAFF_WEIGHT
         reasons.append(REASON_STAFF)
+    if len(text.split()) < SHORT_WORDS:
+        score -= SHORT_PENALTY
     if candidate.source == RECOVERY:
         score += RECOVERY_WEIGHT
         reasons.append(REASON_RECOVERED)

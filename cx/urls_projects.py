@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from .views import projects
+
+STAFF = "staff/<slug:practice_slug>/experience/"
+
+urlpatterns = [
+    path(STAFF + "projects/", projects.project_list, name="projects"),
+    path(STAFF + "projects/new/", projects.project_new, name="project_new"),
+    path(STAFF + "projects/<int:pk>/", projects.project_detail, name="project"),
+    path(STAFF + "projects/<int:pk>/edit/", projects.project_edit, name="project_edit"),
+]

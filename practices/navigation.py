@@ -116,6 +116,7 @@ MENUS: dict[str, Menu] = {
             ),
             Entry(_("Feedback"), ("feedback:scores", "feedback:recovery_cases"), current=("feedback:*",)),
             Entry(_("Measures"), ("insights:measures",), current=("insights:measures*",)),
+            Entry(_("Experience"), ("cx:home",), current=("cx:*",)),
             # The practice's own set-up, grouped behind one entry so the bar fits a 1280-pixel screen.
             Group(
                 _("Practice"),
@@ -213,6 +214,21 @@ MENUS: dict[str, Menu] = {
             Entry(_("Service recovery"), ("feedback:recovery_cases",), current=("feedback:*recovery*",)),
             Entry(_("Surveys"), ("feedback:surveys",), current=("feedback:survey*",)),
             Entry(_("Review sites and settings"), ("feedback:review_sites",)),
+        ),
+    ),
+    "cx": Menu(
+        label=_("Experience toolkit"),
+        css_class="sub-nav cx-nav",
+        entries=(
+            Entry(_("Overview"), ("cx:home",)),
+            Entry(_("Experience moments"), ("cx:moments",), current=("cx:moment*",)),
+            Entry(_("Recognition"), ("cx:recognitions",), current=("cx:recognition*", "cx:team_member")),
+            Entry(_("Actions"), ("cx:actions",), current=("cx:action*",)),
+            Entry(_("Empathy maps"), ("cx:maps",), current=("cx:map*", "cx:idea*")),
+            Entry(_("Patient groups"), ("cx:groups",), current=("cx:group*",)),
+            Entry(_("Improvement projects"), ("cx:projects",), current=("cx:project*",)),
+            Entry(_("My profile"), ("cx:my_profile",)),
+            Entry(_("Settings"), ("cx:settings",)),
         ),
     ),
 }

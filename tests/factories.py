@@ -384,7 +384,7 @@ def make_response(
         practice=practice,
         version=version,
         patient=patient,
-        token_hash=f"listening-test-{n}".ljust(64, "0"),
+        token_hash=f"listening-test-{n}-".ljust(64, "0"),  # the dash: 1 and 10 padded alike otherwise
         status=InvitationStatus.COMPLETED if completed_at else InvitationStatus.STARTED,
         language=language,
         created_at=at - timedelta(hours=1),

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from cx.models import Action, EmpathyMap, ExperienceMoment, Idea, ImprovementProject, PatientGroup, Recognition
 from feedback import survey_links
 from feedback.models import (
     Answer,
@@ -163,6 +164,7 @@ def world(practice, owner, front_desk, patient, location, provider, visit_type):
         due_at=now + timedelta(hours=48),
     )
     site = ReviewSite.objects.create(practice=practice, name="Maps", url="https://example.com/review")
+    cx_ids = _cx_world(practice, owner, front_desk, answer)
     to_confirm = BookingConfirmation.objects.create(
         practice=practice,
         patient=patient,
@@ -196,6 +198,7 @@ def world(practice, owner, front_desk, patient, location, provider, visit_type):
             "comment": comment.pk,
             "case": case.pk,
             "site": site.pk,
+            **cx_ids,
         },
         "tokens": {
             "sign_in": patient_services.issue_sign_in_link(patient=patient),
@@ -211,6 +214,61 @@ def world(practice, owner, front_desk, patient, location, provider, visit_type):
         },
         "template": {"kind": kind, "channel": channel, "language": language},
     }
+
+
+def _cx_world(practice, owner, front_desk, answer) -> dict[str, int]:
+    """One of each experience-toolkit record, for the cx URLs' ids."""
+    now = timezone.now()
+    moment = ExperienceMoment.objects.create(
+        practice=practice,
+        meeting_date=timezone.localdate(),
+        period_start=now - timedelta(days=7),
+        period_end=now,
+    )
+    recognition = Recognition.objects.create(
+        practice=practice,
+        answer=answer,
+        user=front_desk,
+        possible_users=[front_desk.pk],
+        mention="Sam",
+        evidence="Sam was kind.",
+        said_at=now,
+    )
+    group = PatientGroup.objects.create(practice=practice, name="Spanish-speaking", language="es")
+    empathy_map = EmpathyMap.objects.create(practice=practice, touchpoint="self-scheduling", group=group)
+    idea = Idea.objects.create(practice=practice, empathy_map=empathy_map, text="Saturday clinic")
+    project = ImprovementProject.objects.create(
+        practice=practice,
+        title="Retraining",
+        change="Front-desk retraining",
+        touchpoints=["flow-board"],
+        went_live_on=timezone.localdate() - timedelta(days=30),
+        primary_measure="nps",
+    )
+    action = Action.objects.create(practice=practice, title="Call back", owner=owner, due_on=timezone.localdate())
+    return {
+        "cx_moment": moment.pk,
+        "cx_recognition": recognition.pk,
+        "cx_group": group.pk,
+        "cx_map": empathy_map.pk,
+        "cx_idea": idea.pk,
+        "cx_project": project.pk,
+        "cx_action": action.pk,
+    }
+
+
+# Which record a cx URL's pk names, by the URL name's start (the longest match wins).
+CX_PK_PREFIXES = {
+    "cx:moment": "cx_moment",
+    "cx:recognition": "cx_recognition",
+    "cx:team_member": "member",
+    "cx:action": "cx_action",
+    "cx:map": "cx_map",
+    "cx:idea_add": "cx_map",
+    "cx:idea": "cx_idea",
+    "cx:group": "cx_group",
+    "cx:project": "cx_project",
+}
 
 
 def kwargs_for(name: str, params: list[str], world: dict[str, Any]) -> dict[str, Any] | None:
@@ -289,6 +347,10 @@ def kwargs_for(name: str, params: list[str], world: dict[str, Any]) -> dict[str,
     }
     if name.startswith("feedback:recovery_case") and name != "feedback:recovery_cases":
         by_name[name] = {"pk": ids["case"]}
+    if name.startswith("cx:") and "pk" in params:
+        prefix = max((p for p in CX_PK_PREFIXES if name.startswith(p)), key=len, default=None)
+        if prefix is not None:
+            by_name[name] = {"pk": ids[CX_PK_PREFIXES[prefix]]}
     kwargs = dict(by_name.get(name, {}))
     if "practice_slug" in params:
         kwargs["practice_slug"] = slug
