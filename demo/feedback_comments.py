@@ -200,16 +200,16 @@ EN: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "saturday": {
         "neg": (
-            "I couldn't find a Saturday time, which is frustrating when you work all week",
-            "I couldn't find a Saturday time and ended up missing work",
-            "the Saturday openings were all taken, very frustrating for working people",
-            "no Saturday or evening times at all, so I had to call instead",
-            "the earliest Saturday was two months out, which is useless for me",
-            "it was annoying that there were no Saturday appointments",
-            "I wish there were Saturday times; I had to take time off work",
-            "it was hard to find anything after work or on a Saturday",
-            "there were no Saturday times for weeks, so I had to take an unpaid morning off work, not happy",
-            "frustrating that every Saturday morning is always full",
+            "I couldn't find a Saturday appointment, and calling the front desk didn't help",
+            "there were no Saturday slots online, so I had to call the front desk instead, annoying",
+            "the earliest Saturday appointment was two months out, way too long to wait",
+            "no Saturday or evening appointments at all, and a long wait for anything else",
+            "I couldn't find a Saturday time and the website only showed weekday mornings, disappointing",
+            "the Saturday appointments were all taken and the website doesn't say when new ones open, frustrating",
+            "it was hard to get an appointment after work or on a Saturday",
+            "there were no Saturday appointments for weeks, so I had to take an unpaid morning off work, not happy",
+            "frustrating that every Saturday morning appointment is always booked",
+            "no Saturday appointments, so I lost a day's pay to come in on a weekday",
         ),
     },
 }
@@ -396,7 +396,7 @@ ES: dict[str, dict[str, tuple[str, ...]]] = {
     "saturday": {
         "neg": (
             "no había citas los sábados y no puedo faltar al trabajo",
-            "todos los sábados estaban llenos, qué frustrante",
+            "todas las citas de los sábados estaban llenas, qué frustrante",
             "no había horarios en la tarde ni los sábados, tuve que llamar",
             "fue difícil encontrar cita en sábado",
             "qué mal que no haya citas en sábado, tuve que faltar al trabajo",

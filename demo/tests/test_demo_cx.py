@@ -17,7 +17,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import transaction
 from django.test import override_settings
+from django.urls import reverse
 
+from cx.empathy import gap
 from cx.models import (
     Action,
     ActionStatus,
@@ -35,6 +37,8 @@ from cx.models import (
     RecognitionStatus,
     TeamMemberProfile,
 )
+from cx.selectors import projects as project_selectors
+from cx.selectors.patients_said import patients_said
 from cx.stats import compare_proportions
 from demo import practices as demo
 from demo.feedback import DESK_DIP_DAYS_AGO
@@ -293,3 +297,33 @@ def test_every_cx_row_is_the_demo_practices(practice):
         assert attendee.moment.practice_id == practice.pk
     for idea in Idea.objects.filter(practice=practice).select_related("empathy_map"):
         assert idea.empathy_map.practice_id == practice.pk
+
+
+def test_the_toolkit_pages_tell_the_same_story(practice, client):
+    """What the project pages and the map compute from the demo (their own selectors), and that every
+    page of the demo's toolkit opens for the experience lead."""
+    verdicts = {}
+    for project in ImprovementProject.objects.filter(practice=practice):
+        primary = project_selectors.results(practice=practice, project=project, today=TODAY)[0]
+        assert primary.primary and primary.measure.code == project.primary_measure
+        verdicts[project.title] = primary.comparison.verdict
+    assert verdicts == {"Front-desk retraining": "better", "New online check-in instructions": "no_change"}
+
+    the_map = EmpathyMap.objects.get(practice=practice, touchpoint="self-scheduling")
+    said = patients_said(practice=practice, touchpoint="self-scheduling", group=None, today=TODAY)
+    assert gap(the_map.expected_feeling, said.feeling).disagrees  # the team expected better
+    assert any(re.search(SATURDAY, quote.text, re.IGNORECASE) for quote in said.quotes)
+
+    lead = Membership.objects.get(practice=practice, role=Role.EXPERIENCE_LEAD).user
+    client.force_login(lead)
+    slug = {"practice_slug": practice.slug}
+    moment = ExperienceMoment.objects.filter(practice=practice).latest("meeting_date")
+    pages = [reverse(f"cx:{name}", kwargs=slug) for name in ("home", "moments", "recognitions", "actions", "maps")]
+    pages += [reverse("cx:projects", kwargs=slug), reverse("cx:map", kwargs={**slug, "pk": the_map.pk})]
+    pages += [reverse(f"cx:{name}", kwargs={**slug, "pk": moment.pk}) for name in ("moment", "moment_screen")]
+    pages += [
+        reverse("cx:project", kwargs={**slug, "pk": pk})
+        for pk in ImprovementProject.objects.filter(practice=practice).values_list("pk", flat=True)
+    ]
+    for url in pages:
+        assert client.get(url).status_code == 200, url
