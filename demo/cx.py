@@ -163,7 +163,8 @@ MEETING_WEEKDAY = Weekday.TUESDAY
 MEETING_TIME = time(8)
 MOMENTS = 3  # past meetings with their moment and record
 RECOGNITION_WEEKS = 8  # the comments scanned for the staff patients credit
-MOMENT_RECOGNITIONS = 4  # the confirmed recognitions a meeting reads out, at most
+MOMENT_RECOGNITIONS = 4  # the people a meeting thanks, at most
+LAST_READ_OUT = 3  # the patients' thanks read out at the last meeting; the rest of its week wait
 # The retraining: the day the new receptionist's dip ends in ``demo.feedback``.
 RETRAINING_WINDOW_WEEKS = 8
 INSTRUCTIONS_DAYS_AGO = 28  # about four weeks ago; the day is picked within ``INSTRUCTIONS_SLACK`` of it
@@ -488,8 +489,9 @@ class _Cx:
         """The staff patients credited in the last weeks' praise, as the live scan finds them
         (``cx.recognition.find_mentions``), decided as the lead would have: at each meeting the week's
         are confirmed (a name two people share goes to the one at the front desk) and read out, a
-        mention in a complaint is dismissed; since the last meeting they wait, and the latest
-        ambiguous one is still to be decided."""
+        mention in a complaint or of a whole desk ("the front desk") is dismissed. The last meeting
+        read out only ``LAST_READ_OUT``: the rest of its week wait, as everything since does, and
+        the latest ambiguous one is still to be decided."""
         rng = self.rng
         since = self.now - timedelta(weeks=RECOGNITION_WEEKS)
         receptionists = {m.user_id for m in self.team if m.job_title == JobTitle.RECEPTIONIST}
@@ -528,7 +530,8 @@ class _Cx:
         ambiguous = [r for r in found if r.status == RecognitionStatus.AMBIGUOUS and id(r) not in complaints]
         still_ambiguous = id(ambiguous[-1]) if ambiguous else None
         last_meeting = moments[-1].period_end
-        read_out: dict[int, set[int]] = defaultdict(set)
+        read_out: dict[int, set[int]] = defaultdict(set)  # who each meeting thanked
+        last_read: list[Recognition] = []
         for row in found:
             if row.said_at >= last_meeting or id(row) == still_ambiguous:
                 continue  # to decide at the next meeting
@@ -540,14 +543,15 @@ class _Cx:
                 continue
             # A name two people share: the lead knows who was at the front desk.
             user_id = row.user_id or next((u for u in row.possible_users if u in receptionists), row.possible_users[0])
+            if moment is moments[-1] and len(last_read) >= LAST_READ_OUT:
+                continue  # the last meeting ran out of time: still to decide
             if moment is not None:
                 heard = read_out[moment.pk]
-                if user_id not in heard and len(heard) >= MOMENT_RECOGNITIONS:
-                    if moment is moments[-1]:
-                        continue  # no time left at the last meeting: still to decide
-                else:
+                if user_id in heard or len(heard) < MOMENT_RECOGNITIONS:
                     heard.add(user_id)
                     row.moment = moment
+                    if moment is moments[-1]:
+                        last_read.append(row)
             row.user_id, row.status, row.decided_by = user_id, RecognitionStatus.CONFIRMED, self.lead
             row.decided_at = decided + timedelta(minutes=rng.randint(1, 40))
             if user_id in self.emailed:
