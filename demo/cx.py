@@ -16,17 +16,23 @@ Two builders, both for the demo practice only:
 
 The story, with ``demo.feedback``:
 
-- "Front-desk retraining": the new receptionist's weeks cost about 13 top-box points on the office
-  staff items; ten weeks ago the front desk was retrained and the scores came back: the project page
-  says "better", with its interval (``RETRAINING``).
-- "New online check-in instructions" went live four weeks ago and shows no detectable change yet
-  (``INSTRUCTIONS``; of the days around four weeks ago it takes the one where the item moved least,
-  so the story holds whatever day the demo is built).
-- The empathy map for online booking: the team expected "easy"; patients said they could not find a
-  Saturday time (``demo.feedback.SATURDAY_DAYS``).
+- "Front-desk retraining" (``_projects``): the new receptionist's weeks cost about 14 top-box points
+  on the office staff items, with complaints about the front desk; ten weeks ago the front desk was
+  retrained and the scores came back, a little above where they were: the project page says
+  "better", with its interval (about 200 answers a side at the small size).
+- "New online check-in instructions" went live about four weeks ago and shows no detectable change
+  yet: of the days within ``INSTRUCTIONS_SLACK`` of it, it takes the one where its item moved least,
+  so the story holds whatever day the demo is built.
+- The empathy map for online booking: the team expected "easy"; in the last three months patients
+  said they could not find a Saturday time (``demo.feedback.SATURDAY_DAYS``), and the map marks the
+  gap. Its chosen idea is an action; another meeting's action is overdue.
+- Recognitions: the staff and providers patients named in their praise, found with the live matcher
+  (``cx.recognition``), confirmed at the meetings, a few still waiting, one "Maria" ambiguous.
 
-Deterministic from the seed (its own ``random.Random``) and small: a few hundred rows at any size,
-written with the ORM. Quotes are stored redacted (``_redact``).
+Deterministic from the seed (its own ``random.Random``), written with the ORM in well under a second
+at the small size (the recognitions grow with the size; everything else is a few dozen rows). Every
+quote is stored redacted (``cx.redaction.redact``: staff names kept, the patient's own and other
+people's names, phones, emails, dates and clinical detail replaced).
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """The demo dermatology practice: deterministic, realistic, and sized for demos or benchmarks.
 
 ``build_demo(size=..., seed=...)`` is what ``manage.py seed_demo`` runs. Each feature adds its own
-history from here so the demo stays a living practice: scheduling (``demo/scheduling.py``: visit
-types, weekly hours, time off, a year of appointments and the coming 90 days), messages
-(``demo/messaging.py``), visits (``demo/frontdesk.py``) and surveys (``demo/feedback.py``).
+history from here so the demo stays a living practice: the whole team (``demo/cx.py``, ``add_team``),
+scheduling (``demo/scheduling.py``: visit types, weekly hours, time off, a year of appointments and the
+coming 90 days), messages (``demo/messaging.py``), visits (``demo/frontdesk.py``), surveys
+(``demo/feedback.py``) and the experience toolkit's history (``demo/cx.py``, ``build_cx``).
 
 Speed matters (the large demo has 50,000 patients): Faker is only used to draw fixed-size name
 pools once per seed; every per-patient choice is then a pick from those pools with the seeded
