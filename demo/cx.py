@@ -67,8 +67,9 @@ from cx.models import (
     SourceKind,
     TeamMemberProfile,
 )
-from cx.recognition import ROLE, TeamMember, find_mentions
+from cx.recognition import ROLE, find_mentions
 from cx.redaction import redact, shown_patient
+from cx.selectors import recognition as recognition_selectors
 from cx.stories import StoryCandidate, rank_stories
 from feedback.comments import analyze
 from feedback.models import Answer, CaseOutcome, CaseStatus, CommentAnalysis, QuestionKind, RecoveryCase, Sentiment
@@ -120,9 +121,9 @@ def add_team(*, practice: Practice, today: date) -> None:
         return datetime.combine(today - timedelta(days=days_ago), time(9), tzinfo=tz)
 
     profiles = []
-    for membership in Membership.objects.filter(practice=practice).select_related("user"):
-        membership.created_at = joined(STAFF_JOINED_DAYS_AGO)
-        membership.save(update_fields=["created_at"])
+    memberships = Membership.objects.filter(practice=practice)
+    memberships.update(created_at=joined(STAFF_JOINED_DAYS_AGO))
+    for membership in memberships.select_related("user"):
         aka = "Dr. Hannah" if membership.role == Role.CLINICIAN else ""
         profiles.append(
             TeamMemberProfile(
@@ -144,7 +145,7 @@ def add_team(*, practice: Practice, today: date) -> None:
             )
         )
     # Every provider signs in as a clinician (none with a password here but the demo clinician).
-    seen: set[str] = set()
+    seen = {email.split("@")[0] for email, *_rest in TEAM}
     for index, provider in enumerate(Provider.objects.filter(practice=practice).order_by("pk")):
         if provider.user_id is not None:
             continue
@@ -297,44 +298,14 @@ class _Cx:
             "experience_lead": self.lead,
             "front_desk": self.by_role.get(Role.FRONT_DESK) or self.lead,
         }
-        self.team = self._team(members)
-        self.staff_names = [
-            name
-            for member in self.team
-            for name in (member.first_name, member.last_name, f"{member.first_name} {member.last_name}",
-                         *member.nicknames)
-            if name.strip()
-        ]  # fmt: skip
+        # The team and the names redaction keeps, as the live recognition scan sees them.
+        self.team = recognition_selectors.team(practice=practice)
+        self.staff_names = recognition_selectors.staff_names(self.team)
         self.emailed = set(
             TeamMemberProfile.objects.filter(practice=practice, recognition_email=True).values_list(
                 "user_id", flat=True
             )
         )
-
-    def _team(self, members: list[Membership]) -> list[TeamMember]:
-        providers = {p.user_id: p for p in Provider.objects.filter(practice=self.practice, user__isnull=False)}
-        profiles = {p.user_id: p for p in TeamMemberProfile.objects.filter(practice=self.practice)}
-        team = []
-        for membership in members:
-            provider = providers.get(membership.user_id)
-            if provider is not None:
-                first, last = provider.first_name, provider.last_name
-            else:
-                words = [w for w in membership.user.full_name.split() if w.rstrip(".").lower() != "dr"]
-                first, last = (words[0], words[-1]) if len(words) > 1 else ((words or [""])[0], "")
-            profile = profiles.get(membership.user_id)
-            aka = profile.also_known_as if profile else ""
-            team.append(
-                TeamMember(
-                    user_id=membership.user_id,
-                    first_name=first,
-                    last_name=last,
-                    job_title=profile.job_title if profile else "",
-                    nicknames=tuple(n.strip() for n in aka.split(",") if n.strip()),
-                    is_provider=provider is not None,
-                )
-            )
-        return team
 
     def redact(self, comment: _Comment) -> str:
         return redact(comment.text, staff_names=self.staff_names, patient_names=comment.patient_names)
