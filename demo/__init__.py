@@ -16,6 +16,9 @@ One module per area of the product, named after the app whose data it builds, ea
 - ``demo/frontdesk.py``: ``build_flow``: check-in set-up and the visits' flow history.
 - ``demo/feedback.py``: ``build_feedback``: surveys, invitations, responses, recovery cases,
   listening; ``demo/feedback_comments.py`` composes the patients' comments.
+- ``demo/cx.py``: ``add_team`` (run first: the rest of the team, job titles, joining dates) and
+  ``build_cx`` (run last): the experience toolkit's settings, three past moments with their meeting
+  records, recognitions, the online-booking empathy map with its ideas, two improvement projects.
 - ``management/commands/seed_demo.py`` and ``management/commands/demo_banner.py`` (run by
   ``make demo``).
 - ``tests/``: the tests of all of the above.

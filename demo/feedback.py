@@ -21,8 +21,14 @@ The story in the numbers (what an experience lead can find on the scores pages):
   "seen within 15 minutes" answers come from the visits' own times, and their scores are a little lower;
 - a warm provider (``WARM_PROVIDER_INDEX``) gets the best communication scores;
 - a long wait lowers the wait item and the likelihood to recommend;
-- for three months (``DESK_DIP_DAYS_AGO``) a new receptionist was learning: office staff scores dip,
-  comments mention the front desk, and then they recover;
+- twenty weeks ago a new receptionist started (``DESK_DIP_DAYS_AGO``; ``demo.cx`` adds her to the team):
+  office staff scores dip by about 14 top-box points and comments mention the front desk, until the
+  front desk was retrained ten weeks ago (``demo.cx`` records the improvement project); within five
+  days they recover, a little above where they were before;
+- patients who praise the front desk (detractors aside) often name who checked them in (one of the
+  front desk members who had joined by then), e.g. "Maria at the front desk was so kind";
+- in the last three months about one online booker in ten looked for a Saturday or evening time and
+  found none (``SATURDAY_DAYS``): their "easy to book" answer is lower and most of them say so;
 - Spanish-speaking patients rate communication higher with a provider who speaks Spanish;
 - likelihood to recommend creeps up over the 18 months.
 """
@@ -89,7 +95,17 @@ HISTORY_DAYS = 548  # about 18 months: the visits the schedule has, up to this f
 AFTER_BOOKING_DAYS = 183  # the practice turned the booking micro-survey on six months ago
 BATCH = 2_000  # invitations per flush (their responses, answers and events go with them)
 WARM_PROVIDER_INDEX = 0  # by primary key, like the late provider; skipped if it is the late one
-DESK_DIP_DAYS_AGO = (330, 240)  # the new receptionist's first three months, in days before today
+# The new receptionist's start and the front desk's retraining, in days before today: office staff
+# scores slide over two weeks from the start, stay down until the retraining and recover in five days.
+DESK_DIP_DAYS_AGO = (140, 70)
+DESK_RAMP_IN_DAYS, DESK_RAMP_OUT_DAYS = 14, 5
+DESK_DIP = 0.95  # logits off the office staff facet at the bottom of the dip (about 14 top-box points)
+DESK_RETRAINED = 0.45  # logits on it once retrained (about 4 points above where it was before the dip)
+NAMED_DESK_SHARE = 0.6  # of the comments praising the front desk: those naming who was on duty
+SATURDAY_DAYS = 91  # online bookers have looked for Saturday and evening times this long
+SATURDAY_SHARE = 0.1  # of those bookers' responses, the ones who found none
+SATURDAY_EASE = 3.0  # logits off "easy to book" for them
+SATURDAY_COMMENT_SHARE = 0.75
 OPEN_CASE_WINDOW_DAYS = 14  # the recent cases among which 2–4 are still open
 
 # Of the invitations sent: the share whose link is opened, by channel (email reads better here).
@@ -176,6 +192,7 @@ class _Trigger:
     provider_id: int | None
     location_id: int | None
     trigger_event_id: int | None = None
+    saturday: bool = False  # an online booker who looked for a Saturday or evening time and found none
     wait: float = 0.0  # minutes from the appointment time (or arrival, if later) to the provider
     room_wait: float = 0.0  # minutes in the waiting room
 
@@ -344,17 +361,23 @@ class _Feedback:
         s["provider"] -= max(0.0, trigger.wait - 20) / 40
         dip = self._dip(trigger.at)
         if dip:
-            s["staff"] -= 1.6 * dip
+            s["staff"] -= DESK_DIP * dip
             s["recommend"] -= 0.4 * dip
+        if trigger.at >= self.dip[1]:
+            s["staff"] += DESK_RETRAINED * (1.0 - dip)
+        if trigger.saturday:
+            s["ease"] -= SATURDAY_EASE
         return s
 
     def _dip(self, at: datetime) -> float:
-        """0 outside the new receptionist's months, up to 1 in the middle (two weeks to settle in and out)."""
+        """0 before the new receptionist started, up to 1 two weeks later and until the front desk's
+        retraining, back to 0 five days after it."""
         start, end = self.dip
-        if not start <= at < end:
+        if not start <= at < end + timedelta(days=DESK_RAMP_OUT_DAYS):
             return 0.0
-        ramp = timedelta(days=14)
-        return min(1.0, (at - start) / ramp, (end - at) / ramp)
+        if at >= end:
+            return 1.0 - (at - end) / timedelta(days=DESK_RAMP_OUT_DAYS)
+        return min(1.0, (at - start) / timedelta(days=DESK_RAMP_IN_DAYS))
 
     def _logistic(self) -> float:
         u = self.rng.random() or 1e-9
@@ -418,8 +441,9 @@ class _Feedback:
         bad, good = [], []
         if low("wait") or trigger.wait > 30:
             bad.append("wait")
-        if low("staff"):
-            bad.append("new_desk" if self._dip(trigger.at) and rng.random() < 0.75 else "desk")
+        dip = self._dip(trigger.at)
+        if low("staff") or (dip and not top("staff") and rng.random() < 0.6):
+            bad.append("new_desk" if dip and rng.random() < 0.75 else "desk")
         if low("communication") or low("provider"):
             bad.append("provider")
         if low("access"):
@@ -430,6 +454,8 @@ class _Feedback:
             if rng.random() < share:
                 bad.append(extra)
         rng.shuffle(bad)
+        if "new_desk" in bad:  # while the new receptionist learns, that is what patients complain of first
+            bad.insert(0, bad.pop(bad.index("new_desk")))
         if top("communication") and rng.random() < 0.85:
             good.append("provider")
         if top("staff") and rng.random() < 0.5:
@@ -447,7 +473,14 @@ class _Feedback:
 
     def _comment(self, trigger, language, provider, recommend, by_facet, kinds) -> str | None:
         rng = self.rng
-        if trigger.kind == SurveyKind.AFTER_BOOKING:
+        desk = ""  # the first name of who checked the patient in, when the comment names them
+        self.complaint = "saturday" if trigger.saturday else ""
+        if trigger.kind == SurveyKind.AFTER_BOOKING and trigger.saturday:
+            if rng.random() >= SATURDAY_COMMENT_SHARE:
+                return None
+            tone = "negative" if rng.random() < 0.85 else "mixed_good"
+            good, bad = ["booking"], ["saturday"]
+        elif trigger.kind == SurveyKind.AFTER_BOOKING:
             if rng.random() >= COMMENT_SHARE["booking"]:
                 return None
             ease = min(by_facet.get("ease", [5]))
@@ -458,6 +491,7 @@ class _Feedback:
             if rng.random() >= COMMENT_SHARE[band]:
                 return None
             good, bad = self._topics(trigger, by_facet, kinds)
+            self.complaint = bad[0]  # what a recovery case on this response is about
             roll = rng.random()
             if band == "promoter":
                 tone = "mixed_good" if roll < 0.15 and self._has_low(by_facet, kinds) else "positive"
@@ -465,7 +499,17 @@ class _Feedback:
                 tone = "mixed_good" if roll < 0.45 else "suggest" if roll < 0.7 else "negative"
             else:
                 tone = "mixed_bad" if roll < 0.25 else "negative"
+            # Since the retraining, patients whose check-in went well notice the front desk.
+            staff = by_facet.get("staff", ())
+            noticed = staff and all(_is_top(kinds["staff"], v) for v in staff) and trigger.at >= self.dip[1]
+            if band != "detractor" and noticed and rng.random() < 0.35:
+                good.insert(0, "desk")
+            on_duty = [name for name, since in self.desk_staff if since <= trigger.at]
+            if on_duty and band != "detractor" and "desk" in good and rng.random() < NAMED_DESK_SHARE:
+                good[good.index("desk")] = "desk_named"
+                desk = rng.choice(on_duty)
         values = {
+            "desk": desk,
             "doctor": provider.names[language] if provider else ("el doctor" if language == "es" else "the doctor"),
             "wait": max(20, 5 * round(trigger.wait / 5)),
             "weeks": rng.randint(3, 8),
@@ -491,6 +535,15 @@ class _Feedback:
         self.facets = {kind: [self._facet_of(q) for q in questions] for kind, (_v, questions) in surveys.items()}
         self.location_names = dict(Location.objects.filter(practice=practice).values_list("pk", "name"))
         self.providers = self._providers()
+        # The front desk staff (first name, joined at): who may have checked a patient in.
+        self.desk_staff = [
+            (full_name.split()[0], joined)
+            for full_name, joined in Membership.objects.filter(practice=practice, role=Role.FRONT_DESK, is_active=True)
+            .order_by("created_at", "pk")
+            .values_list("user__full_name", "created_at")
+            if full_name
+        ]
+        saturday_since = self.now - timedelta(days=SATURDAY_DAYS)
         patients = {
             p.pk: SimpleNamespace(
                 language=p.preferred_language if p.preferred_language in LANGUAGES else "en",
@@ -505,7 +558,10 @@ class _Feedback:
         if SurveyKind.POST_VISIT in surveys:
             triggers += self._visit_triggers()
         if SurveyKind.AFTER_BOOKING in surveys:
-            triggers += self._booking_triggers()
+            booking = self._booking_triggers()
+            for trigger in booking:
+                trigger.saturday = trigger.at >= saturday_since and self.rng.random() < SATURDAY_SHARE
+            triggers += booking
         # In time order; at the same moment the visit survey goes first (as the periodic job does).
         triggers.sort(key=lambda t: (t.at, t.kind != SurveyKind.POST_VISIT))
 
@@ -663,7 +719,12 @@ class _Feedback:
             self._event(batch.events, trigger.patient_id, touchpoint, "survey.completed", completed, data)
             reason = listening.case_reason(answered, readings)
             if reason:
-                bad = self._topics(trigger, by_facet, kinds)[1] if trigger.kind == SurveyKind.POST_VISIT else []
+                if comment and self.complaint:  # the case is about what the comment complained of
+                    bad = [self.complaint]
+                elif trigger.kind == SurveyKind.POST_VISIT:
+                    bad = self._topics(trigger, by_facet, kinds)[1]
+                else:
+                    bad = ["saturday"] if trigger.saturday else []
                 batch.cases.append(
                     RecoveryCase(
                         practice=self.practice,

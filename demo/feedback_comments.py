@@ -5,7 +5,8 @@ with, so a comment agrees with the answers beside it: a detractor's comment comp
 praises, a passive's is mixed or a suggestion. Openers, clauses, connectors and closers are drawn
 independently, so the same comment rarely appears twice.
 
-Placeholders: ``{doctor}`` (how a patient names the provider), ``{wait}`` (minutes, rounded to 5),
+Placeholders: ``{doctor}`` (how a patient names the provider), ``{desk}`` (the first name of who
+checked the patient in), ``{wait}`` (minutes, rounded to 5),
 ``{weeks}`` and ``{location}`` (the office's name).
 """
 
@@ -13,8 +14,11 @@ from __future__ import annotations
 
 import random
 
-# Touch-point topics a comment can speak of. "new_desk" is the front desk while a new receptionist learns.
-TOPICS = ("provider", "wait", "desk", "new_desk", "access", "billing", "facility", "portal", "followup", "booking")
+# Touch-point topics a comment can speak of. "new_desk" is the front desk while a new receptionist learns;
+# "desk_named" praises who checked the patient in by first name ({desk}); "saturday" is an online booker
+# who found no Saturday or evening time.
+TOPICS = ("provider", "wait", "desk", "new_desk", "desk_named", "access", "billing", "facility", "portal", "followup",
+          "booking", "saturday")  # fmt: skip
 
 EN: dict[str, dict[str, tuple[str, ...]]] = {
     "provider": {
@@ -90,6 +94,16 @@ EN: dict[str, dict[str, tuple[str, ...]]] = {
             "the front desk seems short-staffed lately and it shows",
             "check-in was disorganized and the new front desk staff need more training",
             "the front desk lost my paperwork and I had to fill it out again",
+        ),
+    },
+    "desk_named": {
+        "pos": (
+            "{desk} at the front desk was so kind",
+            "{desk} at the front desk was so kind and sorted out my insurance in a minute",
+            "{desk} at check-in was so patient and helpful with all my questions",
+            "{desk} at the front desk remembered my name and made me feel welcome",
+            "{desk} was so sweet and made me feel at ease",
+            "{desk} was wonderful and made the whole visit easier",
         ),
     },
     "access": {
@@ -182,6 +196,20 @@ EN: dict[str, dict[str, tuple[str, ...]]] = {
             "there were no openings for a month at the office closest to me",
             "I wasn't sure which visit type to pick for a mole check",
             "the calendar was hard to read on my phone",
+        ),
+    },
+    "saturday": {
+        "neg": (
+            "I couldn't find a Saturday appointment, and calling the front desk didn't help",
+            "there were no Saturday slots online, so I had to call the front desk instead, annoying",
+            "the earliest Saturday appointment was two months out, way too long to wait",
+            "no Saturday or evening appointments at all, and a long wait for anything else",
+            "I couldn't find a Saturday time and the website only showed weekday mornings, disappointing",
+            "the Saturday appointments were all taken and the website doesn't say when new ones open, frustrating",
+            "it was hard to get an appointment after work or on a Saturday",
+            "there were no Saturday appointments for weeks, so I had to take an unpaid morning off work, not happy",
+            "frustrating that every Saturday morning appointment is always booked",
+            "no Saturday appointments, so I lost a day's pay to come in on a weekday",
         ),
     },
 }
@@ -288,6 +316,13 @@ ES: dict[str, dict[str, tuple[str, ...]]] = {
             "perdieron mis papeles en la recepción y tuve que llenarlos otra vez",
         ),
     },
+    "desk_named": {
+        "pos": (
+            "{desk} en la recepción fue muy amable conmigo",
+            "{desk} en la recepción me ayudó mucho con mi seguro",
+            "{desk} fue muy amable y me hizo sentir en confianza",
+        ),
+    },
     "access": {
         "pos": (
             "me dieron cita muy rápido",
@@ -356,6 +391,15 @@ ES: dict[str, dict[str, tuple[str, ...]]] = {
             "no había citas en la tarde en la página",
             "no pude escoger al doctor que quería",
             "la página se trababa en mi celular",
+        ),
+    },
+    "saturday": {
+        "neg": (
+            "no había citas los sábados y no puedo faltar al trabajo",
+            "todas las citas de los sábados estaban llenas, qué frustrante",
+            "no había horarios en la tarde ni los sábados, tuve que llamar",
+            "fue difícil encontrar cita en sábado",
+            "qué mal que no haya citas en sábado, tuve que faltar al trabajo",
         ),
     },
 }
@@ -483,6 +527,11 @@ CASE_NOTES = {
     "provider": (
         "Shared the feedback with the provider. Offered a follow-up visit with a longer slot.",
         "Called the patient, listened, and offered a visit with another provider of their choice.",
+    ),
+    "saturday": (
+        "Called back and offered the waitlist for Saturday mornings; a Saturday opened the next week and the "
+        "patient took it.",
+        "Apologized; explained that Saturday mornings fill about two weeks out and booked a Wednesday evening instead.",
     ),
     "other": (
         "Called the patient, listened and thanked them for telling us.",

@@ -1,9 +1,10 @@
 """The demo dermatology practice: deterministic, realistic, and sized for demos or benchmarks.
 
 ``build_demo(size=..., seed=...)`` is what ``manage.py seed_demo`` runs. Each feature adds its own
-history from here so the demo stays a living practice: scheduling (``demo/scheduling.py``: visit
-types, weekly hours, time off, a year of appointments and the coming 90 days), messages
-(``demo/messaging.py``), visits (``demo/frontdesk.py``) and surveys (``demo/feedback.py``).
+history from here so the demo stays a living practice: the whole team (``demo/cx.py``, ``add_team``),
+scheduling (``demo/scheduling.py``: visit types, weekly hours, time off, a year of appointments and the
+coming 90 days), messages (``demo/messaging.py``), visits (``demo/frontdesk.py``), surveys
+(``demo/feedback.py``) and the experience toolkit's history (``demo/cx.py``, ``build_cx``).
 
 Speed matters (the large demo has 50,000 patients): Faker is only used to draw fixed-size name
 pools once per seed; every per-patient choice is then a pick from those pools with the seeded
@@ -29,6 +30,7 @@ from journey.models import JourneyEvent
 from patients.models import Patient
 from practices.models import Location, Membership, OpeningHours, Practice, Provider, Role
 
+from .cx import add_team, build_cx
 from .feedback import build_feedback
 from .frontdesk import build_flow
 from .messaging import build_messaging
@@ -319,6 +321,7 @@ def build_demo(*, size: str = "small", seed: int = 1, today: date | None = None)
         users=users,
         today=today,
     )
+    add_team(practice=practice, today=today)
     second = _build_practice(
         name="Sunrise Skin Clinic",
         slug=SECOND_SLUG,
@@ -341,4 +344,5 @@ def build_demo(*, size: str = "small", seed: int = 1, today: date | None = None)
         record_third_next_available(
             practice=built, now=datetime.combine(today, time(7), tzinfo=ZoneInfo(built.timezone))
         )
+    build_cx(practice=practice, seed=seed, today=today)
     return practice

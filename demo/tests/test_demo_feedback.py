@@ -1,6 +1,7 @@
 """The demo practice's survey history: 18 months of invitations and answers that tell a story (a provider
-who runs late, a front desk that dipped and recovered), comments that agree with the answers, in the
-patient's language, each analysed, and recovery cases opened by the live rules.
+who runs late, a front desk that dipped under a new receptionist and recovered after a retraining),
+comments that agree with the answers, in the patient's language, each analysed, and recovery cases
+opened by the live rules.
 
 The small demo is built once for the module (it takes a while) and rolled back at the end.
 """
@@ -167,11 +168,13 @@ def test_it_shows_the_front_desk_dip_and_its_recovery(practice):
     def top_box(rows):
         return _top_box(rows.values_list("question__kind", "value"))
 
-    during = top_box(staff.filter(response__completed_at__gte=start, response__completed_at__lt=end))
+    # From two weeks after the new receptionist started to the retraining; from a week after it.
+    learning = staff.filter(response__completed_at__gte=start + timedelta(days=14), response__completed_at__lt=end)
+    during = top_box(learning)
     before = top_box(staff.filter(response__completed_at__lt=start))
-    after = top_box(staff.filter(response__completed_at__gte=end))
-    assert during < before - 0.1 and during < after - 0.1
-    assert abs(after - before) < 0.06
+    after = top_box(staff.filter(response__completed_at__gte=end + timedelta(days=7)))
+    assert during < before - 0.08 and during < after - 0.08
+    assert -0.04 < after - before < 0.08  # back, a little above where it was
 
 
 def test_it_analyses_every_comment_and_the_comments_agree_with_the_answers(practice):
@@ -199,7 +202,7 @@ def test_it_analyses_every_comment_and_the_comments_agree_with_the_answers(pract
     )
     readings = list(analyses.filter(answer__response__in=detractors).values_list("sentiment", flat=True))
     assert len(readings) > 20
-    assert sum(r in ("negative", "mixed") for r in readings) / len(readings) >= 0.75
+    assert sum(r in ("negative", "mixed") for r in readings) / len(readings) >= 0.7
     promoters = Response.objects.filter(
         pk__in=Answer.objects.filter(question__kind=QuestionKind.RECOMMEND, value__gte=9).values("response_id"),
         practice=practice,
