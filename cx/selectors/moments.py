@@ -54,7 +54,7 @@ from feedback.models import (
 from feedback.selectors import recovery as recovery_selectors
 from insights import measures
 from patients.models import Patient
-from practices.models import Membership, Practice, Provider
+from practices.models import Practice
 from scheduling.models import Appointment
 
 from .. import charts, redaction, stories
@@ -68,6 +68,7 @@ from ..models import (
     SourceKind,
     TeamMemberProfile,
 )
+from .team import staff_names
 
 WEEKS_OF_HISTORY = 12  # control limits come from the twelve weeks before the moment's week
 STORY_LIMIT = 3
@@ -150,26 +151,6 @@ def moment_for(*, practice: Practice, meeting_date: date) -> ExperienceMoment | 
 
 
 # --- names for redaction ----------------------------------------------------------------------------
-
-
-def staff_names(practice: Practice) -> list[str]:
-    """Every name patients may use for the team (kept in quotes): members' names and nicknames, and the
-    providers' names (a provider may have no account). Three small queries."""
-    names: list[str] = []
-    for full_name in Membership.objects.filter(practice=practice, is_active=True).values_list(
-        "user__full_name", flat=True
-    ):
-        names.extend(full_name.split(",")[0].split())
-    for nicknames in (
-        TeamMemberProfile.objects.filter(practice=practice)
-        .exclude(also_known_as="")
-        .values_list("also_known_as", flat=True)
-    ):
-        names.extend(n.strip() for n in nicknames.split(",") if n.strip())
-    for first, last in Provider.objects.filter(practice=practice).values_list("first_name", "last_name"):
-        names.extend([*first.split(), *last.split()])
-    titles = {"dr", "dr.", "doctor", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "md", "np", "pa", "rn"}
-    return sorted({n for n in names if n.lower() not in titles and len(n) > 1})
 
 
 # Words of a name that are also everyday words: "de la Cruz" must not blank every "la" of a quote.

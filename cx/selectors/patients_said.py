@@ -73,13 +73,14 @@ from django.utils import timezone
 from feedback import scores
 from feedback.models import Answer, CommentAnalysis, QuestionKind, Response
 from feedback.selectors.scores import QuestionLabel, local_bounds, question_labels
-from practices.models import Membership, Practice, Provider
+from practices.models import Practice
 from scheduling.models import Appointment, AppointmentStatus
 
 from .. import empathy, stats
 from ..models import PatientGroup
 from ..quotes import Quote, representative
 from ..redaction import redact
+from .team import staff_names
 
 MIN_N = scores.MIN_RESPONSES  # 30: under it a figure is "too few to trust"
 DEFAULT_DAYS = 365
@@ -258,14 +259,6 @@ def default_range(practice: Practice, today: date | None = None) -> tuple[date, 
     """The last 12 months of the practice's local days: 365 days, today included."""
     today = today or timezone.now().astimezone(ZoneInfo(practice.timezone)).date()
     return today - timedelta(days=DEFAULT_DAYS - 1), today
-
-
-def staff_names(practice: Practice) -> list[str]:
-    """The team's and providers' names: kept in quotes (they are who patients thank)."""
-    names = list(Membership.objects.filter(practice=practice).values_list("user__full_name", flat=True))
-    for first, last in Provider.objects.filter(practice=practice).values_list("first_name", "last_name"):
-        names += [first, last]
-    return [name for name in names if name]
 
 
 def _newest_response(practice: Practice) -> int | None:

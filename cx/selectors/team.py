@@ -6,7 +6,9 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from practices.models import Membership, Practice
+from practices.models import Membership, Practice, Provider
+
+from ..models import TeamMemberProfile
 
 
 def active_memberships(*, practice: Practice) -> QuerySet[Membership]:
@@ -31,3 +33,30 @@ def membership_or_404(*, practice: Practice, pk: int) -> Membership:
 
 def membership_of(*, practice: Practice, user: User) -> Membership | None:
     return Membership.objects.filter(practice=practice, user=user).select_related("user").first()
+
+
+_TITLES = frozenset({"dr", "dr.", "doctor", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "md", "np", "pa", "rn"})
+
+
+def staff_names(practice: Practice) -> list[str]:
+    """Every name patients may use for the team, kept when a quote is redacted (they are who patients
+    thank): active members' names and nicknames, and the providers' names (a provider may have no
+    account); each person's full name too. Three small queries."""
+    names: list[str] = []
+    for full_name in Membership.objects.filter(practice=practice, is_active=True).values_list(
+        "user__full_name", flat=True
+    ):
+        words = [w for w in full_name.split(",")[0].split() if w.lower() not in _TITLES]
+        names.extend(words)
+        if len(words) > 1:
+            names.append(" ".join(words))  # the pair, so "Maria Lopez" is kept and "Maria Sanchez" is not
+    for nicknames in (
+        TeamMemberProfile.objects.filter(practice=practice)
+        .exclude(also_known_as="")
+        .values_list("also_known_as", flat=True)
+    ):
+        names.extend(n.strip() for n in nicknames.split(",") if n.strip())
+    for first, last in Provider.objects.filter(practice=practice).values_list("first_name", "last_name"):
+        names.extend([*first.split(), *last.split()])
+        names.append(f"{first} {last}".strip())
+    return sorted({n for n in names if n.lower() not in _TITLES and len(n) > 1})
