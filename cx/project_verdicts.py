@@ -47,10 +47,19 @@ def signed(value: float) -> str:
     return ("+" if value > 0 else MINUS) + _number(value, places=places)
 
 
-def value_text(measure: pm.Measure, value: float) -> str:
-    """A before or after value: "71 %", "12 min", "42" (NPS)."""
+def value_places(measure: pm.Measure, comparison: stats.Comparison) -> int:
+    """Decimals for a proportion's before and after: one when whole percentages would not add up to the
+    difference shown (75.4 % → 86.6 % reads "75 % → 87 %, difference +11 points" otherwise)."""
+    c = comparison
+    if measure.kind != pm.PROPORTION or c.before is None or c.after is None or c.difference is None:
+        return 0
+    return 0 if _rounded(c.after) - _rounded(c.before) == _rounded(c.difference) else 1
+
+
+def value_text(measure: pm.Measure, value: float, *, places: int = 0) -> str:
+    """A before or after value: "71 %", "12 min", "42" (NPS); ``places`` decimals for a proportion."""
     if measure.kind == pm.PROPORTION:
-        return _("%(value)s %%") % {"value": _number(value)}
+        return _("%(value)s %%") % {"value": _number(value, places=places)}
     if measure.kind == pm.MINUTES:
         return _("%(value)s min") % {"value": _number(value, places=1)}
     return (MINUS if _rounded(value) < 0 else "") + _number(value)
@@ -92,9 +101,10 @@ def verdict_sentence(
     if c.verdict in (stats.BETTER, stats.WORSE) and None not in (c.before, c.after, c.difference, c.low, c.high):
         assert c.before is not None and c.after is not None and c.difference is not None  # for the type checker
         assert c.low is not None and c.high is not None
+        places = value_places(measure, c)
         values = {
-            "before": value_text(measure, c.before),
-            "after": value_text(measure, c.after),
+            "before": value_text(measure, c.before, places=places),
+            "after": value_text(measure, c.after, places=places),
             "unit": _(measure.unit),
             "difference": difference_text(measure, c.difference),
             "low": signed(c.low),

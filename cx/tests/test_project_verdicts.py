@@ -27,6 +27,16 @@ def test_better_reads_like_the_issue_says():
     )
 
 
+def test_whole_percentages_that_would_not_add_up_to_the_difference_get_a_decimal():
+    # 160/212 = 75.47 % and 172/198 = 86.87 %: whole numbers would read "75 % → 87 %, +11 points".
+    comparison = stats.compare_proportions(flags(160, 212), flags(172, 198))
+    before, after = 100 * 160 / 212, 100 * 172 / 198
+    assert round(after) - round(before) != round(after - before)
+    sentence = verdicts.verdict_sentence(TOP_BOX, comparison)
+    assert sentence.startswith(f"Better: {before:.1f} % → {after:.1f} % top box (difference +11 points"), sentence
+    assert verdicts.value_places(TOP_BOX, stats.compare_proportions(flags(151, 212), flags(166, 198))) == 0
+
+
 def test_worse_when_a_lower_is_better_rate_goes_up():
     comparison = stats.compare_proportions(flags(20, 400), flags(60, 400), higher_is_better=False)
     assert comparison.verdict == "worse"

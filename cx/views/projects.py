@@ -125,6 +125,7 @@ def _chart(result: project_selectors.MeasureResult, *, unit: str) -> dict[str, o
 def _result_view(result: project_selectors.MeasureResult, *, label: str, windows: pm.Windows, index: int) -> ResultView:
     c, m = result.comparison, result.measure
     dash = "–"
+    places = verdicts.value_places(m, c)
     return ResultView(
         key=f"m{index}",
         label=label,
@@ -132,8 +133,8 @@ def _result_view(result: project_selectors.MeasureResult, *, label: str, windows
         definition=_(m.definition),
         result=result,
         sentence=verdicts.verdict_sentence(m, c, live=windows.is_live, starts_on=windows.after_first),
-        before=verdicts.value_text(m, c.before) if c.before is not None else dash,
-        after=verdicts.value_text(m, c.after) if c.after is not None else dash,
+        before=verdicts.value_text(m, c.before, places=places) if c.before is not None else dash,
+        after=verdicts.value_text(m, c.after, places=places) if c.after is not None else dash,
         difference=verdicts.difference_text(m, c.difference) if c.difference is not None else dash,
         interval=(
             _("%(low)s to %(high)s") % {"low": verdicts.signed(c.low), "high": verdicts.signed(c.high)}
