@@ -246,14 +246,21 @@ def test_new_and_returning_on_planted_visits_around_each_response(
     assert said(practice, group_of(practice, visits="returning")).items[0].top_box.n == len(expected_returning)
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
 def test_new_or_returning_reads_only_the_covering_index(practice):
     rows = members(practice=practice, criteria=Criteria(visits="new"), first_day=FIRST, last_day=LAST)
     sql, params = rows.values_list("pk").query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-        plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
-    assert "USING COVERING INDEX appointment_patient_kept_idx" in plan, plan
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+            assert "USING COVERING INDEX appointment_patient_kept_idx" in plan, plan
+        else:
+            # An empty test table is scanned whole whatever the indexes; with scans off, the planner
+            # shows which index serves the earlier-visit check.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = " | ".join(str(row[0]) for row in cursor.fetchall())
+            assert "appointment_patient_kept_idx" in plan, plan
 
 
 def test_criteria_combine(practice, version, make_patient):
