@@ -1,6 +1,18 @@
 """The experience toolkit's staff pages, under /staff/<practice>/experience/. One module per area."""
 
-from . import urls_actions, urls_maps, urls_moments, urls_projects, urls_recognition, urls_settings
+from . import (
+    urls_actions,
+    urls_culture,
+    urls_governance,
+    urls_maps,
+    urls_moments,
+    urls_projects,
+    urls_rca,
+    urls_recognition,
+    urls_settings,
+    urls_signals,
+    urls_strategy,
+)
 
 app_name = "cx"
 
@@ -11,4 +23,9 @@ urlpatterns = [
     *urls_actions.urlpatterns,
     *urls_maps.urlpatterns,
     *urls_projects.urlpatterns,
+    *urls_signals.urlpatterns,
+    *urls_strategy.urlpatterns,
+    *urls_governance.urlpatterns,
+    *urls_rca.urlpatterns,
+    *urls_culture.urlpatterns,
 ]

@@ -43,6 +43,12 @@ class CxSettings(models.Model):
         default=True,
         help_text=_("Only team members who opted in receive it. It never names a patient."),
     )
+    candidate_retention_days = models.PositiveSmallIntegerField(
+        _("keep interview records for (days)"),
+        default=365,
+        validators=[MinValueValidator(30), MaxValueValidator(1095)],
+        help_text=_("Candidates' names, scores and decisions are deleted after this."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -430,3 +436,10 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# The toolkit's second part, by area. Imported last: they name the models above.
+from .culture import *  # noqa: E402, F403
+from .governance import *  # noqa: E402, F403
+from .signals import *  # noqa: E402, F403
+from .strategy import *  # noqa: E402, F403
