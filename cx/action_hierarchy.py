@@ -10,8 +10,8 @@ so the page warns (``all_weaker``).
 
 The classifier counts keyword matches per kind; the kind with most matches wins, and a tie goes to the
 kind whose words come first (a forcing function's words count double; actions usually start with
-their verb: "Train staff on the checklist" is training, "Add a checklist for ..." is a checklist). ``None`` when nothing matches: the person picks.
-No database access; labels are English msgids the page translates.
+their verb: "Train staff on the checklist" is training, "Add a checklist for ..." is a checklist).
+``None`` when nothing matches: the person picks. No database access; labels are English msgids the page translates.
 """
 
 from __future__ import annotations
