@@ -29,7 +29,18 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from cx.models import Action, EmpathyMap, ExperienceMoment, Idea, ImprovementProject, PatientGroup, Recognition
+from cx.models import (
+    Action,
+    CausalStatement,
+    EmpathyMap,
+    ExperienceMoment,
+    Idea,
+    ImprovementProject,
+    PatientGroup,
+    RcaAction,
+    Recognition,
+    RootCauseAnalysis,
+)
 from feedback import survey_links
 from feedback.models import (
     Answer,
@@ -246,6 +257,22 @@ def _cx_world(practice, owner, front_desk, answer) -> dict[str, int]:
         primary_measure="nps",
     )
     action = Action.objects.create(practice=practice, title="Call back", owner=owner, due_on=timezone.localdate())
+    rca = RootCauseAnalysis.objects.create(practice=practice, title="Hold time", touchpoint="phone-booking")
+    cause = CausalStatement.objects.create(
+        practice=practice, rca=rca, statement="The receptionist forgot.", category="people"
+    )
+    rca_action = RcaAction.objects.create(
+        practice=practice,
+        rca=rca,
+        cause=cause,
+        description="Second phone line",
+        hierarchy_kind="physical",
+        strength="stronger",
+        owner=owner,
+        due_on=timezone.localdate(),
+        measure="Hold time",
+        project=project,
+    )
     return {
         "cx_moment": moment.pk,
         "cx_recognition": recognition.pk,
@@ -254,6 +281,8 @@ def _cx_world(practice, owner, front_desk, answer) -> dict[str, int]:
         "cx_idea": idea.pk,
         "cx_project": project.pk,
         "cx_action": action.pk,
+        "cx_rca": rca.pk,
+        "cx_rca_action": rca_action.pk,
     }
 
 
@@ -268,6 +297,8 @@ CX_PK_PREFIXES = {
     "cx:idea": "cx_idea",
     "cx:group": "cx_group",
     "cx:project": "cx_project",
+    "cx:rca": "cx_rca",
+    "cx:rca_action_done": "cx_rca_action",
 }
 
 

@@ -28,6 +28,8 @@ PK_RECORD = {
     "cx:idea": "idea",
     "cx:group": "group",
     "cx:project": "project",
+    "cx:rca": "rca",
+    "cx:rca_action_done": "rca_action",
 }
 
 # Pages every member of the team may open (the rest are the owner's and the experience lead's).
@@ -46,6 +48,8 @@ TEAM_PAGES = {
     "cx:groups",
     "cx:projects",
     "cx:project",
+    "cx:rcas",
+    "cx:rca",
     "cx:team_member",  # their own page only: another member's is 404 (below)
 }
 
@@ -84,7 +88,19 @@ def make_records(practice, owner) -> dict:
     now = timezone.now()
     group = cx.PatientGroup.objects.create(practice=practice, name="Over 65", min_age=65)
     empathy_map = cx.EmpathyMap.objects.create(practice=practice, touchpoint="self-scheduling", group=group)
+    rca = cx.RootCauseAnalysis.objects.create(practice=practice, title="Hold time", touchpoint="phone-booking")
     return {
+        "rca": rca,
+        "rca_action": cx.RcaAction.objects.create(
+            practice=practice,
+            rca=rca,
+            description="Second phone line",
+            hierarchy_kind="physical",
+            strength="stronger",
+            owner=owner,
+            due_on=timezone.localdate(),
+            measure="Hold time",
+        ),
         "membership": Membership.objects.get(user=owner, practice=practice),
         "moment": cx.ExperienceMoment.objects.create(
             practice=practice, meeting_date=timezone.localdate(), period_start=now - timedelta(days=7), period_end=now
@@ -127,6 +143,10 @@ def snapshot() -> dict:
         cx.Idea,
         cx.ImprovementProject,
         cx.Action,
+        cx.RootCauseAnalysis,
+        cx.TimelineEntry,
+        cx.CausalStatement,
+        cx.RcaAction,
     ]
     state: dict = {t.__name__: list(t._default_manager.order_by("pk").values()) for t in tables}
     state["audit"] = AuditEntry.objects.count()
