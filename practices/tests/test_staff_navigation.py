@@ -66,6 +66,7 @@ NOT_IN_MENU = {
     "insights:measures_csv": "a download, linked from the Measures page",
     "cx:map_new": "a form, opened from the Empathy maps page",
     "cx:project_new": "a form, opened from the Improvement projects page",
+    "cx:rca_new": "a form, opened from the Root-cause analyses page and the committee's agenda",
     "cx:action_create": "a form posted from the Actions page",
     "cx:moment_prepare": "a form posted from the Experience moments page",
     "cx:recognition_scan": "a form posted from the Recognition page",
