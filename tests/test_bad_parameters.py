@@ -29,7 +29,18 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from cx.models import Action, EmpathyMap, ExperienceMoment, Idea, ImprovementProject, PatientGroup, Recognition
+from cx.models import (
+    Action,
+    EmpathyMap,
+    ExperienceMoment,
+    Goal,
+    GoalMeasure,
+    Idea,
+    ImprovementProject,
+    IntendedExperience,
+    PatientGroup,
+    Recognition,
+)
 from feedback import survey_links
 from feedback.models import (
     Answer,
@@ -246,6 +257,18 @@ def _cx_world(practice, owner, front_desk, answer) -> dict[str, int]:
         primary_measure="nps",
     )
     action = Action.objects.create(practice=practice, title="Call back", owner=owner, due_on=timezone.localdate())
+    goal = Goal.objects.create(practice=practice, title="Easiest to reach by phone", owner=owner)
+    experience = IntendedExperience.objects.create(
+        practice=practice, goal=goal, touchpoint="self-scheduling", sentence="Books online in two minutes."
+    )
+    GoalMeasure.objects.create(
+        practice=practice,
+        goal=goal,
+        experience=experience,
+        measure="nps",
+        target=50,
+        target_on=timezone.localdate() + timedelta(days=90),
+    )
     return {
         "cx_moment": moment.pk,
         "cx_recognition": recognition.pk,
@@ -254,6 +277,7 @@ def _cx_world(practice, owner, front_desk, answer) -> dict[str, int]:
         "cx_idea": idea.pk,
         "cx_project": project.pk,
         "cx_action": action.pk,
+        "cx_goal": goal.pk,
     }
 
 
@@ -268,6 +292,7 @@ CX_PK_PREFIXES = {
     "cx:idea": "cx_idea",
     "cx:group": "cx_group",
     "cx:project": "cx_project",
+    "cx:goal": "cx_goal",
 }
 
 

@@ -72,11 +72,11 @@ def reason_sentence(m: strategy_selectors.MeasureState) -> str:
             "n": m.current.n,
         }
     if reason == ms.MET:
-        return _("The whole 95 % confidence interval is at or beyond the target.")
+        return _("The whole 95 %% confidence interval is at or beyond the target.") % {}
     if reason == ms.MOVING_AWAY:
         return _("Recent weeks went beyond the control limits, away from the target.")
     if reason == ms.WITHIN_NOISE:
-        return _("The target is inside the 95 % confidence interval: the value cannot be told apart from it yet.")
+        return _("The target is inside the 95 %% confidence interval: the value cannot be told apart from it yet.") % {}
     if reason == ms.MISSED:
         return _("The date has passed and the value is short of the target by more than the noise.")
     projected = verdicts.value_text(measure, status.projected) if status.projected is not None else "–"
