@@ -111,16 +111,21 @@ def _value(measure: pm.Measure | None, value: float | None) -> str:
 @dataclass(frozen=True)
 class SparkLine:
     """A small trend drawn server-side (no script): the weekly values, the baseline's centre line and
-    the target, in a 160 × 40 box; the numbers are in the table beside it."""
+    the target, in a 160 × 40 box; the numbers are in the table beside it. Coordinates are strings with
+    a decimal point whatever the language (the template would localise a float to "4,5")."""
 
     values: str  # polyline points
-    dots: list[tuple[float, float, bool]]  # x, y, recent?
-    center: float | None
-    target: float
-    recent_x: float
+    dots: list[tuple[str, str, bool]]  # x, y, recent?
+    center: str | None
+    target: str
+    recent_x: str
 
 
 WIDTH, HEIGHT, PAD = 160.0, 40.0, 4.0
+
+
+def _coordinate(value: float) -> str:
+    return f"{value:.1f}"
 
 
 def sparkline(m: strategy_selectors.MeasureState) -> SparkLine | None:
@@ -133,12 +138,12 @@ def sparkline(m: strategy_selectors.MeasureState) -> SparkLine | None:
     low, high = min(scale), max(scale)
     span = (high - low) or 1.0
 
-    def y(v: float) -> float:
-        return round(PAD + (HEIGHT - 2 * PAD) * (1.0 - (v - low) / span), 1)
+    def y(v: float) -> str:
+        return _coordinate(PAD + (HEIGHT - 2 * PAD) * (1.0 - (v - low) / span))
 
     step = (WIDTH - 2 * PAD) / max(1, len(points) - 1)
     dots = [
-        (round(PAD + i * step, 1), y(p.value), i >= m.trend.recent_from)
+        (_coordinate(PAD + i * step), y(p.value), i >= m.trend.recent_from)
         for i, p in enumerate(points)
         if p.value is not None
     ]
@@ -147,7 +152,7 @@ def sparkline(m: strategy_selectors.MeasureState) -> SparkLine | None:
         dots=dots,
         center=y(center) if center is not None else None,
         target=y(m.goal_measure.target),
-        recent_x=round(PAD + (m.trend.recent_from - 0.5) * step, 1),
+        recent_x=_coordinate(PAD + (m.trend.recent_from - 0.5) * step),
     )
 
 
