@@ -91,6 +91,17 @@ class Measure:
     noun_one: str  # msgid: what one observation is ("answer", "appointment")
     noun_many: str  # its plural
     question: str = ""  # top box: the question's code
+    source: str = ""  # msgid: where the data comes from (the measure catalogue page)
+    counts: str = ""  # msgid: what counts, and what is left out
+
+    @property
+    def unit_name(self) -> str:
+        """msgid of the unit values and targets are in."""
+        if self.kind == PROPORTION:
+            return _("percent (0 to 100)")
+        if self.kind == MINUTES:
+            return _("minutes")
+        return _("NPS points (−100 to 100)")
 
     @property
     def chart(self) -> str:
@@ -114,6 +125,11 @@ FIXED: tuple[Measure, ...] = (
             "by the day the patient started the survey."
         ),
         *ngettext("answer", "answers"),
+        source=_("Patient surveys: the likelihood-to-recommend question (0 to 10) of the surveys sent after visits."),
+        counts=_(
+            "One answer per survey response. Promoters answer 9 or 10, detractors 0 to 6; passives (7 or 8) count "
+            "in n but not in the score."
+        ),
     ),
     Measure(
         ONLINE_BOOKING_COMPLETION,
@@ -127,6 +143,11 @@ FIXED: tuple[Measure, ...] = (
             "visitor, so a day counts at most as many completions as starts."
         ),
         *ngettext("booking started", "bookings started"),
+        source=_("The online booking pages: the journey events “booking started”, “booked online” and “request sent”."),
+        counts=_(
+            "Every online booking started counts once; it counts as completed when a booking made online or a request "
+            "to the front desk follows the same day. Bookings from waitlist offers are left out."
+        ),
     ),
     Measure(
         WAITING_MINUTES,
@@ -139,6 +160,8 @@ FIXED: tuple[Measure, ...] = (
             "by the day of the visit; compared as medians."
         ),
         *ngettext("visit", "visits"),
+        source=_("The flow board: the time the patient arrived and the time they were with the provider."),
+        counts=_("Visits with both times. Cancelled appointments are left out."),
     ),
     Measure(
         NO_SHOW_RATE,
@@ -151,6 +174,11 @@ FIXED: tuple[Measure, ...] = (
             "time has passed, by the day of the appointment."
         ),
         *ngettext("appointment", "appointments"),
+        source=_("The schedule and the flow board: each appointment's status."),
+        counts=_(
+            "Appointments whose time has passed and that were not cancelled; a no-show counts toward the rate. "
+            "Lower is better."
+        ),
     ),
     Measure(
         LATE_CANCEL_RATE,
@@ -163,6 +191,11 @@ FIXED: tuple[Measure, ...] = (
             "divided by every appointment scheduled, cancelled ones included, by the day of the appointment."
         ),
         *ngettext("appointment", "appointments"),
+        source=_("The schedule: when each appointment was cancelled, and the practice's cutoff for online changes."),
+        counts=_(
+            "Every appointment scheduled, cancelled ones included; a cancellation inside the cutoff counts toward "
+            "the rate. Lower is better."
+        ),
     ),
     Measure(
         REMINDER_CONFIRMATION_RATE,
@@ -175,6 +208,8 @@ FIXED: tuple[Measure, ...] = (
             "texting back, by the day of the appointment."
         ),
         *ngettext("reminded appointment", "reminded appointments"),
+        source=_("Messaging: reminders sent by email or text, and the patients' answers to them."),
+        counts=_("Appointments whose reminder was sent; a confirmation by the reminder's link or by text counts."),
     ),
 )
 FIXED_BY_CODE: dict[str, Measure] = {m.code: m for m in FIXED}
@@ -194,6 +229,8 @@ def top_box(question: str) -> Measure:
         ),
         *ngettext("answer", "answers"),
         question=question,
+        source=_("Patient surveys: the answers to this question."),
+        counts=_("Every answer on the question's scale; an answer in the best category counts."),
     )
 
 

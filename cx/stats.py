@@ -386,3 +386,47 @@ def compare_nps(before: Sequence[int], after: Sequence[int], *, seed: int = 0) -
         detectable=DETECTABLE_NPS,
         needed=lambda: needed_for_means(variance, DETECTABLE_NPS),
     )
+
+
+# --- one value with its interval (the strategy page's current values) --------------------------------
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """One measure's value over a period, with its 95 % confidence interval (None when n == 0)."""
+
+    value: float | None  # percent (0..100) for proportions, minutes, NPS points
+    n: int
+    low: float | None
+    high: float | None
+
+
+def estimate_proportion(flags: Sequence[bool]) -> Estimate:
+    """The share of True answers in percent, with a Wilson 95 % interval."""
+    n = len(flags)
+    k = sum(1 for x in flags if x)
+    interval = wilson(k, n)
+    if interval is None:
+        return Estimate(None, 0, None, None)
+    return Estimate(100.0 * k / n, n, 100.0 * interval.low, 100.0 * interval.high)
+
+
+def estimate_minutes(values: Sequence[float], *, seed: int = 0) -> Estimate:
+    """The median, with a bootstrap percentile 95 % interval (as ``compare_minutes`` draws them)."""
+    a = np.asarray(values, dtype=np.float64)
+    if not len(a):
+        return Estimate(None, 0, None, None)
+    if np.isnan(a).any():
+        raise ValueError("minutes must not contain NaN")
+    interval = _percentile_interval(_bootstrap_medians(a, np.random.default_rng(seed), BOOTSTRAP_RESAMPLES))
+    return Estimate(float(np.median(a)), len(a), interval.low, interval.high)
+
+
+def estimate_nps(scores: Sequence[int], *, seed: int = 0) -> Estimate:
+    """The NPS (0..10 answers), with a bootstrap percentile 95 % interval (as ``compare_nps`` draws them)."""
+    counts = _nps_counts(scores)
+    n = sum(counts)
+    if not n:
+        return Estimate(None, 0, None, None)
+    interval = _percentile_interval(_bootstrap_nps(counts, np.random.default_rng(seed), BOOTSTRAP_RESAMPLES))
+    return Estimate(nps(scores), n, interval.low, interval.high)

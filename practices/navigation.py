@@ -228,6 +228,7 @@ MENUS: dict[str, Menu] = {
             Entry(_("Patient groups"), ("cx:groups",), current=("cx:group*",)),
             Entry(_("Improvement projects"), ("cx:projects",), current=("cx:project*",)),
             Entry(_("Root-cause analyses"), ("cx:rcas",), current=("cx:rca*",)),
+            Entry(_("Strategy"), ("cx:strategy",), current=("cx:strategy*", "cx:goal*", "cx:measure_catalogue")),
             Entry(_("My profile"), ("cx:my_profile",)),
             Entry(_("Settings"), ("cx:settings",)),
         ),

@@ -34,8 +34,11 @@ from cx.models import (
     CausalStatement,
     EmpathyMap,
     ExperienceMoment,
+    Goal,
+    GoalMeasure,
     Idea,
     ImprovementProject,
+    IntendedExperience,
     PatientGroup,
     RcaAction,
     Recognition,
@@ -273,6 +276,18 @@ def _cx_world(practice, owner, front_desk, answer) -> dict[str, int]:
         measure="Hold time",
         project=project,
     )
+    goal = Goal.objects.create(practice=practice, title="Easiest to reach by phone", owner=owner)
+    experience = IntendedExperience.objects.create(
+        practice=practice, goal=goal, touchpoint="self-scheduling", sentence="Books online in two minutes."
+    )
+    GoalMeasure.objects.create(
+        practice=practice,
+        goal=goal,
+        experience=experience,
+        measure="nps",
+        target=50,
+        target_on=timezone.localdate() + timedelta(days=90),
+    )
     return {
         "cx_moment": moment.pk,
         "cx_recognition": recognition.pk,
@@ -283,6 +298,7 @@ def _cx_world(practice, owner, front_desk, answer) -> dict[str, int]:
         "cx_action": action.pk,
         "cx_rca": rca.pk,
         "cx_rca_action": rca_action.pk,
+        "cx_goal": goal.pk,
     }
 
 
@@ -299,6 +315,7 @@ CX_PK_PREFIXES = {
     "cx:project": "cx_project",
     "cx:rca": "cx_rca",
     "cx:rca_action_done": "cx_rca_action",
+    "cx:goal": "cx_goal",
 }
 
 

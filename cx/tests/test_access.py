@@ -30,6 +30,7 @@ PK_RECORD = {
     "cx:project": "project",
     "cx:rca": "rca",
     "cx:rca_action_done": "rca_action",
+    "cx:goal": "goal",  # cx:goal, cx:goal_edit, cx:goal_measure_add, cx:goal_experience_add
 }
 
 # Pages every member of the team may open (the rest are the owner's and the experience lead's).
@@ -50,6 +51,9 @@ TEAM_PAGES = {
     "cx:project",
     "cx:rcas",
     "cx:rca",
+    "cx:strategy",
+    "cx:goal",
+    "cx:measure_catalogue",
     "cx:team_member",  # their own page only: another member's is 404 (below)
 }
 
@@ -128,7 +132,30 @@ def make_records(practice, owner) -> dict:
             went_live_on=timezone.localdate() - timedelta(days=30),
             primary_measure="nps",
         ),
+        "goal": _goal(practice, owner),
     }
+
+
+def _goal(practice, owner) -> cx.Goal:
+    goal = cx.Goal.objects.create(practice=practice, title="Easiest to reach by phone", owner=owner)
+    experience = cx.IntendedExperience.objects.create(
+        practice=practice, goal=goal, touchpoint="self-scheduling", sentence="Books online in two minutes."
+    )
+    cx.GoalMeasure.objects.create(
+        practice=practice,
+        goal=goal,
+        experience=experience,
+        measure="nps",
+        target=50,
+        target_on=timezone.localdate() + timedelta(days=90),
+    )
+    cx.StrategyReview.objects.create(
+        practice=practice,
+        quarter_start=timezone.localdate().replace(day=1, month=1),
+        what_moved="x",
+        what_will_change="y",
+    )
+    return goal
 
 
 def snapshot() -> dict:
@@ -147,6 +174,10 @@ def snapshot() -> dict:
         cx.TimelineEntry,
         cx.CausalStatement,
         cx.RcaAction,
+        cx.Goal,
+        cx.IntendedExperience,
+        cx.GoalMeasure,
+        cx.StrategyReview,
     ]
     state: dict = {t.__name__: list(t._default_manager.order_by("pk").values()) for t in tables}
     state["audit"] = AuditEntry.objects.count()

@@ -70,6 +70,9 @@ NOT_IN_MENU = {
     "cx:action_create": "a form posted from the Actions page",
     "cx:moment_prepare": "a form posted from the Experience moments page",
     "cx:recognition_scan": "a form posted from the Recognition page",
+    "cx:goal_new": "a form, opened from the Strategy page",
+    "cx:strategy_review_new": "a form, opened from the Strategy page",
+    "cx:measure_catalogue": "the measures' definitions, linked from the Strategy page and the goal forms",
 }
 
 
