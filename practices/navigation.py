@@ -227,6 +227,11 @@ MENUS: dict[str, Menu] = {
             Entry(_("Empathy maps"), ("cx:maps",), current=("cx:map*", "cx:idea*")),
             Entry(_("Patient groups"), ("cx:groups",), current=("cx:group*",)),
             Entry(_("Improvement projects"), ("cx:projects",), current=("cx:project*",)),
+            Entry(
+                _("Governance"),
+                ("cx:committee", "cx:meetings", "cx:proposals"),
+                current=("cx:committee*", "cx:criteria", "cx:proposal*", "cx:meeting*"),
+            ),
             Entry(_("My profile"), ("cx:my_profile",)),
             Entry(_("Settings"), ("cx:settings",)),
         ),

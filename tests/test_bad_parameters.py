@@ -29,7 +29,19 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from cx.models import Action, EmpathyMap, ExperienceMoment, Idea, ImprovementProject, PatientGroup, Recognition
+from cx.models import (
+    Action,
+    Committee,
+    CommitteeMeeting,
+    CommitteeMember,
+    EmpathyMap,
+    ExperienceMoment,
+    Idea,
+    ImprovementProject,
+    PatientGroup,
+    ProposedChange,
+    Recognition,
+)
 from feedback import survey_links
 from feedback.models import (
     Answer,
@@ -246,6 +258,10 @@ def _cx_world(practice, owner, front_desk, answer) -> dict[str, int]:
         primary_measure="nps",
     )
     action = Action.objects.create(practice=practice, title="Call back", owner=owner, due_on=timezone.localdate())
+    committee = Committee.objects.create(practice=practice)
+    member = CommitteeMember.objects.create(practice=practice, committee=committee, user=front_desk, role="member")
+    meeting = CommitteeMeeting.objects.create(practice=practice, held_on=timezone.localdate())
+    proposal = ProposedChange.objects.create(practice=practice, title="Saturday hours")
     return {
         "cx_moment": moment.pk,
         "cx_recognition": recognition.pk,
@@ -254,6 +270,9 @@ def _cx_world(practice, owner, front_desk, answer) -> dict[str, int]:
         "cx_idea": idea.pk,
         "cx_project": project.pk,
         "cx_action": action.pk,
+        "cx_committee_member": member.pk,
+        "cx_meeting": meeting.pk,
+        "cx_proposal": proposal.pk,
     }
 
 
@@ -268,6 +287,9 @@ CX_PK_PREFIXES = {
     "cx:idea": "cx_idea",
     "cx:group": "cx_group",
     "cx:project": "cx_project",
+    "cx:committee_member": "cx_committee_member",
+    "cx:meeting": "cx_meeting",
+    "cx:proposal": "cx_proposal",
 }
 
 

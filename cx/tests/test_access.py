@@ -28,6 +28,9 @@ PK_RECORD = {
     "cx:idea": "idea",
     "cx:group": "group",
     "cx:project": "project",
+    "cx:committee_member": "committee_member",
+    "cx:proposal": "proposal",
+    "cx:meeting": "meeting",
 }
 
 # Pages every member of the team may open (the rest are the owner's and the experience lead's).
@@ -47,6 +50,12 @@ TEAM_PAGES = {
     "cx:projects",
     "cx:project",
     "cx:team_member",  # their own page only: another member's is 404 (below)
+    "cx:committee",  # governance: the whole team reads the committee, agendas and minutes
+    "cx:proposals",
+    "cx:proposal",
+    "cx:proposal_new",  # anyone may propose a change; the committee screens and decides
+    "cx:meetings",
+    "cx:meeting",
 }
 
 
@@ -112,6 +121,23 @@ def make_records(practice, owner) -> dict:
             went_live_on=timezone.localdate() - timedelta(days=30),
             primary_measure="nps",
         ),
+        **_governance_records(practice, owner),
+    }
+
+
+def _governance_records(practice, owner) -> dict:
+    committee = cx.Committee.objects.create(practice=practice)
+    meeting = cx.CommitteeMeeting.objects.create(practice=practice, held_on=timezone.localdate())
+    proposal = cx.ProposedChange.objects.create(practice=practice, title="Saturday hours")
+    cx.Decision.objects.create(
+        practice=practice, meeting=meeting, text="Pilot it", subject_kind="change", subject_id=proposal.pk
+    )
+    return {
+        "committee_member": cx.CommitteeMember.objects.create(
+            practice=practice, committee=committee, user=owner, role="chair"
+        ),
+        "proposal": proposal,
+        "meeting": meeting,
     }
 
 
@@ -127,6 +153,12 @@ def snapshot() -> dict:
         cx.Idea,
         cx.ImprovementProject,
         cx.Action,
+        cx.Committee,
+        cx.CommitteeMember,
+        cx.PatientInputCriterion,
+        cx.ProposedChange,
+        cx.CommitteeMeeting,
+        cx.Decision,
     ]
     state: dict = {t.__name__: list(t._default_manager.order_by("pk").values()) for t in tables}
     state["audit"] = AuditEntry.objects.count()

@@ -69,6 +69,11 @@ NOT_IN_MENU = {
     "cx:action_create": "a form posted from the Actions page",
     "cx:moment_prepare": "a form posted from the Experience moments page",
     "cx:recognition_scan": "a form posted from the Recognition page",
+    "cx:committee_edit": "a form, opened from the Governance page",
+    "cx:committee_member_add": "a form posted from the Governance page",
+    "cx:criteria": "a form, opened from the Governance page",
+    "cx:proposal_new": "a form, opened from the Proposed changes page",
+    "cx:meeting_new": "a form, opened from the Committee meetings page",
 }
 
 
