@@ -19,8 +19,7 @@ from cx.selectors import agenda
 from cx.views import governance as views
 from practices.models import Role
 from tests.factories import make_patient, make_survey
-
-from .governance_data import analysis, closed_case, comment, signal, today
+from tests.governance_data import analysis, closed_case, comment, signal, today
 
 pytestmark = pytest.mark.django_db
 

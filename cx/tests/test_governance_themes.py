@@ -8,8 +8,7 @@ import pytest
 from cx.models import RcaStatus
 from cx.selectors.themes import recurrences, recurring_themes
 from tests.factories import make_patient, make_survey
-
-from .governance_data import analysis, comment, open_case, today, waiting
+from tests.governance_data import analysis, comment, open_case, today, waiting
 
 pytestmark = pytest.mark.django_db
 

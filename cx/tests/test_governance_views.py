@@ -19,8 +19,7 @@ from cx.models import (
 from cx.selectors.governance import DEFAULT_CRITERIA
 from practices.models import Role
 from tests.factories import make_patient, make_survey
-
-from .governance_data import closed_case, comment, today
+from tests.governance_data import closed_case, comment, today
 
 pytestmark = pytest.mark.django_db
 

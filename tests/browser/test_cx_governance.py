@@ -12,9 +12,9 @@ from playwright.sync_api import Page, expect
 
 from cx.models import CommitteeMeeting, Decision, ImprovementProject, ProposedChange, RcaStatus
 from cx.services import governance as services
-from cx.tests.governance_data import analysis, closed_case, comment, today
 from practices.models import Role
 from tests.factories import make_survey
+from tests.governance_data import analysis, closed_case, comment, today
 
 from .axe import assert_no_axe_violations
 from .pages import PHONE, Site, assert_fits_phone, sign_in_staff, tab_to
