@@ -229,6 +229,11 @@ MENUS: dict[str, Menu] = {
             Entry(_("Improvement projects"), ("cx:projects",), current=("cx:project*",)),
             Entry(_("Root-cause analyses"), ("cx:rcas",), current=("cx:rca*",)),
             Entry(_("Strategy"), ("cx:strategy",), current=("cx:strategy*", "cx:goal*", "cx:measure_catalogue")),
+            Entry(
+                _("Governance"),
+                ("cx:committee", "cx:meetings", "cx:proposals"),
+                current=("cx:committee*", "cx:criteria", "cx:proposal*", "cx:meeting*"),
+            ),
             Entry(_("My profile"), ("cx:my_profile",)),
             Entry(_("Settings"), ("cx:settings",)),
         ),

@@ -32,6 +32,9 @@ from django.utils.http import urlsafe_base64_encode
 from cx.models import (
     Action,
     CausalStatement,
+    Committee,
+    CommitteeMeeting,
+    CommitteeMember,
     EmpathyMap,
     ExperienceMoment,
     Goal,
@@ -40,6 +43,7 @@ from cx.models import (
     ImprovementProject,
     IntendedExperience,
     PatientGroup,
+    ProposedChange,
     RcaAction,
     Recognition,
     RootCauseAnalysis,
@@ -288,6 +292,10 @@ def _cx_world(practice, owner, front_desk, answer) -> dict[str, int]:
         target=50,
         target_on=timezone.localdate() + timedelta(days=90),
     )
+    committee = Committee.objects.create(practice=practice)
+    member = CommitteeMember.objects.create(practice=practice, committee=committee, user=front_desk, role="member")
+    meeting = CommitteeMeeting.objects.create(practice=practice, held_on=timezone.localdate())
+    proposal = ProposedChange.objects.create(practice=practice, title="Saturday hours")
     return {
         "cx_moment": moment.pk,
         "cx_recognition": recognition.pk,
@@ -299,6 +307,9 @@ def _cx_world(practice, owner, front_desk, answer) -> dict[str, int]:
         "cx_rca": rca.pk,
         "cx_rca_action": rca_action.pk,
         "cx_goal": goal.pk,
+        "cx_committee_member": member.pk,
+        "cx_meeting": meeting.pk,
+        "cx_proposal": proposal.pk,
     }
 
 
@@ -316,6 +327,9 @@ CX_PK_PREFIXES = {
     "cx:rca": "cx_rca",
     "cx:rca_action_done": "cx_rca_action",
     "cx:goal": "cx_goal",
+    "cx:committee_member": "cx_committee_member",
+    "cx:meeting": "cx_meeting",
+    "cx:proposal": "cx_proposal",
 }
 
 

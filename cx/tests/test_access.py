@@ -31,6 +31,9 @@ PK_RECORD = {
     "cx:rca": "rca",
     "cx:rca_action_done": "rca_action",
     "cx:goal": "goal",  # cx:goal, cx:goal_edit, cx:goal_measure_add, cx:goal_experience_add
+    "cx:committee_member": "committee_member",
+    "cx:proposal": "proposal",
+    "cx:meeting": "meeting",
 }
 
 # Pages every member of the team may open (the rest are the owner's and the experience lead's).
@@ -55,6 +58,12 @@ TEAM_PAGES = {
     "cx:goal",
     "cx:measure_catalogue",
     "cx:team_member",  # their own page only: another member's is 404 (below)
+    "cx:committee",  # governance: the whole team reads the committee, agendas and minutes
+    "cx:proposals",
+    "cx:proposal",
+    "cx:proposal_new",  # anyone may propose a change; the committee screens and decides
+    "cx:meetings",
+    "cx:meeting",
 }
 
 
@@ -133,6 +142,23 @@ def make_records(practice, owner) -> dict:
             primary_measure="nps",
         ),
         "goal": _goal(practice, owner),
+        **_governance_records(practice, owner),
+    }
+
+
+def _governance_records(practice, owner) -> dict:
+    committee = cx.Committee.objects.create(practice=practice)
+    meeting = cx.CommitteeMeeting.objects.create(practice=practice, held_on=timezone.localdate())
+    proposal = cx.ProposedChange.objects.create(practice=practice, title="Saturday hours")
+    cx.Decision.objects.create(
+        practice=practice, meeting=meeting, text="Pilot it", subject_kind="change", subject_id=proposal.pk
+    )
+    return {
+        "committee_member": cx.CommitteeMember.objects.create(
+            practice=practice, committee=committee, user=owner, role="chair"
+        ),
+        "proposal": proposal,
+        "meeting": meeting,
     }
 
 
@@ -178,6 +204,12 @@ def snapshot() -> dict:
         cx.IntendedExperience,
         cx.GoalMeasure,
         cx.StrategyReview,
+        cx.Committee,
+        cx.CommitteeMember,
+        cx.PatientInputCriterion,
+        cx.ProposedChange,
+        cx.CommitteeMeeting,
+        cx.Decision,
     ]
     state: dict = {t.__name__: list(t._default_manager.order_by("pk").values()) for t in tables}
     state["audit"] = AuditEntry.objects.count()

@@ -73,6 +73,11 @@ NOT_IN_MENU = {
     "cx:goal_new": "a form, opened from the Strategy page",
     "cx:strategy_review_new": "a form, opened from the Strategy page",
     "cx:measure_catalogue": "the measures' definitions, linked from the Strategy page and the goal forms",
+    "cx:committee_edit": "a form, opened from the Governance page",
+    "cx:committee_member_add": "a form posted from the Governance page",
+    "cx:criteria": "a form, opened from the Governance page",
+    "cx:proposal_new": "a form, opened from the Proposed changes page",
+    "cx:meeting_new": "a form, opened from the Committee meetings page",
 }
 
 
