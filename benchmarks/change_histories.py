@@ -94,9 +94,7 @@ def _history(rng: random.Random, pid: int, today: date, p: dict[str, float | int
             outcome = cd.NO_SHOW
         checked = bool(p["checker"]) and rng.random() < float(p["checkin_rate"]) or rng.random() < 0.05
         reminded = rng.random() < 0.9
-        confirmed = reminded and (
-            rng.random() < float(p["confirm_rate"]) if p["confirmer"] else rng.random() < 0.15
-        )
+        confirmed = reminded and (rng.random() < float(p["confirm_rate"]) if p["confirmer"] else rng.random() < 0.15)
         bookings.append(
             cd.Booking(
                 booked_at=_at(booked, 9),
@@ -115,10 +113,8 @@ def _history(rng: random.Random, pid: int, today: date, p: dict[str, float | int
             )
         )
         if outcome == cd.KEPT and p["surveyed"] and rng.random() < 0.5:
-            if p["happy"]:
-                score = rng.choices([7, 8, 9, 10], weights=[1, 3, 4, 4])[0]
-            else:
-                score = rng.randint(3, 10)
+            happy = rng.choices([7, 8, 9, 10], weights=[1, 3, 4, 4])[0]
+            score = happy if p["happy"] else rng.randint(3, 10)
             surveys.append(cd.SurveyAnswer(_at(day, 18), score, negative_comment=score <= 4 and rng.random() < 0.5))
         if outcome in (cd.CANCELLED, cd.NO_SHOW):
             day += timedelta(days=rng.randint(7, 30))  # rebooked
@@ -153,9 +149,7 @@ def _plant(rng: random.Random, kind: str, history: cd.History, today: date) -> c
     if kind in (cd.STOPPED_CHECKING_IN, cd.STOPPED_CONFIRMING):
         attr = "checked_in_online" if kind == cd.STOPPED_CHECKING_IN else "confirmed"
         pool = [
-            i
-            for i, b in enumerate(bookings)
-            if b.outcome == cd.KEPT and (kind == cd.STOPPED_CHECKING_IN or b.reminded)
+            i for i, b in enumerate(bookings) if b.outcome == cd.KEPT and (kind == cd.STOPPED_CHECKING_IN or b.reminded)
         ]
         k = rng.choice([2, 3])
         base = pool[:-k]
@@ -197,7 +191,10 @@ def _plant(rng: random.Random, kind: str, history: cd.History, today: date) -> c
         before = sum(
             (b.outcome == cd.NO_SHOW)
             if kind == cd.MORE_NO_SHOWS
-            else (b.outcome == cd.CANCELLED and (kind == cd.MORE_CANCELLATIONS or b.start - b.cancelled_at < timedelta(hours=24)))  # type: ignore[operator]
+            else (
+                b.outcome == cd.CANCELLED
+                and (kind == cd.MORE_CANCELLATIONS or b.start - b.cancelled_at < timedelta(hours=24))
+            )  # type: ignore[operator]
             for b in earlier
         )
         if before > 0.1 * len(earlier):
