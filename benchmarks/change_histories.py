@@ -58,6 +58,8 @@ def _profile(rng: random.Random) -> dict[str, float | int | str | bool]:
         "surveyed": rng.random() < 0.45,
         "happy": rng.random() < 0.8,
         "recall": rng.random() < 0.6,
+        # Comes for a course of visits a few weeks apart, then not for months: no rhythm to lapse from.
+        "episodic": rng.random() < 0.15,
     }
 
 
@@ -67,6 +69,7 @@ def _history(rng: random.Random, pid: int, today: date, p: dict[str, float | int
     day = start + timedelta(days=rng.randint(0, interval))
     bookings: list[cd.Booking] = []
     surveys: list[cd.SurveyAnswer] = []
+    course_left = rng.randint(2, 5)
     while True:
         lead = rng.randint(3, 60)
         booked = day - timedelta(days=lead)
@@ -119,9 +122,17 @@ def _history(rng: random.Random, pid: int, today: date, p: dict[str, float | int
         if outcome in (cd.CANCELLED, cd.NO_SHOW):
             day += timedelta(days=rng.randint(7, 30))  # rebooked
             continue
+        if p["episodic"]:
+            course_left -= 1
+            if course_left > 0:
+                day += timedelta(days=rng.randint(21, 42))
+            else:
+                course_left = rng.randint(2, 5)
+                day += timedelta(days=rng.randint(120, 540))
+            continue
         day += timedelta(days=max(7, round(rng.gauss(interval, interval * 0.08))))
     kept = [b.start.date() for b in bookings if b.outcome == cd.KEPT]
-    recall = kept[-1] + timedelta(days=interval) if p["recall"] and kept else None
+    recall = kept[-1] + timedelta(days=interval) if p["recall"] and not p["episodic"] and kept else None
     return cd.History(patient_id=pid, bookings=tuple(bookings), surveys=tuple(surveys), recall_due_on=recall)
 
 
@@ -223,7 +234,7 @@ def _plant(rng: random.Random, kind: str, history: cd.History, today: date) -> c
         last_allowed = today - timedelta(days=int(interval) + overdue)
         cut = [b for b in bookings if b.start.date() <= last_allowed and b.outcome != cd.UPCOMING]
         cut_kept = [b for b in cut if b.outcome == cd.KEPT]
-        if len(cut_kept) < 3:
+        if len(cut_kept) < 4:
             return None
         last = cut_kept[-1].start.date()
         recall = last + timedelta(days=round(interval)) if kind == cd.LAPSED_RECALL else None
@@ -275,6 +286,8 @@ def generate(patients: int, *, today: date, seed: int = 14, planted_share: float
                     profile.update(confirmer=True)
                 if kind == cd.TURNED_DETRACTOR:
                     profile.update(surveyed=True, happy=True)
+                if kind in (cd.LAPSED_RECALL, cd.LAPSED_GAP):
+                    profile.update(episodic=False)
                 history = _history(rng, pid, today, profile)
                 planted = _plant(rng, kind, history, today)
                 if planted is not None:

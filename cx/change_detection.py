@@ -19,10 +19,12 @@ Every change is judged against the patient's OWN history, with a minimum of evid
   rate (smoothed) is at most ``ALPHA_RATE``.
 - **Lapses**: the recall's due day plus ``RECALL_GRACE_DAYS`` passed with nothing booked, or the
   time since the last kept visit is at least twice the patient's usual gap (and ``GAP_SLACK_DAYS``
-  more), longer than any gap before, with at least three kept visits behind it.
+  more), longer than any gap before, with at least four kept visits behind it in a rhythm (a usual
+  gap of two months or more, no earlier gap over twice the usual: a course of treatment that ended
+  or a patient who comes when something comes up has no rhythm to break).
 - **Opt-outs** and **abandoned online bookings** are changes by themselves (a known patient: one
   kept visit at least); **turned detractor**: a score of 6 or less or a strongly negative comment
-  after at least two positive answers and no negative one.
+  after at least three positive answers and no negative one.
 
 ``changed_on`` is the day the new behaviour was first seen (the first call, the first missed
 check-in, the day a lapse became one), so reruns and later evidence give the same day and the
@@ -95,7 +97,7 @@ UPCOMING = "upcoming"
 MIN_BASELINE = 4  # occasions a habit must have held on before its break counts
 MIN_HABIT_SHARE = 0.75
 MIN_RUN = 2  # occasions in a row that broke it
-ALPHA = 0.05  # the most surprising a stopped habit may be by chance, for this patient
+ALPHA = 0.04  # the most surprising a stopped habit may be by chance, for this patient
 ALPHA_RATE = 0.01  # the same for more cancellations, no-shows and late cancellations
 MIN_RATE_BASELINE = 4
 MIN_RATE_EVENTS = 2
@@ -103,7 +105,8 @@ RECENT_DAYS = 365  # changes first seen longer ago are not news
 RECALL_GRACE_DAYS = 30  # a recall is lapsed this long after its due day, with nothing booked
 GAP_FACTOR = 2.0
 GAP_SLACK_DAYS = 90
-MIN_KEPT_FOR_GAP = 3
+MIN_KEPT_FOR_GAP = 4
+MIN_USUAL_GAP_DAYS = 60
 ABANDON_AFTER = timedelta(hours=2)  # a start with no booking within this is abandoned
 ABANDON_RECENT_DAYS = 30
 DETRACTOR_MAX = 6
@@ -576,10 +579,14 @@ class _Gap:
 
 
 def _gap_rule(kept: Sequence[date]) -> _Gap | None:
+    """The patient's rhythm, when they have one: enough visits, a usual gap of two months or more (not a
+    course of treatment), and no earlier gap over twice the usual (no breaks before)."""
     if len(kept) < MIN_KEPT_FOR_GAP:
         return None
     gaps = [(b - a).days for a, b in zip(kept, kept[1:], strict=False)]
     usual = statistics.median(gaps)
+    if usual < MIN_USUAL_GAP_DAYS or max(gaps) > GAP_FACTOR * usual:
+        return None
     limit = max(round(GAP_FACTOR * usual), round(usual) + GAP_SLACK_DAYS, max(gaps) + 1)
     return _Gap(usual=usual, longest=max(gaps), limit=limit)
 

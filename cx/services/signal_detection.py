@@ -35,7 +35,7 @@ from .. import change_detection as cd
 from ..models import ChangeSignal, DetectionCursor, LapseWatch, SignalStatus
 from ..selectors import signal_histories
 
-EVENT_BATCH = 5000
+EVENT_BATCH = 20_000
 PATIENT_BATCH = 500
 READ_LAG = timedelta(hours=2)
 
