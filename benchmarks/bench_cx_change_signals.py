@@ -137,12 +137,12 @@ def measure(quick: bool) -> None:
     import django
 
     django.setup()
+    import random
+
     from django.db import connection, transaction
     from django.db.models import Max
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
-
-    import random
 
     from cx.models import ChangeSignal, DetectionCursor, LapseWatch
     from cx.services.signal_detection import READ_LAG, detect_changes

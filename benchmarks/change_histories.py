@@ -169,7 +169,10 @@ def _plant(rng: random.Random, kind: str, history: cd.History, today: date) -> c
         if bookings[pool[-k]].start.date() < today - timedelta(days=330):
             return None
         for i in pool[-k:]:
-            bookings[i] = replace(bookings[i], **{attr: False})
+            b = bookings[i]
+            bookings[i] = (
+                replace(b, checked_in_online=False) if attr == "checked_in_online" else replace(b, confirmed=False)
+            )
         return replace(history, bookings=tuple(bookings))
     if kind in (cd.NEW_LOCATION, cd.NEW_PROVIDER):
         pool = [i for i, b in enumerate(bookings) if b.outcome in (cd.KEPT, cd.UPCOMING)]
@@ -184,14 +187,14 @@ def _plant(rng: random.Random, kind: str, history: cd.History, today: date) -> c
             return None
         if kind == cd.NEW_PROVIDER and (bookings[base[-1]].start - bookings[base[0]].start).days < 400:
             return None
-        if kind == cd.NEW_LOCATION:
-            new = rng.choice([x for x in LOCATIONS if x != usual])
-            change = {"location_id": new, "location_name": LOCATIONS[new]}
-        else:
-            new = rng.choice([x for x in PROVIDERS if x != usual])
-            change = {"provider_id": new, "provider_name": PROVIDERS[new]}
+        names = LOCATIONS if kind == cd.NEW_LOCATION else PROVIDERS
+        moved_to: int = rng.choice([x for x in names if x != usual])
         for i in pool[-k:]:
-            bookings[i] = replace(bookings[i], **change)  # type: ignore[arg-type]
+            b = bookings[i]
+            if kind == cd.NEW_LOCATION:
+                bookings[i] = replace(b, location_id=moved_to, location_name=names[moved_to])
+            else:
+                bookings[i] = replace(b, provider_id=moved_to, provider_name=names[moved_to])
         return replace(history, bookings=tuple(bookings))
     if kind in (cd.MORE_CANCELLATIONS, cd.MORE_NO_SHOWS, cd.LATE_CANCELLATIONS):
         pool = [i for i in recent if bookings[i].start.date() <= today]
@@ -204,8 +207,8 @@ def _plant(rng: random.Random, kind: str, history: cd.History, today: date) -> c
             if kind == cd.MORE_NO_SHOWS
             else (
                 b.outcome == cd.CANCELLED
-                and (kind == cd.MORE_CANCELLATIONS or b.start - b.cancelled_at < timedelta(hours=24))
-            )  # type: ignore[operator]
+                and (kind == cd.MORE_CANCELLATIONS or b.start - (b.cancelled_at or b.start) < timedelta(hours=24))
+            )
             for b in earlier
         )
         if before > 0.1 * len(earlier):
