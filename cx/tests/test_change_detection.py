@@ -288,3 +288,16 @@ def test_the_generated_population_meets_the_targets():
     result = score(generate(3000, today=TODAY, seed=3), today=TODAY)
     assert result["recall"] >= 0.95
     assert result["false_flag_rate"] <= 0.025
+
+
+def test_evidence_is_written_in_the_active_language():
+    from django.utils import translation
+
+    bookings = steady()[:-1]
+    bookings[-2] = replace(bookings[-2], channel=cd.PHONE)
+    bookings[-1] = replace(bookings[-1], channel=cd.PHONE)
+    history = cd.History(1, tuple(bookings), opt_outs=(cd.OptOut(at(date(2026, 11, 30)), "sms"),))
+    with translation.override("es"):
+        found = {f.kind: f.evidence for f in cd.detect(history, today=TODAY)}
+    assert found[cd.ONLINE_TO_PHONE].startswith("reservó en línea 6 de 6 veces desde 2024; reservó por teléfono el ")
+    assert found[cd.OPTED_OUT].endswith("; 8 citas desde 2024")
