@@ -7,7 +7,8 @@
    finished minutes after it started is not called abandoned and an event whose transaction
    committed late is not skipped), collects the patients they touch, rebuilds those patients'
    histories (``selectors.signal_histories``) and runs ``cx.change_detection.detect``. Each batch's
-   new signals and the cursor's advance are written in one transaction.
+   new signals and the cursor's advance are written in one transaction. A patient is read at most
+   once a run (their history is read whole), so a first run over a long log reads each patient once.
 2. **Lapses.** A lapse has no event: time passes. Each time a patient is read, the detector keeps
    the next day their history would show a lapse (``LapseWatch.check_on``). The run reads patients
    whose check day, or whose recall due day plus grace, fell between ``lapses_checked_on`` and today
@@ -47,6 +48,8 @@ def detect_changes(practice: Practice, *, now: datetime) -> int:
     cutoff_hours = insights_selectors.cancellation_cutoff_hours(practice)
     DetectionCursor.objects.get_or_create(practice=practice)
     created = 0
+    # A patient read once in this run is read with everything up to now: later batches skip them.
+    read: set[int] = set()
     with translation.override(settings.LANGUAGE_CODE):
         more = True
         while more:
@@ -57,14 +60,17 @@ def detect_changes(practice: Practice, *, now: datetime) -> int:
                 )
                 if last == cursor.last_event_id:
                     break
-                created += _look_at(practice, patients, now=now, today=today, zone=zone, cutoff_hours=cutoff_hours)
+                created += _look_at(
+                    practice, patients - read, now=now, today=today, zone=zone, cutoff_hours=cutoff_hours
+                )
+                read |= patients
                 cursor.last_event_id = last
                 cursor.save(update_fields=["last_event_id", "updated_at"])
         with transaction.atomic():
             cursor = DetectionCursor.objects.select_for_update().get(practice=practice)
             checked = cursor.lapses_checked_on or today - timedelta(days=1)
             if checked < today:
-                patients = signal_histories.lapse_candidates(practice, after=checked, until=today)
+                patients = signal_histories.lapse_candidates(practice, after=checked, until=today) - read
                 created += _look_at(practice, patients, now=now, today=today, zone=zone, cutoff_hours=cutoff_hours)
                 cursor.lapses_checked_on = today
                 cursor.save(update_fields=["lapses_checked_on", "updated_at"])

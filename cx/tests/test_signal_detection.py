@@ -221,3 +221,24 @@ def test_the_hourly_task_runs_every_practice(world, other_practice, monkeypatch)
     assert detect_changes_hourly.call_local() == 1
     assert DetectionCursor.objects.filter(practice=other_practice).exists()
     assert detect_changes_hourly.call_local() == 0
+
+
+def test_a_long_backlog_is_read_in_batches_each_patient_once(world, monkeypatch):
+    from cx.services import signal_detection
+
+    practice, location, provider, visit_type, make_patient = world
+    patient = make_patient(practice)
+    online_then_phone(patient, provider, location, visit_type)
+    events = [touch(practice, patient) for _ in range(5)]
+    monkeypatch.setattr(signal_detection, "EVENT_BATCH", 2)
+    asked: list[list[int]] = []
+    original = signal_histories.histories
+
+    def spy(practice, ids, *, now):
+        asked.append(sorted(ids))
+        return original(practice, ids, now=now)
+
+    monkeypatch.setattr(signal_histories, "histories", spy)
+    assert detect_changes(practice, now=timezone.now() + LATER) == 1
+    assert asked == [[patient.pk]]
+    assert DetectionCursor.objects.get(practice=practice).last_event_id == events[-1].pk
