@@ -40,3 +40,15 @@ def send_moment_emails_every_fifteen_minutes() -> int:
     from .services.moments import send_moment_emails
 
     return send_moment_emails(now=timezone.now())
+
+
+@db_periodic_task(crontab(minute="35"))
+def detect_changes_hourly() -> int:
+    """Hourly: each practice's new journey events and newly passed lapse days become change signals
+    (incremental from the practice's cursor; a rerun adds nothing)."""
+    from practices.models import Practice
+
+    from .services.signal_detection import detect_changes
+
+    now = timezone.now()
+    return sum(detect_changes(practice, now=now) for practice in Practice.objects.order_by("pk"))

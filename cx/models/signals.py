@@ -111,3 +111,20 @@ class DetectionCursor(models.Model):
 
     def __str__(self) -> str:
         return f"Change detection of practice {self.practice_id} at event {self.last_event_id}"
+
+
+class LapseWatch(models.Model):
+    """The next day a patient's history, with nothing new, would show a lapse (their recall's due day
+    plus grace, or their own usual gap run long), or an upcoming visit's day has passed. Kept by the
+    detector each time it reads the patient, so lapses are found by an indexed range over the days
+    since the last check, never by a scan of every patient. Holds a day only: never why."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    patient = models.OneToOneField("patients.Patient", on_delete=models.CASCADE, related_name="+")
+    check_on = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["practice", "check_on"], name="cx_lapse_watch_day_idx")]
+
+    def __str__(self) -> str:
+        return f"Lapse check of patient {self.patient_id} on {self.check_on}"
