@@ -29,7 +29,17 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from cx.models import Action, EmpathyMap, ExperienceMoment, Idea, ImprovementProject, PatientGroup, Recognition
+from cx.models import (
+    Action,
+    ChangeSignal,
+    EmpathyMap,
+    ExperienceMoment,
+    Idea,
+    ImprovementProject,
+    PatientGroup,
+    Recognition,
+    SignalKind,
+)
 from feedback import survey_links
 from feedback.models import (
     Answer,
@@ -246,6 +256,13 @@ def _cx_world(practice, owner, front_desk, answer) -> dict[str, int]:
         primary_measure="nps",
     )
     action = Action.objects.create(practice=practice, title="Call back", owner=owner, due_on=timezone.localdate())
+    signal = ChangeSignal.objects.create(
+        practice=practice,
+        patient=answer.response.patient,
+        kind=SignalKind.ONLINE_TO_PHONE,
+        evidence="Booked online 6 times; by phone twice.",
+        changed_on=timezone.localdate(),
+    )
     return {
         "cx_moment": moment.pk,
         "cx_recognition": recognition.pk,
@@ -254,6 +271,7 @@ def _cx_world(practice, owner, front_desk, answer) -> dict[str, int]:
         "cx_idea": idea.pk,
         "cx_project": project.pk,
         "cx_action": action.pk,
+        "cx_signal": signal.pk,
     }
 
 
@@ -268,6 +286,8 @@ CX_PK_PREFIXES = {
     "cx:idea": "cx_idea",
     "cx:group": "cx_group",
     "cx:project": "cx_project",
+    "cx:signal": "cx_signal",
+    "cx:signal_patient": "patient",
 }
 
 
