@@ -8,3 +8,5 @@ from practices.models import Role
 
 EDITORS = frozenset({Role.OWNER, Role.EXPERIENCE_LEAD})
 TEAM = frozenset(Role.values)
+# Change signals ("what changed"): the editors, and the front desk who makes the calls.
+SIGNAL_HANDLERS = EDITORS | {Role.FRONT_DESK}

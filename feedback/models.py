@@ -24,6 +24,8 @@ class SurveyKind(models.TextChoices):
     AFTER_BOOKING = "after_booking", _("After booking online")
     AFTER_CHECK_IN = "after_check_in", _("After check-in and the wait")
     AFTER_STATEMENT = "after_statement", _("After a statement")
+    # Sent by staff from a change signal (cx): one question about the change the practice noticed.
+    AFTER_CHANGE = "after_change", _("After a change we noticed")
 
 
 class Survey(models.Model):

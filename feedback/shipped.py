@@ -48,6 +48,7 @@ MAIN_TOUCHPOINT: dict[str, str] = {
     "after_booking": "self-scheduling",
     "after_check_in": "online-check-in",
     "after_statement": "statement",
+    "after_change": "survey",
 }
 
 POST_VISIT = ShippedSurvey(
@@ -256,4 +257,107 @@ AFTER_STATEMENT = ShippedSurvey(
     ),
 )
 
-SHIPPED: dict[str, ShippedSurvey] = {s.kind: s for s in (POST_VISIT, AFTER_BOOKING, AFTER_CHECK_IN, AFTER_STATEMENT)}
+# One question per change the practice may notice (cx change signals, ``cx.models.signals.SignalKind``):
+# code ``change_<kind>``. Staff send it from a signal's page; the patient sees only the question of that
+# signal (``feedback.selectors.surveys.questions_for``), so it stays a one-question survey. Free text,
+# so an unhappy answer is analysed like any comment and opens a recovery case the usual way.
+CHANGE_QUESTIONS: tuple[tuple[str, str, str, str], ...] = (
+    (
+        "online_to_phone",
+        "We noticed you booked by phone this time. Was anything wrong with booking online?",
+        "Notamos que esta vez hizo su cita por teléfono. ¿Hubo algún problema al hacer su cita en línea?",
+        "self-scheduling",
+    ),
+    (
+        "phone_to_online",
+        "We noticed you booked online this time. Was anything wrong when you called us?",
+        "Notamos que esta vez hizo su cita en línea. ¿Hubo algún problema cuando nos llamó?",
+        "phone-booking",
+    ),
+    (
+        "stopped_checking_in",
+        "We noticed you did not check in online this time. Was anything wrong with online check-in?",
+        "Notamos que esta vez no se registró en línea. ¿Hubo algún problema con el registro en línea?",
+        "online-check-in",
+    ),
+    (
+        "stopped_confirming",
+        "We noticed you no longer answer our reminders. Is anything wrong with them?",
+        "Notamos que ya no responde a nuestros recordatorios. ¿Hay algún problema con ellos?",
+        "reminders",
+    ),
+    (
+        "lapsed_recall",
+        "We have not seen you for a while. Is there anything that makes it hard to come back?",
+        "Hace tiempo que no le vemos. ¿Hay algo que le dificulte volver?",
+        "recall",
+    ),
+    (
+        "lapsed_gap",
+        "We see you less often than before. Is there anything that makes visits harder?",
+        "Le vemos con menos frecuencia que antes. ¿Hay algo que le dificulte venir?",
+        "recall",
+    ),
+    (
+        "new_location",
+        "We noticed you went to another of our locations this time. Was anything wrong at your usual one?",
+        "Notamos que esta vez fue a otra de nuestras sedes. ¿Hubo algún problema en la de siempre?",
+        "phone-booking",
+    ),
+    (
+        "new_provider",
+        "We noticed you saw a different provider this time. Is there anything we should know?",
+        "Notamos que esta vez le atendió otro proveedor. ¿Hay algo que debamos saber?",
+        "phone-booking",
+    ),
+    (
+        "more_cancellations",
+        "We noticed you had to cancel a few times lately. Is anything making your visits hard to keep?",
+        "Notamos que tuvo que cancelar varias veces últimamente. ¿Hay algo que le dificulte venir a sus citas?",
+        "manage-link",
+    ),
+    (
+        "more_no_shows",
+        "We missed you at a few visits lately. Is anything making your visits hard to keep?",
+        "Le extrañamos en algunas citas últimamente. ¿Hay algo que le dificulte venir a sus citas?",
+        "reminders",
+    ),
+    (
+        "late_cancellations",
+        "We noticed some of your visits were cancelled at short notice. Could we make that easier?",
+        "Notamos que algunas de sus citas se cancelaron con poco aviso. ¿Podríamos facilitarle algo?",
+        "manage-link",
+    ),
+    (
+        "opted_out",
+        "We noticed you no longer want our messages. Was anything wrong with them?",
+        "Notamos que ya no quiere recibir nuestros mensajes. ¿Hubo algún problema con ellos?",
+        "reminders",
+    ),
+    (
+        "turned_detractor",
+        "We noticed your last visit did not go as well as before. What could we have done better?",
+        "Notamos que su última visita no fue tan buena como antes. ¿Qué pudimos haber hecho mejor?",
+        "survey",
+    ),
+    (
+        "abandoned_booking",
+        "We noticed you started booking online and stopped. Was anything wrong with booking online?",
+        "Notamos que empezó a hacer una cita en línea y no terminó. ¿Hubo algún problema al hacerla?",
+        "self-scheduling",
+    ),
+)
+
+AFTER_CHANGE = ShippedSurvey(
+    kind="after_change",
+    name_en="After a change we noticed",
+    name_es="Después de un cambio que notamos",
+    questions=tuple(
+        ShippedQuestion(f"change_{kind}", "text", text_en, text_es, touchpoint)
+        for kind, text_en, text_es, touchpoint in CHANGE_QUESTIONS
+    ),
+)
+
+SHIPPED: dict[str, ShippedSurvey] = {
+    s.kind: s for s in (POST_VISIT, AFTER_BOOKING, AFTER_CHECK_IN, AFTER_STATEMENT, AFTER_CHANGE)
+}

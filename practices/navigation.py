@@ -234,6 +234,7 @@ MENUS: dict[str, Menu] = {
                 ("cx:committee", "cx:meetings", "cx:proposals"),
                 current=("cx:committee*", "cx:criteria", "cx:proposal*", "cx:meeting*"),
             ),
+            Entry(_("What changed"), ("cx:signals",), current=("cx:signal*",)),
             Entry(_("My profile"), ("cx:my_profile",)),
             Entry(_("Settings"), ("cx:settings",)),
         ),

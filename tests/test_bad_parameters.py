@@ -32,6 +32,7 @@ from django.utils.http import urlsafe_base64_encode
 from cx.models import (
     Action,
     CausalStatement,
+    ChangeSignal,
     Committee,
     CommitteeMeeting,
     CommitteeMember,
@@ -47,6 +48,7 @@ from cx.models import (
     RcaAction,
     Recognition,
     RootCauseAnalysis,
+    SignalKind,
 )
 from feedback import survey_links
 from feedback.models import (
@@ -296,6 +298,13 @@ def _cx_world(practice, owner, front_desk, answer) -> dict[str, int]:
     member = CommitteeMember.objects.create(practice=practice, committee=committee, user=front_desk, role="member")
     meeting = CommitteeMeeting.objects.create(practice=practice, held_on=timezone.localdate())
     proposal = ProposedChange.objects.create(practice=practice, title="Saturday hours")
+    signal = ChangeSignal.objects.create(
+        practice=practice,
+        patient=answer.response.patient,
+        kind=SignalKind.ONLINE_TO_PHONE,
+        evidence="Booked online 6 times; by phone twice.",
+        changed_on=timezone.localdate(),
+    )
     return {
         "cx_moment": moment.pk,
         "cx_recognition": recognition.pk,
@@ -310,6 +319,7 @@ def _cx_world(practice, owner, front_desk, answer) -> dict[str, int]:
         "cx_committee_member": member.pk,
         "cx_meeting": meeting.pk,
         "cx_proposal": proposal.pk,
+        "cx_signal": signal.pk,
     }
 
 
@@ -330,6 +340,8 @@ CX_PK_PREFIXES = {
     "cx:committee_member": "cx_committee_member",
     "cx:meeting": "cx_meeting",
     "cx:proposal": "cx_proposal",
+    "cx:signal": "cx_signal",
+    "cx:signal_patient": "patient",
 }
 
 

@@ -74,7 +74,10 @@ class ChangeSignal(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     handled_at = models.DateTimeField(null=True, blank=True)
-    # The response taken, when it was a survey or a recovery case.
+    # The response taken (the latest, when several were): a call (a front-desk action), a survey or a case.
+    response_taken = models.CharField(_("response taken"), max_length=16, choices=SuggestedResponse.choices, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    call_action = models.ForeignKey("cx.Action", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     survey_invitation = models.ForeignKey(
         "feedback.Invitation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

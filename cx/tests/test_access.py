@@ -34,6 +34,8 @@ PK_RECORD = {
     "cx:committee_member": "committee_member",
     "cx:proposal": "proposal",
     "cx:meeting": "meeting",
+    "cx:signal": "signal",
+    "cx:signal_patient": "patient",
 }
 
 # Pages every member of the team may open (the rest are the owner's and the experience lead's).
@@ -65,6 +67,9 @@ TEAM_PAGES = {
     "cx:meetings",
     "cx:meeting",
 }
+
+# Pages the front desk opens besides the team's: what changed (they make the calls).
+FRONT_DESK_PAGES = {"cx:signals", "cx:signal", "cx:signal_lessons", "cx:signal_patient"}
 
 
 def cx_patterns() -> list[URLPattern]:
@@ -99,6 +104,7 @@ def make_records(practice, owner) -> dict:
     response = make_response(make_survey(practice), make_patient(practice), {"comment": "Maria was so kind."})
     answer = Answer.objects.get(response=response, question__code="comment")
     now = timezone.now()
+    signal_patient = make_patient(practice)
     group = cx.PatientGroup.objects.create(practice=practice, name="Over 65", min_age=65)
     empathy_map = cx.EmpathyMap.objects.create(practice=practice, touchpoint="self-scheduling", group=group)
     rca = cx.RootCauseAnalysis.objects.create(practice=practice, title="Hold time", touchpoint="phone-booking")
@@ -143,6 +149,14 @@ def make_records(practice, owner) -> dict:
         ),
         "goal": _goal(practice, owner),
         **_governance_records(practice, owner),
+        "signal": cx.ChangeSignal.objects.create(
+            practice=practice,
+            patient=signal_patient,
+            kind=cx.SignalKind.ONLINE_TO_PHONE,
+            evidence="Booked online 6 times; by phone twice.",
+            changed_on=timezone.localdate(),
+        ),
+        "patient": signal_patient,
     }
 
 
@@ -210,6 +224,7 @@ def snapshot() -> dict:
         cx.ProposedChange,
         cx.CommitteeMeeting,
         cx.Decision,
+        cx.ChangeSignal,
     ]
     state: dict = {t.__name__: list(t._default_manager.order_by("pk").values()) for t in tables}
     state["audit"] = AuditEntry.objects.count()
@@ -269,7 +284,7 @@ def test_the_team_opens_the_team_pages_and_nothing_else(client, practice, make_s
     client.force_login(member)
     for name in cx_names():
         status = client.get(url(name, practice.slug, records)).status_code
-        if name in TEAM_PAGES:
+        if name in TEAM_PAGES or (role == Role.FRONT_DESK and name in FRONT_DESK_PAGES):
             assert status == 200, (name, role, status)
         else:
             # Editors' pages and another member's records: refused, or a POST-only action.

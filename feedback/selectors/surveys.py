@@ -9,9 +9,10 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from journey.models import JourneyEvent
 from practices.models import Practice
 
-from ..models import Answer, Question, Response, Survey, SurveyKind, SurveyVersion
+from ..models import Answer, Invitation, Question, Response, Survey, SurveyKind, SurveyVersion
 from ..shipped import SHIPPED
 
 
@@ -96,6 +97,19 @@ def version_or_404(*, survey: Survey, number: int) -> SurveyVersion:
 
 def questions_of(version: SurveyVersion) -> list[Question]:
     return list(Question.objects.filter(version=version).order_by("position", "pk"))
+
+
+def questions_for(invitation: Invitation) -> list[Question]:
+    """The questions the invited patient sees: the version's, except that the survey after a change
+    (sent from a cx change signal) shows only the question about that change, named by the invitation's
+    trigger event (``data["signal"]``). Without a matching question, all of them."""
+    questions = questions_of(invitation.version)
+    if invitation.version.survey.kind != SurveyKind.AFTER_CHANGE or invitation.trigger_event_id is None:
+        return questions
+    event = JourneyEvent.objects.filter(pk=invitation.trigger_event_id, practice_id=invitation.practice_id).first()
+    signal = event.data.get("signal") if event is not None else None
+    chosen = [q for q in questions if q.code == f"change_{signal}"]
+    return chosen or questions
 
 
 def saved_answers(response: Response) -> dict[int, int | str]:

@@ -66,7 +66,7 @@ def _closed(request, practice, invitation, state: str, language: str) -> HttpRes
 
 def _survey_page(request, practice, invitation, response, token, language, *, errors=None, general="", status=200):
     with translation.override(language):
-        questions = survey_selectors.questions_of(invitation.version)
+        questions = survey_selectors.questions_for(invitation)
         saved = survey_selectors.saved_answers(response)
         if errors and request.method == "POST":
             # Show what the patient sent (not only what was saved) beside the errors.

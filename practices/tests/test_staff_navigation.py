@@ -78,6 +78,7 @@ NOT_IN_MENU = {
     "cx:criteria": "a form, opened from the Governance page",
     "cx:proposal_new": "a form, opened from the Proposed changes page",
     "cx:meeting_new": "a form, opened from the Committee meetings page",
+    "cx:signal_lessons": "opened from the What changed page",
 }
 
 
