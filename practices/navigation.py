@@ -227,6 +227,8 @@ MENUS: dict[str, Menu] = {
             Entry(_("Empathy maps"), ("cx:maps",), current=("cx:map*", "cx:idea*")),
             Entry(_("Patient groups"), ("cx:groups",), current=("cx:group*",)),
             Entry(_("Improvement projects"), ("cx:projects",), current=("cx:project*",)),
+            Entry(_("Team pulse"), ("cx:pulse",), current=("cx:pulse*",)),
+            Entry(_("Using our systems"), ("cx:systems",), current=("cx:systems*",)),
             Entry(_("My profile"), ("cx:my_profile",)),
             Entry(_("Settings"), ("cx:settings",)),
         ),

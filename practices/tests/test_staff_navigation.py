@@ -69,6 +69,8 @@ NOT_IN_MENU = {
     "cx:action_create": "a form posted from the Actions page",
     "cx:moment_prepare": "a form posted from the Experience moments page",
     "cx:recognition_scan": "a form posted from the Recognition page",
+    "cx:pulse_round_new": "a form, opened from the Team pulse page",
+    "cx:systems_edit": "a form, opened from the Using our systems page",
 }
 
 
