@@ -29,7 +29,16 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from cx.models import Action, EmpathyMap, ExperienceMoment, Idea, ImprovementProject, PatientGroup, Recognition
+from cx.models import (
+    Action,
+    EmpathyMap,
+    ExperienceMoment,
+    Idea,
+    ImprovementProject,
+    PatientGroup,
+    PulseRound,
+    Recognition,
+)
 from feedback import survey_links
 from feedback.models import (
     Answer,
@@ -246,6 +255,11 @@ def _cx_world(practice, owner, front_desk, answer) -> dict[str, int]:
         primary_measure="nps",
     )
     action = Action.objects.create(practice=practice, title="Call back", owner=owner, due_on=timezone.localdate())
+    pulse_round = PulseRound.objects.create(
+        practice=practice,
+        quarter_start=date(timezone.localdate().year, 1, 1),
+        closes_on=timezone.localdate() + timedelta(days=10),
+    )
     return {
         "cx_moment": moment.pk,
         "cx_recognition": recognition.pk,
@@ -254,6 +268,7 @@ def _cx_world(practice, owner, front_desk, answer) -> dict[str, int]:
         "cx_idea": idea.pk,
         "cx_project": project.pk,
         "cx_action": action.pk,
+        "cx_pulse_round": pulse_round.pk,
     }
 
 
@@ -268,6 +283,8 @@ CX_PK_PREFIXES = {
     "cx:idea": "cx_idea",
     "cx:group": "cx_group",
     "cx:project": "cx_project",
+    "cx:pulse_round": "cx_pulse_round",
+    "cx:pulse_answer": "cx_pulse_round",
 }
 
 

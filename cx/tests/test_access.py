@@ -4,7 +4,7 @@ and changes nothing, through their own practice's address too; each role opens w
 A new cx URL with a pk must say which record it names in ``PK_RECORD``, or these tests fail.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -28,6 +28,8 @@ PK_RECORD = {
     "cx:idea": "idea",
     "cx:group": "group",
     "cx:project": "project",
+    "cx:pulse_round": "pulse_round",
+    "cx:pulse_answer": "pulse_round",
 }
 
 # Pages every member of the team may open (the rest are the owner's and the experience lead's).
@@ -47,6 +49,10 @@ TEAM_PAGES = {
     "cx:projects",
     "cx:project",
     "cx:team_member",  # their own page only: another member's is 404 (below)
+    "cx:pulse",
+    "cx:pulse_answer",
+    "cx:pulse_round",
+    "cx:systems",
 }
 
 
@@ -112,6 +118,11 @@ def make_records(practice, owner) -> dict:
             went_live_on=timezone.localdate() - timedelta(days=30),
             primary_measure="nps",
         ),
+        "pulse_round": cx.PulseRound.objects.create(
+            practice=practice,
+            quarter_start=date(timezone.localdate().year, 1, 1),
+            closes_on=timezone.localdate() + timedelta(days=10),
+        ),
     }
 
 
@@ -127,6 +138,10 @@ def snapshot() -> dict:
         cx.Idea,
         cx.ImprovementProject,
         cx.Action,
+        cx.PulseRound,
+        cx.PulseParticipation,
+        cx.PulseAnswer,
+        cx.SystemsPractice,
     ]
     state: dict = {t.__name__: list(t._default_manager.order_by("pk").values()) for t in tables}
     state["audit"] = AuditEntry.objects.count()
