@@ -4,6 +4,7 @@ cases), business time, and editing (owner and experience lead only; bad input ch
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -74,9 +75,15 @@ def clinic(practice):
     return location, provider, provider_user, visit_type
 
 
+_slots = itertools.count()
+
+
 def visit(practice, clinic, *, start, check_in_at=None, roomed_at=None, with_provider_at=None):
+    """A visit with its step times; the appointment itself sits in its own slot (one provider's
+    appointments may not overlap), the measures read the visit's times."""
     location, provider, _user, visit_type = clinic
-    appointment = make_appointment(make_patient(practice), provider, location, visit_type, start=start)
+    slot = start - timedelta(days=200) + timedelta(minutes=40 * next(_slots))
+    appointment = make_appointment(make_patient(practice), provider, location, visit_type, start=slot)
     found = Visit.objects.create(
         practice=practice,
         appointment=appointment,
