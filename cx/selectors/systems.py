@@ -31,6 +31,8 @@ from ..models import JobTitle, SystemsPractice
 MIN_TRUST = 30
 STEPS = ("heard", "empathized", "apologized", "responded", "thanked")  # a recovery case's steps
 CHECKIN_TYPE = OnlineCheckIn._meta.label_lower
+# Check-in opens 48 hours before a visit by default; a view this long before the window still counts.
+VIEW_LOOKBACK = timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -109,20 +111,28 @@ def _window(practice: Practice, today: date) -> tuple[date, date, datetime, date
     return first, today, start, end
 
 
-def _first_views(practice: Practice, check_in_ids: Iterable[int]) -> dict[tuple[str, int], datetime]:
-    """(check-in id, user id) -> the first time that staff user opened that check-in's answers."""
-    ids = [str(i) for i in set(check_in_ids)]
+def _first_views(
+    practice: Practice, check_in_ids: Iterable[int], start: datetime, end: datetime
+) -> dict[tuple[str, int], datetime]:
+    """(check-in id, user id) -> the first time that staff user opened that check-in's answers.
+
+    Read by time (the audit table's practice + time index) rather than by a list of ids, which can
+    be thousands long: views from ``VIEW_LOOKBACK`` before the window to its end."""
+    ids = {str(i) for i in check_in_ids}
     found: dict[tuple[str, int], datetime] = {}
     if not ids:
         return found
     rows = AuditEntry.objects.filter(
         practice=practice,
+        at__gte=start - VIEW_LOOKBACK,
+        at__lt=end,
         action=AuditAction.VIEW,
         object_type=CHECKIN_TYPE,
-        object_id__in=ids,
         actor_user__isnull=False,
     ).values_list("object_id", "actor_user_id", "at")
-    for object_id, user_id, at in rows:
+    for object_id, user_id, at in rows.iterator():
+        if object_id not in ids or user_id is None:
+            continue
         key = (object_id, user_id)
         if key not in found or at < found[key]:
             found[key] = at
@@ -138,7 +148,7 @@ def _checkin_before_rooming(practice: Practice, start: datetime, end: datetime) 
             appointment__online_check_in__completed_at__lt=F("roomed_at"),
         ).values_list("appointment__online_check_in__id", "roomed_at")
     )
-    views = _first_views(practice, (c for c, _ in visits))
+    views = _first_views(practice, (c for c, _ in visits), start, end)
     earliest: dict[str, datetime] = {}
     for (object_id, _user), at in views.items():
         if object_id not in earliest or at < earliest[object_id]:
@@ -161,7 +171,7 @@ def _checkin_by_provider(practice: Practice, start: datetime, end: datetime) -> 
             appointment__provider__user__isnull=False,
         ).values_list("appointment__online_check_in__id", "appointment__provider__user_id", "with_provider_at")
     )
-    views = _first_views(practice, (c for c, _, _ in visits))
+    views = _first_views(practice, (c for c, _, _ in visits), start, end)
     count = 0
     for check_in, user_id, went_in in visits:
         seen = views.get((str(check_in), user_id))

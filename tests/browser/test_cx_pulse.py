@@ -75,3 +75,43 @@ def test_the_answering_page_on_a_phone_by_keyboard(phone, live_server, site, mak
     ) == [(anonymity.MANAGEMENT, 9, 4, 5, 2)]
     assert_no_axe_violations(page, f"pulse list after answering [{lang}, 360px]")
     assert_fits_phone(page)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_results_and_the_systems_checklists_pass_axe(desktop, live_server, site, make_staff, lang):
+    """A closed round with groups and the quarter before it, and the checklists page."""
+    from datetime import date
+
+    from cx.services import pulse as pulse_services
+
+    page = desktop
+    practice = site.practice
+    today = practice.local_date(timezone.now())
+    rounds = []
+    for start, recommend in ((date(2026, 4, 1), 6), (date(2026, 7, 1), 9)):
+        pulse_round = PulseRound.objects.create(practice=practice, quarter_start=start, closes_on=today)
+        for i in range(12):
+            group = anonymity.FRONT_OFFICE if i < 6 else (anonymity.CLINICAL if i < 10 else anonymity.NOT_SAID)
+            pulse_services.answer_round(
+                practice=practice,
+                user=make_staff(practice, Role.FRONT_DESK),
+                pulse_round=pulse_round,
+                scores=pulse_services.Scores(group, recommend if i % 2 else 10, 4 + i % 2, 3, 5),
+                today=today,
+            )
+        pulse_round.closed = True
+        pulse_round.save()
+        rounds.append(pulse_round)
+    sign_in_staff(page, make_staff(practice, Role.OWNER), live_server.url)
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": lang, "url": live_server.url}])
+    page.goto(f"{live_server.url}/staff/{site.slug}/experience/pulse/{rounds[1].pk}/")
+    expect(page.locator(".pulse-groups h3")).to_have_count(2)
+    expect(page.locator(".pulse-compare")).to_be_visible()
+    assert_no_axe_violations(page, f"pulse results [{lang}]")
+    page.goto(f"{live_server.url}/staff/{site.slug}/experience/pulse/")
+    assert_no_axe_violations(page, f"pulse rounds [{lang}]")
+    page.goto(f"{live_server.url}/staff/{site.slug}/experience/systems/")
+    expect(page.locator(".systems-role").first).to_be_visible()
+    assert_no_axe_violations(page, f"systems checklists [{lang}]")
+    page.goto(f"{live_server.url}/staff/{site.slug}/experience/systems/edit/?role=provider")
+    assert_no_axe_violations(page, f"systems checklist form [{lang}]")
