@@ -235,6 +235,8 @@ MENUS: dict[str, Menu] = {
                 current=("cx:committee*", "cx:criteria", "cx:proposal*", "cx:meeting*"),
             ),
             Entry(_("What changed"), ("cx:signals",), current=("cx:signal*",)),
+            Entry(_("Team pulse"), ("cx:pulse",), current=("cx:pulse*",)),
+            Entry(_("Using our systems"), ("cx:systems",), current=("cx:systems*",)),
             Entry(_("My profile"), ("cx:my_profile",)),
             Entry(_("Settings"), ("cx:settings",)),
         ),

@@ -45,6 +45,7 @@ from cx.models import (
     IntendedExperience,
     PatientGroup,
     ProposedChange,
+    PulseRound,
     RcaAction,
     Recognition,
     RootCauseAnalysis,
@@ -305,6 +306,11 @@ def _cx_world(practice, owner, front_desk, answer) -> dict[str, int]:
         evidence="Booked online 6 times; by phone twice.",
         changed_on=timezone.localdate(),
     )
+    pulse_round = PulseRound.objects.create(
+        practice=practice,
+        quarter_start=date(timezone.localdate().year, 1, 1),
+        closes_on=timezone.localdate() + timedelta(days=10),
+    )
     return {
         "cx_moment": moment.pk,
         "cx_recognition": recognition.pk,
@@ -320,6 +326,7 @@ def _cx_world(practice, owner, front_desk, answer) -> dict[str, int]:
         "cx_meeting": meeting.pk,
         "cx_proposal": proposal.pk,
         "cx_signal": signal.pk,
+        "cx_pulse_round": pulse_round.pk,
     }
 
 
@@ -342,6 +349,8 @@ CX_PK_PREFIXES = {
     "cx:proposal": "cx_proposal",
     "cx:signal": "cx_signal",
     "cx:signal_patient": "patient",
+    "cx:pulse_round": "cx_pulse_round",
+    "cx:pulse_answer": "cx_pulse_round",
 }
 
 

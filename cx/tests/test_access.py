@@ -4,7 +4,7 @@ and changes nothing, through their own practice's address too; each role opens w
 A new cx URL with a pk must say which record it names in ``PK_RECORD``, or these tests fail.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -36,6 +36,8 @@ PK_RECORD = {
     "cx:meeting": "meeting",
     "cx:signal": "signal",
     "cx:signal_patient": "patient",
+    "cx:pulse_round": "pulse_round",
+    "cx:pulse_answer": "pulse_round",
 }
 
 # Pages every member of the team may open (the rest are the owner's and the experience lead's).
@@ -66,6 +68,10 @@ TEAM_PAGES = {
     "cx:proposal_new",  # anyone may propose a change; the committee screens and decides
     "cx:meetings",
     "cx:meeting",
+    "cx:pulse",
+    "cx:pulse_answer",
+    "cx:pulse_round",
+    "cx:systems",
 }
 
 # Pages the front desk opens besides the team's: what changed (they make the calls).
@@ -157,6 +163,11 @@ def make_records(practice, owner) -> dict:
             changed_on=timezone.localdate(),
         ),
         "patient": signal_patient,
+        "pulse_round": cx.PulseRound.objects.create(
+            practice=practice,
+            quarter_start=date(timezone.localdate().year, 1, 1),
+            closes_on=timezone.localdate() + timedelta(days=10),
+        ),
     }
 
 
@@ -225,6 +236,10 @@ def snapshot() -> dict:
         cx.CommitteeMeeting,
         cx.Decision,
         cx.ChangeSignal,
+        cx.PulseRound,
+        cx.PulseParticipation,
+        cx.PulseAnswer,
+        cx.SystemsPractice,
     ]
     state: dict = {t.__name__: list(t._default_manager.order_by("pk").values()) for t in tables}
     state["audit"] = AuditEntry.objects.count()

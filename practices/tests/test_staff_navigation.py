@@ -79,6 +79,8 @@ NOT_IN_MENU = {
     "cx:proposal_new": "a form, opened from the Proposed changes page",
     "cx:meeting_new": "a form, opened from the Committee meetings page",
     "cx:signal_lessons": "opened from the What changed page",
+    "cx:pulse_round_new": "a form, opened from the Team pulse page",
+    "cx:systems_edit": "a form, opened from the Using our systems page",
 }
 
 
