@@ -1,0 +1,154 @@
+"""The demo's changes in how patients do business with the practice, for the "what changed" list.
+
+The story: until ``SATURDAYS_ENDED_WEEKS`` weeks ago the main office took online bookings on Saturday
+mornings, and a group of working patients booked only those, online, visit after visit. Then the
+online booking page lost its Saturday times; since, the same patients have called to book weekday
+visits. The change detector (``cx.services.signal_detection``) finds them as "booked online, now
+books by phone", beside the lapses and other changes it finds in the rest of the demo's history.
+
+The patients are added here (joined three years ago, with no other visits), so nothing else in their
+history blurs the change; their new phone bookings are existing upcoming phone bookings made since
+the change, handed over to them (with the booking's journey event), so no clinic time is
+double-booked.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from faker import Faker
+
+from journey.catalogue import BY_CODE
+from journey.models import JourneyEvent
+from patients.models import Patient
+from practices.models import Practice
+from scheduling.models import Appointment, AppointmentStatus, BookedVia, VisitType
+
+SATURDAYS_ENDED_WEEKS = 8
+SWITCHED_PATIENTS = 12
+SATURDAY_VISITS = (3, 5)  # online Saturday visits each, before the change
+PHONE_BOOKINGS = 2  # phone bookings each, since the change
+SATURDAY_START = time(9, 0)
+
+
+def _utc(day: date, at: time, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
+
+
+def _saturdays(first: date, last: date) -> list[date]:
+    day = first + timedelta(days=(5 - first.weekday()) % 7)
+    days = []
+    while day <= last:
+        days.append(day)
+        day += timedelta(weeks=1)
+    return days
+
+
+def _working_patients(*, practice: Practice, seed: int, today: date) -> list[int]:
+    fake = Faker("en_US")
+    fake.seed_instance(f"{seed}-saturday-switch")
+    joined = datetime.combine(today - timedelta(days=3 * 365), time(10), tzinfo=ZoneInfo(practice.timezone))
+    patients = []
+    for serial in range(SWITCHED_PATIENTS):
+        first, last = fake.first_name(), fake.last_name()
+        patients.append(
+            Patient(
+                practice=practice,
+                first_name=first,
+                last_name=last,
+                date_of_birth=today - timedelta(days=365 * (28 + 2 * serial) + serial),
+                phone=f"(512) 555-{9100 + serial:04d}",
+                email=f"{first.lower()}.{last.lower()}.sat{serial}@example.com",
+                email_consent=True,
+                sms_consent=True,
+                created_at=joined + timedelta(days=serial),
+            )
+        )
+    return [patient.pk for patient in Patient.objects.bulk_create(patients)]
+
+
+def plant_saturday_switch(*, practice: Practice, seed: int, today: date) -> list[int]:
+    """Plant the patients who moved from online to phone booking; returns their ids."""
+    rng = random.Random(f"{seed}-saturday-switch")
+    tz = ZoneInfo(practice.timezone)
+    changed_on = today - timedelta(weeks=SATURDAYS_ENDED_WEEKS)
+    location = practice.locations.order_by("pk").first()
+    if location is None:
+        return []
+    provider = location.providers.filter(is_active=True).order_by("pk").first()
+    visit_type = (
+        VisitType.objects.filter(practice=practice, bookable_online=True, is_active=True)
+        .order_by("duration_minutes", "pk")
+        .first()
+    )
+    if provider is None or visit_type is None:
+        return []
+    first_day = today - timedelta(days=540)
+    patients = _working_patients(practice=practice, seed=seed, today=today)
+    # Upcoming weekday visits booked by phone since the change, to hand over.
+    phone_booked = list(
+        Appointment.objects.filter(
+            practice=practice,
+            booked_via=BookedVia.PHONE,
+            status=AppointmentStatus.BOOKED,
+            sequence=0,
+            created_at__gte=_utc(changed_on, time(0), tz),
+            start__gte=_utc(today + timedelta(days=3), time(0), tz),
+        )
+        .order_by("pk")
+        .values_list("pk", "patient_id", "created_at")
+    )
+    rng.shuffle(phone_booked)
+    saturdays = _saturdays(first_day, changed_on - timedelta(days=1))
+    duration = timedelta(minutes=visit_type.duration_minutes)
+    appointments: list[Appointment] = []
+    events: list[JourneyEvent] = []
+    online = BY_CODE["self-scheduling"]
+    taken: set[date] = set()
+    for index, patient_id in enumerate(patients):
+        count = rng.randint(*SATURDAY_VISITS)
+        free = [day for day in saturdays if day not in taken]
+        days = sorted(rng.sample(free, k=min(count, len(free))))
+        for day in days:
+            taken.add(day)
+            start = _utc(day, SATURDAY_START, tz) + timedelta(minutes=30 * (index % 4))
+            created = start - timedelta(days=rng.randint(5, 20), hours=rng.randint(1, 9))
+            appointments.append(
+                Appointment(
+                    practice=practice,
+                    patient_id=patient_id,
+                    provider=provider,
+                    location=location,
+                    visit_type=visit_type,
+                    start=start,
+                    end=start + duration,
+                    blocked_start=start - timedelta(minutes=visit_type.buffer_before_minutes),
+                    blocked_end=start + duration + timedelta(minutes=visit_type.buffer_after_minutes),
+                    status=AppointmentStatus.FULFILLED,
+                    booked_via=BookedVia.ONLINE,
+                    created_at=created,
+                    updated_at=start + duration,
+                )
+            )
+            events.append(
+                JourneyEvent(
+                    practice=practice,
+                    patient_id=patient_id,
+                    stage=online.stage,
+                    touchpoint=online.code,
+                    kind="appointment.booked",
+                    occurred_at=created,
+                    data={"channel": BookedVia.ONLINE, "lead_days": (day - created.astimezone(tz).date()).days},
+                )
+            )
+        handed = phone_booked[index * PHONE_BOOKINGS : (index + 1) * PHONE_BOOKINGS]
+        for appointment_id, old_patient, created in handed:
+            Appointment.objects.filter(pk=appointment_id).update(patient_id=patient_id)
+            JourneyEvent.objects.filter(
+                practice=practice, patient_id=old_patient, kind="appointment.booked", occurred_at=created
+            ).update(patient_id=patient_id)
+    Appointment.objects.bulk_create(appointments)
+    JourneyEvent.objects.bulk_create(events)
+    return patients
