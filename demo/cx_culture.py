@@ -1,8 +1,8 @@
 """The demo's culture through the experience lens: the front desk's hiring kit with two scored
 candidates, and two closed quarters of the staff engagement pulse.
 
-Pulse answers are written as the product writes them: a participation per person (who answered)
-and, unlinked, an answer with a random id and no time.
+Pulse answers go through the pulse's services: a participation per person (who answered) and,
+unlinked, an answer with a random id and no time.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import random
 from datetime import date, timedelta
 
 from accounts.models import User
+from cx import anonymity
 from cx.models import (
     Candidate,
     Competency,
@@ -19,11 +20,10 @@ from cx.models import (
     InterviewQuestion,
     InterviewScore,
     JobTitle,
-    PulseAnswer,
-    PulseParticipation,
     PulseRound,
     TeamMemberProfile,
 )
+from cx.services import pulse as pulse_services
 from practices.models import Practice
 
 FRONT_DESK_QUESTIONS = (
@@ -108,8 +108,23 @@ def build_hiring(*, practice: Practice, today: date) -> HiringKit:
     return kit
 
 
+GROUP_OF = {
+    JobTitle.RECEPTIONIST: anonymity.FRONT_OFFICE,
+    JobTitle.BILLING: anonymity.FRONT_OFFICE,
+    JobTitle.NURSE: anonymity.CLINICAL,
+    JobTitle.MEDICAL_ASSISTANT: anonymity.CLINICAL,
+    JobTitle.PROVIDER: anonymity.PROVIDERS,
+    JobTitle.MANAGER: anonymity.MANAGEMENT,
+}
+
+
+def _score(rng: random.Random, mean: float, spread: float, low: int, high: int) -> int:
+    return min(high, max(low, round(rng.gauss(mean, spread))))
+
+
 def build_pulse(*, practice: Practice, seed: int, today: date) -> list[PulseRound]:
-    """The two quarters before this one, closed: most of the team answered each."""
+    """The two quarters before this one, answered and closed through the pulse's own services (so each
+    answer is stored as the product stores it: unlinked, no time, reshuffled)."""
     rng = random.Random(f"{seed}-pulse")
     lead = User.objects.get(email="experience@demo.touchpoints.test")
     profiles = list(TeamMemberProfile.objects.filter(practice=practice).select_related("user").order_by("pk"))
@@ -117,34 +132,28 @@ def build_pulse(*, practice: Practice, seed: int, today: date) -> list[PulseRoun
     last = _quarter_start(this_quarter - timedelta(days=1))
     before = _quarter_start(last - timedelta(days=1))
     rounds = []
-    # The later quarter is a little better: the team's recognition started then.
+    # The later quarter is a little better: recognition at the weekly meeting started then.
     for quarter, lift in ((before, 0.0), (last, 0.12)):
-        pulse = PulseRound.objects.create(
+        pulse = pulse_services.open_round(
             practice=practice,
+            actor_user=lead,
             quarter_start=quarter,
             closes_on=quarter + timedelta(days=21),
-            closed=True,
-            created_by=lead,
+            today=quarter,
         )
-        answering = rng.sample(profiles, k=len(profiles) - rng.randint(1, 2))
-        PulseParticipation.objects.bulk_create(
-            PulseParticipation(practice=practice, round=pulse, user=profile.user) for profile in answering
-        )
-        answers = [
-            PulseAnswer(
+        for profile in rng.sample(profiles, k=len(profiles) - rng.randint(1, 2)):
+            pulse_services.answer_round(
                 practice=practice,
-                round=pulse,
-                group="clinical"
-                if profile.job_title in {JobTitle.PROVIDER, JobTitle.NURSE, JobTitle.MEDICAL_ASSISTANT}
-                else "office",
-                recommend_work=min(10, max(0, round(rng.gauss(7.6 + 6 * lift, 1.6)))),
-                can_serve_patients=min(5, max(1, round(rng.gauss(3.9 + 2 * lift, 0.8)))),
-                systems_help=min(5, max(1, round(rng.gauss(3.2 + 2 * lift, 0.9)))),
-                recognised=min(5, max(1, round(rng.gauss(3.3 + 4 * lift, 0.9)))),
+                user=profile.user,
+                pulse_round=pulse,
+                scores=pulse_services.Scores(
+                    group=GROUP_OF.get(profile.job_title, anonymity.NOT_SAID) if rng.random() < 0.85 else "",
+                    recommend_work=_score(rng, 7.6 + 6 * lift, 1.6, 0, 10),
+                    can_serve_patients=_score(rng, 3.9 + 2 * lift, 0.8, 1, 5),
+                    systems_help=_score(rng, 3.2 + 2 * lift, 0.9, 1, 5),
+                    recognised=_score(rng, 3.3 + 4 * lift, 0.9, 1, 5),
+                ),
+                today=quarter + timedelta(days=rng.randint(0, 20)),
             )
-            for profile in answering
-        ]
-        rng.shuffle(answers)
-        PulseAnswer.objects.bulk_create(answers)
-        rounds.append(pulse)
+        rounds.append(pulse_services.close_round(practice=practice, actor_user=lead, pulse_round=pulse))
     return rounds

@@ -18,8 +18,14 @@ import random
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db.models import F, Value
+from django.db.models.functions import Least
 from faker import Faker
 
+from accounts.models import User
+from cx.models import ChangeSignal, SignalKind
+from cx.services import signal_detection
+from cx.services import signals as signal_services
 from journey.catalogue import BY_CODE
 from journey.models import JourneyEvent
 from patients.models import Patient
@@ -28,7 +34,7 @@ from scheduling.models import Appointment, AppointmentStatus, BookedVia, VisitTy
 
 SATURDAYS_ENDED_WEEKS = 8
 SWITCHED_PATIENTS = 12
-SATURDAY_VISITS = (3, 5)  # online Saturday visits each, before the change
+SATURDAY_VISITS = (4, 6)  # online Saturday visits each, before the change
 PHONE_BOOKINGS = 2  # phone bookings each, since the change
 SATURDAY_START = time(9, 0)
 
@@ -152,3 +158,32 @@ def plant_saturday_switch(*, practice: Practice, seed: int, today: date) -> list
     Appointment.objects.bulk_create(appointments)
     JourneyEvent.objects.bulk_create(events)
     return patients
+
+
+# What the front desk learned when they called (handled signals feed the governance agenda).
+LESSONS = (
+    "Saturday mornings are the only time she can come; the online booking page no longer shows them, so she calls.",
+    "Works weekdays; couldn't find a Saturday online any more and phoned instead.",
+    "Thought we had stopped Saturday clinics altogether. Told him Saturdays are still there by phone.",
+)
+
+
+def detect_and_handle(*, practice: Practice, today: date, switched: list[int]) -> int:
+    """Run the change detector over the demo's history as the hourly job would, then handle a few of
+    the Saturday patients' signals the way the front desk would after calling them."""
+    tz = ZoneInfo(practice.timezone)
+    # Events are recorded as they happen; the builders wrote them all just now (and a few are later
+    # today: those were recorded before the run, as the hourly job would have found them).
+    now = datetime.combine(today, time(6), tzinfo=tz)
+    recorded = now - signal_detection.READ_LAG - timedelta(minutes=1)
+    JourneyEvent.objects.filter(practice=practice).update(recorded_at=Least(F("occurred_at"), Value(recorded)))
+    found = signal_detection.detect_changes(practice, now=now)
+    desk = User.objects.get(email="frontdesk@demo.touchpoints.test")
+    to_handle = ChangeSignal.objects.filter(
+        practice=practice, patient_id__in=switched, kind=SignalKind.ONLINE_TO_PHONE
+    ).order_by("pk")[: len(LESSONS)]
+    for index, (signal, lesson) in enumerate(zip(to_handle, LESSONS, strict=False)):
+        signal_services.handle_signal(
+            signal, user=desk, lesson=lesson, now=now - timedelta(days=len(LESSONS) - index, hours=-3)
+        )
+    return found

@@ -33,7 +33,7 @@ from practices.models import Location, Membership, OpeningHours, Practice, Provi
 from .cx import add_team, build_cx
 from .cx_culture import build_hiring, build_pulse
 from .cx_governance import build_governance, build_strategy
-from .cx_listening import plant_saturday_switch
+from .cx_listening import detect_and_handle, plant_saturday_switch
 from .feedback import build_feedback
 from .frontdesk import build_flow
 from .messaging import build_messaging
@@ -347,10 +347,11 @@ def build_demo(*, size: str = "small", seed: int = 1, today: date | None = None)
         record_third_next_available(
             practice=built, now=datetime.combine(today, time(7), tzinfo=ZoneInfo(built.timezone))
         )
-    plant_saturday_switch(practice=practice, seed=seed, today=today)
+    switched = plant_saturday_switch(practice=practice, seed=seed, today=today)
     build_cx(practice=practice, seed=seed, today=today)
     build_strategy(practice=practice, today=today)
     build_governance(practice=practice, today=today)
     build_hiring(practice=practice, today=today)
     build_pulse(practice=practice, seed=seed, today=today)
+    detect_and_handle(practice=practice, today=today, switched=switched)
     return practice
