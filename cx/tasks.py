@@ -40,3 +40,12 @@ def send_moment_emails_every_fifteen_minutes() -> int:
     from .services.moments import send_moment_emails
 
     return send_moment_emails(now=timezone.now())
+
+
+@db_periodic_task(crontab(minute="40", hour="3"))
+def purge_expired_candidates_daily() -> int:
+    """Daily: delete candidates (and their scores) interviewed longer ago than each practice's retention
+    setting. Safe to repeat: a second run finds nothing to delete."""
+    from .services.hiring import purge_all_expired_candidates
+
+    return purge_all_expired_candidates(now=timezone.now())

@@ -227,6 +227,7 @@ MENUS: dict[str, Menu] = {
             Entry(_("Empathy maps"), ("cx:maps",), current=("cx:map*", "cx:idea*")),
             Entry(_("Patient groups"), ("cx:groups",), current=("cx:group*",)),
             Entry(_("Improvement projects"), ("cx:projects",), current=("cx:project*",)),
+            Entry(_("Hiring"), ("cx:hiring",), current=("cx:hiring*", "cx:candidate*")),
             Entry(_("My profile"), ("cx:my_profile",)),
             Entry(_("Settings"), ("cx:settings",)),
         ),

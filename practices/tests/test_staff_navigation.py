@@ -69,6 +69,7 @@ NOT_IN_MENU = {
     "cx:action_create": "a form posted from the Actions page",
     "cx:moment_prepare": "a form posted from the Experience moments page",
     "cx:recognition_scan": "a form posted from the Recognition page",
+    "cx:candidate_new": "a form, opened from the Hiring page (owner only)",
 }
 
 
