@@ -29,7 +29,18 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from cx.models import Action, EmpathyMap, ExperienceMoment, Idea, ImprovementProject, PatientGroup, Recognition
+from cx.models import (
+    Action,
+    Candidate,
+    EmpathyMap,
+    ExperienceMoment,
+    HiringKit,
+    Idea,
+    ImprovementProject,
+    InterviewQuestion,
+    PatientGroup,
+    Recognition,
+)
 from feedback import survey_links
 from feedback.models import (
     Answer,
@@ -246,7 +257,21 @@ def _cx_world(practice, owner, front_desk, answer) -> dict[str, int]:
         primary_measure="nps",
     )
     action = Action.objects.create(practice=practice, title="Call back", owner=owner, due_on=timezone.localdate())
+    kit = HiringKit.objects.create(practice=practice, job_title="receptionist")
+    InterviewQuestion.objects.create(
+        practice=practice, kit=kit, competency="listening", text_en="Tell me...", anchors_en=["a", "b", "c", "d"]
+    )
+    # The owner interviews, so the candidate page draws the score form and its fields are fed bad values.
+    candidate = Candidate.objects.create(
+        practice=practice,
+        name="Carla",
+        job_title="receptionist",
+        interviewed_on=timezone.localdate(),
+        interviewers=[owner.pk, front_desk.pk],
+    )
     return {
+        "cx_kit": kit.pk,
+        "cx_candidate": candidate.pk,
         "cx_moment": moment.pk,
         "cx_recognition": recognition.pk,
         "cx_group": group.pk,
@@ -268,6 +293,10 @@ CX_PK_PREFIXES = {
     "cx:idea": "cx_idea",
     "cx:group": "cx_group",
     "cx:project": "cx_project",
+    "cx:hiring_kit": "cx_kit",
+    "cx:hiring_question_add": "cx_kit",
+    "cx:candidate": "cx_candidate",
+    "cx:staff_record": "member",
 }
 
 

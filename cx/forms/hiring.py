@@ -82,9 +82,19 @@ class EditQuestionForm(QuestionForm):
     remove = forms.BooleanField(label=_("Remove this question"), required=False)
 
 
+MAX_ROW_ID = 2**63 - 1  # SQLite raises OverflowError (a 500) on a query naming a bigger id
+
+
 class PersonChoices(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return str(obj)
+
+    def clean(self, value: Any) -> Any:
+        for raw in value if isinstance(value, list | tuple) else []:
+            text = str(raw).strip()
+            if not text.isdigit() or int(text) > MAX_ROW_ID:
+                raise forms.ValidationError(_("Choose interviewers from the team."), code="invalid_choice")
+        return super().clean(value)
 
 
 class CandidateForm(forms.Form):

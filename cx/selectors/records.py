@@ -12,8 +12,8 @@ period (local days, both included). It has no table of its own.
   quotes are redacted (``cx.redaction``): the patient's and other people's names, dates and clinical
   detail replaced. At most ``MENTION_SCAN`` comments (the newest) are read.
 - **Recovery cases** assigned to them or closed by them, opened or closed in the period.
-- **Actions** (``cx.Action``) they completed in the period, and **RCA actions** they own that were due
-  or done in the period.
+- **Actions** (``cx.Action``) they completed in the period, and **RCA actions** they own: done in the
+  period, or still open and due from the period's first day on (later due dates included: work in hand).
 """
 
 from __future__ import annotations
@@ -177,7 +177,7 @@ def experience_record(*, practice: Practice, membership: Membership, first_day: 
     ).order_by("-done_at", "-pk")
     rca_actions = (
         RcaAction.objects.filter(practice=practice, owner=person)
-        .filter(Q(due_on__gte=first_day, due_on__lte=last_day) | Q(done_on__gte=first_day, done_on__lte=last_day))
+        .filter(Q(done_on__gte=first_day, done_on__lte=last_day) | Q(done_on__isnull=True, due_on__gte=first_day))
         .select_related("rca")
         .order_by("due_on", "pk")
     )
