@@ -31,6 +31,7 @@ from practices.models import Membership, Practice
 from ..models import Action, ActionStatus, RcaAction, Recognition, RecognitionStatus
 from ..recognition import find_mentions
 from ..redaction import redact
+from ..staff_mentions import could_name, name_keys
 from . import recognition as recognition_selectors
 
 MENTION_SCAN = 5000
@@ -96,9 +97,11 @@ def mentions_of(*, practice: Practice, user: User, first_day: date, last_day: da
     found = Mentions()
     rows = recognition_selectors.team_rows(practice=practice)
     team = [row.member for row in rows]
-    if not any(member.user_id == user.pk for member in team):
+    me = next((member for member in team if member.user_id == user.pk), None)
+    if me is None:
         found.on_team = False
         return found
+    keys = name_keys(me)
     start, end = local_bounds(practice, first_day, last_day)
     comments = (
         Answer.objects.filter(
@@ -117,6 +120,8 @@ def mentions_of(*, practice: Practice, user: User, first_day: date, last_day: da
         found.capped = True
         answers = answers[:MENTION_SCAN]
     found.comments_read = len(answers)
+    # The quick loose test first: the exact matcher then reads only comments that could name them.
+    answers = [a for a in answers if could_name(a.text, me, keys=keys)]
     duty = recognition_selectors.on_duty(practice=practice, responses=[a.response for a in answers])
     keep = recognition_selectors.staff_names(team)
     for answer in answers:
