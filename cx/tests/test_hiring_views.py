@@ -270,7 +270,9 @@ def test_a_candidate_is_visible_only_to_the_owner_and_its_interviewers(client, p
         client.force_login(user)
         assert client.get(address).status_code == 404
         assert client.post(address, {}).status_code == 404
-        assert client.post(_url(practice, "cx:candidate_decide", pk=candidate.pk), {"decision": "hire"}).status_code in (
+        assert client.post(
+            _url(practice, "cx:candidate_decide", pk=candidate.pk), {"decision": "hire"}
+        ).status_code in (
             403,
             404,
         )
