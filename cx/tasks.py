@@ -52,3 +52,12 @@ def detect_changes_hourly() -> int:
 
     now = timezone.now()
     return sum(detect_changes(practice, now=now) for practice in Practice.objects.order_by("pk"))
+
+
+@db_periodic_task(crontab(minute="40", hour="3"))
+def purge_expired_candidates_daily() -> int:
+    """Daily: delete candidates (and their scores) interviewed longer ago than each practice's retention
+    setting. Safe to repeat: a second run finds nothing to delete."""
+    from .services.hiring import purge_all_expired_candidates
+
+    return purge_all_expired_candidates(now=timezone.now())

@@ -4,6 +4,7 @@ from . import (
     urls_actions,
     urls_culture,
     urls_governance,
+    urls_hiring,
     urls_maps,
     urls_moments,
     urls_projects,
@@ -28,4 +29,5 @@ urlpatterns = [
     *urls_governance.urlpatterns,
     *urls_rca.urlpatterns,
     *urls_culture.urlpatterns,
+    *urls_hiring.urlpatterns,
 ]

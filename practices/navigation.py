@@ -237,6 +237,7 @@ MENUS: dict[str, Menu] = {
             Entry(_("What changed"), ("cx:signals",), current=("cx:signal*",)),
             Entry(_("Team pulse"), ("cx:pulse",), current=("cx:pulse*",)),
             Entry(_("Using our systems"), ("cx:systems",), current=("cx:systems*",)),
+            Entry(_("Hiring"), ("cx:hiring",), current=("cx:hiring*", "cx:candidate*")),
             Entry(_("My profile"), ("cx:my_profile",)),
             Entry(_("Settings"), ("cx:settings",)),
         ),

@@ -31,6 +31,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from cx.models import (
     Action,
+    Candidate,
     CausalStatement,
     ChangeSignal,
     Committee,
@@ -40,9 +41,11 @@ from cx.models import (
     ExperienceMoment,
     Goal,
     GoalMeasure,
+    HiringKit,
     Idea,
     ImprovementProject,
     IntendedExperience,
+    InterviewQuestion,
     PatientGroup,
     ProposedChange,
     PulseRound,
@@ -311,7 +314,21 @@ def _cx_world(practice, owner, front_desk, answer) -> dict[str, int]:
         quarter_start=date(timezone.localdate().year, 1, 1),
         closes_on=timezone.localdate() + timedelta(days=10),
     )
+    kit = HiringKit.objects.create(practice=practice, job_title="receptionist")
+    InterviewQuestion.objects.create(
+        practice=practice, kit=kit, competency="listening", text_en="Tell me...", anchors_en=["a", "b", "c", "d"]
+    )
+    # The owner interviews, so the candidate page draws the score form and its fields are fed bad values.
+    candidate = Candidate.objects.create(
+        practice=practice,
+        name="Carla",
+        job_title="receptionist",
+        interviewed_on=timezone.localdate(),
+        interviewers=[owner.pk, front_desk.pk],
+    )
     return {
+        "cx_kit": kit.pk,
+        "cx_candidate": candidate.pk,
         "cx_moment": moment.pk,
         "cx_recognition": recognition.pk,
         "cx_group": group.pk,
@@ -351,6 +368,10 @@ CX_PK_PREFIXES = {
     "cx:signal_patient": "patient",
     "cx:pulse_round": "cx_pulse_round",
     "cx:pulse_answer": "cx_pulse_round",
+    "cx:hiring_kit": "cx_kit",
+    "cx:hiring_question_add": "cx_kit",
+    "cx:candidate": "cx_candidate",
+    "cx:staff_record": "member",
 }
 
 

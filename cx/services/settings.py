@@ -9,7 +9,7 @@ from practices.models import Practice
 
 from ..models import CxSettings
 
-SETTINGS_FIELDS = ("meeting_weekday", "meeting_time", "patient_shown", "team_email")
+SETTINGS_FIELDS = ("meeting_weekday", "meeting_time", "patient_shown", "team_email", "candidate_retention_days")
 
 
 def save_settings(*, practice: Practice, actor_user: User | None = None, **fields: object) -> CxSettings:

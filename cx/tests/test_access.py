@@ -38,6 +38,10 @@ PK_RECORD = {
     "cx:signal_patient": "patient",
     "cx:pulse_round": "pulse_round",
     "cx:pulse_answer": "pulse_round",
+    "cx:hiring_kit": "kit",
+    "cx:hiring_question_add": "kit",
+    "cx:candidate": "candidate",
+    "cx:staff_record": "membership",
 }
 
 # Pages every member of the team may open (the rest are the owner's and the experience lead's).
@@ -72,6 +76,9 @@ TEAM_PAGES = {
     "cx:pulse_answer",
     "cx:pulse_round",
     "cx:systems",
+    "cx:hiring",  # the kits, and only the candidates they interview
+    "cx:hiring_kit",
+    "cx:staff_record",  # their own record only: another member's is 404 (below)
 }
 
 # Pages the front desk opens besides the team's: what changed (they make the calls).
@@ -114,6 +121,24 @@ def make_records(practice, owner) -> dict:
     group = cx.PatientGroup.objects.create(practice=practice, name="Over 65", min_age=65)
     empathy_map = cx.EmpathyMap.objects.create(practice=practice, touchpoint="self-scheduling", group=group)
     rca = cx.RootCauseAnalysis.objects.create(practice=practice, title="Hold time", touchpoint="phone-booking")
+    kit = cx.HiringKit.objects.create(practice=practice, job_title="receptionist")
+    question = cx.InterviewQuestion.objects.create(
+        practice=practice,
+        kit=kit,
+        competency="empathy",
+        text_en="Tell me about a wait.",
+        anchors_en=["a", "b", "c", "d"],
+    )
+    candidate = cx.Candidate.objects.create(
+        practice=practice,
+        name="Carla",
+        job_title="receptionist",
+        interviewed_on=timezone.localdate(),
+        interviewers=[owner.pk],
+    )
+    cx.InterviewScore.objects.create(
+        practice=practice, candidate=candidate, question=question, interviewer=owner, score=3
+    )
     return {
         "rca": rca,
         "rca_action": cx.RcaAction.objects.create(
@@ -126,6 +151,8 @@ def make_records(practice, owner) -> dict:
             due_on=timezone.localdate(),
             measure="Hold time",
         ),
+        "kit": kit,
+        "candidate": candidate,
         "membership": Membership.objects.get(user=owner, practice=practice),
         "moment": cx.ExperienceMoment.objects.create(
             practice=practice, meeting_date=timezone.localdate(), period_start=now - timedelta(days=7), period_end=now
@@ -240,6 +267,10 @@ def snapshot() -> dict:
         cx.PulseParticipation,
         cx.PulseAnswer,
         cx.SystemsPractice,
+        cx.HiringKit,
+        cx.InterviewQuestion,
+        cx.Candidate,
+        cx.InterviewScore,
     ]
     state: dict = {t.__name__: list(t._default_manager.order_by("pk").values()) for t in tables}
     state["audit"] = AuditEntry.objects.count()
@@ -306,3 +337,38 @@ def test_the_team_opens_the_team_pages_and_nothing_else(client, practice, make_s
             assert status in (403, 404, 405), (name, role, status)
     colleague = Membership.objects.get(user=owner, practice=practice)
     assert client.get(reverse("cx:team_member", args=[practice.slug, colleague.pk])).status_code == 404
+    assert client.get(reverse("cx:staff_record", args=[practice.slug, colleague.pk])).status_code == 404
+
+
+# Pages only the owner may open, and pages only the owner and one person (the record's person, the
+# candidate's interviewers) may open: refused to everyone else, the experience lead included.
+OWNER_ONLY_PAGES = {"cx:hiring_kit_edit", "cx:hiring_question_add", "cx:candidate_new", "cx:candidate_decide"}
+
+
+@pytest.mark.parametrize("role", [r for r in Role.values if r != Role.OWNER])
+def test_owner_only_and_person_only_pages_are_refused_to_others(client, practice, make_staff, role):
+    owner = make_staff(practice, Role.OWNER)
+    records = make_records(practice, owner)  # the candidate's only interviewer is the owner
+    client.force_login(make_staff(practice, role))
+    before = snapshot()
+    for name in OWNER_ONLY_PAGES:
+        address = url(name, practice.slug, records)
+        assert client.get(address).status_code in (403, 405), (name, role)
+        assert client.post(address, {"decision": "hire", "name": "x"}).status_code == 403, (name, role)
+    for name in ("cx:candidate", "cx:staff_record"):
+        address = url(name, practice.slug, records)  # the owner's record, the owner's candidate
+        assert client.get(address).status_code == 404, (name, role)
+        assert client.post(address, {}).status_code in (404, 405), (name, role)
+    assert snapshot() == before
+
+
+def test_the_owner_opens_every_owner_only_and_person_only_page(client, practice, make_staff):
+    owner = make_staff(practice, Role.OWNER)
+    records = make_records(practice, owner)
+    member = make_staff(practice, Role.FRONT_DESK)
+    records["membership"] = Membership.objects.get(user=member, practice=practice)  # someone else's record
+    records["candidate"].interviewers = [member.pk]  # a candidate the owner does not interview
+    records["candidate"].save()
+    client.force_login(owner)
+    for name in OWNER_ONLY_PAGES | {"cx:candidate", "cx:staff_record"}:
+        assert client.get(url(name, practice.slug, records)).status_code in (200, 405), name

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from practices.access import StaffRequest, staff_view
+from practices.models import Role
 
 from ..forms.recognition import ConfirmForm, MyProfileForm, TeamMemberForm
 from ..models import ActionStatus, Recognition, RecognitionStatus
@@ -186,6 +187,7 @@ def team_member(request: StaffRequest, pk: int) -> HttpResponse:
         "form": form,
         "editor": editor,
         "is_me": person.pk == request.user.pk,
+        "is_owner": request.membership.role == Role.OWNER,  # the staff record link: the owner and the person only
         "recognitions": recognitions[:100],
         "recognition_count": recognitions.count(),
         "actions": actions,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from practices.access import StaffRequest, staff_view
+from practices.models import Role
 
 from ..forms.settings import SettingsForm
 from ..roles import EDITORS, TEAM
@@ -40,6 +41,9 @@ def settings_page(request: StaffRequest) -> HttpResponse:
     if request.method == "POST" and not can_edit:
         raise PermissionDenied
     form = SettingsForm(request.POST or None, instance=settings_selectors.cx_settings(practice=practice))
+    if request.membership.role != Role.OWNER:
+        # How long candidates are kept is the owner's call; the experience lead sees it only.
+        form.fields["candidate_retention_days"].disabled = True
     if request.method == "POST" and form.is_valid():
         settings_services.save_settings(practice=practice, actor_user=request.user, **form.cleaned_data)
         messages.success(request, _("Experience toolkit settings saved."))

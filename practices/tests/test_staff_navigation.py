@@ -81,6 +81,7 @@ NOT_IN_MENU = {
     "cx:signal_lessons": "opened from the What changed page",
     "cx:pulse_round_new": "a form, opened from the Team pulse page",
     "cx:systems_edit": "a form, opened from the Using our systems page",
+    "cx:candidate_new": "a form, opened from the Hiring page (owner only)",
 }
 
 
