@@ -1,4 +1,4 @@
-"""The demo's culture through the experience lens: the front desk's hiring kit with two scored
+"""The demo's culture through the experience lens: the hiring kits with two scored front-desk
 candidates, and two closed quarters of the staff engagement pulse.
 
 Pulse answers go through the pulse's services: a participation per person (who answered) and,
@@ -13,57 +13,20 @@ from datetime import date, timedelta
 from accounts.models import User
 from cx import anonymity
 from cx.models import (
-    Candidate,
-    Competency,
     HiringDecision,
     HiringKit,
-    InterviewQuestion,
-    InterviewScore,
     JobTitle,
     PulseRound,
     TeamMemberProfile,
 )
+from cx.services import hiring as hiring_services
 from cx.services import pulse as pulse_services
 from practices.models import Practice
 
-FRONT_DESK_QUESTIONS = (
-    (
-        Competency.LISTENING,
-        "Tell me about a time someone on the phone was confused or upset. How did you find out what they needed?",
-        "Cuénteme de una vez en que alguien al teléfono estaba confundido o molesto. ¿Cómo supo qué necesitaba?",
-    ),
-    (
-        Competency.EMPATHY,
-        "Describe a patient or customer whose situation stayed with you. What did you do for them?",
-        "Describa a un paciente o cliente cuya situación le marcó. ¿Qué hizo por esa persona?",
-    ),
-    (
-        Competency.SERVICE_RECOVERY,
-        "Tell me about a time something went wrong for a customer because of your workplace. What did you do next?",
-        "Cuénteme de una vez en que algo salió mal para un cliente por culpa de su lugar de trabajo. ¿Qué hizo?",
-    ),
-    (
-        Competency.TEAMWORK,
-        "Tell me about a busy day when a colleague was struggling. What did you do?",
-        "Cuénteme de un día de mucho trabajo en que un compañero tenía dificultades. ¿Qué hizo usted?",
-    ),
-)
-ANCHORS_EN = [
-    "No example, or blames the customer.",
-    "A general answer; little about what they did.",
-    "A specific example; listened and acted.",
-    "A specific example; listened, acted, followed up and learned from it.",
-]
-ANCHORS_ES = [
-    "Sin ejemplo, o culpa al cliente.",
-    "Una respuesta general; poco sobre lo que hizo.",
-    "Un ejemplo concreto; escuchó y actuó.",
-    "Un ejemplo concreto; escuchó, actuó, dio seguimiento y aprendió de ello.",
-]
-# (name, days ago, scores by the owner and by the experience lead per question, decision)
+# (name, days ago, scores by the owner and by the experience lead per question in kit order, decision)
 CANDIDATES = (
-    ("Jordan Reyes", 9, ((4, 3, 4, 3), (4, 4, 3, 3)), HiringDecision.HIRE),
-    ("Casey Morgan", 12, ((2, 2, 1, 3), (2, 1, 2, 2)), HiringDecision.NO_HIRE),
+    ("Jordan Reyes", 9, ((4, 3, 4, 3, 4), (4, 4, 3, 3, 3)), HiringDecision.HIRE),
+    ("Casey Morgan", 12, ((2, 2, 1, 3, 2), (2, 1, 2, 2, 1)), HiringDecision.NO_HIRE),
 )
 
 
@@ -72,39 +35,34 @@ def _quarter_start(day: date) -> date:
 
 
 def build_hiring(*, practice: Practice, today: date) -> HiringKit:
+    """The default kits (as the hiring page makes them on its first visit) and two front-desk candidates
+    the owner and the experience lead interviewed and scored, one hired and one not."""
     owner = User.objects.get(email="owner@demo.touchpoints.test")
     lead = User.objects.get(email="experience@demo.touchpoints.test")
-    kit = HiringKit.objects.create(practice=practice, job_title=JobTitle.RECEPTIONIST)
-    questions = [
-        InterviewQuestion.objects.create(
-            practice=practice,
-            kit=kit,
-            competency=competency,
-            text_en=english,
-            text_es=spanish,
-            anchors_en=ANCHORS_EN,
-            anchors_es=ANCHORS_ES,
-            position=index,
-        )
-        for index, (competency, english, spanish) in enumerate(FRONT_DESK_QUESTIONS)
-    ]
+    hiring_services.ensure_default_kits(practice=practice)
+    kit = HiringKit.objects.get(practice=practice, job_title=JobTitle.RECEPTIONIST)
+    questions = list(kit.questions.order_by("position", "pk"))
     for name, days_ago, scores, decision in CANDIDATES:
-        candidate = Candidate.objects.create(
+        candidate = hiring_services.create_candidate(
             practice=practice,
+            actor_user=owner,
             name=name,
             job_title=JobTitle.RECEPTIONIST,
             interviewed_on=today - timedelta(days=days_ago),
-            decision=decision,
-            interviewers=[owner.pk, lead.pk],
-            created_by=owner,
+            interviewers=[owner, lead],
+            today=today,
         )
         for interviewer, marks in zip((owner, lead), scores, strict=True):
-            InterviewScore.objects.bulk_create(
-                InterviewScore(
-                    practice=practice, candidate=candidate, question=question, interviewer=interviewer, score=mark
-                )
-                for question, mark in zip(questions, marks, strict=True)
+            hiring_services.record_scores(
+                practice=practice,
+                interviewer=interviewer,
+                candidate=candidate,
+                entries={
+                    question.pk: hiring_services.ScoreEntry(score=mark, note="")
+                    for question, mark in zip(questions, marks, strict=False)
+                },
             )
+        hiring_services.decide(practice=practice, actor_user=owner, candidate=candidate, decision=decision)
     return kit
 
 

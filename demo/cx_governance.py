@@ -13,15 +13,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from accounts.models import User
+from cx import action_hierarchy as hierarchy
 from cx import project_measures as pm
 from cx.models import (
-    ActionStrength,
+    Cadence,
     CausalStatement,
-    ChangeStatus,
-    Committee,
-    CommitteeMeeting,
-    CommitteeMember,
-    Decision,
     DecisionSubject,
     FactorCategory,
     Goal,
@@ -29,7 +25,6 @@ from cx.models import (
     InputMethod,
     IntendedExperience,
     MemberRole,
-    ProposedChange,
     RcaAction,
     RcaStatus,
     RootCauseAnalysis,
@@ -37,6 +32,7 @@ from cx.models import (
     TimelineEntry,
 )
 from cx.selectors import projects as project_selectors
+from cx.services import governance
 from practices.models import Practice
 
 PHONE_THEME = "booking and access"
@@ -174,116 +170,154 @@ PHONE_RCA_CAUSES = (
 )
 PHONE_RCA_ACTIONS = (
     (
-        "simplify_process",
-        ActionStrength.STRONGER,
-        "Patients confirm or move visits by one tap in the text "
-        "reminder; the phone tree no longer offers confirmations.",
+        "simplify",
+        "Patients confirm or move visits by one tap in the text reminder; the phone tree no longer takes "
+        "confirmations.",
         "Calls between 8 and 9 am per week",
     ),
     (
         "forcing_function",
-        ActionStrength.STRONGER,
-        "Turn on automatic call-back: after 2 minutes on hold the "
-        "system offers to call the patient back, keeping their place.",
+        "Automatic call-back: after 2 minutes on hold the system offers to call the patient back, keeping their place.",
         "Share of callers waiting over 5 minutes",
     ),
     (
-        "standardize_process",
-        ActionStrength.STRONGER,
-        "Desk rota built from the call volume: two people on the phones from 8 to 10 every weekday.",
-        "Hold time in the 8–10 window",
+        "standardise",
+        "The desk rota is built from the call volume: two people on the phones from 8 to 10 every weekday.",
+        "Hold time between 8 and 10",
     ),
-    ("training", ActionStrength.WEAKER, "Refresher for the desk on the call-back screen.", "All desk staff trained"),
+    ("training", "Refresher for the desk on the call-back screen.", "All desk staff trained"),
 )
 FORMS_RCA_ACTIONS = (
     (
-        "new_policy",
-        ActionStrength.WEAKER,
-        "New policy: the desk checks the tablet saved the form before handing it back.",
+        "policy",
+        "New policy: the desk checks that the tablet saved the form before handing it back.",
         "Forms lost per month",
     ),
-    ("training", ActionStrength.WEAKER, "Train the front desk on the tablet's save screen.", "All desk staff trained"),
-    (
-        "warning",
-        ActionStrength.WEAKER,
-        "A sign on the tablet: 'press Save before you hand it back'.",
-        "Forms lost per month",
-    ),
+    ("training", "Train the front desk on the tablet's save screen.", "All desk staff trained"),
+    ("warning", "A sign on the tablet: 'press Save before you hand it back'.", "Forms lost per month"),
 )
 
 
-def _rca(
-    practice, *, title, touchpoint, theme, led_by, started_on, status, done_on=None, summary=""
-) -> RootCauseAnalysis:
-    return RootCauseAnalysis.objects.create(
-        practice=practice,
-        title=title,
-        touchpoint=touchpoint,
-        theme=theme,
-        summary=summary,
-        status=status,
-        led_by=led_by,
-        started_on=started_on,
-        actions_done_on=done_on,
-    )
-
-
 def build_governance(*, practice: Practice, today: date) -> dict[str, int]:
+    """Through the committee's own services: the committee, its checklist, two proposals, the two
+    analyses, last month's meeting with its agenda, minutes and decisions, and the next meeting's
+    agenda prepared. Run after the goals and the handled change signals, which the agenda reads."""
     owner = _user("owner@demo.touchpoints.test")
     lead = _user("experience@demo.touchpoints.test")
     desk = _user("frontdesk@demo.touchpoints.test")
     clinician = _user("clinician@demo.touchpoints.test")
-    committee = Committee.objects.create(
+    governance.update_committee(
         practice=practice,
-        charter=(
-            "We meet monthly to look at the experiences that failed our patients, find their root causes and fix "
-            "them in the system, not by blaming people. We decide when a change needs patients' input before "
-            "we make it, and we check that our goals are on track."
+        actor_user=owner,
+        fields=governance.CommitteeFields(
+            charter=CHARTER, cadence=Cadence.MONTHLY, recurring_threshold=3, recurring_window_days=30
         ),
     )
-    for user, role in (
-        (owner, MemberRole.CHAIR),
-        (lead, MemberRole.MEMBER),
-        (desk, MemberRole.MEMBER),
-        (clinician, MemberRole.MEMBER),
-    ):
-        CommitteeMember.objects.create(practice=practice, committee=committee, user=user, role=role)
-    CommitteeMember.objects.create(
-        practice=practice, committee=committee, name="Rosa Delgado", role=MemberRole.PATIENT_ADVISER
+    members = [
+        governance.add_member(practice=practice, actor_user=owner, user=user, name="", role=role)
+        for user, role in (
+            (owner, MemberRole.CHAIR),
+            (lead, MemberRole.MEMBER),
+            (desk, MemberRole.MEMBER),
+            (clinician, MemberRole.MEMBER),
+        )
+    ]
+    members.append(
+        governance.add_member(
+            practice=practice, actor_user=owner, user=None, name="Rosa Delgado", role=MemberRole.PATIENT_ADVISER
+        )
     )
-    saturdays = ProposedChange.objects.create(
+    criteria = governance.ensure_criteria(practice)
+    saturdays = governance.create_proposal(
         practice=practice,
+        actor_user=lead,
         title="Bring back Saturday morning times on the online booking page",
-        description="Since the Saturday clinic moved to phone-only booking, regular Saturday patients call instead.",
+        description="Since Saturday mornings went phone-only, regular Saturday patients call instead.",
         touchpoints=["self-scheduling"],
-        input_needed=True,
+    )
+    governance.screen_proposal(
+        practice=practice,
+        actor_user=lead,
+        proposal=saturdays,
+        criteria_ids=[criteria[0].pk],
         input_method=InputMethod.SURVEY_SAMPLE,
         input_summary="41 of 60 Saturday patients asked said they would book online again if Saturdays were there.",
-        status=ChangeStatus.READY,
-        proposed_by=lead,
-        proposed_at=_at(practice, today - timedelta(days=20), 10),
     )
-    ProposedChange.objects.create(
+    phone_menu = governance.create_proposal(
         practice=practice,
-        title="Replace the phone menu's first option with 'to book, press 1'",
+        actor_user=desk,
+        title="Make 'to book, press 1' the phone menu's first option",
+        description="",
         touchpoints=["phone-booking"],
-        input_needed=True,
-        input_method=InputMethod.ADVISER_REVIEW,
-        status=ChangeStatus.WAITING_FOR_INPUT,
-        proposed_by=desk,
-        proposed_at=_at(practice, today - timedelta(days=6), 11),
     )
-    phone = _rca(
-        practice,
+    governance.screen_proposal(
+        practice=practice,
+        actor_user=lead,
+        proposal=phone_menu,
+        criteria_ids=[criteria[0].pk],
+        input_method=InputMethod.ADVISER_REVIEW,
+        input_summary="",
+    )
+    phone = _phone_rca(practice, today=today, lead=lead, desk=desk)
+    _forms_rca(practice, today=today, desk=desk)
+    held_on = today - timedelta(days=27)
+    meeting = governance.prepare_meeting(
+        practice=practice, actor_user=owner, held_on=held_on, today=held_on - timedelta(days=2)
+    )
+    governance.record_minutes(
+        practice=practice,
+        actor_user=owner,
+        meeting=meeting,
+        minutes=MINUTES,
+        attendee_ids=[member.pk for member in members],
+        held=True,
+    )
+    governance.add_decision(
+        practice=practice,
+        actor_user=owner,
+        meeting=meeting,
+        subject_kind=DecisionSubject.RCA,
+        subject_id=phone.pk,
+        subject_label="",
+        text="Close the phone-hold analysis's actions; check at each meeting for three months that it stays away.",
+    )
+    governance.add_decision(
+        practice=practice,
+        actor_user=owner,
+        meeting=meeting,
+        subject_kind=DecisionSubject.CHANGE,
+        subject_id=saturdays.pk,
+        subject_label="",
+        text="Ask a sample of Saturday patients before deciding on Saturday online booking.",
+    )
+    governance.prepare_meeting(practice=practice, actor_user=lead, held_on=today + timedelta(days=3), today=today)
+    return {"rcas": 2, "meetings": 2, "proposals": 2}
+
+
+CHARTER = (
+    "We meet monthly to look at the experiences that failed our patients, find their root causes and fix them in "
+    "the system, not by blaming people. We decide when a change needs patients' input before we make it, and we "
+    "check that our goals are on track."
+)
+MINUTES = (
+    "The phone-hold analysis is finished: its three stronger actions are done, and we watch for the theme coming "
+    "back. Saturday online booking: Rosa asked that we ask Saturday patients first; Priya sends a one-question "
+    "survey to a sample before the next meeting."
+)
+
+
+def _phone_rca(practice: Practice, *, today: date, lead: User, desk: User) -> RootCauseAnalysis:
+    phone = RootCauseAnalysis.objects.create(
+        practice=practice,
         title="Patients on hold for 15 minutes or more when calling to book",
         touchpoint="phone-booking",
         theme=PHONE_THEME,
+        summary="A recurring theme: callers on hold at the Monday-morning peak. The holds came from the process "
+        "(confirmations on the booking lines) and the phone system, not from the people answering.",
+        status=RcaStatus.DONE,
         led_by=lead,
         started_on=today - timedelta(days=68),
-        status=RcaStatus.DONE,
-        done_on=today - timedelta(days=30),
-        summary="A recurring theme: callers on hold at the Monday-morning peak. The calls came from the process "
-        "(confirmations on the booking lines) and the phone system, not from the people answering.",
+        actions_done_on=today - timedelta(days=30),
     )
     for days, hour, what in PHONE_RCA_TIMELINE:
         TimelineEntry.objects.create(
@@ -293,28 +327,32 @@ def build_governance(*, practice: Practice, today: date) -> dict[str, int]:
         CausalStatement.objects.create(practice=practice, rca=phone, statement=text, category=category)
         for category, text in PHONE_RCA_CAUSES
     ]
-    for index, (kind, strength, text, measure) in enumerate(PHONE_RCA_ACTIONS):
+    for index, (kind, text, measure) in enumerate(PHONE_RCA_ACTIONS):
         RcaAction.objects.create(
             practice=practice,
             rca=phone,
             cause=causes[min(index, len(causes) - 1)],
             description=text,
             hierarchy_kind=kind,
-            strength=strength,
+            strength=hierarchy.strength_of(kind),
             owner=desk if index else lead,
             due_on=today - timedelta(days=45 - 5 * index),
             measure=measure,
             done_on=today - timedelta(days=30 + 3 * (3 - index)),
         )
-    forms = _rca(
-        practice,
+    return phone
+
+
+def _forms_rca(practice: Practice, *, today: date, desk: User) -> RootCauseAnalysis:
+    forms = RootCauseAnalysis.objects.create(
+        practice=practice,
         title="Check-in answers lost when the waiting-room tablet restarts",
         touchpoint="self-check-in",
         theme="records and information",
+        summary="Two patients filled in the tablet check-in twice in one week.",
+        status=RcaStatus.ACTIONS,
         led_by=desk,
         started_on=today - timedelta(days=12),
-        status=RcaStatus.ACTIONS,
-        summary="Two patients filled in the tablet check-in twice in one week.",
     )
     TimelineEntry.objects.create(
         practice=practice,
@@ -327,48 +365,18 @@ def build_governance(*, practice: Practice, today: date) -> dict[str, int]:
         rca=forms,
         category=FactorCategory.TECHNOLOGY,
         statement="The tablet installed updates during clinic hours, which increased the likelihood that it "
-        "restarted mid-form, which led to patients' answers being lost and asked again.",
+        "restarted mid-form, which led to patients' answers being lost and asked for again.",
     )
-    for index, (kind, strength, text, measure) in enumerate(FORMS_RCA_ACTIONS):
+    for index, (kind, text, measure) in enumerate(FORMS_RCA_ACTIONS):
         RcaAction.objects.create(
             practice=practice,
             rca=forms,
             cause=cause,
             description=text,
             hierarchy_kind=kind,
-            strength=strength,
+            strength=hierarchy.strength_of(kind),
             owner=desk,
             due_on=today + timedelta(days=7 + index),
             measure=measure,
         )
-    held_on = today - timedelta(days=27)
-    meeting = CommitteeMeeting.objects.create(
-        practice=practice,
-        held_on=held_on,
-        minutes=(
-            "Present: Morgan (chair), Priya, Luis, Dr. Cole, Rosa (patient adviser).\n"
-            "The phone-hold analysis is finished: its three stronger actions are done; we watch for the theme "
-            "coming back. Saturday online booking: Rosa asked that we ask Saturday patients first; Priya will "
-            "send a one-question survey to a sample before the next meeting."
-        ),
-        held=True,
-        created_by=owner,
-        created_at=_at(practice, held_on - timedelta(days=2), 16),
-    )
-    Decision.objects.create(
-        practice=practice,
-        meeting=meeting,
-        text="Close the phone-hold analysis's actions; review recurrence at each meeting for three months.",
-        subject_kind=DecisionSubject.RCA,
-        subject_id=phone.pk,
-        decided_at=_at(practice, held_on, 8, 30),
-    )
-    Decision.objects.create(
-        practice=practice,
-        meeting=meeting,
-        text="Ask a sample of Saturday patients before deciding on Saturday online booking.",
-        subject_kind=DecisionSubject.CHANGE,
-        subject_id=saturdays.pk,
-        decided_at=_at(practice, held_on, 8, 45),
-    )
-    return {"rcas": 2, "meetings": 1, "proposals": 2}
+    return forms

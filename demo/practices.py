@@ -350,8 +350,8 @@ def build_demo(*, size: str = "small", seed: int = 1, today: date | None = None)
     switched = plant_saturday_switch(practice=practice, seed=seed, today=today)
     build_cx(practice=practice, seed=seed, today=today)
     build_strategy(practice=practice, today=today)
-    build_governance(practice=practice, today=today)
     build_hiring(practice=practice, today=today)
     build_pulse(practice=practice, seed=seed, today=today)
     detect_and_handle(practice=practice, today=today, switched=switched)
+    build_governance(practice=practice, today=today)  # last: its agenda reads the goals and the signals
     return practice
