@@ -94,12 +94,12 @@ NO_SHOW = "no_show"
 CANCELLED = "cancelled"
 UPCOMING = "upcoming"
 
-MIN_BASELINE = 4  # occasions a habit must have held on before its break counts
+MIN_BASELINE = 5  # occasions a habit must have held on before its break counts
 MIN_HABIT_SHARE = 0.75
 MIN_RUN = 2  # occasions in a row that broke it
 ALPHA = 0.04  # the most surprising a stopped habit may be by chance, for this patient
 ALPHA_RATE = 0.01  # the same for more cancellations, no-shows and late cancellations
-MIN_RATE_BASELINE = 4
+MIN_RATE_BASELINE = 5
 MIN_RATE_EVENTS = 2
 RECENT_DAYS = 365  # changes first seen longer ago are not news
 RECALL_GRACE_DAYS = 30  # a recall is lapsed this long after its due day, with nothing booked
