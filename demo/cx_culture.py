@@ -66,7 +66,7 @@ def build_hiring(*, practice: Practice, today: date) -> HiringKit:
     return kit
 
 
-GROUP_OF = {
+GROUP_OF: dict[str, str] = {
     JobTitle.RECEPTIONIST: anonymity.FRONT_OFFICE,
     JobTitle.BILLING: anonymity.FRONT_OFFICE,
     JobTitle.NURSE: anonymity.CLINICAL,
