@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -41,11 +41,7 @@ class Origin:
 
 
 def _url(name: str, request: StaffRequest, pk: int) -> str | None:
-    # The moment, map and project pages belong to other areas; a page that does not exist yet shows no link.
-    try:
-        return reverse(name, kwargs={"practice_slug": request.practice.slug, "pk": pk})
-    except NoReverseMatch:
-        return None
+    return reverse(name, kwargs={"practice_slug": request.practice.slug, "pk": pk})
 
 
 def origins(request: StaffRequest, action: Action) -> list[Origin]:

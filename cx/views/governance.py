@@ -16,7 +16,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
@@ -67,11 +67,8 @@ def _can_edit(request: StaffRequest) -> bool:
 
 
 def link(name: str, *, query: dict[str, str | int] | None = None, **kwargs: object) -> str:
-    """The URL, or "" while the page does not exist (another area's page before it is merged)."""
-    try:
-        url = reverse(name, kwargs=kwargs)
-    except NoReverseMatch:
-        return ""
+    """The URL of an agenda item's page, with its query string."""
+    url = reverse(name, kwargs=kwargs)
     return f"{url}?{urlencode(query)}" if query else url
 
 

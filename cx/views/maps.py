@@ -18,7 +18,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -89,11 +89,7 @@ def _map_url(request: StaffRequest, empathy_map: EmpathyMap | int) -> str:
 
 
 def _project_url(request: StaffRequest, idea: Idea) -> str | None:
-    # The projects area's page; no link until it exists.
-    try:
-        return reverse("cx:project_new", kwargs={"practice_slug": request.practice.slug}) + f"?idea={idea.pk}"
-    except NoReverseMatch:
-        return None
+    return reverse("cx:project_new", kwargs={"practice_slug": request.practice.slug}) + f"?idea={idea.pk}"
 
 
 def _touchpoint_name(code: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -27,11 +27,7 @@ from ..selectors import team as team_selectors
 
 
 def _rca_url(request: StaffRequest, pk: int) -> str | None:
-    # The RCA pages belong to another area; no link while they do not exist.
-    try:
-        return reverse("cx:rca", kwargs={"practice_slug": request.practice.slug, "pk": pk})
-    except NoReverseMatch:
-        return None
+    return reverse("cx:rca", kwargs={"practice_slug": request.practice.slug, "pk": pk})
 
 
 @staff_view(TEAM)
