@@ -234,7 +234,7 @@ def test_someone_elses_action_is_404_to_a_team_member(client, practice, owner):
     action.refresh_from_db()
     assert action.done_on is None
     body = client.get(url("rca", practice, pk=rca.pk)).content.decode()
-    assert "Mark done" not in body and "Add a causal statement" not in body
+    assert "Mark this action done" not in body and "Add a causal statement" not in body
 
 
 def test_removing_and_rewriting_only_this_analysiss_statements(client, practice, owner):
