@@ -42,6 +42,15 @@ def open_analyses(practice: Practice) -> QuerySet[RootCauseAnalysis]:
     return analyses(practice=practice).exclude(status=RcaStatus.DONE)
 
 
+def open_actions_of(*, practice: Practice, user_id: int) -> QuerySet[RcaAction]:
+    """One person's actions not done yet, of every analysis, soonest due first."""
+    return (
+        RcaAction.objects.filter(practice=practice, owner_id=user_id, done_on__isnull=True)
+        .select_related("rca")
+        .order_by("due_on", "pk")
+    )
+
+
 def rca_or_404(*, practice: Practice, pk: int) -> RootCauseAnalysis:
     return get_object_or_404(
         RootCauseAnalysis.objects.filter(practice=practice).select_related("led_by", "recovery_case"), pk=pk

@@ -62,6 +62,7 @@ def rca_list(request: StaffRequest) -> HttpResponse:
         "open_rows": [r for r in rows if r.status != RcaStatus.DONE],
         "done_rows": [r for r in rows if r.status == RcaStatus.DONE],
         "can_edit": _is_editor(request),
+        "my_actions": list(rca_selectors.open_actions_of(practice=request.practice, user_id=request.user.pk)),
     }
     return render(request, "cx/rca/list.html", context)
 
