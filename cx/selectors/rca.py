@@ -17,7 +17,7 @@ from journey.catalogue import BY_CODE
 from practices.models import Practice
 
 from .. import action_hierarchy, causation
-from ..models import CausalStatement, ImprovementProject, RcaAction, RcaStatus, RootCauseAnalysis
+from ..models import CausalStatement, ImprovementProject, RcaAction, RcaStatus, RootCauseAnalysis, TimelineEntry
 
 THEME_DAYS = 30
 THEME_ENTRIES = 20
@@ -84,7 +84,7 @@ class CheckedCause:
 @dataclass(frozen=True)
 class RcaPage:
     rca: RootCauseAnalysis
-    timeline: list[object]
+    timeline: list[TimelineEntry]
     causes: list[CheckedCause]
     actions: list[RcaAction]
     failing: int  # causal statements that break at least one rule

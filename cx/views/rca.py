@@ -151,13 +151,17 @@ def _detail(
         {
             "cause": checked.cause,
             "failures": [_failure_view(f) for f in checked.failures],
-            "form": CauseForm(
-                initial={
-                    "statement": checked.cause.statement,
-                    "category": checked.cause.category,
-                    "cause": checked.cause.pk,
-                },
-                auto_id=f"id_cause{checked.cause.pk}_%s",
+            "form": (
+                CauseForm(
+                    initial={
+                        "statement": checked.cause.statement,
+                        "category": checked.cause.category,
+                        "cause": checked.cause.pk,
+                    },
+                    auto_id=f"id_cause{checked.cause.pk}_%s",
+                )
+                if editor
+                else None
             ),
         }
         for checked in page.causes
