@@ -110,7 +110,7 @@ class ActionForm(forms.Form):
         help_text=_("Leave “Suggest from the words” and we will propose a kind for you to check."),
     )
     owner = forms.ChoiceField(label=_("Who"), choices=())
-    due_on = DayField(label=_("By"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = DayField(label=_("Due by"), widget=forms.DateInput(attrs={"type": "date"}))
     measure = forms.CharField(
         label=_("How we will know it worked"),
         max_length=200,

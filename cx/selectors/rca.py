@@ -17,7 +17,7 @@ from journey.catalogue import BY_CODE
 from practices.models import Practice
 
 from .. import action_hierarchy, causation
-from ..models import CausalStatement, ImprovementProject, RcaAction, RcaStatus, RootCauseAnalysis
+from ..models import CausalStatement, ImprovementProject, RcaAction, RcaStatus, RootCauseAnalysis, TimelineEntry
 
 THEME_DAYS = 30
 THEME_ENTRIES = 20
@@ -40,6 +40,15 @@ def analyses(*, practice: Practice) -> QuerySet[RootCauseAnalysis]:
 def open_analyses(practice: Practice) -> QuerySet[RootCauseAnalysis]:
     """Analyses still analysing or with actions under way (the committee's agenda lists them)."""
     return analyses(practice=practice).exclude(status=RcaStatus.DONE)
+
+
+def open_actions_of(*, practice: Practice, user_id: int) -> QuerySet[RcaAction]:
+    """One person's actions not done yet, of every analysis, soonest due first."""
+    return (
+        RcaAction.objects.filter(practice=practice, owner_id=user_id, done_on__isnull=True)
+        .select_related("rca")
+        .order_by("due_on", "pk")
+    )
 
 
 def rca_or_404(*, practice: Practice, pk: int) -> RootCauseAnalysis:
@@ -75,7 +84,7 @@ class CheckedCause:
 @dataclass(frozen=True)
 class RcaPage:
     rca: RootCauseAnalysis
-    timeline: list[object]
+    timeline: list[TimelineEntry]
     causes: list[CheckedCause]
     actions: list[RcaAction]
     failing: int  # causal statements that break at least one rule

@@ -234,7 +234,7 @@ def test_someone_elses_action_is_404_to_a_team_member(client, practice, owner):
     action.refresh_from_db()
     assert action.done_on is None
     body = client.get(url("rca", practice, pk=rca.pk)).content.decode()
-    assert "Mark done" not in body and "Add a causal statement" not in body
+    assert "Mark this action done" not in body and "Add a causal statement" not in body
 
 
 def test_removing_and_rewriting_only_this_analysiss_statements(client, practice, owner):
@@ -303,3 +303,14 @@ def test_the_list_shows_open_and_done(client, practice, owner):
     body = client.get(url("rcas", practice)).content.decode()
     assert rca.title in body and "Parking" in body
     assert "Start an analysis" not in body
+
+
+def test_the_list_shows_a_members_own_open_actions(client, practice, owner):
+    member = make_staff(practice, Role.FRONT_DESK)
+    rca = make_rca(practice, owner)
+    add_action(practice, owner, rca, "software", who=member)
+    add_action(practice, owner, rca, "training", who=owner)
+    client.force_login(member)
+    page = client.get(url("rcas", practice))
+    assert [a.owner for a in page.context["my_actions"]] == [member]
+    assert "Your actions from these analyses" in page.content.decode()

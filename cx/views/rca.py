@@ -62,6 +62,7 @@ def rca_list(request: StaffRequest) -> HttpResponse:
         "open_rows": [r for r in rows if r.status != RcaStatus.DONE],
         "done_rows": [r for r in rows if r.status == RcaStatus.DONE],
         "can_edit": _is_editor(request),
+        "my_actions": list(rca_selectors.open_actions_of(practice=request.practice, user_id=request.user.pk)),
     }
     return render(request, "cx/rca/list.html", context)
 
@@ -150,13 +151,17 @@ def _detail(
         {
             "cause": checked.cause,
             "failures": [_failure_view(f) for f in checked.failures],
-            "form": CauseForm(
-                initial={
-                    "statement": checked.cause.statement,
-                    "category": checked.cause.category,
-                    "cause": checked.cause.pk,
-                },
-                auto_id=f"id_cause{checked.cause.pk}_%s",
+            "form": (
+                CauseForm(
+                    initial={
+                        "statement": checked.cause.statement,
+                        "category": checked.cause.category,
+                        "cause": checked.cause.pk,
+                    },
+                    auto_id=f"id_cause{checked.cause.pk}_%s",
+                )
+                if editor
+                else None
             ),
         }
         for checked in page.causes
