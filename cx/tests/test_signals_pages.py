@@ -92,6 +92,20 @@ def test_the_week_picker_shows_another_week(client, practice, lead):
     assert url("signal", practice, pk=old.pk) not in client.get(url("signals", practice)).content.decode()
 
 
+def test_a_long_week_is_paged_and_the_pages_keep_the_filters(client, practice, lead, monkeypatch):
+    monkeypatch.setattr("cx.views.signals.PAGE_SIZE", 2)
+    signals = [make_signal(practice, kind=SignalKind.OPTED_OUT) for _ in range(3)]
+    make_signal(practice, kind=SignalKind.LAPSED_RECALL)
+    client.force_login(lead)
+    first = client.get(url("signals", practice), {"kind": SignalKind.OPTED_OUT}).content.decode()
+    second = client.get(url("signals", practice), {"kind": SignalKind.OPTED_OUT, "page": "2"}).content.decode()
+    shown = [sum(url("signal", practice, pk=s.pk) in page for s in signals) for page in (first, second)]
+    assert shown == [2, 1]
+    assert "Page 1 of 2" in first and "kind=opted_out&amp;page=2" in first
+    # A page number that is not one shows the last page, never an error.
+    assert client.get(url("signals", practice), {"kind": SignalKind.OPTED_OUT, "page": "99"}).status_code == 200
+
+
 def test_filters_by_kind_location_provider_and_status(client, practice, lead):
     north, south = make_location(practice, name="North"), make_location(practice, name="South")
     lee = make_provider(practice, first_name="Sam", last_name="Lee", locations=[north])

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,6 +25,8 @@ from ..models import ChangeSignal, SignalKind, SignalStatus, SuggestedResponse
 from ..roles import SIGNAL_HANDLERS
 from ..selectors import signals as signal_selectors
 from ..services import signals as signal_services
+
+PAGE_SIZE = 50
 
 
 def _today(practice: Practice) -> date:
@@ -54,13 +57,17 @@ def signal_list(request: StaffRequest) -> HttpResponse:
     )
     filters = form.filters()
     signals = signal_selectors.week_signals(practice=practice, filters=filters)
-    rows = list(signals)
+    # A first run over a long history, or a large practice's week, can find hundreds.
+    page = Paginator(signals, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
     monthly = signal_selectors.monthly_counts(practice=practice, today=today)
     signal_services.record_list_viewed(
         practice=practice, user=request.user, week=filters.week.isoformat(), shown=len(rows)
     )
     next_week = filters.week + timedelta(days=7)
     query = request.GET.copy()
+    query.pop("page", None)
+    same_week = query.urlencode()
     query.pop("week", None)
     context = {
         "form": form,
@@ -71,6 +78,8 @@ def signal_list(request: StaffRequest) -> HttpResponse:
         "this_week": filters.week == signal_selectors.week_start(today),
         "other_filters": query.urlencode(),
         "rows": rows,
+        "page": page,
+        "same_week": same_week,
         "counts": signal_selectors.status_counts(signals),
         "monthly": monthly,
         "kind_columns": [(kind, dict(SignalKind.choices)[kind]) for kind in monthly.kinds],
