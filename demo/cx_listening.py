@@ -15,6 +15,7 @@ double-booked.
 from __future__ import annotations
 
 import random
+import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -32,11 +33,14 @@ from patients.models import Patient
 from practices.models import Practice
 from scheduling.models import Appointment, AppointmentStatus, BookedVia, VisitType
 
+from .frontdesk import add_flow
+
 SATURDAYS_ENDED_WEEKS = 8
 SWITCHED_PATIENTS = 12
 SATURDAY_VISITS = (5, 7)  # online Saturday visits each, before the change
 PHONE_BOOKINGS = 2  # phone bookings each, since the change
 SATURDAY_START = time(9, 0)
+CARRIERS = ("Aetna", "Cigna", "UnitedHealthcare")  # employers' plans: these patients work weekdays
 
 
 def _utc(day: date, at: time, tz: ZoneInfo) -> datetime:
@@ -69,10 +73,28 @@ def _working_patients(*, practice: Practice, seed: int, today: date) -> list[int
                 email=f"{first.lower()}.{last.lower()}.sat{serial}@example.com",
                 email_consent=True,
                 sms_consent=True,
+                coverage="insurance",
+                insurance_carrier=CARRIERS[serial % len(CARRIERS)],
+                insurance_member_id=f"M{700_000_000 + serial}",
+                referral_source="search",
                 created_at=joined + timedelta(days=serial),
             )
         )
-    return [patient.pk for patient in Patient.objects.bulk_create(patients)]
+    created = Patient.objects.bulk_create(patients)
+    registered = BY_CODE["referral-source"]
+    JourneyEvent.objects.bulk_create(
+        JourneyEvent(
+            practice=practice,
+            patient=patient,
+            stage=registered.stage,
+            touchpoint=registered.code,
+            kind="patient.registered",
+            occurred_at=patient.created_at,
+            data={"source": "search"},
+        )
+        for patient in created
+    )
+    return [patient.pk for patient in created]
 
 
 def plant_saturday_switch(*, practice: Practice, seed: int, today: date) -> list[int]:
@@ -134,6 +156,7 @@ def plant_saturday_switch(*, practice: Practice, seed: int, today: date) -> list
                     blocked_end=start + duration + timedelta(minutes=visit_type.buffer_after_minutes),
                     status=AppointmentStatus.FULFILLED,
                     booked_via=BookedVia.ONLINE,
+                    uid=uuid.UUID(int=rng.getrandbits(128), version=4),
                     created_at=created,
                     updated_at=start + duration,
                 )
@@ -155,8 +178,11 @@ def plant_saturday_switch(*, practice: Practice, seed: int, today: date) -> list
             JourneyEvent.objects.filter(
                 practice=practice, patient_id=old_patient, kind="appointment.booked", occurred_at=created
             ).update(patient_id=patient_id)
-    Appointment.objects.bulk_create(appointments)
+    saturday_ids = [a.pk for a in Appointment.objects.bulk_create(appointments)]
+    # bulk_create stamps auto_now fields with today; these visits last changed when they ended.
+    Appointment.objects.filter(pk__in=saturday_ids).update(updated_at=F("end"))
     JourneyEvent.objects.bulk_create(events)
+    add_flow(practice=practice, seed=seed, appointment_ids=saturday_ids)
     return patients
 
 

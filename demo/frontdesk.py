@@ -118,15 +118,28 @@ def build_flow(*, practice: Practice, seed: int, today: date) -> None:
     late_provider = providers[LATE_PROVIDER_INDEX] if len(providers) > LATE_PROVIDER_INDEX else providers[0]
     tz = ZoneInfo(practice.timezone)
     now = datetime.combine(today, time.min, tzinfo=tz)
-    rows = (
-        Appointment.objects.filter(
-            practice=practice,
-            start__lt=now,
-            status__in=(AppointmentStatus.FULFILLED, AppointmentStatus.NOSHOW),
-        )
-        .order_by("provider_id", "start")
-        .values_list("pk", "provider_id", "start", "end", "status")
+    rows = Appointment.objects.filter(
+        practice=practice,
+        start__lt=now,
+        status__in=(AppointmentStatus.FULFILLED, AppointmentStatus.NOSHOW),
     )
+    _simulate(practice=practice, rows=rows, rng=rng, late_provider=late_provider, tz=tz)
+
+
+def add_flow(*, practice: Practice, seed: int, appointment_ids: list[int]) -> None:
+    """The flow history of past appointments added after ``build_flow`` (a story another builder
+    plants), simulated the same way from a stream of the seed of its own."""
+    rng = random.Random(f"frontdesk-added:{seed}:{practice.slug}")
+    rows = Appointment.objects.filter(
+        practice=practice,
+        pk__in=appointment_ids,
+        status__in=(AppointmentStatus.FULFILLED, AppointmentStatus.NOSHOW),
+    )
+    _simulate(practice=practice, rows=rows, rng=rng, late_provider=None, tz=ZoneInfo(practice.timezone))
+
+
+def _simulate(*, practice: Practice, rows, rng: random.Random, late_provider: int | None, tz) -> None:
+    rows = rows.order_by("provider_id", "start").values_list("pk", "provider_id", "start", "end", "status")
     days: dict[tuple[int, date], list[tuple]] = defaultdict(list)
     for row in rows.iterator(chunk_size=BATCH):
         days[(row[1], row[2].astimezone(tz).date())].append(row)
@@ -148,7 +161,7 @@ def build_flow(*, practice: Practice, seed: int, today: date) -> None:
             visits = []
     Visit.objects.bulk_create(visits)
     # bulk_create stamps auto_now fields with today; history last changed when it happened.
-    Visit.objects.filter(practice=practice).update(updated_at=F("status_changed_at"))
+    Visit.objects.filter(practice=practice, appointment__in=rows.values("pk")).update(updated_at=F("status_changed_at"))
 
 
 def _check_in_setup(practice: Practice) -> None:

@@ -347,6 +347,7 @@ def build_demo(*, size: str = "small", seed: int = 1, today: date | None = None)
         record_third_next_available(
             practice=built, now=datetime.combine(today, time(7), tzinfo=ZoneInfo(built.timezone))
         )
+    # After the others' history, so their random streams are unchanged by the planted story.
     switched = plant_saturday_switch(practice=practice, seed=seed, today=today)
     build_cx(practice=practice, seed=seed, today=today)
     build_strategy(practice=practice, today=today)

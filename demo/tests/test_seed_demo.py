@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Model
 
 from demo import practices as demo
+from demo.cx_listening import SWITCHED_PATIENTS
 from journey.models import JourneyEvent
 from patients.models import Patient
 from practices.models import Location, Membership, OpeningHours, Practice, Provider
@@ -72,14 +73,15 @@ def test_small_demo_has_the_promised_practice():
     assert practice.slug == demo.DEMO_SLUG
     assert Location.objects.filter(practice=practice).count() == 2
     assert Provider.objects.filter(practice=practice).count() == 5
-    assert Patient.objects.filter(practice=practice).count() == 2_000
+    # The size's patients, and the Saturday patients whose move to phone booking the detector finds.
+    assert Patient.objects.filter(practice=practice).count() == 2_000 + SWITCHED_PATIENTS
     assert all(provider.locations.exists() for provider in Provider.objects.filter(practice=practice))
     assert OpeningHours.objects.filter(location__practice=practice).exists()
 
     # Every patient has exactly one registration event, carrying where they heard of the practice.
     events = JourneyEvent.objects.filter(practice=practice, kind="patient.registered")
-    assert events.count() == 2_000
-    assert events.values("patient").distinct().count() == 2_000
+    assert events.count() == 2_000 + SWITCHED_PATIENTS
+    assert events.values("patient").distinct().count() == 2_000 + SWITCHED_PATIENTS
     assert not Patient.objects.filter(practice=practice).exclude(journey_events__kind="patient.registered").exists()
     assert set(events.values_list("data__source", flat=True).distinct()) <= REFERRAL_SOURCES
     assert len(set(events.values_list("data__source", flat=True))) >= 5  # the sources really vary
@@ -152,4 +154,4 @@ def test_seed_demo_if_missing_builds_on_an_empty_database(tiny_size, capsys):
     out = capsys.readouterr().out
     assert "Built the tiny demo practice (seed 7)" in out
     assert demo.DEMO_STAFF[0][0] in out
-    assert Patient.objects.filter(practice__slug=demo.DEMO_SLUG).count() == 300
+    assert Patient.objects.filter(practice__slug=demo.DEMO_SLUG).count() == 300 + SWITCHED_PATIENTS
