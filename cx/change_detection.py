@@ -24,7 +24,8 @@ Every change is judged against the patient's OWN history, with a minimum of evid
   or a patient who comes when something comes up has no rhythm to break).
 - **Opt-outs** and **abandoned online bookings** are changes by themselves (a known patient: one
   kept visit at least); **turned detractor**: a score of 6 or less or a strongly negative comment
-  after at least three positive answers and no negative one.
+  after at least three positive answers (9 or 10; a passive 7 or 8 counts neither way) and no
+  negative one.
 
 ``changed_on`` is the day the new behaviour was first seen (the first call, the first missed
 check-in, the day a lapse became one), so reruns and later evidence give the same day and the
@@ -110,6 +111,7 @@ MIN_USUAL_GAP_DAYS = 60
 ABANDON_AFTER = timedelta(hours=2)  # a start with no booking within this is abandoned
 ABANDON_RECENT_DAYS = 30
 DETRACTOR_MAX = 6
+PROMOTER_MIN = 9  # a positive answer: 9 or 10 (7 and 8 are passives, neither positive nor negative)
 MIN_POSITIVE_ANSWERS = 3
 
 
@@ -709,13 +711,16 @@ def _turned_detractor(history: History, today: date, zone: tzinfo) -> list[Findi
         return answer.negative_comment or (answer.score is not None and answer.score <= DETRACTOR_MAX)
 
     first_negative = next((i for i, a in enumerate(answers) if negative(a)), None)
-    if first_negative is None or first_negative < MIN_POSITIVE_ANSWERS:
+    if first_negative is None:
+        return []
+    # Passives (7-8) are not positive: a 6 after 7s and 8s is a small drift, not a turn.
+    positive = [a for a in answers[:first_negative] if a.score is not None and a.score >= PROMOTER_MIN]
+    if len(positive) < MIN_POSITIVE_ANSWERS:
         return []
     bad = answers[first_negative]
     changed_on = _day(bad.at, zone)
     if not _recent(changed_on, today):
         return []
-    positive = answers[:first_negative]
     if bad.score is not None and bad.score <= DETRACTOR_MAX:
         evidence = _("%(n)d positive survey answers since %(since)d; scored %(score)d out of 10 on %(date)s")
     else:

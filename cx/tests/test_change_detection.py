@@ -234,6 +234,16 @@ def test_turned_detractor_after_positive_answers_only():
     assert cd.TURNED_DETRACTOR not in kinds(cd.History(1, tuple(steady()), surveys=mixed))
 
 
+def test_a_six_after_passive_sevens_and_eights_is_not_a_turn():
+    passives = tuple(cd.SurveyAnswer(at(day), 7 + i % 2) for i, day in enumerate(every(91, 4, last=date(2026, 6, 1))))
+    six = cd.SurveyAnswer(at(date(2026, 11, 2)), 6)
+    assert cd.TURNED_DETRACTOR not in kinds(cd.History(1, tuple(steady()), surveys=(*passives, six)))
+    # Passives between promoters neither count nor break the run of positive answers.
+    promoters = tuple(cd.SurveyAnswer(at(day), 10) for day in every(91, 3, last=date(2026, 3, 1)))
+    finding = one(cd.History(1, tuple(steady()), surveys=(*promoters, *passives[-2:], six)), cd.TURNED_DETRACTOR)
+    assert finding.evidence.startswith("3 positive survey answers since 2025; scored 6 out of 10")
+
+
 def test_abandoned_online_booking_by_a_known_patient():
     started = at(date(2026, 12, 1), 20)
     history = cd.History(1, tuple(steady()), booking_starts=(started,))
