@@ -14,9 +14,10 @@ Every change is judged against the patient's OWN history, with a minimum of evid
   surprising for this patient: with the habit's smoothed miss rate ``q = (misses + 1) / (n + 2)``,
   ``q ** k <= ALPHA``. Six online bookings then two by phone is ``(1/8)**2 = 0.016``: flagged; an
   online booker who phoned one time in four before is not flagged for two calls.
-- **More cancellations, no-shows, late cancellations**: from the first such event in the last year,
-  at least two of them, and the binomial tail of that many or more at the patient's own earlier
-  rate (smoothed) is at most ``ALPHA_RATE``.
+- **More cancellations, no-shows, late cancellations**: from the first such event in the last year
+  to the last one (visits kept after it do not dilute it), at least two of them, and the binomial
+  tail of that many or more at the patient's own earlier rate (smoothed, ``(events + 0.5) / (n + 1)``)
+  is at most ``ALPHA_RATE``: two no-shows in a row after six kept visits is ``0.07 ** 2 = 0.005``.
 - **Lapses**: the recall's due day plus ``RECALL_GRACE_DAYS`` passed with nothing booked, or the
   time since the last kept visit is at least twice the patient's usual gap (and ``GAP_SLACK_DAYS``
   more), longer than any gap before, with at least four kept visits behind it in a rhythm (a usual
@@ -464,7 +465,10 @@ def _rate_change(
     )
     if first is None or first < MIN_RATE_BASELINE:
         return []
-    base, recent = resolved[:first], resolved[first:]
+    # The window ends at the last event: visits kept since then say the change may be over, not that it
+    # was smaller (two no-shows after a clean record are as surprising with a kept visit after them).
+    last = max(i for i, b in enumerate(resolved) if is_event(b))
+    base, recent = resolved[:first], resolved[first : last + 1]
     events = [b for b in recent if is_event(b)]
     if len(events) < MIN_RATE_EVENTS:
         return []

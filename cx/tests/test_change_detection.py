@@ -197,6 +197,26 @@ def test_more_cancellations_no_shows_and_late_cancellations(kind, change):
     assert "of 6 appointments since 2025; then 2 of the next 2" in finding.evidence
 
 
+@pytest.mark.parametrize(
+    ("kind", "change"),
+    [(cd.MORE_NO_SHOWS, {"outcome": cd.NO_SHOW}), (cd.LATE_CANCELLATIONS, {"cancelled_hours_before": 3})],
+)
+def test_two_after_a_clean_record_are_found_with_visits_kept_since(kind, change):
+    # Six kept visits, two no-shows (late cancellations), then kept visits again: the window ends at the
+    # last one, so the visits kept since do not hide the change.
+    days = every(45, 11)
+    bookings = [visit(day) for day in days[:6]] + [visit(day, **change) for day in days[6:8]]
+    bookings += [visit(day) for day in days[8:]]
+    finding = one(cd.History(1, tuple(bookings)), kind)
+    assert "of 6 appointments since 2025; then 2 of the next 2" in finding.evidence
+    assert finding.changed_on == days[6]
+    # Eight kept visits, then two with a kept visit between them.
+    days = every(45, 13)
+    spread = [visit(day) for day in days[:8]] + [visit(days[8], **change), visit(days[9]), visit(days[10], **change)]
+    spread += [visit(day) for day in days[11:]]
+    assert "of 8 appointments since 2025; then 2 of the next 3" in one(cd.History(1, tuple(spread)), kind).evidence
+
+
 def test_one_cancellation_or_an_old_habit_of_cancelling_is_not_more():
     days = every(91, 8)
     once = [visit(day) for day in days[:-1]] + [visit(days[-1], cancelled_hours_before=72)]
