@@ -22,7 +22,9 @@ Every change is judged against the patient's OWN history, with a minimum of evid
   time since the last kept visit is at least twice the patient's usual gap (and ``GAP_SLACK_DAYS``
   more), longer than any gap before, with at least four kept visits behind it in a rhythm (a usual
   gap of two months or more, no earlier gap over twice the usual: a course of treatment that ended
-  or a patient who comes when something comes up has no rhythm to break).
+  or a patient who comes when something comes up has no rhythm to break). A gap that began in the
+  same season as an earlier year's (``SEASON_DAYS``) must also outgrow that year's gap by
+  ``GAP_SLACK_DAYS``: a patient who always stays away over the summer is not lapsing.
 - **Opt-outs** and **abandoned online bookings** are changes by themselves (a known patient: one
   kept visit at least); **turned detractor**: a score of 6 or less or a strongly negative comment
   after at least three positive answers (9 or 10; a passive 7 or 8 counts neither way) and no
@@ -109,6 +111,7 @@ GAP_FACTOR = 2.0
 GAP_SLACK_DAYS = 90
 MIN_KEPT_FOR_GAP = 4
 MIN_USUAL_GAP_DAYS = 60
+SEASON_DAYS = 45  # a gap that began this close to the same day of an earlier year is the same season's
 ABANDON_AFTER = timedelta(hours=2)  # a start with no booking within this is abandoned
 ABANDON_RECENT_DAYS = 30
 DETRACTOR_MAX = 6
@@ -594,7 +597,26 @@ def _gap_rule(kept: Sequence[date]) -> _Gap | None:
     if usual < MIN_USUAL_GAP_DAYS or max(gaps) > GAP_FACTOR * usual:
         return None
     limit = max(round(GAP_FACTOR * usual), round(usual) + GAP_SLACK_DAYS, max(gaps) + 1)
+    # The same season in earlier years: a patient who always stays away over the summer is not lapsing
+    # when this summer's gap is a little longer; the gap must outgrow that season's by the slack too.
+    seasonal = _same_season_gap(kept)
+    if seasonal is not None:
+        limit = max(limit, seasonal + GAP_SLACK_DAYS)
     return _Gap(usual=usual, longest=max(gaps), limit=limit)
+
+
+def _same_season_gap(kept: Sequence[date]) -> int | None:
+    """The longest earlier gap that began in the same season (within ``SEASON_DAYS`` of the last
+    visit's day of the year, in any earlier year) as the gap open since the last visit."""
+    last = kept[-1]
+    longest: int | None = None
+    for a, b in zip(kept, kept[1:], strict=False):
+        years = round((last - a).days / 365.25)
+        if years < 1 or abs((last - a).days - round(years * 365.25)) > SEASON_DAYS:
+            continue
+        gap = (b - a).days
+        longest = gap if longest is None else max(longest, gap)
+    return longest
 
 
 def _lapses(history: History, today: date, zone: tzinfo) -> list[Finding]:

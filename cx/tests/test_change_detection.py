@@ -149,6 +149,25 @@ def test_lapsed_gap_against_the_patients_own_rhythm():
     assert one(cd.History(1, came_back), cd.LAPSED_GAP).changed_on == date(2026, 3, 1) + timedelta(days=182)
 
 
+def test_a_patient_who_always_skips_summer_is_not_lapsing():
+    # Every two months, except a longer summer break each year (late May to September); this year's
+    # break is a little longer than any before, but the same season's break last year says it is theirs.
+    days: list[date] = []
+    for year in (2023, 2024, 2025):
+        days += [date(year, 1, 10), date(year, 3, 10), date(year, 5, 20), date(year, 9, 10), date(year, 11, 10)]
+    days += [date(2026, 1, 10), date(2026, 3, 10), date(2026, 5, 20), date(2026, 10, 25)]
+    summer = cd.History(1, tuple(visit(day) for day in days))
+    assert cd.LAPSED_GAP not in kinds(summer)
+    open_gap = cd.History(1, tuple(visit(day) for day in days[:-1]))
+    assert cd.LAPSED_GAP not in cd_kinds(open_gap, date(2026, 10, 20))
+    # A gap that outgrows the season's by the slack is a lapse after all.
+    assert cd.LAPSED_GAP in cd_kinds(open_gap, date(2026, 12, 20))
+
+
+def cd_kinds(history: cd.History, today: date) -> set[str]:
+    return {finding.kind for finding in cd.detect(history, today=today)}
+
+
 def test_next_lapse_check_is_the_day_a_lapse_would_show():
     bookings = [visit(day) for day in every(91, 6, last=date(2026, 11, 1))]
     history = cd.History(1, tuple(bookings), recall_due_on=date(2027, 2, 1))
