@@ -15,7 +15,8 @@ Every change is judged against the patient's OWN history, with a minimum of evid
   ``q ** k <= ALPHA``. Six online bookings then two by phone is ``(1/8)**2 = 0.016``: flagged; an
   online booker who phoned one time in four before is not flagged for two calls.
 - **More cancellations, no-shows, late cancellations**: from the first such event in the last year
-  to the last one (visits kept after it do not dilute it), at least two of them, and the binomial
+  to now (cancellations) or to the last one (no-shows, late cancellations: visits kept after them do
+  not dilute them), at least two of them, and the binomial
   tail of that many or more at the patient's own earlier rate (smoothed, ``(events + 0.5) / (n + 1)``)
   is at most ``ALPHA_RATE``: two no-shows in a row after six kept visits is ``0.07 ** 2 = 0.005``.
 - **Lapses**: the recall's due day plus ``RECALL_GRACE_DAYS`` passed with nothing booked, or the
@@ -451,6 +452,7 @@ def _rate_change(
     is_event: Callable[[Booking], bool],
     event_day: Callable[[Booking], date],
     text: str,
+    to_last_event: bool = True,
 ) -> list[Finding]:
     resolved = sorted(
         (
@@ -468,9 +470,11 @@ def _rate_change(
     )
     if first is None or first < MIN_RATE_BASELINE:
         return []
-    # The window ends at the last event: visits kept since then say the change may be over, not that it
-    # was smaller (two no-shows after a clean record are as surprising with a kept visit after them).
-    last = max(i for i, b in enumerate(resolved) if is_event(b))
+    # No-shows and late cancellations: the window ends at the last one (visits kept since then say the
+    # change may be over, not that it was smaller: two no-shows after a clean record are as surprising
+    # with a kept visit after them). Cancellations, common and often of one visit that is rebooked, are
+    # judged up to now: ending their window at the last one doubled the unchanged patients flagged.
+    last = max(i for i, b in enumerate(resolved) if is_event(b)) if to_last_event else len(resolved) - 1
     base, recent = resolved[:first], resolved[first : last + 1]
     events = [b for b in recent if is_event(b)]
     if len(events) < MIN_RATE_EVENTS:
@@ -526,6 +530,7 @@ def _more_often(history: History, today: date, zone: tzinfo, cutoff_hours: int) 
         kind=MORE_CANCELLATIONS,
         is_event=lambda b: b.outcome == CANCELLED,
         event_day=cancel_day,
+        to_last_event=False,
         text=_(
             "cancelled %(base_events)d of %(base)d appointments since %(since)d; "
             "then %(events)d of the next %(recent)d, on %(dates)s"
