@@ -249,8 +249,9 @@ def _plant(rng: random.Random, kind: str, history: cd.History, today: date) -> c
             opt_outs=(cd.OptOut(_at(today - timedelta(days=rng.randint(0, 60)), 15), rng.choice(["sms", "email"])),),
         )
     if kind == cd.TURNED_DETRACTOR:
-        positive = [s for s in history.surveys if s.score is not None and s.score >= 7 and not s.negative_comment]
-        if len(positive) < 3 or len(positive) != len(history.surveys):
+        # A happy patient: no low score or bad comment, and three promoter answers (9-10; 7-8 are passives).
+        content = [s for s in history.surveys if s.score is not None and s.score >= 7 and not s.negative_comment]
+        if len(content) != len(history.surveys) or sum(1 for s in content if s.score and s.score >= 9) < 3:
             return None
         when = _at(today - timedelta(days=rng.randint(0, 120)), 19)
         if when <= history.surveys[-1].at:

@@ -14,17 +14,22 @@ Every change is judged against the patient's OWN history, with a minimum of evid
   surprising for this patient: with the habit's smoothed miss rate ``q = (misses + 1) / (n + 2)``,
   ``q ** k <= ALPHA``. Six online bookings then two by phone is ``(1/8)**2 = 0.016``: flagged; an
   online booker who phoned one time in four before is not flagged for two calls.
-- **More cancellations, no-shows, late cancellations**: from the first such event in the last year,
-  at least two of them, and the binomial tail of that many or more at the patient's own earlier
-  rate (smoothed) is at most ``ALPHA_RATE``.
+- **More cancellations, no-shows, late cancellations**: from the first such event in the last year
+  to now (cancellations) or to the last one (no-shows, late cancellations: visits kept after them do
+  not dilute them), at least two of them, and the binomial
+  tail of that many or more at the patient's own earlier rate (smoothed, ``(events + 0.5) / (n + 1)``)
+  is at most ``ALPHA_RATE``: two no-shows in a row after six kept visits is ``0.07 ** 2 = 0.005``.
 - **Lapses**: the recall's due day plus ``RECALL_GRACE_DAYS`` passed with nothing booked, or the
   time since the last kept visit is at least twice the patient's usual gap (and ``GAP_SLACK_DAYS``
   more), longer than any gap before, with at least four kept visits behind it in a rhythm (a usual
   gap of two months or more, no earlier gap over twice the usual: a course of treatment that ended
-  or a patient who comes when something comes up has no rhythm to break).
+  or a patient who comes when something comes up has no rhythm to break). A gap that began in the
+  same season as an earlier year's (``SEASON_DAYS``) must also outgrow that year's gap by
+  ``GAP_SLACK_DAYS``: a patient who always stays away over the summer is not lapsing.
 - **Opt-outs** and **abandoned online bookings** are changes by themselves (a known patient: one
   kept visit at least); **turned detractor**: a score of 6 or less or a strongly negative comment
-  after at least three positive answers and no negative one.
+  after at least three positive answers (9 or 10; a passive 7 or 8 counts neither way) and no
+  negative one.
 
 ``changed_on`` is the day the new behaviour was first seen (the first call, the first missed
 check-in, the day a lapse became one), so reruns and later evidence give the same day and the
@@ -107,9 +112,11 @@ GAP_FACTOR = 2.0
 GAP_SLACK_DAYS = 90
 MIN_KEPT_FOR_GAP = 4
 MIN_USUAL_GAP_DAYS = 60
+SEASON_DAYS = 45  # a gap that began this close to the same day of an earlier year is the same season's
 ABANDON_AFTER = timedelta(hours=2)  # a start with no booking within this is abandoned
 ABANDON_RECENT_DAYS = 30
 DETRACTOR_MAX = 6
+PROMOTER_MIN = 9  # a positive answer: 9 or 10 (7 and 8 are passives, neither positive nor negative)
 MIN_POSITIVE_ANSWERS = 3
 
 
@@ -445,6 +452,7 @@ def _rate_change(
     is_event: Callable[[Booking], bool],
     event_day: Callable[[Booking], date],
     text: str,
+    to_last_event: bool = True,
 ) -> list[Finding]:
     resolved = sorted(
         (
@@ -462,7 +470,12 @@ def _rate_change(
     )
     if first is None or first < MIN_RATE_BASELINE:
         return []
-    base, recent = resolved[:first], resolved[first:]
+    # No-shows and late cancellations: the window ends at the last one (visits kept since then say the
+    # change may be over, not that it was smaller: two no-shows after a clean record are as surprising
+    # with a kept visit after them). Cancellations, common and often of one visit that is rebooked, are
+    # judged up to now: ending their window at the last one doubled the unchanged patients flagged.
+    last = max(i for i, b in enumerate(resolved) if is_event(b)) if to_last_event else len(resolved) - 1
+    base, recent = resolved[:first], resolved[first : last + 1]
     events = [b for b in recent if is_event(b)]
     if len(events) < MIN_RATE_EVENTS:
         return []
@@ -517,6 +530,7 @@ def _more_often(history: History, today: date, zone: tzinfo, cutoff_hours: int) 
         kind=MORE_CANCELLATIONS,
         is_event=lambda b: b.outcome == CANCELLED,
         event_day=cancel_day,
+        to_last_event=False,
         text=_(
             "cancelled %(base_events)d of %(base)d appointments since %(since)d; "
             "then %(events)d of the next %(recent)d, on %(dates)s"
@@ -588,7 +602,26 @@ def _gap_rule(kept: Sequence[date]) -> _Gap | None:
     if usual < MIN_USUAL_GAP_DAYS or max(gaps) > GAP_FACTOR * usual:
         return None
     limit = max(round(GAP_FACTOR * usual), round(usual) + GAP_SLACK_DAYS, max(gaps) + 1)
+    # The same season in earlier years: a patient who always stays away over the summer is not lapsing
+    # when this summer's gap is a little longer; the gap must outgrow that season's by the slack too.
+    seasonal = _same_season_gap(kept)
+    if seasonal is not None:
+        limit = max(limit, seasonal + GAP_SLACK_DAYS)
     return _Gap(usual=usual, longest=max(gaps), limit=limit)
+
+
+def _same_season_gap(kept: Sequence[date]) -> int | None:
+    """The longest earlier gap that began in the same season (within ``SEASON_DAYS`` of the last
+    visit's day of the year, in any earlier year) as the gap open since the last visit."""
+    last = kept[-1]
+    longest: int | None = None
+    for a, b in zip(kept, kept[1:], strict=False):
+        years = round((last - a).days / 365.25)
+        if years < 1 or abs((last - a).days - round(years * 365.25)) > SEASON_DAYS:
+            continue
+        gap = (b - a).days
+        longest = gap if longest is None else max(longest, gap)
+    return longest
 
 
 def _lapses(history: History, today: date, zone: tzinfo) -> list[Finding]:
@@ -709,13 +742,16 @@ def _turned_detractor(history: History, today: date, zone: tzinfo) -> list[Findi
         return answer.negative_comment or (answer.score is not None and answer.score <= DETRACTOR_MAX)
 
     first_negative = next((i for i, a in enumerate(answers) if negative(a)), None)
-    if first_negative is None or first_negative < MIN_POSITIVE_ANSWERS:
+    if first_negative is None:
+        return []
+    # Passives (7-8) are not positive: a 6 after 7s and 8s is a small drift, not a turn.
+    positive = [a for a in answers[:first_negative] if a.score is not None and a.score >= PROMOTER_MIN]
+    if len(positive) < MIN_POSITIVE_ANSWERS:
         return []
     bad = answers[first_negative]
     changed_on = _day(bad.at, zone)
     if not _recent(changed_on, today):
         return []
-    positive = answers[:first_negative]
     if bad.score is not None and bad.score <= DETRACTOR_MAX:
         evidence = _("%(n)d positive survey answers since %(since)d; scored %(score)d out of 10 on %(date)s")
     else:

@@ -5,7 +5,8 @@ fixed number of queries whatever their history's length:
 
 1. appointments (not entered in error) with their flow status: channel, location, provider, start,
    outcome, when and why cancelled;
-2. the journey events that are not appointments: ``booking.started`` by a known patient,
+2. the journey events that are not appointments: a known patient's online start (``booking.link_sent``:
+   matched on the booking pages and sent a link to confirm; ``booking.started`` with a patient),
    ``consent.*_withdrawn`` (opt-outs), ``survey.completed`` (its 0-10 ``recommend``);
 3. online check-ins (``frontdesk.OnlineCheckIn``);
 4. reminders sent (``messaging.Message`` of kind reminder, not skipped);
@@ -38,7 +39,10 @@ from .. import change_detection as cd
 from ..models import LapseWatch
 
 CHUNK = 500  # patients per round of queries (keeps IN lists well under SQLite's variable limit)
-EVENT_KINDS = ("booking.started", "survey.completed")
+# A known patient's online start: ``booking.link_sent`` (a returning patient matched on the booking
+# pages, a link to confirm sent); ``booking.started`` is recorded without a patient today, read in case.
+START_KINDS = ("booking.started", "booking.link_sent")
+EVENT_KINDS = (*START_KINDS, "survey.completed")
 CHANNELS: dict[str, str] = {BookedVia.ONLINE: cd.ONLINE, BookedVia.PHONE: cd.PHONE, BookedVia.STAFF: cd.DESK}
 KEPT_STATUSES = {AppointmentStatus.FULFILLED, AppointmentStatus.ARRIVED, AppointmentStatus.CHECKED_IN}
 PRACTICE_REASONS = {
@@ -168,7 +172,7 @@ def _chunk(
     opt_outs: dict[int, list[cd.OptOut]] = defaultdict(list)
     surveys: dict[int, list[cd.SurveyAnswer]] = defaultdict(list)
     for patient_id, kind, at, data in events:
-        if kind == "booking.started":
+        if kind in START_KINDS:
             starts[patient_id].append(at)
         elif kind == "survey.completed":
             score = data.get("recommend") if isinstance(data, dict) else None

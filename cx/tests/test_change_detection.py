@@ -149,6 +149,25 @@ def test_lapsed_gap_against_the_patients_own_rhythm():
     assert one(cd.History(1, came_back), cd.LAPSED_GAP).changed_on == date(2026, 3, 1) + timedelta(days=182)
 
 
+def test_a_patient_who_always_skips_summer_is_not_lapsing():
+    # Every two months, except a longer summer break each year (late May to September); this year's
+    # break is a little longer than any before, but the same season's break last year says it is theirs.
+    days: list[date] = []
+    for year in (2023, 2024, 2025):
+        days += [date(year, 1, 10), date(year, 3, 10), date(year, 5, 20), date(year, 9, 10), date(year, 11, 10)]
+    days += [date(2026, 1, 10), date(2026, 3, 10), date(2026, 5, 20), date(2026, 10, 25)]
+    summer = cd.History(1, tuple(visit(day) for day in days))
+    assert cd.LAPSED_GAP not in kinds(summer)
+    open_gap = cd.History(1, tuple(visit(day) for day in days[:-1]))
+    assert cd.LAPSED_GAP not in cd_kinds(open_gap, date(2026, 10, 20))
+    # A gap that outgrows the season's by the slack is a lapse after all.
+    assert cd.LAPSED_GAP in cd_kinds(open_gap, date(2026, 12, 20))
+
+
+def cd_kinds(history: cd.History, today: date) -> set[str]:
+    return {finding.kind for finding in cd.detect(history, today=today)}
+
+
 def test_next_lapse_check_is_the_day_a_lapse_would_show():
     bookings = [visit(day) for day in every(91, 6, last=date(2026, 11, 1))]
     history = cd.History(1, tuple(bookings), recall_due_on=date(2027, 2, 1))
@@ -197,6 +216,26 @@ def test_more_cancellations_no_shows_and_late_cancellations(kind, change):
     assert "of 6 appointments since 2025; then 2 of the next 2" in finding.evidence
 
 
+@pytest.mark.parametrize(
+    ("kind", "change"),
+    [(cd.MORE_NO_SHOWS, {"outcome": cd.NO_SHOW}), (cd.LATE_CANCELLATIONS, {"cancelled_hours_before": 3})],
+)
+def test_two_after_a_clean_record_are_found_with_visits_kept_since(kind, change):
+    # Six kept visits, two no-shows (late cancellations), then kept visits again: the window ends at the
+    # last one, so the visits kept since do not hide the change.
+    days = every(45, 11)
+    bookings = [visit(day) for day in days[:6]] + [visit(day, **change) for day in days[6:8]]
+    bookings += [visit(day) for day in days[8:]]
+    finding = one(cd.History(1, tuple(bookings)), kind)
+    assert "of 6 appointments since 2025; then 2 of the next 2" in finding.evidence
+    assert finding.changed_on == days[6]
+    # Eight kept visits, then two with a kept visit between them.
+    days = every(45, 13)
+    spread = [visit(day) for day in days[:8]] + [visit(days[8], **change), visit(days[9]), visit(days[10], **change)]
+    spread += [visit(day) for day in days[11:]]
+    assert "of 8 appointments since 2025; then 2 of the next 3" in one(cd.History(1, tuple(spread)), kind).evidence
+
+
 def test_one_cancellation_or_an_old_habit_of_cancelling_is_not_more():
     days = every(91, 8)
     once = [visit(day) for day in days[:-1]] + [visit(days[-1], cancelled_hours_before=72)]
@@ -232,6 +271,16 @@ def test_turned_detractor_after_positive_answers_only():
     # A patient who was unhappy before is not "turned".
     mixed = (positive[0], cd.SurveyAnswer(at(date(2025, 9, 1)), 5), *positive[1:], bad)
     assert cd.TURNED_DETRACTOR not in kinds(cd.History(1, tuple(steady()), surveys=mixed))
+
+
+def test_a_six_after_passive_sevens_and_eights_is_not_a_turn():
+    passives = tuple(cd.SurveyAnswer(at(day), 7 + i % 2) for i, day in enumerate(every(91, 4, last=date(2026, 6, 1))))
+    six = cd.SurveyAnswer(at(date(2026, 11, 2)), 6)
+    assert cd.TURNED_DETRACTOR not in kinds(cd.History(1, tuple(steady()), surveys=(*passives, six)))
+    # Passives between promoters neither count nor break the run of positive answers.
+    promoters = tuple(cd.SurveyAnswer(at(day), 10) for day in every(91, 3, last=date(2026, 3, 1)))
+    finding = one(cd.History(1, tuple(steady()), surveys=(*promoters, *passives[-2:], six)), cd.TURNED_DETRACTOR)
+    assert finding.evidence.startswith("3 positive survey answers since 2025; scored 6 out of 10")
 
 
 def test_abandoned_online_booking_by_a_known_patient():

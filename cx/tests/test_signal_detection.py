@@ -242,3 +242,37 @@ def test_a_long_backlog_is_read_in_batches_each_patient_once(world, monkeypatch)
     assert detect_changes(practice, now=timezone.now() + LATER) == 1
     assert asked == [[patient.pk]]
     assert DetectionCursor.objects.get(practice=practice).last_event_id == events[-1].pk
+
+
+def test_a_known_patient_who_starts_booking_online_and_gives_up_is_found(world, monkeypatch):
+    """Matched on the booking pages, sent a link to confirm, never followed it: abandoned; the patient
+    who followed theirs is not."""
+    from scheduling.services.online_booking import ask_patient_to_confirm, confirm_online_booking
+    from tests.factories import NOW, TUESDAY_10
+
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
+
+    practice, location, provider, visit_type, make_patient = world
+    gave_up, finished = make_patient(practice), make_patient(practice)
+    for hour, patient in enumerate((gave_up, finished)):
+        for quarter in (4, 3, 2, 1):
+            booking(patient, provider, location, visit_type, days_ago=quarter * 91, now=NOW)
+        confirmation = ask_patient_to_confirm(
+            practice=practice,
+            patient=patient,
+            visit_type=visit_type,
+            provider=provider,
+            location=location,
+            start=TUESDAY_10 + timedelta(hours=hour),
+            now=NOW,
+        )
+    appointment = confirm_online_booking(confirmation=confirmation, now=NOW + timedelta(minutes=10))
+
+    # Booked when the link was followed (the model's created_at default is the real clock, not the test's).
+    appointment.__class__.objects.filter(pk=appointment.pk).update(created_at=NOW + timedelta(minutes=10))
+
+    detect_changes(practice, now=NOW + LATER)
+    signals = ChangeSignal.objects.filter(practice=practice, kind=SignalKind.ABANDONED_BOOKING)
+    assert list(signals.values_list("patient_id", flat=True)) == [gave_up.pk]
+    assert signals.get().evidence.startswith("started booking online on ")
+    assert visit_type.name.lower() not in signals.get().evidence.lower()

@@ -51,6 +51,8 @@ from .holds import place_hold
 # How long a returning patient has to follow the link that confirms an online booking; the time stays
 # held meanwhile (and for a request the front desk will handle, so that both look alike from outside).
 CONFIRM_MINUTES = 30
+# The journey event of a returning patient's online booking waiting for them (a known patient's start).
+LINK_SENT = "booking.link_sent"
 
 
 class ConfirmationExpired(BookingError):
@@ -285,7 +287,10 @@ def ask_patient_to_confirm(
 
     The link (``confirm_links``) goes, by the ``booking_link`` signal after commit, to the patient's
     contact details on file; nothing is booked until it is followed (``confirm_online_booking``).
-    Audited; no journey event (the booking pages show the same page whatever the match).
+    Audited. When the link is sent, the journey log gets ``booking.link_sent`` for the patient with no
+    detail (no visit type, time or place): a known patient who started booking online, which the
+    change detector (``cx/change_detection.py``) calls abandoned when no booking follows within two
+    hours. The booking pages still show the same page whatever the match; only staff read the log.
     """
     check_same_practice(practice, patient=patient, provider=provider, location=location, visit_type=visit_type)
     now = now or timezone.now()
@@ -323,6 +328,7 @@ def ask_patient_to_confirm(
     ).count()
     if sent_lately <= settings.BOOKING_CONFIRM_LINKS_PER_HOUR:
         announce_booking_link(confirmation_id=confirmation.pk, link=confirm_links.url_for(confirmation))
+        journey.record(practice=practice, touchpoint="self-scheduling", kind=LINK_SENT, patient=patient, at=now)
     return confirmation
 
 
