@@ -39,7 +39,8 @@ SATURDAYS_ENDED_WEEKS = 8
 SWITCHED_PATIENTS = 12
 SATURDAY_VISITS = (5, 7)  # online Saturday visits each, before the change
 PHONE_BOOKINGS = 2  # phone bookings each, since the change
-SATURDAY_START = time(9, 0)
+SATURDAY_START = time(8, 0)
+SLOT_MINUTES = 40
 CARRIERS = ("Aetna", "Cigna", "UnitedHealthcare")  # employers' plans: these patients work weekdays
 
 
@@ -134,14 +135,12 @@ def plant_saturday_switch(*, practice: Practice, seed: int, today: date) -> list
     appointments: list[Appointment] = []
     events: list[JourneyEvent] = []
     online = BY_CODE["self-scheduling"]
-    taken: set[date] = set()
     for index, patient_id in enumerate(patients):
         count = rng.randint(*SATURDAY_VISITS)
-        free = [day for day in saturdays if day not in taken]
-        days = sorted(rng.sample(free, k=min(count, len(free))))
+        days = sorted(rng.sample(saturdays, k=min(count, len(saturdays))))
         for day in days:
-            taken.add(day)
-            start = _utc(day, SATURDAY_START, tz) + timedelta(minutes=30 * (index % 4))
+            # Each patient has their own time of the Saturday clinic, so no two overlap.
+            start = _utc(day, SATURDAY_START, tz) + timedelta(minutes=SLOT_MINUTES * index)
             created = start - timedelta(days=rng.randint(5, 20), hours=rng.randint(1, 9))
             appointments.append(
                 Appointment(
