@@ -43,6 +43,7 @@ from ..models import (
 )
 from ..selectors import agenda as agenda_selectors
 from ..selectors import governance as selectors
+from . import Refused
 
 TITLE_MAX = 200
 NAME_MAX = 120
@@ -55,11 +56,8 @@ THRESHOLD_RANGE = (2, 100)
 WINDOW_RANGE = (7, 365)
 
 
-class GovernanceRefused(ValueError):
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class GovernanceRefused(Refused):
+    pass
 
 
 def _today(practice: Practice) -> date:

@@ -23,17 +23,15 @@ from practices.models import Membership, Practice
 from .. import project_measures as pm
 from ..models import Idea, IdeaStatus, ImprovementProject, ProjectStatus
 from ..selectors import projects as project_selectors
+from . import Refused
 
 MAX_DAYS_AHEAD = 366  # a project may be planned up to a year ahead
 MAX_YEARS_BACK = 10  # and recorded up to ten years back (older data is not in Touchpoints)
 TITLE_MAX = 120
 
 
-class ProjectRefused(ValueError):
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class ProjectRefused(Refused):
+    pass
 
 
 @dataclass(frozen=True)

@@ -28,13 +28,11 @@ from practices.models import Membership, Practice
 from .. import anonymity
 from ..models import PulseAnswer, PulseParticipation, PulseRound
 from ..selectors import pulse as pulse_selectors
+from . import Refused
 
 
-class PulseRefused(ValueError):
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class PulseRefused(Refused):
+    pass
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from .. import project_measures as pm
 from ..models import Goal, GoalMeasure, GoalStatus, IntendedExperience, StrategyReview
 from ..selectors import projects as project_selectors
 from ..selectors.strategy import quarter_start
+from . import Refused
 
 TITLE_MAX = 200
 SENTENCE_MAX = 300
@@ -32,11 +33,8 @@ MAX_YEARS_BACK = 1  # and up to a year back (a goal recorded late)
 MAX_MINUTES = 24 * 60
 
 
-class StrategyRefused(ValueError):
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class StrategyRefused(Refused):
+    pass
 
 
 @dataclass(frozen=True)
