@@ -300,68 +300,62 @@ def _visits_until(history: History, today: date, zone: tzinfo) -> list[Booking]:
     )
 
 
-def _stopped_checking_in(history: History, today: date, zone: tzinfo) -> list[Finding]:
-    visits = [b for b in _visits_until(history, today, zone) if b.outcome == KEPT]
-    hit = _habit_break([b.checked_in_online for b in visits])
+def _stopped_habit(
+    occasions: Sequence[Booking],
+    kept_it: Sequence[bool],
+    *,
+    kind: str,
+    response: str,
+    evidence: str,
+    zone: tzinfo,
+    today: date,
+) -> list[Finding]:
+    """A visit-by-visit habit (checking in online, confirming reminders) broken on the last visits."""
+    hit = _habit_break(kept_it)
     if hit is None:
         return []
-    run = visits[-hit.run :]
-    changed_on = _day(run[0].start, zone)
+    run = occasions[-hit.run :]
     if not _recent(_day(run[-1].start, zone), today):
         return []
-    evidence = _(
-        "checked in online before %(usual)d of %(base)d visits since %(since)d; not before the visits of %(dates)s"
-    ) % {
+    text = evidence % {
         "usual": hit.usual,
         "base": hit.base,
-        "since": _day(visits[0].start, zone).year,
+        "since": _day(occasions[0].start, zone).year,
         "dates": _dates([_day(b.start, zone) for b in run]),
     }
     location, provider = _where(run[-1])
-    return [
-        Finding(
-            STOPPED_CHECKING_IN,
-            changed_on,
-            _strength(hit.surprise, ALPHA),
-            evidence,
-            MICRO_SURVEY,
-            location,
-            provider,
-            hit.surprise,
-        )
-    ]
+    changed_on = _day(run[0].start, zone)
+    return [Finding(kind, changed_on, _strength(hit.surprise, ALPHA), text, response, location, provider, hit.surprise)]
+
+
+def _stopped_checking_in(history: History, today: date, zone: tzinfo) -> list[Finding]:
+    visits = [b for b in _visits_until(history, today, zone) if b.outcome == KEPT]
+    return _stopped_habit(
+        visits,
+        [b.checked_in_online for b in visits],
+        kind=STOPPED_CHECKING_IN,
+        response=MICRO_SURVEY,
+        evidence=_(
+            "checked in online before %(usual)d of %(base)d visits since %(since)d; not before the visits of %(dates)s"
+        ),
+        zone=zone,
+        today=today,
+    )
 
 
 def _stopped_confirming(history: History, today: date, zone: tzinfo) -> list[Finding]:
     reminded = [b for b in _visits_until(history, today, zone) if b.reminded]
-    hit = _habit_break([b.confirmed for b in reminded])
-    if hit is None:
-        return []
-    run = reminded[-hit.run :]
-    changed_on = _day(run[0].start, zone)
-    if not _recent(_day(run[-1].start, zone), today):
-        return []
-    evidence = _(
-        "confirmed %(usual)d of %(base)d reminders since %(since)d; did not confirm the reminders for %(dates)s"
-    ) % {
-        "usual": hit.usual,
-        "base": hit.base,
-        "since": _day(reminded[0].start, zone).year,
-        "dates": _dates([_day(b.start, zone) for b in run]),
-    }
-    location, provider = _where(run[-1])
-    return [
-        Finding(
-            STOPPED_CONFIRMING,
-            changed_on,
-            _strength(hit.surprise, ALPHA),
-            evidence,
-            CALL,
-            location,
-            provider,
-            hit.surprise,
-        )
-    ]
+    return _stopped_habit(
+        reminded,
+        [b.confirmed for b in reminded],
+        kind=STOPPED_CONFIRMING,
+        response=CALL,
+        evidence=_(
+            "confirmed %(usual)d of %(base)d reminders since %(since)d; did not confirm the reminders for %(dates)s"
+        ),
+        zone=zone,
+        today=today,
+    )
 
 
 def _moves(history: History, today: date, zone: tzinfo) -> list[Finding]:
