@@ -85,15 +85,15 @@ def build_strategy(*, practice: Practice, today: date) -> list[Goal]:
         touchpoint="wait-estimate",
         sentence="A patient is with their provider within 20 minutes of arriving, and hears from us if we run late.",
     )
-    no_shows = _current(practice, pm.NO_SHOW_RATE, today)
+    completed = _current(practice, pm.ONLINE_BOOKING_COMPLETION, today)
     wait = _current(practice, pm.WAITING_MINUTES, today)
-    if no_shows is not None:
+    if completed is not None:
         GoalMeasure.objects.create(
             practice=practice,
             goal=grow,
             experience=online,
-            measure=pm.NO_SHOW_RATE,
-            target=round(no_shows + 2),
+            measure=pm.ONLINE_BOOKING_COMPLETION,
+            target=round(completed),
             target_on=today + timedelta(days=120),
         )
     if wait is not None:
