@@ -1,86 +1,179 @@
-"""How far to trust the wait estimate: replay past days and compare it with when patients were called.
+"""How far to trust the wait estimates: replay past days and compare them with what really happened.
 
-For every visit with an arrival and a call time, the estimate is made again at the moment the patient
-arrived, from what the flow board knew then (other patients' arrivals and calls up to that moment, the
-running-late mark in force then), and compared with the time the patient was actually called in. The
-naive estimate ("I'll be called at my appointment time") is scored the same way.
+For every visit with an arrival and a call-in time, both estimates (called in; provider with them) are
+made again at the moment the patient arrived, from what the flow board knew then (visits booked by
+then, arrivals, call-ins and provider times up to that moment, the running-late mark made by then), with
+the model fitted only on earlier days (refitted each week on the ``WINDOW`` before it, as the worker
+refits it nightly), and compared with when the patient was really called in and seen. Two baselines are
+scored the same way: the patient's own guess ("at my appointment time") and the provider's current lag
+("my time plus how late the provider runs now"). The stated 80 % range is scored by how often it holds
+the real time.
 
-Pure: plain ``FlowVisit`` lists in, figures out. ``selectors.wait.estimate_errors`` reads a date range
-with two queries and replays it here provider-day by provider-day.
+Pure: plain ``ProviderDay`` lists in, figures out. ``selectors.wait`` reads a date range with two
+queries and replays it here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta, tzinfo
 
-from . import estimates
+from . import estimates, wait_model
 from .estimates import FlowVisit, LateMark
+from .wait_model import TrainingRow, WaitModel
+
+WINDOW = timedelta(weeks=12)  # the history a model is fitted on
 
 
 @dataclass(frozen=True)
-class EstimateAccuracy:
-    n: int  # visits scored
-    mae_minutes: float | None  # mean absolute error of the estimate, minutes (None when n is 0)
-    naive_mae_minutes: float | None  # the same for "called at my appointment time"
+class ProviderDay:
+    provider: str
+    day: date
+    visits: Sequence[FlowVisit]
+    marks: Sequence[LateMark] = ()
 
 
 @dataclass(frozen=True)
 class Scored:
-    """One visit's estimate and naive estimate against the actual call, in minutes (absolute)."""
+    """One visit, scored at its arrival: absolute errors in minutes and whether the range held the truth."""
 
-    error: float
-    naive_error: float
-
-
-def as_known_at(visits: Sequence[FlowVisit], now: datetime) -> list[FlowVisit]:
-    """The day as the board showed it at ``now``: arrivals and calls after ``now`` not yet happened."""
-    return [
-        FlowVisit(
-            scheduled=v.scheduled,
-            arrived=v.arrived if v.arrived is not None and v.arrived <= now else None,
-            called=v.called if v.called is not None and v.called <= now else None,
-            ends=v.ends,
-        )
-        for v in visits
-    ]
+    provider: str
+    day: date
+    arrived_early: bool
+    called: float
+    called_naive: float
+    called_lag: float
+    called_in_range: bool
+    seen: float | None  # None when the provider's time was not recorded
+    seen_naive: float | None
+    seen_lag: float | None
+    seen_in_range: bool | None
+    learned: bool  # the practice's own model (not the default) made the estimate
 
 
-def _mark_at(marks: Sequence[LateMark], now: datetime) -> LateMark | None:
-    """The newest running-late mark made by ``now``."""
-    made = [m for m in marks if m.marked_at <= now]
-    return max(made, key=lambda m: m.marked_at) if made else None
+@dataclass(frozen=True)
+class EstimateAccuracy:
+    n: int  # visits scored for "called in"
+    mae_minutes: float | None  # called in: mean absolute error (None when n is 0)
+    naive_mae_minutes: float | None  # the same for "called at my appointment time"
+    lag_mae_minutes: float | None = None  # "my time plus the provider's current lag"
+    coverage: float | None = None  # share of visits whose stated range held the real call-in
+    seen_n: int = 0
+    seen_mae_minutes: float | None = None  # provider with them
+    seen_naive_mae_minutes: float | None = None
+    seen_lag_mae_minutes: float | None = None
+    seen_coverage: float | None = None
 
 
-def replay_day(visits: Sequence[FlowVisit], marks: Sequence[LateMark] = ()) -> list[Scored]:
-    """Score the estimate for each visit of one provider's day that has an arrival and a call."""
-    scored = []
-    for visit in visits:
-        if visit.arrived is None or visit.called is None:
+def _lag_baseline(reading: wait_model.Reading) -> float:
+    """Minutes until "my time plus how late the provider runs now" (board or mark, before catch-up)."""
+    return max(0.0, reading.due + max(reading.provider_lag, reading.mark))
+
+
+def _moment(
+    pd: ProviderDay, visit: FlowVisit, *, tz: tzinfo
+) -> tuple[datetime, list[FlowVisit], LateMark | None, FlowVisit, wait_model.Reading]:
+    assert visit.arrived is not None
+    now = visit.arrived
+    board = estimates.as_known_at(pd.visits, now)
+    mark = estimates.mark_at(pd.marks, now)
+    own = FlowVisit(scheduled=visit.scheduled, arrived=visit.arrived, ends=visit.ends, booked=visit.booked)
+    local = visit.scheduled.astimezone(tz)
+    reading = wait_model.read(
+        board, own, now=now, mark=mark, provider=pd.provider, weekday=local.weekday(), hour=local.hour
+    )
+    return now, board, mark, own, reading
+
+
+def training_rows(pd: ProviderDay, *, tz: tzinfo) -> list[TrainingRow]:
+    """The day's scored visits as training rows for the model (reading at arrival, real waits)."""
+    rows = []
+    for visit in pd.visits:
+        if visit.arrived is None or visit.called is None or visit.called < visit.arrived:
             continue
-        now = visit.arrived
-        board = as_known_at(visits, now)
-        mark = _mark_at(marks, now)
-        lag = estimates.provider_lag_minutes(board, now=now, late_mark=mark)
-        own = FlowVisit(scheduled=visit.scheduled, arrived=visit.arrived, ends=visit.ends)
-        expected = estimates.expected_call(own, lag_minutes=lag, now=now, day=board, late_mark=mark)
-        naive = estimates.naive_call(own, now=now)
+        now, _board, _mark, own, reading = _moment(pd, visit, tz=tz)
+        seen_ok = visit.seen is not None and visit.seen >= visit.called
+        rows.append(
+            TrainingRow(
+                reading=reading,
+                called=estimates.minutes_between(now, visit.called),
+                seen=estimates.minutes_between(now, visit.seen) if seen_ok and visit.seen else None,
+                seen_lag=estimates.minutes_between(own.ready, visit.seen) if seen_ok and visit.seen else None,
+            )
+        )
+    return rows
+
+
+def replay(
+    days: Iterable[ProviderDay],
+    *,
+    tz: tzinfo,
+    history: Sequence[ProviderDay] = (),
+    fit: Callable[[Sequence[TrainingRow]], WaitModel] = wait_model.fit,
+) -> list[Scored]:
+    """Score every visit of ``days`` (any order), each with a model fitted on the ``WINDOW`` of days
+    before its week, from ``history`` (days before the range, unscored) and the earlier ``days``."""
+    days = sorted(days, key=lambda d: (d.day, d.provider))
+    rows_by_day: dict[date, list[TrainingRow]] = {}
+    for pd in [*history, *days]:
+        rows_by_day.setdefault(pd.day, []).extend(training_rows(pd, tz=tz))
+    models: dict[date, WaitModel] = {}
+    scored: list[Scored] = []
+    for pd in days:
+        week = pd.day - timedelta(days=pd.day.weekday())
+        if week not in models:
+            rows = [row for d, day_rows in rows_by_day.items() if week - WINDOW <= d < week for row in day_rows]
+            models[week] = fit(rows)
+        scored.extend(score_day(pd, models[week], tz=tz))
+    return scored
+
+
+def score_day(pd: ProviderDay, model: WaitModel, *, tz: tzinfo) -> list[Scored]:
+    scored = []
+    for visit in pd.visits:
+        if visit.arrived is None or visit.called is None or visit.called < visit.arrived:
+            continue
+        now, _board, _mark, _own, reading = _moment(pd, visit, tz=tz)
+        waits = wait_model.predict(model, reading)
+        naive = max(0.0, reading.due)
+        lag = _lag_baseline(reading)
+        called = estimates.minutes_between(now, visit.called)
+        seen = estimates.minutes_between(now, visit.seen) if visit.seen and visit.seen >= visit.called else None
         scored.append(
             Scored(
-                error=abs((expected - visit.called).total_seconds()) / 60,
-                naive_error=abs((naive - visit.called).total_seconds()) / 60,
+                provider=pd.provider,
+                day=pd.day,
+                arrived_early=visit.arrived < visit.scheduled,
+                called=abs(waits.called.middle - called),
+                called_naive=abs(naive - called),
+                called_lag=abs(lag - called),
+                called_in_range=waits.called.low <= called <= waits.called.high,
+                seen=None if seen is None else abs(waits.seen.middle - seen),
+                seen_naive=None if seen is None else abs(naive - seen),
+                seen_lag=None if seen is None else abs(lag - seen),
+                seen_in_range=None if seen is None else waits.seen.low <= seen <= waits.seen.high,
+                learned=model.learned,
             )
         )
     return scored
 
 
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
 def summarise(scored: Sequence[Scored]) -> EstimateAccuracy:
-    if not scored:
-        return EstimateAccuracy(n=0, mae_minutes=None, naive_mae_minutes=None)
-    n = len(scored)
+    with_seen = [s for s in scored if s.seen is not None]
     return EstimateAccuracy(
-        n=n,
-        mae_minutes=sum(s.error for s in scored) / n,
-        naive_mae_minutes=sum(s.naive_error for s in scored) / n,
+        n=len(scored),
+        mae_minutes=_mean([s.called for s in scored]),
+        naive_mae_minutes=_mean([s.called_naive for s in scored]),
+        lag_mae_minutes=_mean([s.called_lag for s in scored]),
+        coverage=_mean([float(s.called_in_range) for s in scored]),
+        seen_n=len(with_seen),
+        seen_mae_minutes=_mean([s.seen for s in with_seen if s.seen is not None]),
+        seen_naive_mae_minutes=_mean([s.seen_naive for s in with_seen if s.seen_naive is not None]),
+        seen_lag_mae_minutes=_mean([s.seen_lag for s in with_seen if s.seen_lag is not None]),
+        seen_coverage=_mean([float(bool(s.seen_in_range)) for s in with_seen]),
     )

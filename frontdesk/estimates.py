@@ -1,36 +1,54 @@
-"""The patient's wait estimate: when will I be called in? Pure Python, no Django.
+"""What the flow board shows about a provider's day at one moment, as readings for the wait estimate.
 
-The estimate follows the provider's current lag, read from the day's flow:
+Pure Python, no Django. A patient waits twice: in the waiting room until they are called in (roomed),
+and in the exam room until the provider is with them. With two or three exam rooms the two waits come
+apart: a patient who came early is often roomed at once while the provider runs late, so the board is
+read twice over:
 
-* the lag shown by the last patient called in (called later than they could have been: the later of
-  their appointment time and their arrival);
-* if patients who are here have waited past their time and nobody has been called since, the lag is
-  at least as long as the longest of those waits (the lag grows while the room stays shut);
-* if the front desk marked the provider as running late after the last call, at least that much.
+* the **rooming lag**: how far behind (or ahead of) appointment times patients are being called in;
+* the **provider lag**: how far behind appointment times the provider is seeing patients, at least as
+  long as anyone here has waited past their time unseen, and at least a running-late mark still in
+  force (what the front desk told patients).
 
-A patient is then expected to be called at their appointment time plus that lag, less the open time in
-the provider's schedule between where the provider is now and the appointment (a gap lets them catch
-up; only when the day's booked end times are known, and never below a running-late mark still in
-force), and never before now. The naive estimate, which the benchmark compares against, is the one
-patients make themselves: "I'll be called at my appointment time" (or at once, if I came late).
+A running-late mark is evidence about the provider, not a fact for the rest of the day: it stops
+counting once the provider is seen to have caught up, at a break in the schedule (lunch, the end of a
+session) and after ``MARK_LIFETIME``. Open time in the schedule between where the provider is now and
+a patient's time lets the provider catch up (the lag shrinks by it).
+
+``frontdesk.wait_model`` turns these readings into the two estimates, learned from the practice's own
+days; ``frontdesk.estimate_accuracy`` replays past days to score them.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+BREAK = timedelta(minutes=30)  # open time this long in a provider's schedule is a break (lunch, session end)
+MARK_LIFETIME = timedelta(hours=2)  # a running-late mark older than this no longer says much
+CAUGHT_UP_MINUTES = 10  # a patient seen this much less late than a mark says shows the provider caught up
+LAG_CAP_MINUTES = 240.0  # readings beyond four hours are data errors, not lags
 
 
 @dataclass(frozen=True)
 class FlowVisit:
-    """One of the provider's visits today, as known at the moment of the estimate."""
+    """One of the provider's visits on a day, as known at the moment of the estimate."""
 
     scheduled: datetime
     arrived: datetime | None = None
     called: datetime | None = None  # roomed: taken in from the waiting room
     ends: datetime | None = None  # the booked end, for the gaps in the schedule
+    seen: datetime | None = None  # the provider came in
+    booked: datetime | None = None  # when it went on the schedule (a walk-in: that morning); None: long before
+
+    @property
+    def ready(self) -> datetime:
+        """The earliest the visit could start: its time, or the arrival if the patient came late."""
+        if self.arrived is not None and self.arrived > self.scheduled:
+            return self.arrived
+        return self.scheduled
 
 
 @dataclass(frozen=True)
@@ -39,55 +57,115 @@ class LateMark:
     marked_at: datetime
 
 
-def _minutes(delta: timedelta) -> float:
-    return delta.total_seconds() / 60
+def minutes_between(start: datetime, end: datetime) -> float:
+    return (end - start).total_seconds() / 60
 
 
-def _ready(visit: FlowVisit) -> datetime:
-    """The earliest the visit could start: its time, or the arrival if the patient came late."""
-    if visit.arrived is not None and visit.arrived > visit.scheduled:
-        return visit.arrived
-    return visit.scheduled
+def as_known_at(visits: Iterable[FlowVisit], now: datetime) -> list[FlowVisit]:
+    """The day as the board showed it at ``now``: visits not yet booked left out, later times blanked."""
+
+    def by_now(moment: datetime | None) -> datetime | None:
+        return moment if moment is not None and moment <= now else None
+
+    return [
+        FlowVisit(
+            scheduled=v.scheduled,
+            arrived=by_now(v.arrived),
+            called=by_now(v.called),
+            ends=v.ends,
+            seen=by_now(v.seen),
+            booked=v.booked,
+        )
+        for v in visits
+        if v.booked is None or v.booked <= now
+    ]
 
 
-def provider_lag_minutes(visits: Iterable[FlowVisit], *, now: datetime, late_mark: LateMark | None = None) -> float:
-    """How many minutes behind its schedule the provider is at ``now`` (0 when on time)."""
-    known = [v for v in visits if v.arrived is None or v.arrived <= now]
-    calls = [(v.called, v) for v in known if v.called is not None and v.called <= now]
+def mark_at(marks: Iterable[LateMark], now: datetime) -> LateMark | None:
+    """The newest running-late mark made by ``now``."""
+    made = [m for m in marks if m.marked_at <= now]
+    return max(made, key=lambda m: m.marked_at) if made else None
+
+
+def _clip(minutes: float) -> float:
+    return max(-LAG_CAP_MINUTES, min(LAG_CAP_MINUTES, minutes))
+
+
+def rooming_lag(day: Sequence[FlowVisit], *, now: datetime) -> float:
+    """Minutes behind appointment times that patients are being called in (negative: ahead of time).
+
+    The last patient called in sets it; anyone here and past their time still uncalled raises it."""
+    called = [v for v in day if v.called is not None]
     lag = 0.0
-    last_call = None
-    if calls:
-        last_call, last = max(calls, key=lambda pair: pair[0])
-        lag = _minutes(last_call - _ready(last))
-    for visit in known:
-        if visit.arrived is None or (visit.called is not None and visit.called <= now):
-            continue
-        ready = _ready(visit)
-        if ready < now:
-            lag = max(lag, _minutes(now - ready))
-    if late_mark is not None and _in_force(late_mark, last_call, now):
-        lag = max(lag, float(late_mark.minutes))
-    return max(lag, 0.0)
+    if called:
+        last = max(called, key=lambda v: v.called or v.scheduled)
+        assert last.called is not None
+        lag = minutes_between(last.ready, last.called)
+    for visit in day:
+        if visit.arrived is not None and visit.called is None and visit.ready < now:
+            lag = max(lag, minutes_between(visit.ready, now))
+    return _clip(lag)
 
 
-def _in_force(late_mark: LateMark | None, last_call: datetime | None, now: datetime) -> bool:
-    """A running-late mark counts once made, until the next patient is called in."""
-    return (
-        late_mark is not None and late_mark.marked_at <= now and (last_call is None or late_mark.marked_at >= last_call)
-    )
+def observed_provider_lag(day: Sequence[FlowVisit], *, now: datetime) -> float:
+    """Minutes behind appointment times the provider is seeing patients, from the board alone (no mark).
+
+    The last patient seen sets it; anyone here, past their time and unseen raises it (0 when nobody has
+    been seen and nobody waits past their time)."""
+    seen = [v for v in day if v.seen is not None]
+    lag = 0.0
+    if seen:
+        last = max(seen, key=lambda v: v.seen or v.scheduled)
+        assert last.seen is not None
+        lag = max(0.0, minutes_between(last.ready, last.seen))
+    for visit in day:
+        if visit.arrived is not None and visit.seen is None and visit.ready < now:
+            lag = max(lag, minutes_between(visit.ready, now))
+    return _clip(lag)
 
 
-def open_minutes(visits: Iterable[FlowVisit], *, start: datetime, end: datetime, now: datetime) -> float | None:
-    """Minutes of [start, end) booked by no visit that is taking the provider's time (called in, here,
-    or not yet due); None when a booked end is missing, since the gaps are then unknown."""
+def mark_in_force(day: Sequence[FlowVisit], mark: LateMark | None, *, now: datetime, until: datetime) -> float:
+    """The minutes of ``mark`` that still count for a patient due at ``until``, or 0.
+
+    A mark stops counting once someone was seen after it with a lag well under it (the provider caught
+    up), at a break in the schedule between the mark and ``until``, and after ``MARK_LIFETIME``."""
+    if mark is None or mark.marked_at > now or now - mark.marked_at > MARK_LIFETIME:
+        return 0.0
+    for visit in day:
+        if visit.seen is not None and mark.marked_at <= visit.seen <= now:
+            if minutes_between(visit.ready, visit.seen) < mark.minutes - CAUGHT_UP_MINUTES:
+                return 0.0
+    if break_between(day, mark.marked_at, until):
+        return 0.0
+    return float(mark.minutes)
+
+
+def break_between(day: Sequence[FlowVisit], start: datetime, end: datetime) -> bool:
+    """Whether the schedule has a break (open time of ``BREAK`` or more) inside [start, end)."""
+    if end <= start:
+        return False
+    spans = sorted((v.scheduled, v.ends or v.scheduled) for v in day if (v.ends or v.scheduled) > start)
+    reach = start
+    for begin, finish in spans:
+        if begin >= end:
+            break
+        if begin - reach >= BREAK:
+            return True
+        reach = max(reach, finish)
+    # Open time after the last booking counts only up to ``end`` (a patient not yet on the list).
+    return end - reach >= BREAK and any(v.scheduled >= end for v in day)
+
+
+def open_minutes(day: Iterable[FlowVisit], *, start: datetime, end: datetime, now: datetime) -> float:
+    """Minutes of [start, end) booked by no visit that is taking the provider's time (here, seen or not
+    yet due). A visit without a booked end counts as 15 minutes."""
     busy = []
-    for v in visits:
-        called = v.called is not None and v.called <= now
-        if not called and (v.arrived is None or v.arrived > now) and v.scheduled < now:
-            continue  # past their time and not here: not taking the provider's time
-        if v.ends is None:
-            return None
-        a, b = max(v.scheduled, start), min(v.ends, end)
+    for v in day:
+        gone = v.arrived is None and v.scheduled < now  # past their time and not here
+        if gone:
+            continue
+        finish = v.ends or v.scheduled + timedelta(minutes=15)
+        a, b = max(v.scheduled, start), min(finish, end)
         if b > a:
             busy.append((a, b))
     covered = 0.0
@@ -95,45 +173,22 @@ def open_minutes(visits: Iterable[FlowVisit], *, start: datetime, end: datetime,
     for a, b in sorted(busy):
         a = max(a, reach)
         if b > a:
-            covered += _minutes(b - a)
+            covered += minutes_between(a, b)
             reach = b
-    return max(0.0, _minutes(end - start) - covered)
+    return max(0.0, minutes_between(start, end) - covered)
 
 
-def expected_call(
-    visit: FlowVisit,
-    *,
-    lag_minutes: float,
-    now: datetime,
-    day: Iterable[FlowVisit] = (),
-    late_mark: LateMark | None = None,
-) -> datetime:
-    """When the patient is expected to be called in, given the provider's lag.
-
-    With the provider's ``day`` (booked end times included), open time in the schedule between where
-    the provider is now (``now - lag``) and the appointment is taken off the lag, but never below a
-    running-late mark still in force (what the front desk told patients).
-    """
-    day = list(day)
-    if lag_minutes > 0 and day:
-        position = now - timedelta(minutes=lag_minutes)
-        gap = open_minutes(day, start=position, end=visit.scheduled, now=now)
-        if gap:
-            calls = [v.called for v in day if v.called is not None and v.called <= now]
-            in_force = late_mark is not None and _in_force(late_mark, max(calls, default=None), now)
-            floor = late_mark.minutes if late_mark is not None and in_force else 0.0
-            lag_minutes = max(float(floor), lag_minutes - gap)
-    return max(now, visit.scheduled + timedelta(minutes=lag_minutes), _ready(visit) if visit.arrived else now)
+def catch_up(day: Sequence[FlowVisit], *, lag: float, now: datetime, until: datetime) -> float:
+    """``lag`` less the open time in the schedule between where the provider is now and ``until``."""
+    if lag <= 0:
+        return lag
+    position = now - timedelta(minutes=lag)
+    return max(0.0, lag - open_minutes(day, start=position, end=until, now=now))
 
 
-def naive_call(visit: FlowVisit, *, now: datetime) -> datetime:
-    """What the patient assumes without help: called at the appointment time, or now if that has passed."""
-    return max(now, visit.scheduled)
-
-
-def wait_minutes(call_at: datetime, now: datetime) -> int:
-    """Whole minutes from now to the expected call, rounded up; 0 when it is due."""
-    return max(0, math.ceil(_minutes(call_at - now)))
+def ahead_of(day: Sequence[FlowVisit], visit: FlowVisit, *, now: datetime) -> int:
+    """Patients here and not yet seen who are due before ``visit`` (the queue in front of them)."""
+    return sum(1 for v in day if v.arrived is not None and v.seen is None and v.scheduled < visit.scheduled)
 
 
 def shown_minutes(minutes: float, step: int = 5) -> int:

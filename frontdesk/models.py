@@ -267,3 +267,16 @@ class OnlineCheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"online check-in of appointment #{self.appointment_id}"
+
+
+class WaitModelFit(models.Model):
+    """The practice's wait-estimate model, fitted on its own past days by the worker each night
+    (``frontdesk.wait_model``: coefficients and the usual lag per provider, weekday and hour)."""
+
+    practice = models.OneToOneField(Practice, on_delete=models.CASCADE, related_name="wait_model_fit")
+    params = models.JSONField()
+    visits = models.PositiveIntegerField()  # scored past visits it was fitted on
+    fitted_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"wait model of practice #{self.practice_id} ({self.visits} visits)"

@@ -24,7 +24,6 @@ from practices.models import Role
 from practices.selectors import locations_for_practice, provider_or_404
 from scheduling.models import Appointment
 
-from .. import estimates
 from ..models import FLOW_STEPS, ChangeSource, FlowStatus, OnlineCheckIn
 from ..selectors import checkin as checkin_selectors
 from ..selectors import flow as flow_selectors
@@ -66,6 +65,7 @@ class Section:
     rows: list[Row]
     late_minutes: int | None  # the latest running-late mark today
     lag_minutes: int  # how far behind the provider runs now, rounded for people
+    waits: wait_selectors.ProviderWaits  # each waiting patient's two ranges, by appointment id
 
 
 def _step_label(before: str, to: str) -> str:
@@ -137,21 +137,22 @@ def build_board(*, practice, now: datetime, location=None) -> list[Section]:
         flow_selectors.todays_appointments(practice=practice, now=now, location=location),
         key=lambda a: (a.provider.last_name, a.provider.first_name, a.provider_id, a.start, a.pk),
     )
+    model = wait_selectors.wait_model_for(practice)
     sections = []
     for _provider_id, group in groupby(appointments, key=lambda a: a.provider_id):
         day = list(group)
         provider = day[0].provider
         mark = marks.get(provider.pk)
-        late = estimates.LateMark(minutes=mark.minutes, marked_at=mark.marked_at) if mark else None
         # The lag counts every visit of the provider today, not only those at the chosen location.
         visits = day if location is None else wait_selectors.provider_day_visits(appointment=day[0])
-        lag = estimates.provider_lag_minutes([wait_selectors.flow_visit(a) for a in visits], now=now, late_mark=late)
+        waits = wait_selectors.provider_waits(practice=practice, appointments=visits, now=now, mark=mark, model=model)
         sections.append(
             Section(
                 provider=provider,
                 rows=[_row(a, flow_settings, now) for a in day],
                 late_minutes=mark.minutes if mark else None,
-                lag_minutes=estimates.shown_minutes(lag),
+                lag_minutes=waits.lag_minutes,
+                waits=waits,
             )
         )
     return sections
