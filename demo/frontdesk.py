@@ -23,6 +23,8 @@ from zoneinfo import ZoneInfo
 from django.db.models import F
 
 from frontdesk.models import ChangeSource, FlowSettings, FlowStatus, IntakeQuestion, PracticePolicy, QuestionKind, Visit
+from frontdesk.selectors.flow import day_bounds
+from frontdesk.services.wait_model import refit_wait_model
 from practices.models import Practice, Provider
 from scheduling.models import Appointment, AppointmentStatus
 
@@ -124,6 +126,12 @@ def build_flow(*, practice: Practice, seed: int, today: date) -> None:
         status__in=(AppointmentStatus.FULFILLED, AppointmentStatus.NOSHOW),
     )
     _simulate(practice=practice, rows=rows, rng=rng, late_provider=late_provider, tz=tz)
+
+
+def fit_wait_model(*, practice: Practice, today: date) -> None:
+    """Fit the wait-estimate model on the history just written, as the worker does each night."""
+    start, _end = day_bounds(practice, today)
+    refit_wait_model(practice=practice, now=start)
 
 
 def add_flow(*, practice: Practice, seed: int, appointment_ids: list[int]) -> None:

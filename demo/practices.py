@@ -35,7 +35,7 @@ from .cx_culture import build_hiring, build_pulse
 from .cx_governance import build_governance, build_strategy
 from .cx_listening import detect_and_handle, plant_saturday_switch
 from .feedback import build_feedback
-from .frontdesk import build_flow
+from .frontdesk import build_flow, fit_wait_model
 from .messaging import build_messaging
 from .scheduling import build_schedule
 
@@ -341,6 +341,7 @@ def build_demo(*, size: str = "small", seed: int = 1, today: date | None = None)
         build_schedule(practice=built, seed=seed, today=today, booked_share=built_size.booked_share)
         build_messaging(practice=built, seed=seed, today=today)
         build_flow(practice=built, seed=seed, today=today)
+        fit_wait_model(practice=built, today=today)
         build_feedback(practice=built, seed=seed, today=today)
         # Today's time to third next available only: a back-filled history would be made up, since it
         # depends on the schedule as it stood on each day. The daily job adds one row a day from here.

@@ -131,11 +131,13 @@ def mark_in_force(day: Sequence[FlowVisit], mark: LateMark | None, *, now: datet
     up), at a break in the schedule between the mark and ``until``, and after ``MARK_LIFETIME``."""
     if mark is None or mark.marked_at > now or now - mark.marked_at > MARK_LIFETIME:
         return 0.0
-    for visit in day:
-        if visit.seen is not None and mark.marked_at <= visit.seen <= now:
-            if minutes_between(visit.ready, visit.seen) < mark.minutes - CAUGHT_UP_MINUTES:
-                return 0.0
-    if break_between(day, mark.marked_at, until):
+    caught_up = any(
+        visit.seen is not None
+        and mark.marked_at <= visit.seen <= now
+        and minutes_between(visit.ready, visit.seen) < mark.minutes - CAUGHT_UP_MINUTES
+        for visit in day
+    )
+    if caught_up or break_between(day, mark.marked_at, until):
         return 0.0
     return float(mark.minutes)
 

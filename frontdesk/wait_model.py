@@ -38,7 +38,7 @@ from .estimates import FlowVisit, LateMark
 QUANTILES = (0.1, 0.5, 0.9)  # the stated range is the 10th to 90th percentile: an 80 % range
 CANDIDATES = ("intercept", "naive", "rooming", "provider", "board", "typical", "ahead")
 MIN_ROWS = 120  # scored visits needed before the practice's own model replaces the default
-SHRINK = 12.0  # pseudo-visits pulling a provider/weekday/hour figure towards the provider's, and on up
+SHRINK = 8.0  # pseudo-visits pulling a provider/weekday/hour figure towards the provider's, and on up
 CALLED, SEEN = "called", "seen"
 
 
@@ -46,7 +46,7 @@ CALLED, SEEN = "called", "seen"
 class Reading:
     """The board at the moment of an estimate, for one waiting patient (minutes; see the module doc)."""
 
-    due: float  # minutes from now until the patient's time (their arrival, if they came late); < 0 once past
+    due: float  # minutes from now until the patient's appointment time; < 0 once past (or they came late)
     rooming_lag: float
     provider_lag: float  # the board's, after catch-up in open time before the patient's time
     mark: float  # a running-late mark in force for this patient (0 when none)
@@ -67,7 +67,7 @@ def read(
     hour: int,
 ) -> Reading:
     """The reading for ``visit`` from ``day`` as known at ``now`` (see ``estimates.as_known_at``)."""
-    until = visit.ready
+    until = visit.scheduled
     board = estimates.catch_up(day, lag=estimates.observed_provider_lag(day, now=now), now=now, until=until)
     return Reading(
         due=estimates.minutes_between(now, until),
@@ -238,7 +238,7 @@ def usual_lags(rows: Iterable[TrainingRow]) -> dict[str, float]:
     return {key: round(value, 2) for key, value in table.items()}
 
 
-def quantile_regression(x: np.ndarray, y: np.ndarray, q: float, *, iterations: int = 60) -> np.ndarray:
+def quantile_regression(x: np.ndarray, y: np.ndarray, q: float, *, iterations: int = 100) -> np.ndarray:
     """Coefficients minimising the pinball loss at quantile ``q`` (iteratively reweighted least squares,
     with a little ridge so collinear candidates stay stable)."""
     n, k = x.shape
@@ -247,7 +247,7 @@ def quantile_regression(x: np.ndarray, y: np.ndarray, q: float, *, iterations: i
     beta = np.linalg.solve(x.T @ x + ridge, x.T @ y)
     for _ in range(iterations):
         residual = y - x @ beta
-        weight = np.where(residual >= 0, q, 1 - q) / np.maximum(np.abs(residual), 0.25)
+        weight = np.where(residual >= 0, q, 1 - q) / np.maximum(np.abs(residual), 0.02)
         xw = x * weight[:, None]
         updated = np.linalg.solve(x.T @ xw + ridge, xw.T @ y)
         if np.max(np.abs(updated - beta)) < 1e-4:
