@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, timedelta, tzinfo
 
 from . import estimates, wait_model
 from .estimates import FlowVisit, LateMark
@@ -71,38 +71,48 @@ def _lag_baseline(reading: wait_model.Reading) -> float:
     return max(0.0, reading.due + max(reading.provider_lag, reading.mark))
 
 
-def _moment(
-    pd: ProviderDay, visit: FlowVisit, *, tz: tzinfo
-) -> tuple[datetime, list[FlowVisit], LateMark | None, FlowVisit, wait_model.Reading]:
-    assert visit.arrived is not None
-    now = visit.arrived
-    board = estimates.as_known_at(pd.visits, now)
-    mark = estimates.mark_at(pd.marks, now)
-    own = FlowVisit(scheduled=visit.scheduled, arrived=visit.arrived, ends=visit.ends, booked=visit.booked)
-    local = visit.scheduled.astimezone(tz)
-    reading = wait_model.read(
-        board, own, now=now, mark=mark, provider=pd.provider, weekday=local.weekday(), hour=local.hour
-    )
-    return now, board, mark, own, reading
+@dataclass(frozen=True)
+class Observation:
+    """One past visit with an arrival and a call-in, as the board read at the moment the patient arrived."""
+
+    visit: FlowVisit
+    reading: wait_model.Reading
+    row: TrainingRow  # the reading and the real waits, for fitting
+
+
+def observe_day(pd: ProviderDay, *, tz: tzinfo) -> list[Observation]:
+    """The day's scored visits (an arrival and a call-in after it), each read at its arrival."""
+    observations = []
+    for visit in pd.visits:
+        if visit.arrived is None or visit.called is None or visit.called < visit.arrived:
+            continue
+        now = visit.arrived
+        board = estimates.as_known_at(pd.visits, now)
+        own = FlowVisit(scheduled=visit.scheduled, arrived=visit.arrived, ends=visit.ends, booked=visit.booked)
+        local = visit.scheduled.astimezone(tz)
+        reading = wait_model.read(
+            board,
+            own,
+            now=now,
+            mark=estimates.mark_at(pd.marks, now),
+            provider=pd.provider,
+            weekday=local.weekday(),
+            hour=local.hour,
+        )
+        seen = visit.seen if visit.seen is not None and visit.seen >= visit.called else None
+        row = TrainingRow(
+            reading=reading,
+            called=estimates.minutes_between(now, visit.called),
+            seen=None if seen is None else estimates.minutes_between(now, seen),
+            seen_lag=None if seen is None else estimates.minutes_between(own.ready, seen),
+        )
+        observations.append(Observation(visit=visit, reading=reading, row=row))
+    return observations
 
 
 def training_rows(pd: ProviderDay, *, tz: tzinfo) -> list[TrainingRow]:
     """The day's scored visits as training rows for the model (reading at arrival, real waits)."""
-    rows = []
-    for visit in pd.visits:
-        if visit.arrived is None or visit.called is None or visit.called < visit.arrived:
-            continue
-        now, _board, _mark, own, reading = _moment(pd, visit, tz=tz)
-        seen_ok = visit.seen is not None and visit.seen >= visit.called
-        rows.append(
-            TrainingRow(
-                reading=reading,
-                called=estimates.minutes_between(now, visit.called),
-                seen=estimates.minutes_between(now, visit.seen) if seen_ok and visit.seen else None,
-                seen_lag=estimates.minutes_between(own.ready, visit.seen) if seen_ok and visit.seen else None,
-            )
-        )
-    return rows
+    return [o.row for o in observe_day(pd, tz=tz)]
 
 
 def replay(
@@ -116,35 +126,40 @@ def replay(
     before its week, from ``history`` (days before the range, unscored) and the earlier ``days``."""
     days = sorted(days, key=lambda d: (d.day, d.provider))
     rows_by_day: dict[date, list[TrainingRow]] = {}
-    for pd in [*history, *days]:
+    for pd in history:
         rows_by_day.setdefault(pd.day, []).extend(training_rows(pd, tz=tz))
+    observed = [(pd, observe_day(pd, tz=tz)) for pd in days]
+    for pd, observations in observed:
+        rows_by_day.setdefault(pd.day, []).extend(o.row for o in observations)
     models: dict[date, WaitModel] = {}
     scored: list[Scored] = []
-    for pd in days:
+    for pd, observations in observed:
         week = pd.day - timedelta(days=pd.day.weekday())
         if week not in models:
             rows = [row for d, day_rows in rows_by_day.items() if week - WINDOW <= d < week for row in day_rows]
             models[week] = fit(rows)
-        scored.extend(score_day(pd, models[week], tz=tz))
+        scored.extend(_score(pd, observations, models[week]))
     return scored
 
 
 def score_day(pd: ProviderDay, model: WaitModel, *, tz: tzinfo) -> list[Scored]:
+    """Score one day's visits with ``model``."""
+    return _score(pd, observe_day(pd, tz=tz), model)
+
+
+def _score(pd: ProviderDay, observations: Sequence[Observation], model: WaitModel) -> list[Scored]:
     scored = []
-    for visit in pd.visits:
-        if visit.arrived is None or visit.called is None or visit.called < visit.arrived:
-            continue
-        now, _board, _mark, _own, reading = _moment(pd, visit, tz=tz)
-        waits = wait_model.predict(model, reading)
-        naive = max(0.0, reading.due)
-        lag = _lag_baseline(reading)
-        called = estimates.minutes_between(now, visit.called)
-        seen = estimates.minutes_between(now, visit.seen) if visit.seen and visit.seen >= visit.called else None
+    for o in observations:
+        waits = wait_model.predict(model, o.reading)
+        naive = max(0.0, o.reading.due)
+        lag = _lag_baseline(o.reading)
+        called, seen = o.row.called, o.row.seen
+        assert o.visit.arrived is not None
         scored.append(
             Scored(
                 provider=pd.provider,
                 day=pd.day,
-                arrived_early=visit.arrived < visit.scheduled,
+                arrived_early=o.visit.arrived < o.visit.scheduled,
                 called=abs(waits.called.middle - called),
                 called_naive=abs(naive - called),
                 called_lag=abs(lag - called),

@@ -67,18 +67,24 @@ def as_known_at(visits: Iterable[FlowVisit], now: datetime) -> list[FlowVisit]:
     def by_now(moment: datetime | None) -> datetime | None:
         return moment if moment is not None and moment <= now else None
 
-    return [
-        FlowVisit(
-            scheduled=v.scheduled,
-            arrived=by_now(v.arrived),
-            called=by_now(v.called),
-            ends=v.ends,
-            seen=by_now(v.seen),
-            booked=v.booked,
+    known = []
+    for v in visits:
+        if v.booked is not None and v.booked > now:
+            continue
+        if all(moment is None or moment <= now for moment in (v.arrived, v.called, v.seen)):
+            known.append(v)  # nothing about it lies after ``now``
+            continue
+        known.append(
+            FlowVisit(
+                scheduled=v.scheduled,
+                arrived=by_now(v.arrived),
+                called=by_now(v.called),
+                ends=v.ends,
+                seen=by_now(v.seen),
+                booked=v.booked,
+            )
         )
-        for v in visits
-        if v.booked is None or v.booked <= now
-    ]
+    return known
 
 
 def mark_at(marks: Iterable[LateMark], now: datetime) -> LateMark | None:
