@@ -34,8 +34,14 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import overload
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, overload
 from zoneinfo import ZoneInfo
+
+from feedback.scores import MIN_RESPONSES
+
+if TYPE_CHECKING:
+    from frontdesk.estimate_accuracy import EstimateAccuracy
 
 # FHIR R4 appointment statuses (scheduling.models.AppointmentStatus) and flow statuses
 # (frontdesk.models.FlowStatus), by value.
@@ -283,3 +289,67 @@ def totals(
         summarize(grouped[g], zone=zone, now=now, cutoff_hours=cutoff_hours, group=g)
         for g in sorted(grouped, key=lambda g: (g is None, g))
     ]
+
+
+# --- how far to trust the wait estimates --------------------------------------------------------
+
+MIN_SCORED = MIN_RESPONSES  # the project's rule: under 30 a figure is "too few to trust"
+# The ranges are stated as 80 % ranges; this much coverage counts as "as stated" (percent, inclusive).
+COVERAGE_AS_STATED = (75.0, 85.0)
+CALLED_IN, WITH_PROVIDER = "called_in", "with_provider"
+AS_STATED, TOO_NARROW, TOO_WIDE = "as_stated", "too_narrow", "too_wide"
+
+
+def _percent(share: float | None) -> float | None:
+    """A share as a percentage with one decimal, halves up: the figure the page shows."""
+    if share is None:
+        return None
+    return float((Decimal(repr(share)) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class WaitTrust:
+    """One of the two wait estimates (``CALLED_IN`` or ``WITH_PROVIDER``) over the visits scored."""
+
+    question: str
+    n: int
+    mae_minutes: float | None
+    naive_mae_minutes: float | None
+    lag_mae_minutes: float | None
+    coverage_percent: float | None  # one decimal, as shown
+
+    @property
+    def too_few(self) -> bool:
+        return self.n < MIN_SCORED
+
+    @property
+    def range_fit(self) -> str | None:
+        """``AS_STATED``, ``TOO_NARROW`` or ``TOO_WIDE``, judged on the percentage the page shows."""
+        if self.coverage_percent is None:
+            return None
+        low, high = COVERAGE_AS_STATED
+        if self.coverage_percent < low:
+            return TOO_NARROW
+        return TOO_WIDE if self.coverage_percent > high else AS_STATED
+
+
+def wait_trust(accuracy: EstimateAccuracy) -> tuple[WaitTrust, WaitTrust]:
+    """Both questions of ``accuracy``: when the patient is called in, and when the provider is with them."""
+    return (
+        WaitTrust(
+            CALLED_IN,
+            accuracy.n,
+            accuracy.mae_minutes,
+            accuracy.naive_mae_minutes,
+            accuracy.lag_mae_minutes,
+            _percent(accuracy.coverage),
+        ),
+        WaitTrust(
+            WITH_PROVIDER,
+            accuracy.seen_n,
+            accuracy.seen_mae_minutes,
+            accuracy.seen_naive_mae_minutes,
+            accuracy.seen_lag_mae_minutes,
+            _percent(accuracy.seen_coverage),
+        ),
+    )

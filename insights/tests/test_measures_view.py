@@ -4,11 +4,13 @@ import csv
 import io
 import json
 import re
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 
@@ -320,26 +322,224 @@ def test_it_shows_todays_tna_and_the_stored_history(staff_client, owner, practic
     assert history["series"] == [{"label": "Skin check", "data": [3]}]
 
 
+def accuracy(**changes: Any) -> estimate_accuracy.EstimateAccuracy:
+    """Both wait estimates scored over enough visits to trust; ``changes`` override any figure."""
+    figures: dict[str, Any] = {
+        "n": 120,
+        "mae_minutes": 6.25,
+        "naive_mae_minutes": 19.5,
+        "lag_mae_minutes": 11.04,
+        "coverage": 0.8,
+        "seen_n": 110,
+        "seen_mae_minutes": 9.75,
+        "seen_naive_mae_minutes": 24.0,
+        "seen_lag_mae_minutes": 14.46,
+        "seen_coverage": 0.7,
+    }
+    return estimate_accuracy.EstimateAccuracy(**{**figures, **changes})
+
+
+@pytest.fixture
+def fake_errors(monkeypatch) -> Callable[..., dict[str, Any]]:
+    """``fake_errors(**changes)``: estimate_errors answers ``accuracy(**changes)``; returns what it was asked."""
+
+    def install(**changes: Any) -> dict[str, Any]:
+        asked: dict[str, Any] = {}
+
+        def errors(*, practice, start, end, provider=None):
+            asked.update(practice=practice, start=start, end=end, provider=provider)
+            return accuracy(**changes)
+
+        monkeypatch.setattr(wait_selectors, "estimate_errors", errors)
+        return asked
+
+    return install
+
+
+CALLED_IN, WITH_PROVIDER = "Called in (waiting room)", "Provider with them (exam room)"
+
+
+def text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>|&nbsp;", " ", html).split())
+
+
 @pytest.mark.django_db
-def test_it_shows_how_far_to_trust_the_wait_estimate(staff_client, owner, practice, monkeypatch):
-    asked = {}
-
-    def fake_errors(*, practice, start, end, provider=None):
-        asked.update(practice=practice, start=start, end=end, provider=provider)
-        return estimate_accuracy.EstimateAccuracy(n=12, mae_minutes=6.25, naive_mae_minutes=19.5)
-
-    monkeypatch.setattr(wait_selectors, "estimate_errors", fake_errors)
+def test_it_shows_how_far_to_trust_the_wait_estimate(staff_client, owner, practice, fake_errors):
+    asked = fake_errors()
     html = staff_client(owner).get(url(practice), RANGE).content.decode()
     assert (
-        "Off by 6.3 min on average over 12 visits; a patient guessing from their appointment time is off by 19.5 min."
-        in html
-    )
+        "Patients are told two things while they wait: when they will be called in, and when the provider will be "
+        "with them. Over 120 visits, the time they would be called in was off by 6.3 min on average (a patient "
+        "guessing from their appointment time: 19.5 min). Over 110 visits, the time the provider would be with them "
+        "was off by 9.8 min (guessing from the appointment time: 24.0 min)."
+    ) in text(html)
+    assert cells(html, CALLED_IN) == [
+        ["120"],
+        ["6.3", "min"],
+        ["19.5", "min"],
+        ["11.0", "min"],
+        ["80.0", "%", "of", "visits:", "as", "stated"],
+    ]
+    assert cells(html, WITH_PROVIDER) == [
+        ["110"],
+        ["9.8", "min"],
+        ["24.0", "min"],
+        ["14.5", "min"],
+        ["70.0", "%", "of", "visits:", "ranges", "too", "narrow"],
+    ]
     assert asked == {
         "practice": practice,
         "start": datetime(2030, 1, 14, tzinfo=CHICAGO),
         "end": datetime(2030, 1, 17, tzinfo=CHICAGO),
         "provider": None,
     }
+
+
+@pytest.mark.django_db
+def test_the_wait_estimates_follow_the_provider_filter(staff_client, make_staff, practice, provider, fake_errors):
+    asked = fake_errors()
+    clinician = make_staff(practice, Role.CLINICIAN)
+    response = staff_client(clinician).get(url(practice), {**RANGE, "provider": provider.pk})
+    assert response.status_code == 200
+    assert asked["provider"] == provider
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("coverage", "shown", "word"),
+    [
+        (0.75, "75.0", "as stated"),
+        (0.8499, "85.0", "as stated"),  # judged on the figure shown, so the word never contradicts it
+        (0.7449, "74.5", "ranges too narrow"),
+        (0.8551, "85.5", "ranges wider than needed"),
+        (1.0, "100.0", "ranges wider than needed"),
+    ],
+)
+def test_it_says_in_a_word_whether_the_ranges_hold_as_stated(
+    staff_client, owner, practice, fake_errors, coverage, shown, word
+):
+    fake_errors(coverage=coverage)
+    html = staff_client(owner).get(url(practice), RANGE).content.decode()
+    assert " ".join(cells(html, CALLED_IN)[-1]) == f"{shown} % of visits: {word}"
+
+
+@pytest.mark.django_db
+def test_it_says_too_few_to_trust_instead_of_the_figures(staff_client, owner, practice, fake_errors):
+    fake_errors(n=29, seen_n=12)
+    html = staff_client(owner).get(url(practice), RANGE).content.decode()
+    assert cells(html, CALLED_IN) == [["29"], ["too", "few", "to", "trust"]]
+    assert cells(html, WITH_PROVIDER) == [["12"], ["too", "few", "to", "trust"]]
+    page = text(html)
+    assert "Only 29 visits could be scored in these days: too few to trust yet." in page
+    assert "6.3" not in page and "19.5" not in page and "off by" not in page
+
+    # Enough visits for the first question but not for the second.
+    fake_errors(n=30, seen_n=12)
+    page = text(staff_client(owner).get(url(practice), RANGE).content.decode())
+    assert "Over 30 visits, the time they would be called in was off by 6.3 min on average" in page
+    assert (
+        "When the provider would be with them: only 12 visits had the provider's time recorded, too few to trust yet."
+        in page
+    )
+    assert "9.8" not in page
+
+
+@pytest.mark.django_db
+def test_it_shows_the_wait_estimates_in_spanish(staff_client, owner, practice, fake_errors):
+    fake_errors()
+    client = staff_client(owner)
+    client.cookies["django_language"] = "es"
+    html = client.get(url(practice), RANGE).content.decode()
+    page = text(html)
+    assert "Qué tan confiables son los cálculos de espera" in page
+    assert (
+        "Mientras esperan, a los pacientes se les dicen dos cosas: cuándo los llamarán a pasar y cuándo el proveedor "
+        "estará con ellos. En 120 consultas, la hora en que los llamarían a pasar se desfasó 6,3 min en promedio (un "
+        "paciente que calcula por la hora de su cita: 19,5 min). En 110 consultas, la hora en que el proveedor "
+        "estaría con ellos se desfasó 9,8 min (calculando por la hora de la cita: 24,0 min)."
+    ) in page
+    assert "El rango indicado del 80 % contuvo la hora real en el" in page
+    assert cells(html, "Llamado a pasar (sala de espera)")[-1] == [
+        "80,0",
+        "%",
+        "de",
+        "las",
+        "consultas:",
+        "como",
+        "se",
+        "indica",
+    ]
+    assert cells(html, "Proveedor con el paciente (consultorio)")[-1][-3:] == ["rangos", "demasiado", "estrechos"]
+
+    fake_errors(n=3, seen_n=1)
+    html = client.get(url(practice), RANGE).content.decode()
+    assert "Solo se pudieron evaluar 3 consultas en estos días: muy pocas para ser confiables todavía." in text(html)
+    assert cells(html, "Proveedor con el paciente (consultorio)") == [
+        ["1"],
+        ["muy", "pocas", "para", "ser", "confiable"],
+    ]
+
+
+@pytest.mark.django_db
+def test_the_wait_estimate_figures_are_the_replayed_days(
+    staff_client, owner, practice, patient, provider, location, visit_type
+):
+    """No stand-in: visits through the database, and the page shows what estimate_errors finds for them."""
+    args = (practice, patient, provider, location, visit_type)
+    for day in (14, 15, 16):
+        for i in range(12):
+            start = at(day, 9) + timedelta(minutes=15 * i)
+            roomed = start + timedelta(minutes=(7 * i + day) % 23)
+            visit(
+                appointment(*args, start, created=at(day - 7, 9)),
+                arrived_at=start - timedelta(minutes=(i * 5) % 13),
+                roomed_at=roomed,
+                with_provider_at=roomed + timedelta(minutes=4 + (i * day) % 11),
+                done_at=roomed + timedelta(minutes=40),
+            )
+    # Two visits the day before the range: history for the model, not scored.
+    for i in range(2):
+        start = at(11, 9) + timedelta(minutes=30 * i)
+        visit(appointment(*args, start, created=at(4, 9)), arrived_at=start, roomed_at=start + timedelta(minutes=9))
+
+    html = staff_client(owner).get(url(practice), RANGE).content.decode()
+    expected = wait_selectors.estimate_errors(
+        practice=practice, start=datetime(2030, 1, 14, tzinfo=CHICAGO), end=datetime(2030, 1, 17, tzinfo=CHICAGO)
+    )
+    assert expected.n == 36 and expected.seen_n == 36
+
+    def shown(value: float | None) -> list[str]:
+        return [floatformat(value, 1), "min"]
+
+    for label, (n, mae, naive, lag, coverage) in {
+        CALLED_IN: (
+            expected.n,
+            expected.mae_minutes,
+            expected.naive_mae_minutes,
+            expected.lag_mae_minutes,
+            expected.coverage,
+        ),
+        WITH_PROVIDER: (
+            expected.seen_n,
+            expected.seen_mae_minutes,
+            expected.seen_naive_mae_minutes,
+            expected.seen_lag_mae_minutes,
+            expected.seen_coverage,
+        ),
+    }.items():
+        row = cells(html, label)
+        assert row[:4] == [[str(n)], shown(mae), shown(naive), shown(lag)]
+        assert coverage is not None
+        assert row[4][0] == floatformat(coverage * 100, 1)
+    assert (
+        f"Over 36 visits, the time they would be called in was off by {floatformat(expected.mae_minutes, 1)} min"
+        in text(html)
+    )
+
+    # Filtered to a provider with no visits: nothing scored, and the page says so.
+    other = Provider.objects.create(practice=practice, first_name="Lee", last_name="Park")
+    html = staff_client(owner).get(url(practice), {**RANGE, "provider": other.pk}).content.decode()
+    assert cells(html, CALLED_IN) == [["0"], ["too", "few", "to", "trust"]]
 
 
 @pytest.mark.django_db

@@ -1,5 +1,5 @@
 """The measures page: office-visit cycle time, access (TNA, lead time, same day), no-shows, late
-cancellations and the wait estimate's accuracy, per day or week, optionally split by one dimension.
+cancellations and how far to trust both wait estimates, per day or week, optionally split by one dimension.
 
 Aggregates only (no patient appears), so no audit entry; scoped to the practice in the URL.
 """
@@ -217,7 +217,8 @@ def measures_page(request: StaffRequest) -> HttpResponse:
             "cutoff_hours": cutoff,
             "tna_rows": tna_rows,
             "today": today,
-            "accuracy": accuracy,
+            "wait_trust": measures.wait_trust(accuracy),
+            "min_scored": measures.MIN_SCORED,
             "csv_query": request.GET.urlencode() if form.is_bound and not form.errors else "",
         },
     )

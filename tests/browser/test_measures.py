@@ -7,14 +7,16 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
+from frontdesk.estimate_accuracy import EstimateAccuracy
 from frontdesk.models import Visit
+from frontdesk.selectors import wait as wait_selectors
 from practices.models import Role
 from scheduling.models import Appointment, AvailabilityTemplate, VisitType
 from scheduling.services.schedule import offer_visit_type
 from tests.factories import PASSWORD
 
 from .axe import assert_no_axe_violations
-from .pages import PHONE, Site, assert_fits_phone
+from .pages import PHONE, Site, assert_fits_phone, t
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -106,4 +108,41 @@ def test_it_draws_the_measures_charts_beside_their_tables(desktop, site, make_st
 
     page.set_viewport_size(PHONE)
     assert_no_axe_violations(page, "measures [360px]")
+    assert_fits_phone(page)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_wait_estimate_table_is_readable_with_and_without_enough_visits(
+    desktop, site, make_staff, monkeypatch, live_server, lang
+):
+    page = desktop
+    figures = EstimateAccuracy(
+        n=120,
+        mae_minutes=6.25,
+        naive_mae_minutes=19.5,
+        lag_mae_minutes=11.0,
+        coverage=0.8,
+        seen_n=12,
+        seen_mae_minutes=9.75,
+        seen_naive_mae_minutes=24.0,
+        seen_lag_mae_minutes=14.5,
+        seen_coverage=0.7,
+    )
+    monkeypatch.setattr(wait_selectors, "estimate_errors", lambda **kwargs: figures)
+    sign_in(page, make_staff(site.practice, Role.FRONT_DESK))
+    # Staff pages have no language switcher: the language cookie is what a staff member's browser sends.
+    page.context.add_cookies([{"name": "django_language", "value": lang, "url": live_server.url}])
+    page.goto(f"/staff/{site.slug}/measures/")
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    table = page.locator("table.estimate-table")
+    expect(table).to_be_visible()
+    # Enough visits for "called in": its figures; too few for "provider with them": the words instead.
+    called, seen = table.locator("tbody tr").nth(0), table.locator("tbody tr").nth(1)
+    expect(called).to_contain_text("120")
+    expect(called).to_contain_text(t(lang, "as stated"))
+    expect(seen.locator(".too-few")).to_have_text(t(lang, "too few to trust"))
+    assert_no_axe_violations(page, f"measures, wait estimates [{lang}]")
+
+    page.set_viewport_size(PHONE)
+    assert_no_axe_violations(page, f"measures, wait estimates [{lang}, 360px]")
     assert_fits_phone(page)
