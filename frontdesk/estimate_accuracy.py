@@ -15,6 +15,7 @@ queries and replays it here.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta, tzinfo
@@ -64,6 +65,10 @@ class EstimateAccuracy:
     seen_naive_mae_minutes: float | None = None
     seen_lag_mae_minutes: float | None = None
     seen_coverage: float | None = None
+    # Half-widths of the 95 % intervals of the two estimates' mean errors, with visits of the same
+    # provider-day counted as one cluster (a late morning makes its visits' errors move together).
+    mae_margin_minutes: float | None = None
+    seen_mae_margin_minutes: float | None = None
 
 
 def _lag_baseline(reading: wait_model.Reading) -> float:
@@ -178,9 +183,27 @@ def _mean(values: list[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
+def mean_margin(errors: Sequence[tuple[tuple[str, date], float]]) -> float | None:
+    """The 95 % half-width of the mean of ``errors`` ((cluster, error) pairs), with a cluster-robust
+    standard error (normal approximation); None with fewer than two clusters."""
+    clusters: dict[tuple[str, date], float] = {}
+    if not errors:
+        return None
+    mean = sum(e for _c, e in errors) / len(errors)
+    for cluster, error in errors:
+        clusters[cluster] = clusters.get(cluster, 0.0) + (error - mean)
+    g = len(clusters)
+    if g < 2:
+        return None
+    variance = sum(total**2 for total in clusters.values()) / len(errors) ** 2 * g / (g - 1)
+    return 1.96 * math.sqrt(variance)
+
+
 def summarise(scored: Sequence[Scored]) -> EstimateAccuracy:
     with_seen = [s for s in scored if s.seen is not None]
     return EstimateAccuracy(
+        mae_margin_minutes=mean_margin([((s.provider, s.day), s.called) for s in scored]),
+        seen_mae_margin_minutes=mean_margin([((s.provider, s.day), s.seen) for s in with_seen if s.seen is not None]),
         n=len(scored),
         mae_minutes=_mean([s.called for s in scored]),
         naive_mae_minutes=_mean([s.called_naive for s in scored]),

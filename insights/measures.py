@@ -317,6 +317,7 @@ class WaitTrust:
     naive_mae_minutes: float | None
     lag_mae_minutes: float | None
     coverage_percent: float | None  # one decimal, as shown
+    mae_margin_minutes: float | None = None  # the estimate's mean error: half-width of its 95 % interval
 
     @property
     def too_few(self) -> bool:
@@ -343,6 +344,7 @@ def wait_trust(accuracy: EstimateAccuracy) -> tuple[WaitTrust, WaitTrust]:
             accuracy.naive_mae_minutes,
             accuracy.lag_mae_minutes,
             _percent(accuracy.coverage),
+            accuracy.mae_margin_minutes,
         ),
         WaitTrust(
             WITH_PROVIDER,
@@ -351,5 +353,6 @@ def wait_trust(accuracy: EstimateAccuracy) -> tuple[WaitTrust, WaitTrust]:
             accuracy.seen_naive_mae_minutes,
             accuracy.seen_lag_mae_minutes,
             _percent(accuracy.seen_coverage),
+            accuracy.seen_mae_margin_minutes,
         ),
     )

@@ -192,3 +192,21 @@ def test_a_late_mark_in_the_history_teaches_the_model_what_a_mark_is_worth():
     learned = summarise([s for s in scored if s.learned])
     default = summarise([s for s in scored if not s.learned])
     assert learned.seen_mae_minutes < default.seen_mae_minutes / 2
+
+
+def test_the_margin_of_the_mean_error_counts_a_provider_day_as_one_cluster():
+    from frontdesk.estimate_accuracy import mean_margin
+
+    monday, tuesday = ("1", date(2026, 3, 2)), ("1", date(2026, 3, 3))
+    # Independent visits: the cluster-robust margin equals the usual 1.96 s / sqrt(n) (with the g/(g-1)
+    # correction), here with every visit its own cluster.
+    errors = [2.0, 4.0, 6.0, 8.0]
+    own = [(("1", date(2026, 3, 2 + i)), e) for i, e in enumerate(errors)]
+    mean = 5.0
+    by_hand = 1.96 * np.sqrt(sum((e - mean) ** 2 for e in errors) / 16 * 4 / 3)
+    assert mean_margin(own) == pytest.approx(by_hand)
+    # The same errors in two days that each ran together are less certain than four independent ones.
+    together = [(monday, 2.0), (monday, 4.0), (tuesday, 6.0), (tuesday, 8.0)]
+    assert mean_margin(together) > mean_margin(own)
+    assert mean_margin([(monday, 3.0), (monday, 5.0)]) is None  # one cluster: no interval
+    assert mean_margin([]) is None

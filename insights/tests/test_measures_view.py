@@ -335,6 +335,8 @@ def accuracy(**changes: Any) -> estimate_accuracy.EstimateAccuracy:
         "seen_naive_mae_minutes": 24.0,
         "seen_lag_mae_minutes": 14.46,
         "seen_coverage": 0.7,
+        "mae_margin_minutes": 0.84,
+        "seen_mae_margin_minutes": None,  # e.g. a single provider-day: no interval
     }
     return estimate_accuracy.EstimateAccuracy(**{**figures, **changes})
 
@@ -375,7 +377,7 @@ def test_it_shows_how_far_to_trust_the_wait_estimate(staff_client, owner, practi
     ) in text(html)
     assert cells(html, CALLED_IN) == [
         ["120"],
-        ["6.3", "min"],
+        ["6.3", "min", "(±", "0.8,", "95", "%", "interval)"],
         ["19.5", "min"],
         ["11.0", "min"],
         ["80.0", "%", "of", "visits:", "as", "stated"],
@@ -508,27 +510,28 @@ def test_the_wait_estimate_figures_are_the_replayed_days(
     )
     assert expected.n == 36 and expected.seen_n == 36
 
-    def shown(value: float | None) -> list[str]:
-        return [floatformat(value, 1), "min"]
+    def shown(value: float | None, margin: float | None = None) -> list[str]:
+        interval = ["(±", f"{floatformat(margin, 1)},", "95", "%", "interval)"] if margin is not None else []
+        return [floatformat(value, 1), "min", *interval]
 
     for label, (n, mae, naive, lag, coverage) in {
         CALLED_IN: (
             expected.n,
-            expected.mae_minutes,
+            (expected.mae_minutes, expected.mae_margin_minutes),
             expected.naive_mae_minutes,
             expected.lag_mae_minutes,
             expected.coverage,
         ),
         WITH_PROVIDER: (
             expected.seen_n,
-            expected.seen_mae_minutes,
+            (expected.seen_mae_minutes, expected.seen_mae_margin_minutes),
             expected.seen_naive_mae_minutes,
             expected.seen_lag_mae_minutes,
             expected.seen_coverage,
         ),
     }.items():
         row = cells(html, label)
-        assert row[:4] == [[str(n)], shown(mae), shown(naive), shown(lag)]
+        assert row[:4] == [[str(n)], shown(*mae), shown(naive), shown(lag)]
         assert coverage is not None
         assert row[4][0] == floatformat(coverage * 100, 1)
     assert (
