@@ -46,6 +46,7 @@ def as_provider_days(days: Sequence[WorldDay]) -> list:
                     ends=v.ends,
                     seen=v.with_provider,
                     booked=v.booked,
+                    left=v.done,
                 )
                 for v in d.visits
             ],

@@ -42,6 +42,7 @@ class FlowVisit:
     ends: datetime | None = None  # the booked end, for the gaps in the schedule
     seen: datetime | None = None  # the provider came in
     booked: datetime | None = None  # when it went on the schedule (a walk-in: that morning); None: long before
+    left: datetime | None = None  # left the exam room (checkout or done), freeing it
 
     @property
     def ready(self) -> datetime:
@@ -71,7 +72,7 @@ def as_known_at(visits: Iterable[FlowVisit], now: datetime) -> list[FlowVisit]:
     for v in visits:
         if v.booked is not None and v.booked > now:
             continue
-        if all(moment is None or moment <= now for moment in (v.arrived, v.called, v.seen)):
+        if all(moment is None or moment <= now for moment in (v.arrived, v.called, v.seen, v.left)):
             known.append(v)  # nothing about it lies after ``now``
             continue
         known.append(
@@ -82,6 +83,7 @@ def as_known_at(visits: Iterable[FlowVisit], now: datetime) -> list[FlowVisit]:
                 ends=v.ends,
                 seen=by_now(v.seen),
                 booked=v.booked,
+                left=by_now(v.left),
             )
         )
     return known
@@ -194,9 +196,36 @@ def catch_up(day: Sequence[FlowVisit], *, lag: float, now: datetime, until: date
     return max(0.0, lag - open_minutes(day, start=position, end=until, now=now))
 
 
-def ahead_of(day: Sequence[FlowVisit], visit: FlowVisit, *, now: datetime) -> int:
-    """Patients here and not yet seen who are due before ``visit`` (the queue in front of them)."""
-    return sum(1 for v in day if v.arrived is not None and v.seen is None and v.scheduled < visit.scheduled)
+def waiting_ahead(day: Sequence[FlowVisit], visit: FlowVisit) -> int:
+    """Patients here and not yet called in who are due before ``visit`` (the queue for a room)."""
+    return sum(1 for v in day if v.arrived is not None and v.called is None and v.scheduled < visit.scheduled)
+
+
+def in_rooms(day: Sequence[FlowVisit]) -> list[FlowVisit]:
+    """Patients in an exam room now: called in and not yet out. Where the board has no checkout times, a
+    patient counts as out once the provider has gone on to see someone after them."""
+    last_seen = max((v.seen for v in day if v.seen is not None), default=None)
+    return [
+        v
+        for v in day
+        if v.called is not None and v.left is None and (v.seen is None or last_seen is None or v.seen >= last_seen)
+    ]
+
+
+def room_frees_in(day: Sequence[FlowVisit], *, now: datetime) -> float | None:
+    """Minutes until the first occupied exam room is expected to free (None when no room is taken):
+    a patient with the provider stays their booked length from when the provider came in; one still
+    waiting for the provider stays their booked length after the provider is free."""
+    occupied = in_rooms(day)
+    if not occupied:
+        return None
+
+    def length(v: FlowVisit) -> float:
+        return minutes_between(v.scheduled, v.ends) if v.ends is not None else 15.0
+
+    with_provider = [max(0.0, length(v) - minutes_between(v.seen, now)) for v in occupied if v.seen is not None]
+    provider_free = min(with_provider, default=0.0)
+    return min([*with_provider, *(provider_free + length(v) for v in occupied if v.seen is None)])
 
 
 def shown_minutes(minutes: float, step: int = 5) -> int:

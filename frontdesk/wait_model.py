@@ -11,7 +11,11 @@ here those readings become a handful of candidate waits in minutes from now:
 * ``board``: the same from the board alone, without the mark (so the model can weigh the mark);
 * ``typical``: until the appointment time plus how late this provider usually runs on this weekday
   and hour (learned from the practice's days, shrunk towards the provider's and the practice's usual);
-* ``ahead``: patients here and unseen who are due first.
+* ``waiting``: patients here, not yet called in, who are due first (the queue for a room);
+* ``rooms``: patients in an exam room now;
+* ``full``: when as many patients are in rooms as this provider usually has rooms in use, the minutes
+  until the first room is expected to free (full rooms hold the next patient in the waiting room);
+* ``late``: how late the patient came (a late patient is fitted in around the others).
 
 For each question a linear quantile regression of the real wait on those candidates gives the 10th,
 50th and 90th percentiles, fitted on the practice's past visits (each scored at the moment the patient
@@ -36,9 +40,10 @@ from . import estimates
 from .estimates import FlowVisit, LateMark
 
 QUANTILES = (0.1, 0.5, 0.9)  # the stated range is the 10th to 90th percentile: an 80 % range
-CANDIDATES = ("intercept", "naive", "rooming", "provider", "board", "typical", "ahead")
+CANDIDATES = ("intercept", "naive", "rooming", "provider", "board", "typical", "waiting", "rooms", "full", "late")
 MIN_ROWS = 120  # scored visits needed before the practice's own model replaces the default
 SHRINK = 8.0  # pseudo-visits pulling a provider/weekday/hour figure towards the provider's, and on up
+DEFAULT_ROOMS = 2  # exam rooms a provider is taken to use until the practice's days say otherwise
 CALLED, SEEN = "called", "seen"
 
 
@@ -50,7 +55,9 @@ class Reading:
     rooming_lag: float
     provider_lag: float  # the board's, after catch-up in open time before the patient's time
     mark: float  # a running-late mark in force for this patient (0 when none)
-    ahead: int
+    waiting_ahead: int
+    in_rooms: int
+    room_frees_in: float | None  # minutes until the first taken room frees; None when none is taken
     provider: str
     weekday: int
     hour: int
@@ -74,7 +81,9 @@ def read(
         rooming_lag=estimates.catch_up(day, lag=estimates.rooming_lag(day, now=now), now=now, until=until),
         provider_lag=board,
         mark=estimates.mark_in_force(day, mark, now=now, until=until),
-        ahead=estimates.ahead_of(day, visit, now=now),
+        waiting_ahead=estimates.waiting_ahead(day, visit),
+        in_rooms=len(estimates.in_rooms(day)),
+        room_frees_in=estimates.room_frees_in(day, now=now),
         provider=provider,
         weekday=weekday,
         hour=hour,
@@ -87,6 +96,7 @@ class WaitModel:
 
     coefficients: dict[str, list[list[float]]]  # CALLED/SEEN -> one row of len(CANDIDATES) per quantile
     typical: dict[str, float] = field(default_factory=dict)  # "provider|weekday|hour" (and coarser keys)
+    rooms: dict[str, int] = field(default_factory=dict)  # provider -> rooms usually in use
     n: int = 0  # scored visits it was fitted on; 0 for the default
 
     @property
@@ -103,8 +113,12 @@ class WaitModel:
                 return self.typical[key]
         return 0.0
 
+    def rooms_in_use(self, provider: str) -> int:
+        """How many exam rooms this provider usually has in use (2 until learned)."""
+        return self.rooms.get(provider, DEFAULT_ROOMS)
+
     def as_json(self) -> dict[str, Any]:
-        return {"coefficients": self.coefficients, "typical": self.typical, "n": self.n}
+        return {"coefficients": self.coefficients, "typical": self.typical, "rooms": self.rooms, "n": self.n}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> WaitModel:
@@ -113,18 +127,24 @@ class WaitModel:
             rows = coefficients[question]
             if len(rows) != len(QUANTILES) or any(len(row) != len(CANDIDATES) for row in rows):
                 raise ValueError("a stored wait model does not match this version's candidates")
-        return cls(coefficients=coefficients, typical=dict(data.get("typical", {})), n=int(data.get("n", 0)))
+        return cls(
+            coefficients=coefficients,
+            typical=dict(data.get("typical", {})),
+            rooms={key: int(value) for key, value in data.get("rooms", {}).items()},
+            n=int(data.get("n", 0)),
+        )
 
 
-def _row(*values: float) -> list[float]:
-    return [float(v) for v in values]
+def _row(**weights: float) -> list[float]:
+    """A coefficient row by candidate name (the others 0)."""
+    return [float(weights.get(name, 0.0)) for name in CANDIDATES]
 
 
 # Without history: rooming follows the rooming lag, the provider the provider lag (board or mark).
 DEFAULT = WaitModel(
     coefficients={
-        CALLED: [_row(-3, 0, 0.6, 0, 0, 0, 0), _row(0, 0, 1, 0, 0, 0, 0), _row(6, 0, 1.3, 0, 0, 0, 0)],
-        SEEN: [_row(-3, 0, 0, 0.6, 0, 0, 0), _row(3, 0, 0, 1, 0, 0, 0), _row(12, 0, 0, 1.3, 0, 0, 0)],
+        CALLED: [_row(intercept=-3, rooming=0.6), _row(rooming=1), _row(intercept=6, rooming=1.3)],
+        SEEN: [_row(intercept=-3, provider=0.6), _row(intercept=3, provider=1), _row(intercept=12, provider=1.3)],
     }
 )
 
@@ -132,6 +152,8 @@ DEFAULT = WaitModel(
 def candidates(reading: Reading, model: WaitModel) -> np.ndarray:
     """The candidate waits (minutes from now, none below 0) in ``CANDIDATES`` order."""
     due = reading.due
+    rooms_full = reading.room_frees_in is not None and reading.in_rooms >= model.rooms_in_use(reading.provider)
+    full_rooms_wait = reading.room_frees_in if rooms_full and reading.room_frees_in is not None else 0.0
 
     def wait(lag: float) -> float:
         return max(0.0, due + lag)
@@ -144,7 +166,10 @@ def candidates(reading: Reading, model: WaitModel) -> np.ndarray:
             wait(max(reading.provider_lag, reading.mark)),
             wait(reading.provider_lag),
             wait(model.typical_lag(reading)),
-            float(reading.ahead),
+            float(reading.waiting_ahead),
+            float(reading.in_rooms),
+            full_rooms_wait,
+            max(0.0, -due),
         ]
     )
 
@@ -196,7 +221,7 @@ def fit(rows: Sequence[TrainingRow]) -> WaitModel:
     """The practice's model from its scored past visits (``DEFAULT`` when there are too few)."""
     if len(rows) < MIN_ROWS:
         return DEFAULT
-    model = WaitModel(coefficients={}, typical=usual_lags(rows), n=len(rows))
+    model = WaitModel(coefficients={}, typical=usual_lags(rows), rooms=rooms_in_use(rows), n=len(rows))
     x_all = np.array([candidates(row.reading, model) for row in rows])
     called = np.array([row.called for row in rows])
     model.coefficients[CALLED] = [quantile_regression(x_all, called, q).tolist() for q in QUANTILES]
@@ -207,6 +232,19 @@ def fit(rows: Sequence[TrainingRow]) -> WaitModel:
         seen = np.array([rows[i].seen for i in with_seen], dtype=float)
         model.coefficients[SEEN] = [quantile_regression(x_all[with_seen], seen, q).tolist() for q in QUANTILES]
     return model
+
+
+def rooms_in_use(rows: Iterable[TrainingRow]) -> dict[str, int]:
+    """Per provider, how many exam rooms are usually in use: the most patients seen in rooms at once on
+    at least one arrival in ten (at least 1)."""
+    counts: dict[str, list[int]] = defaultdict(list)
+    for row in rows:
+        counts[row.reading.provider].append(row.reading.in_rooms)
+    rooms = {}
+    for provider, values in counts.items():
+        values.sort()
+        rooms[provider] = max(1, values[int(0.9 * (len(values) - 1))])
+    return rooms
 
 
 def usual_lags(rows: Iterable[TrainingRow]) -> dict[str, float]:

@@ -36,6 +36,7 @@ def flow_visit(appointment: Appointment) -> estimates.FlowVisit:
         ends=appointment.end,
         seen=visit.with_provider_at if visit else None,
         booked=appointment.created_at,
+        left=(visit.checkout_at or visit.done_at) if visit else None,
     )
 
 
@@ -198,11 +199,27 @@ def provider_days(
         marks = marks.filter(provider=provider)
     tz = ZoneInfo(practice.timezone)
     days: dict[tuple[int, date], list[FlowVisit]] = defaultdict(list)
-    for provider_id, scheduled, ends, booked, arrived, called, seen in appointments.values_list(
-        "provider_id", "start", "end", "created_at", "visit__arrived_at", "visit__roomed_at", "visit__with_provider_at"
+    for provider_id, scheduled, ends, booked, arrived, called, seen, checkout, done in appointments.values_list(
+        "provider_id",
+        "start",
+        "end",
+        "created_at",
+        "visit__arrived_at",
+        "visit__roomed_at",
+        "visit__with_provider_at",
+        "visit__checkout_at",
+        "visit__done_at",
     ).iterator(chunk_size=5_000):
         days[(provider_id, scheduled.astimezone(tz).date())].append(
-            FlowVisit(scheduled=scheduled, arrived=arrived, called=called, ends=ends, seen=seen, booked=booked)
+            FlowVisit(
+                scheduled=scheduled,
+                arrived=arrived,
+                called=called,
+                ends=ends,
+                seen=seen,
+                booked=booked,
+                left=checkout or done,
+            )
         )
     marks_by_day: dict[tuple[int, date], list[LateMark]] = defaultdict(list)
     for provider_id, day, minutes, marked_at in marks.filter(day__gte=start.astimezone(tz).date()).values_list(

@@ -113,7 +113,7 @@ def test_a_walk_in_put_ahead_pushes_the_wait_back_and_is_unknown_before_it_was_b
     without = waits([first, me], me, at(10, 25))
     # Without the walk-in the 10:20 slot is open and the provider catches up in it.
     assert with_walk_in.seen.middle > without.seen.middle
-    assert reading([first, walk_in, me], me, at(10, 25)).ahead == 1
+    assert reading([first, walk_in, me], me, at(10, 25)).waiting_ahead == 1
 
 
 def test_a_no_show_ahead_lets_the_provider_catch_up():
