@@ -1,6 +1,8 @@
 """The staff flow board: today's patients by provider, one-click status changes, the poll."""
 
+import re
 from datetime import UTC, datetime, timedelta
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -212,7 +214,7 @@ def test_it_highlights_a_wait_past_the_threshold_in_words(staff_client, practice
     page = staff_client(front_desk).get(board_url(practice)).content.decode()
     assert "Waiting 23 min — over 15" in page
     assert page.count("flow-over") == 1
-    assert "<td>3 min</td>" in page  # the early patient arrived 3 minutes ago: not highlighted
+    assert '<td role="cell">3 min</td>' in page  # the early patient arrived 3 minutes ago: not highlighted
 
 
 def test_it_shows_the_online_check_in_marker_and_running_late_badge(
@@ -227,3 +229,83 @@ def test_it_shows_the_online_check_in_marker_and_running_late_badge(
     assert reverse("frontdesk:check_in_detail", args=[practice.slug, day["nine"].pk]) in page
     assert reverse("frontdesk:check_in_detail", args=[practice.slug, day["early"].pk]) not in page
     assert "Running 20 min late" in page
+
+
+# --- the expected waits ----------------------------------------------------------------------------
+
+BOARD_RANGE = r"{} (?:(\d+)–(\d+)|{} (\d+)) min"  # "20–35 min", or "within 5 min" (from 0)
+
+
+def _row_html(page: str, appointment) -> str:
+    start = page.index(f'id="appt-{appointment.pk}"')
+    return page[start : page.index("</tr>", start)]
+
+
+def _board_range(label: str, row: str, within: str = "within") -> tuple[int, int]:
+    found = re.findall(BOARD_RANGE.format(re.escape(label), within), row)
+    assert len(found) == 1, f"{label} once in {row}"
+    low, high = (int(found[0][0]), int(found[0][1])) if found[0][0] else (0, int(found[0][2]))
+    assert low % 5 == 0 and high >= low + 5, (low, high)
+    return low, high
+
+
+@pytest.fixture
+def waiting_and_roomed(day, clock):
+    """Nine arrived 10 minutes ago; Early arrived before and is in the room since 5 minutes."""
+    change_status(appointment=day["early"], to_status="arrived", now=NOW - timedelta(minutes=35))
+    change_status(appointment=day["early"], to_status="roomed", now=NOW + timedelta(minutes=5))
+    change_status(appointment=day["nine"], to_status="arrived", now=NOW)
+    clock.now = NOW + timedelta(minutes=10)
+    return day
+
+
+def test_it_shows_the_two_expected_waits_of_an_arrived_patient_and_the_providers_of_a_roomed_one(
+    staff_client, practice, front_desk, waiting_and_roomed
+):
+    day = waiting_and_roomed
+    page = unescape(staff_client(front_desk).get(board_url(practice)).content.decode())
+    assert ">Expected</th>" in page
+    arrived = _row_html(page, day["nine"])
+    called = _board_range("Called in:", arrived)
+    seen = _board_range("Provider:", arrived)
+    assert seen[1] >= called[1]
+    roomed = _row_html(page, day["early"])
+    _board_range("Provider:", roomed)
+    assert "Called in:" not in roomed
+    scheduled = _row_html(page, day["lee_ten"])
+    assert "Called in:" not in scheduled and "Provider:" not in scheduled
+    assert '<td class="flow-expected" role="cell"></td>' in scheduled  # empty: hidden on a phone card
+
+
+def test_the_expected_waits_grow_when_the_provider_is_marked_late_and_the_lag_badge_stays(
+    staff_client, practice, front_desk, provider, day, clock
+):
+    from messaging.models import RunningLate
+
+    change_status(appointment=day["nine"], to_status="arrived", now=NOW - timedelta(minutes=5))
+    clock.now = NOW + timedelta(minutes=2)
+    client = staff_client(front_desk)
+    page = unescape(client.get(board_url(practice)).content.decode())
+    before = _board_range("Provider:", _row_html(page, day["nine"]))
+    assert "About 30 min behind now" not in page
+    RunningLate.objects.create(practice=practice, provider=provider, day=NOW.date(), minutes=30, marked_at=NOW)
+    page = unescape(client.get(board_url(practice)).content.decode())
+    after = _board_range("Provider:", _row_html(page, day["nine"]))
+    assert after[0] > before[0] and after[1] > before[1], (before, after)
+    assert "About 30 min behind now" in page and "Running 30 min late" in page
+
+
+def test_it_shows_the_expected_waits_in_spanish(staff_client, practice, front_desk, waiting_and_roomed):
+    day = waiting_and_roomed
+    client = staff_client(front_desk)
+    client.cookies["django_language"] = "es"
+    page = unescape(client.get(board_url(practice)).content.decode())
+    assert '<html lang="es">' in page
+    assert ">Previsto</th>" in page
+    arrived = _row_html(page, day["nine"])
+    _board_range("Pasa a consultorio:", arrived, "dentro de")
+    _board_range("Proveedor:", arrived, "dentro de")
+    roomed = _row_html(page, day["early"])
+    _board_range("Proveedor:", roomed, "dentro de")
+    assert "Pasa a consultorio:" not in roomed
+    assert "Called in" not in page and "Provider:" not in page

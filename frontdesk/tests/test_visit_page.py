@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from html import unescape
 from zoneinfo import ZoneInfo
@@ -45,6 +46,15 @@ def _page(client, appointment) -> str:
     response = client.get(_urls(appointment)["visit"])
     assert response.status_code == 200
     return unescape(response.content.decode())
+
+
+def _range(pattern: str, html: str) -> tuple[int, int]:
+    """The (low, high) minutes of the one sentence matching ``pattern``: a range of whole 5 minutes."""
+    found = re.findall(pattern, html)
+    assert len(found) == 1, f"{pattern!r} once in {html!r}"
+    low, high = (int(n) for n in found[0]) if found[0][-1] else (0, int(found[0][0]))
+    assert low % 5 == 0 and high % 5 == 0 and high >= low + 5, (low, high)
+    return low, high
 
 
 def _live(client, appointment) -> str:
@@ -144,7 +154,7 @@ def test_it_offers_im_here_on_the_day_and_checks_the_patient_in_from_their_phone
     assert visit.status == FlowStatus.ARRIVED
     assert visit.arrival_source == ChangeSource.PHONE
     assert "You're checked in." in html
-    assert "Estimated wait: about" in html
+    assert "You'll likely be called in" in html
     assert "I'm here" not in html
 
 
@@ -203,35 +213,67 @@ def test_it_answers_the_poll_with_204_when_nothing_changed(client, today):
     assert "<html" not in html, "the poll returns only the partial"
 
 
+def test_it_shows_both_waits_as_ranges_once_the_patient_has_arrived(client, today):
+    record_arrival(appointment=today, source=ChangeSource.PHONE)
+    html = _live(client, today)
+    assert "You're checked in." in html
+    called = _range(r"You'll likely be called in in (\d+)–(\d+) minutes\.", html)
+    seen = _range(r"You'll likely see Hannah Cole, MD, FAAD in (\d+)–(\d+) minutes\.", html)
+    assert seen[1] >= called[1], "the provider comes after the call-in"
+    assert "running about" not in html
+    assert "exam room" not in html and "It's your turn!" not in html
+
+
 def test_it_shows_a_larger_wait_and_the_late_line_after_the_provider_is_marked_late(client, today, practice, provider):
     record_arrival(appointment=today, source=ChangeSource.PHONE)
     before = _live(client, today)
     assert "running about" not in before
-    assert "Estimated wait: about 30 minutes" in before
+    seen_before = _range(r"You'll likely see Hannah Cole, MD, FAAD in (\d+)–(\d+) minutes\.", before)
 
-    mark_running_late(practice=practice, provider=provider, minutes=45)
+    mark_running_late(practice=practice, provider=provider, minutes=30)
 
     after = _live(client, today)
-    assert "Hannah Cole, MD, FAAD is running about 45 minutes late." in after
-    assert "Estimated wait: about 75 minutes" in after
+    assert "Hannah Cole, MD, FAAD is running about 30 minutes behind." in after
+    seen_after = _range(r"You'll likely see Hannah Cole, MD, FAAD in (\d+)–(\d+) minutes\.", after)
+    assert seen_after[0] > seen_before[0] and seen_after[1] > seen_before[1], (seen_before, seen_after)
+    _range(r"You'll likely be called in (?:in|within) (\d+)(?:–(\d+))? minutes\.", after)
+
+
+def test_it_tells_the_patient_in_the_exam_room_when_the_provider_will_likely_come(client, today, practice, provider):
+    record_arrival(appointment=today, source=ChangeSource.DESK)
+    change_status(appointment=today, to_status=FlowStatus.ROOMED)
+    html = _live(client, today)
+    assert "You're in the exam room." in html
+    _range(r"Hannah Cole, MD, FAAD will likely be with you in (\d+)–(\d+) minutes\.", html)
+    assert "It's your turn!" not in html
+    assert "called in" not in html, "the call-in is behind them"
+    assert "running about" not in html
+
+    mark_running_late(practice=practice, provider=provider, minutes=30)
+    html = _live(client, today)
+    assert "You're in the exam room." in html
+    assert "Hannah Cole, MD, FAAD is running about 30 minutes behind." in html
 
 
 def test_it_tells_the_patient_when_it_is_their_turn(client, today):
     record_arrival(appointment=today, source=ChangeSource.DESK)
     change_status(appointment=today, to_status=FlowStatus.ROOMED)
+    change_status(appointment=today, to_status=FlowStatus.WITH_PROVIDER)
     html = _live(client, today)
     assert "It's your turn!" in html
-    assert "Estimated wait" not in html
+    assert "minutes" not in html, "no wait is left to show"
+    assert "exam room" not in html
 
 
-def test_it_says_shortly_when_the_wait_is_over(client, practice, location, book):
+def test_it_says_within_5_minutes_when_the_call_is_due(client, practice, location, book):
     zone = zone_with_room(timezone.now(), before=timedelta(hours=1), after=timedelta(hours=1))
     move_to_zone(practice, location, zone)
     appointment = book(timezone.now() - timedelta(minutes=2))
     record_arrival(appointment=appointment, source=ChangeSource.DESK, now=appointment.start - timedelta(minutes=10))
     # Due 2 minutes ago and not yet called: the call is due now; that little lag earns no late line.
     html = _live(client, appointment)
-    assert "You should be called in shortly." in html
+    assert "You'll likely be called in within 5 minutes." in html
+    assert "called in in" not in html, "no range starting at 0"
     assert "running about" not in html
 
 
@@ -242,11 +284,30 @@ def test_it_gives_a_missed_visit_friendly_words_and_the_phone_number(client, tod
     assert "(512) 555-0140" in html
 
 
-def test_it_shows_the_late_line_in_spanish_for_a_spanish_speaking_patient(client, today, practice, provider, patient):
+def test_it_shows_both_waits_and_the_late_line_in_spanish_for_a_spanish_speaking_patient(
+    client, today, practice, provider, patient
+):
     patient.preferred_language = "es"
     patient.save()
     record_arrival(appointment=today, source=ChangeSource.DESK)
     mark_running_late(practice=practice, provider=provider, minutes=20)
     html = _page(client, today)
     assert '<html lang="es">' in html
-    assert "Hannah Cole, MD, FAAD" in html
+    assert "Su llegada está registrada." in html
+    _range(r"Lo más probable es que lo llamen (?:en|dentro de) (\d+)(?:–(\d+))? minutos\.", html)
+    _range(r"Lo más probable es que vea a Hannah Cole, MD, FAAD en (\d+)–(\d+) minutos\.", html)
+    assert "Hannah Cole, MD, FAAD lleva unos 20 minutos de retraso." in html
+    assert "likely" not in html and "running about" not in html
+
+
+def test_it_tells_a_spanish_speaking_patient_in_the_exam_room_when_the_provider_will_likely_come(
+    client, today, patient
+):
+    patient.preferred_language = "es"
+    patient.save()
+    record_arrival(appointment=today, source=ChangeSource.DESK)
+    change_status(appointment=today, to_status=FlowStatus.ROOMED)
+    html = _live(client, today)
+    assert "Ya está en el consultorio." in html
+    _range(r"Lo más probable es que Hannah Cole, MD, FAAD lo atienda en (\d+)–(\d+) minutos\.", html)
+    assert "¡Es su turno!" not in html and "lo llamen" not in html

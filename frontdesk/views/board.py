@@ -57,6 +57,8 @@ class Row:
     check_in: OnlineCheckIn | None
     next_step: Step | None
     other_steps: list[Step] = field(default_factory=list)
+    called_in: tuple[int, int] | None = None  # minutes from now, while arrived
+    with_provider: tuple[int, int] | None = None  # minutes from now, while arrived or roomed
 
 
 @dataclass
@@ -108,7 +110,7 @@ def _time_text(status: str, minutes: int | None, limit: int | None, appointment:
     return _("%(minutes)s min") % {"minutes": minutes}
 
 
-def _row(appointment: Appointment, flow_settings, now: datetime) -> Row:
+def _row(appointment: Appointment, flow_settings, now: datetime, waits: wait_selectors.ProviderWaits) -> Row:
     status = flow_selectors.flow_status_of(appointment)
     visit = getattr(appointment, "visit", None)
     minutes = None
@@ -126,6 +128,8 @@ def _row(appointment: Appointment, flow_settings, now: datetime) -> Row:
         check_in=getattr(appointment, "online_check_in", None),
         next_step=next_step,
         other_steps=others,
+        called_in=waits.called_in.get(appointment.pk),
+        with_provider=waits.with_provider.get(appointment.pk),
     )
 
 
@@ -149,7 +153,7 @@ def build_board(*, practice, now: datetime, location=None) -> list[Section]:
         sections.append(
             Section(
                 provider=provider,
-                rows=[_row(a, flow_settings, now) for a in day],
+                rows=[_row(a, flow_settings, now, waits) for a in day],
                 late_minutes=mark.minutes if mark else None,
                 lag_minutes=waits.lag_minutes,
                 waits=waits,

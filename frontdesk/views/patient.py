@@ -43,7 +43,9 @@ from ..services import checkin
 from ..services import flow as flow_services
 
 HERE_OPENS_BEFORE = timedelta(hours=2)
-CALLED = (FlowStatus.ROOMED, FlowStatus.WITH_PROVIDER, FlowStatus.CHECKOUT)
+# "It's your turn!" from the provider's arrival on; Roomed (in the exam room, the provider not yet in) has
+# its own line, with the wait for the provider.
+CALLED = (FlowStatus.WITH_PROVIDER, FlowStatus.CHECKOUT)
 
 
 class _InvalidLink(Exception):
@@ -129,6 +131,7 @@ def _live_context(appointment, now: datetime) -> dict:
         "on_day": on_day,
         "status": status,
         "arrived": status == FlowStatus.ARRIVED,
+        "roomed": status == FlowStatus.ROOMED,
         "called": status in CALLED,
         "finished": status == FlowStatus.DONE,
         "no_show": status == FlowStatus.NO_SHOW,
