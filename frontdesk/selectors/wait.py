@@ -6,10 +6,14 @@ patient pages)."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
+
+from django.core.cache import cache
+from django.db.models import Count, Max
 
 from messaging.models import RunningLate
 from practices.models import Practice, Provider
@@ -18,8 +22,10 @@ from scheduling.models import Appointment
 from .. import estimates, wait_model
 from ..estimate_accuracy import WINDOW, EstimateAccuracy, ProviderDay, replay, summarise
 from ..estimates import FlowVisit, LateMark
-from ..models import FlowStatus, WaitModelFit
+from ..models import FlowStatus, Visit, WaitModelFit
 from .flow import BOARD_APPOINTMENT_STATUSES, day_bounds, flow_status_of
+
+ACCURACY_CACHE_SECONDS = 15 * 60
 
 # Statuses in which the patient is still waiting to be called in, and then for the provider.
 WAITING = (FlowStatus.SCHEDULED, FlowStatus.ARRIVED)
@@ -243,6 +249,19 @@ def estimate_errors(
     """How far off both wait estimates were over the practice's visits starting in [start, end) (one
     provider's if given), each made with the model the practice would have had then (fitted on the
     weeks before; the history before ``start`` is read for it but not scored)."""
-    history = provider_days(practice=practice, start=start - WINDOW, end=start, provider=provider)
+    # The replay reads and re-fits weeks of visits: kept for a while, and until any visit or booking in
+    # those weeks changes (one cheap aggregate decides).
+    read_from = start - WINDOW
+    changed = Visit.objects.filter(
+        practice=practice, appointment__start__gte=read_from, appointment__start__lt=end
+    ).aggregate(n=Count("pk"), last=Max("updated_at"))
+    raw = f"{start.isoformat()}|{end.isoformat()}|{provider.pk if provider else ''}|{changed['n']}|{changed['last']}"
+    key = f"wait-accuracy:{practice.pk}:{hashlib.sha256(raw.encode()).hexdigest()[:24]}"
+    cached = cache.get(key)
+    if isinstance(cached, EstimateAccuracy):
+        return cached
+    history = provider_days(practice=practice, start=read_from, end=start, provider=provider)
     days = provider_days(practice=practice, start=start, end=end, provider=provider)
-    return summarise(replay(days, tz=ZoneInfo(practice.timezone), history=history))
+    accuracy = summarise(replay(days, tz=ZoneInfo(practice.timezone), history=history))
+    cache.set(key, accuracy, ACCURACY_CACHE_SECONDS)
+    return accuracy

@@ -48,7 +48,7 @@ def test_the_database_replay_equals_the_pure_replay_of_the_same_days(practice, w
         assert getattr(from_database, field) == pytest.approx(getattr(pure, field), abs=1e-6), field
 
 
-def test_the_nightly_refit_keeps_the_practice_model_and_the_pages_use_it(practice, other_practice, world):
+def test_the_nightly_refit_keeps_the_practice_model_and_the_pages_use_it(practice, other_practice, world, monkeypatch):
     tz = ZoneInfo(practice.timezone)
     the_morning_after, _ = day_bounds(practice, world[-1].day + timedelta(days=3))
     assert not wait_model_for(practice).learned  # the default until the first refit
@@ -63,9 +63,30 @@ def test_the_nightly_refit_keeps_the_practice_model_and_the_pages_use_it(practic
     assert not wait_model_for(other_practice).learned
     assert WaitModelFit.objects.filter(practice=other_practice).count() == 0
 
-
-def test_the_daily_task_refits_every_practice_with_history(practice, world, monkeypatch):
-    moment, _ = day_bounds(practice, world[-1].day + timedelta(days=3))
-    monkeypatch.setattr(timezone, "now", lambda: moment)
+    # The daily task refits every practice that has the history (and only those).
+    WaitModelFit.objects.all().delete()
+    monkeypatch.setattr(timezone, "now", lambda: the_morning_after)
     assert refit_wait_models_daily.call_local() == 1
-    assert WaitModelFit.objects.get(practice=practice).visits > 100
+    assert WaitModelFit.objects.get(practice=practice).visits == len(rows)
+
+
+def test_the_accuracy_is_kept_until_a_visit_changes(practice, world, monkeypatch, settings):
+    from frontdesk import estimate_accuracy
+    from frontdesk.models import Visit
+    from frontdesk.selectors import wait as wait_selectors
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    start, _ = day_bounds(practice, world[0].day)
+    _, end = day_bounds(practice, world[-1].day)
+    replays = []
+    real_replay = estimate_accuracy.replay
+    monkeypatch.setattr(wait_selectors, "replay", lambda *a, **k: replays.append(1) or real_replay(*a, **k))
+
+    first = estimate_errors(practice=practice, start=start, end=end)
+    assert estimate_errors(practice=practice, start=start, end=end) == first
+    assert len(replays) == 1  # the second read came from the cache
+    visit = Visit.objects.filter(practice=practice, roomed_at__isnull=False).first()
+    visit.roomed_at -= timedelta(minutes=1)
+    visit.save()
+    assert estimate_errors(practice=practice, start=start, end=end) != first
+    assert len(replays) == 2
