@@ -11,6 +11,7 @@ provider's current lag ("my time plus how late the provider runs now"). Mean abs
     wait_called_in_mae, wait_called_in_naive_mae, wait_called_in_lag_mae
     wait_with_provider_mae, wait_with_provider_naive_mae, wait_with_provider_lag_mae
     wait_range_coverage, wait_with_provider_range_coverage
+    wait_in_room_mae, wait_in_room_naive_mae, wait_in_room_range_coverage (asked again once in the exam room)
     wait_estimate_mae, wait_estimate_naive_mae (the same as called-in, the names earlier runs used)
     wait_estimate_visits
 
@@ -44,6 +45,9 @@ def run(quick: bool) -> list[tuple[str, float, str]]:
         ("wait_with_provider_naive_mae", result["seen_naive_mae"], "min"),
         ("wait_with_provider_lag_mae", result["seen_lag_mae"], "min"),
         ("wait_range_coverage", result["coverage"], "share"),
+        ("wait_in_room_mae", result["in_room_mae"], "min"),
+        ("wait_in_room_naive_mae", result["in_room_naive_mae"], "min"),
+        ("wait_in_room_range_coverage", result["in_room_coverage"], "share"),
         ("wait_with_provider_range_coverage", result["seen_coverage"], "share"),
         ("wait_estimate_mae", result["mae"], "min"),
         ("wait_estimate_naive_mae", result["naive_mae"], "min"),

@@ -50,7 +50,11 @@ class Scored:
     seen_naive: float | None
     seen_lag: float | None
     seen_in_range: bool | None
-    learned: bool  # the practice's own model (not the default) made the estimate
+    learned: bool
+    # Once roomed: "when will the provider come in", asked at the moment of the call-in (None if unseen).
+    in_room: float | None = None
+    in_room_naive: float | None = None
+    in_room_in_range: bool | None = None  # the practice's own model (not the default) made the estimate
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,11 @@ class EstimateAccuracy:
     # provider-day counted as one cluster (a late morning makes its visits' errors move together).
     mae_margin_minutes: float | None = None
     seen_mae_margin_minutes: float | None = None
+    # Asked again once in the exam room: when the provider will come in.
+    in_room_n: int = 0
+    in_room_mae_minutes: float | None = None
+    in_room_naive_mae_minutes: float | None = None
+    in_room_coverage: float | None = None
 
 
 def _lag_baseline(reading: wait_model.Reading) -> float:
@@ -105,11 +114,31 @@ def observe_day(pd: ProviderDay, *, tz: tzinfo) -> list[Observation]:
             hour=local.hour,
         )
         seen = visit.seen if visit.seen is not None and visit.seen >= visit.called else None
+        in_room = None
+        if seen is not None:
+            roomed = FlowVisit(
+                scheduled=visit.scheduled,
+                arrived=visit.arrived,
+                called=visit.called,
+                ends=visit.ends,
+                booked=visit.booked,
+            )
+            in_room = wait_model.read(
+                estimates.as_known_at(pd.visits, visit.called),  # the patient is on it as called in
+                roomed,
+                now=visit.called,
+                mark=estimates.mark_at(pd.marks, visit.called),
+                provider=pd.provider,
+                weekday=local.weekday(),
+                hour=local.hour,
+            )
         row = TrainingRow(
             reading=reading,
             called=estimates.minutes_between(now, visit.called),
             seen=None if seen is None else estimates.minutes_between(now, seen),
             seen_lag=None if seen is None else estimates.minutes_between(own.ready, seen),
+            in_room=in_room,
+            in_room_seen=None if seen is None else estimates.minutes_between(visit.called, seen),
         )
         observations.append(Observation(visit=visit, reading=reading, row=row))
     return observations
@@ -160,6 +189,13 @@ def _score(pd: ProviderDay, observations: Sequence[Observation], model: WaitMode
         lag = _lag_baseline(o.reading)
         called, seen = o.row.called, o.row.seen
         assert o.visit.arrived is not None
+        in_room = in_room_naive = in_room_range = None
+        if o.row.in_room is not None and o.row.in_room_seen is not None:
+            in_room_wait = wait_model.predict(model, o.row.in_room, already_called=True).seen
+            truth = o.row.in_room_seen
+            in_room = abs(in_room_wait.middle - truth)
+            in_room_naive = abs(max(0.0, o.row.in_room.due) - truth)
+            in_room_range = in_room_wait.low <= truth <= in_room_wait.high
         scored.append(
             Scored(
                 provider=pd.provider,
@@ -174,6 +210,9 @@ def _score(pd: ProviderDay, observations: Sequence[Observation], model: WaitMode
                 seen_lag=None if seen is None else abs(lag - seen),
                 seen_in_range=None if seen is None else waits.seen.low <= seen <= waits.seen.high,
                 learned=model.learned,
+                in_room=in_room,
+                in_room_naive=in_room_naive,
+                in_room_in_range=in_room_range,
             )
         )
     return scored
@@ -201,7 +240,12 @@ def mean_margin(errors: Sequence[tuple[tuple[str, date], float]]) -> float | Non
 
 def summarise(scored: Sequence[Scored]) -> EstimateAccuracy:
     with_seen = [s for s in scored if s.seen is not None]
+    roomed = [s for s in scored if s.in_room is not None]
     return EstimateAccuracy(
+        in_room_n=len(roomed),
+        in_room_mae_minutes=_mean([s.in_room for s in roomed if s.in_room is not None]),
+        in_room_naive_mae_minutes=_mean([s.in_room_naive for s in roomed if s.in_room_naive is not None]),
+        in_room_coverage=_mean([float(bool(s.in_room_in_range)) for s in roomed]),
         mae_margin_minutes=mean_margin([((s.provider, s.day), s.called) for s in scored]),
         seen_mae_margin_minutes=mean_margin([((s.provider, s.day), s.seen) for s in with_seen if s.seen is not None]),
         n=len(scored),

@@ -18,9 +18,11 @@ here those readings become a handful of candidate waits in minutes from now:
 * ``late``: how late the patient came (a late patient is fitted in around the others).
 
 For each question a linear quantile regression of the real wait on those candidates gives a low, a
-middle (median) and a high figure (an 80 % range, see ``QUANTILES``), fitted on the practice's past visits (each scored at the moment the patient
-arrived). So a clinic with two exam rooms learns that early patients are roomed at once and a running
-provider shows in the exam room; a clinic whose front desk marks "running late" generously learns how
+middle (median) and a high figure (an 80 % range, see ``QUANTILES``), fitted on the practice's past
+visits, each read at the moment the patient arrived; a third fit, read at the moment patients were
+called in, answers "when will the provider come in" for a patient already in a room. So a clinic with
+two exam rooms learns that early patients are roomed at once and a running provider shows in the exam
+room; a clinic whose front desk marks "running late" generously learns how
 much a mark is worth. With too little history (``MIN_ROWS``), ``DEFAULT`` stands in: rooming follows the
 rooming lag, the provider follows the provider lag, with wide ranges.
 """
@@ -47,7 +49,7 @@ CANDIDATES = ("intercept", "naive", "rooming", "provider", "board", "typical", "
 MIN_ROWS = 120  # scored visits needed before the practice's own model replaces the default
 SHRINK = 8.0  # pseudo-visits pulling a provider/weekday/hour figure towards the provider's, and on up
 DEFAULT_ROOMS = 2  # exam rooms a provider is taken to use until the practice's days say otherwise
-CALLED, SEEN = "called", "seen"
+CALLED, SEEN, IN_ROOM = "called", "seen", "in_room"  # IN_ROOM: the provider's wait, read once roomed
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class Reading:
     waiting_ahead: int
     in_rooms: int
     room_frees_in: float | None  # minutes until the first taken room frees; None when none is taken
+    came_late: float  # minutes after their appointment time the patient arrived (0 if on time or early)
     provider: str
     weekday: int
     hour: int
@@ -87,6 +90,7 @@ def read(
         waiting_ahead=estimates.waiting_ahead(day, visit),
         in_rooms=len(estimates.in_rooms(day)),
         room_frees_in=estimates.room_frees_in(day, now=now),
+        came_late=max(0.0, estimates.minutes_between(visit.scheduled, visit.arrived)) if visit.arrived else 0.0,
         provider=provider,
         weekday=weekday,
         hour=hour,
@@ -97,7 +101,7 @@ def read(
 class WaitModel:
     """Coefficients per question and quantile, and the usual lag per provider, weekday and hour."""
 
-    coefficients: dict[str, list[list[float]]]  # CALLED/SEEN -> one row of len(CANDIDATES) per quantile
+    coefficients: dict[str, list[list[float]]]  # CALLED/SEEN/IN_ROOM -> a row of len(CANDIDATES) per quantile
     typical: dict[str, float] = field(default_factory=dict)  # "provider|weekday|hour" (and coarser keys)
     rooms: dict[str, int] = field(default_factory=dict)  # provider -> rooms usually in use
     n: int = 0  # scored visits it was fitted on; 0 for the default
@@ -126,7 +130,7 @@ class WaitModel:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> WaitModel:
         coefficients = data["coefficients"]
-        for question in (CALLED, SEEN):
+        for question in (CALLED, SEEN, IN_ROOM):
             rows = coefficients[question]
             if len(rows) != len(QUANTILES) or any(len(row) != len(CANDIDATES) for row in rows):
                 raise ValueError("a stored wait model does not match this version's candidates")
@@ -148,6 +152,7 @@ DEFAULT = WaitModel(
     coefficients={
         CALLED: [_row(intercept=-3, rooming=0.6), _row(rooming=1), _row(intercept=6, rooming=1.3)],
         SEEN: [_row(intercept=-3, provider=0.6), _row(intercept=3, provider=1), _row(intercept=12, provider=1.3)],
+        IN_ROOM: [_row(intercept=-3, provider=0.6), _row(intercept=3, provider=1), _row(intercept=12, provider=1.3)],
     }
 )
 
@@ -172,7 +177,7 @@ def candidates(reading: Reading, model: WaitModel) -> np.ndarray:
             float(reading.waiting_ahead),
             float(reading.in_rooms),
             full_rooms_wait,
-            max(0.0, -due),
+            reading.came_late,
         ]
     )
 
@@ -190,16 +195,19 @@ class TwoWaits:
     seen: WaitRange  # until the provider is with the patient
 
 
+def _range(model: WaitModel, question: str, x: np.ndarray) -> WaitRange:
+    low, middle, high = (max(0.0, float(np.dot(row, x))) for row in model.coefficients[question])
+    middle = max(low, middle)
+    return WaitRange(low=low, middle=middle, high=max(middle, high))
+
+
 def predict(model: WaitModel, reading: Reading, *, already_called: bool = False) -> TwoWaits:
-    """Both waits for ``reading``; once the patient is called in, only the provider's wait remains."""
+    """Both waits for ``reading``; once the patient is called in, only the provider's wait remains (read
+    with the model of patients already in a room)."""
     x = candidates(reading, model)
-    figures = {}
-    for question in (CALLED, SEEN):
-        low, middle, high = (max(0.0, float(np.dot(row, x))) for row in model.coefficients[question])
-        middle = max(low, middle)
-        figures[question] = WaitRange(low=low, middle=middle, high=max(middle, high))
-    called = WaitRange(0.0, 0.0, 0.0) if already_called else figures[CALLED]
-    seen = figures[SEEN]
+    if already_called:
+        return TwoWaits(called=WaitRange(0.0, 0.0, 0.0), seen=_range(model, IN_ROOM, x))
+    called, seen = _range(model, CALLED, x), _range(model, SEEN, x)
     # The provider comes in after the patient is called in, never before.
     seen = WaitRange(
         low=max(seen.low, called.low), middle=max(seen.middle, called.middle), high=max(seen.high, called.high)
@@ -218,6 +226,8 @@ class TrainingRow:
     called: float  # minutes from arrival until called in
     seen: float | None  # until the provider came in (None when not recorded)
     seen_lag: float | None  # how late the provider saw them against their time (for the usual lag)
+    in_room: Reading | None = None  # the board when the patient was called in (None if never seen)
+    in_room_seen: float | None = None  # minutes from then until the provider came in
 
 
 def fit(rows: Sequence[TrainingRow]) -> WaitModel:
@@ -234,6 +244,15 @@ def fit(rows: Sequence[TrainingRow]) -> WaitModel:
     else:
         seen = np.array([rows[i].seen for i in with_seen], dtype=float)
         model.coefficients[SEEN] = [quantile_regression(x_all[with_seen], seen, q).tolist() for q in QUANTILES]
+    roomed = [
+        (row.in_room, row.in_room_seen) for row in rows if row.in_room is not None and row.in_room_seen is not None
+    ]
+    if len(roomed) < MIN_ROWS:
+        model.coefficients[IN_ROOM] = DEFAULT.coefficients[IN_ROOM]
+    else:
+        x_room = np.array([candidates(reading, model) for reading, _wait in roomed])
+        waits = np.array([wait for _reading, wait in roomed], dtype=float)
+        model.coefficients[IN_ROOM] = [quantile_regression(x_room, waits, q).tolist() for q in QUANTILES]
     return model
 
 

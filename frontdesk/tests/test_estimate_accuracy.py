@@ -104,6 +104,11 @@ def test_the_model_learned_from_earlier_weeks_beats_the_default_and_the_naive_gu
     assert later.n == 4 * 5 * 16
     assert later.mae_minutes < 0.5 * later.naive_mae_minutes  # roomed on arrival, not at their time
     assert later.seen_mae_minutes < first_week.seen_mae_minutes
+    # Asked again once in the room (roomed on arrival, the provider in at about their time, or 12 late on
+    # Mondays): learned, it beats both the default and "at my appointment time".
+    assert later.in_room_n == later.seen_n
+    assert later.in_room_mae_minutes < first_week.in_room_mae_minutes
+    assert later.in_room_mae_minutes < 0.6 * later.in_room_naive_mae_minutes
     assert 0.7 <= later.coverage <= 0.95 and 0.7 <= later.seen_coverage <= 0.95
 
 
