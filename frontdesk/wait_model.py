@@ -46,7 +46,8 @@ from .estimates import FlowVisit, LateMark
 # 80 % on both the demo and the generated clinics, so those are the quantiles fitted.
 QUANTILES = (0.08, 0.5, 0.92)
 CANDIDATES = ("intercept", "naive", "rooming", "provider", "board", "typical", "waiting", "rooms", "full", "late")
-MIN_ROWS = 120  # scored visits needed before the practice's own model replaces the default
+MIN_ROWS = 120  # scored visits needed before the practice's own model is used at all
+TRUST_ROWS = 1000  # under this many, its coefficients are pulled towards the default's in proportion
 SHRINK = 8.0  # pseudo-visits pulling a provider/weekday/hour figure towards the provider's, and on up
 DEFAULT_ROOMS = 2  # exam rooms a provider is taken to use until the practice's days say otherwise
 CALLED, SEEN, IN_ROOM = "called", "seen", "in_room"  # IN_ROOM: the provider's wait, read once roomed
@@ -253,6 +254,15 @@ def fit(rows: Sequence[TrainingRow]) -> WaitModel:
         x_room = np.array([candidates(reading, model) for reading, _wait in roomed])
         waits = np.array([wait for _reading, wait in roomed], dtype=float)
         model.coefficients[IN_ROOM] = [quantile_regression(x_room, waits, q).tolist() for q in QUANTILES]
+    trust = min(1.0, len(rows) / TRUST_ROWS)
+    if trust < 1.0:
+        model.coefficients = {
+            question: [
+                [trust * learned + (1 - trust) * default for learned, default in zip(row, default_row, strict=True)]
+                for row, default_row in zip(rows_, DEFAULT.coefficients[question], strict=True)
+            ]
+            for question, rows_ in model.coefficients.items()
+        }
     return model
 
 

@@ -94,7 +94,8 @@ def rooms_world(weeks: int, seed: int = 3) -> list[ProviderDay]:
     return days
 
 
-def test_the_model_learned_from_earlier_weeks_beats_the_default_and_the_naive_guess():
+def test_the_model_learned_from_earlier_weeks_beats_the_default_and_the_naive_guess(monkeypatch):
+    monkeypatch.setattr(wait_model, "TRUST_ROWS", wait_model.MIN_ROWS)  # small worlds: trust what is learned
     days = rooms_world(weeks=6)
     scored = replay(days, tz=UTC)
     later = summarise([s for s in scored if s.learned])
@@ -141,6 +142,21 @@ def test_a_stored_model_from_another_version_is_refused():
         wait_model.WaitModel.from_json({"coefficients": {"called": [[0.0]], "seen": [[0.0]]}})
 
 
+def test_a_short_history_is_pulled_towards_the_default_in_proportion(monkeypatch):
+    rows = [row for day in rooms_world(weeks=3) for row in training_rows(day, tz=UTC)]
+    full_trust = wait_model.TRUST_ROWS
+    assert wait_model.MIN_ROWS <= len(rows) < full_trust
+    blended = wait_model.fit(rows)
+    monkeypatch.setattr(wait_model, "TRUST_ROWS", len(rows))
+    learned = wait_model.fit(rows)
+    trust = len(rows) / full_trust
+    for question in (wait_model.CALLED, wait_model.SEEN, wait_model.IN_ROOM):
+        for got, own, default in zip(
+            blended.coefficients[question], learned.coefficients[question], wait_model.DEFAULT.coefficients[question]
+        ):
+            assert np.allclose(got, trust * np.array(own) + (1 - trust) * np.array(default))
+
+
 def test_too_little_history_keeps_the_default():
     rows = training_rows(rooms_world(weeks=1)[0], tz=UTC)
     assert wait_model.fit(rows) is wait_model.DEFAULT
@@ -170,9 +186,10 @@ def test_the_quantile_regression_matches_the_exact_linear_programme(q):
     assert abs(share_below - q) < 0.04
 
 
-def test_a_late_mark_in_the_history_teaches_the_model_what_a_mark_is_worth():
+def test_a_late_mark_in_the_history_teaches_the_model_what_a_mark_is_worth(monkeypatch):
     """A front desk that marks 30 minutes when the provider is really about 15 behind: the learned
     model should say less than the mark, the default (which believes the mark) more."""
+    monkeypatch.setattr(wait_model, "TRUST_ROWS", wait_model.MIN_ROWS)
     rng = random.Random(5)
     days = []
     for week in range(4):
