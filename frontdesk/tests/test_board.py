@@ -275,6 +275,16 @@ def test_it_shows_the_two_expected_waits_of_an_arrived_patient_and_the_providers
     scheduled = _row_html(page, day["lee_ten"])
     assert "Called in:" not in scheduled and "Provider:" not in scheduled
     assert '<td class="flow-expected" role="cell"></td>' in scheduled  # empty: hidden on a phone card
+    assert "“Expected” times are 80 % ranges from a general rule" in page  # no model fitted yet
+
+
+def test_it_says_how_many_visits_the_expected_waits_were_learned_from(staff_client, practice, front_desk, day):
+    from frontdesk.models import WaitModelFit
+    from frontdesk.wait_model import DEFAULT
+
+    WaitModelFit.objects.create(practice=practice, params={**DEFAULT.as_json(), "n": 1234}, visits=1234)
+    page = unescape(staff_client(front_desk).get(board_url(practice)).content.decode())
+    assert "“Expected” times are 80 % ranges learned from this practice's last 1234 visits" in page
 
 
 def test_the_expected_waits_grow_when_the_provider_is_marked_late_and_the_lag_badge_stays(

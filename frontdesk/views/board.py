@@ -213,6 +213,7 @@ def _board_page(request: StaffRequest, *, status: int = 200) -> HttpResponse:
         actor_user=request.user,
         summary=f"flow board, {shown} shown",
     )
+    context["wait_model_visits"] = wait_selectors.wait_model_for(request.practice).n
     return render(request, "frontdesk/board/board.html", context, status=status)
 
 
