@@ -72,6 +72,31 @@ def wait_model_for(practice: Practice) -> wait_model.WaitModel:
         return wait_model.DEFAULT  # fitted by an older version: the nightly refit replaces it
 
 
+def _waits(
+    appointment: Appointment,
+    status: str,
+    *,
+    board: list[estimates.FlowVisit],
+    now: datetime,
+    mark: estimates.LateMark | None,
+    model: wait_model.WaitModel,
+    tz: ZoneInfo,
+) -> wait_model.TwoWaits:
+    """The two waits of a patient who is here (``board``: their provider's day as known at ``now``)."""
+    own = flow_visit(appointment)
+    local = appointment.start.astimezone(tz)
+    reading = wait_model.read(
+        board,
+        own,
+        now=now,
+        mark=mark,
+        provider=str(appointment.provider_id),
+        weekday=local.weekday(),
+        hour=local.hour,
+    )
+    return wait_model.predict(model, reading, already_called=status in IN_ROOM)
+
+
 @dataclass(frozen=True)
 class WaitEstimate:
     status: str
@@ -113,19 +138,7 @@ def wait_estimate(
     model = model or wait_model_for(practice)
     if status not in WAITING + IN_ROOM:
         return WaitEstimate(status, lag, None, None, latest, model.learned)
-    own = flow_visit(appointment)
-    own = estimates.FlowVisit(scheduled=own.scheduled, arrived=own.arrived, ends=own.ends, booked=own.booked)
-    local = appointment.start.astimezone(ZoneInfo(practice.timezone))
-    reading = wait_model.read(
-        board,
-        own,
-        now=now,
-        mark=mark,
-        provider=str(appointment.provider_id),
-        weekday=local.weekday(),
-        hour=local.hour,
-    )
-    waits = wait_model.predict(model, reading, already_called=status in IN_ROOM)
+    waits = _waits(appointment, status, board=board, now=now, mark=mark, model=model, tz=ZoneInfo(practice.timezone))
     return WaitEstimate(
         status=status,
         provider_lag_minutes=lag,
@@ -164,19 +177,7 @@ def provider_waits(
         status = flow_status_of(appointment)
         if status not in (FlowStatus.ARRIVED, *IN_ROOM):
             continue
-        own = flow_visit(appointment)
-        own = estimates.FlowVisit(scheduled=own.scheduled, arrived=own.arrived, ends=own.ends, booked=own.booked)
-        local = appointment.start.astimezone(tz)
-        reading = wait_model.read(
-            board,
-            own,
-            now=now,
-            mark=late,
-            provider=str(appointment.provider_id),
-            weekday=local.weekday(),
-            hour=local.hour,
-        )
-        waits = wait_model.predict(model, reading, already_called=status in IN_ROOM)
+        waits = _waits(appointment, status, board=board, now=now, mark=late, model=model, tz=tz)
         if status not in IN_ROOM:
             called_in[appointment.pk] = wait_model.shown_range(waits.called)
         with_provider[appointment.pk] = wait_model.shown_range(waits.seen)

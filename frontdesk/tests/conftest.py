@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from frontdesk.models import IntakeQuestion, PracticePolicy, QuestionKind
 from scheduling.models import Appointment
-from tests.factories import make_appointment, move_to_zone, zone_with_room
+from tests.factories import make_appointment, make_provider, make_visit_type, move_to_zone, zone_with_room
 
 # The answer check_in_form gives to the first intake question: it must never reach a log.
 SECRET_ANSWER = "Allergic to penicillin"
@@ -71,3 +71,18 @@ def check_in_form(questions, policy) -> Callable[..., dict[str, object]]:
         }
 
     return data
+
+
+@pytest.fixture
+def two_provider_clinic(practice, provider, location, visit_type, front_desk) -> None:
+    """A second provider and visit types of every length ``benchmarks.clinic_world`` books (10-30 min),
+    so a generated two-provider world can be played into ``practice``."""
+    second = make_provider(practice, locations=[location], first_name="Omar", last_name="Haddad")
+    for minutes in (10, 15, 20, 30):
+        make_visit_type(
+            practice,
+            name=f"Visit {minutes}",
+            duration_minutes=minutes,
+            offered_by=[provider, second],
+            offered_at=[location],
+        )

@@ -12,7 +12,6 @@ from frontdesk.models import FlowStatus, Visit
 from messaging.models import RunningLate
 from practices.models import Provider
 from scheduling.models import Appointment
-from tests import factories
 
 
 @pytest.fixture(scope="module")
@@ -118,18 +117,7 @@ def test_profiles_behave_differently(worlds):
 
 
 @pytest.mark.parametrize("double_booking", [False, True])
-def test_write_through_services_keeps_the_world_times(
-    practice, provider, location, visit_type, front_desk, double_booking
-):
-    second = factories.make_provider(practice, locations=[location], first_name="Omar", last_name="Haddad")
-    for minutes in (10, 15, 20, 30):
-        factories.make_visit_type(
-            practice,
-            name=f"Visit {minutes}",
-            duration_minutes=minutes,
-            offered_by=[provider, second],
-            offered_at=[location],
-        )
+def test_write_through_services_keeps_the_world_times(practice, two_provider_clinic, double_booking):
     days = generate(seed=3, weeks=1, providers=2, double_booking=double_booking)
     if double_booking:  # make sure the direct path is exercised
         assert any(a.scheduled == b.scheduled for d in days for a, b in zip(d.visits, d.visits[1:], strict=False))

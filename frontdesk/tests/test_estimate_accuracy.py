@@ -152,7 +152,10 @@ def test_a_short_history_is_pulled_towards_the_default_in_proportion(monkeypatch
     trust = len(rows) / full_trust
     for question in (wait_model.CALLED, wait_model.SEEN, wait_model.IN_ROOM):
         for got, own, default in zip(
-            blended.coefficients[question], learned.coefficients[question], wait_model.DEFAULT.coefficients[question]
+            blended.coefficients[question],
+            learned.coefficients[question],
+            wait_model.DEFAULT.coefficients[question],
+            strict=True,
         ):
             assert np.allclose(got, trust * np.array(own) + (1 - trust) * np.array(default))
 

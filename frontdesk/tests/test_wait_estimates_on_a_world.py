@@ -17,20 +17,10 @@ from frontdesk.selectors.flow import day_bounds
 from frontdesk.selectors.wait import estimate_errors, wait_model_for
 from frontdesk.services.wait_model import refit_wait_model
 from frontdesk.tasks import refit_wait_models_daily
-from tests import factories
 
 
 @pytest.fixture
-def world(practice, provider, location, visit_type, front_desk):
-    second = factories.make_provider(practice, locations=[location], first_name="Omar", last_name="Haddad")
-    for minutes in (10, 15, 20, 30):
-        factories.make_visit_type(
-            practice,
-            name=f"Visit {minutes}",
-            duration_minutes=minutes,
-            offered_by=[provider, second],
-            offered_at=[location],
-        )
+def world(practice, two_provider_clinic):
     days = generate(seed=5, weeks=3, providers=2, double_booking=False, tz=practice.timezone)
     write_through_services(practice, days)
     return days
