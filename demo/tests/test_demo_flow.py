@@ -12,6 +12,7 @@ from demo import practices as demo
 from demo.frontdesk import LATE_PROVIDER_INDEX, build_flow
 from frontdesk.models import FlowSettings, FlowStatus, IntakeQuestion, PracticePolicy, Visit
 from frontdesk.selectors.wait import estimate_errors
+from practices.models import Provider
 from scheduling.models import Appointment, AppointmentStatus
 
 TODAY = date(2026, 3, 2)
@@ -66,7 +67,7 @@ def test_it_gives_the_small_demo_a_realistic_flow_history():
     accuracy = estimate_errors(practice=practice, start=first, end=now)
     assert accuracy.n == fulfilled.count()
     assert accuracy.mae_minutes < 0.95 * accuracy.naive_mae_minutes
-    late_only = estimate_errors(practice=practice, start=first, end=now, provider=late)
+    late_only = estimate_errors(practice=practice, start=first, end=now, provider=Provider.objects.get(pk=late))
     assert late_only.n == len(lag_by_provider[late])
     assert late_only.mae_minutes < late_only.naive_mae_minutes
 
