@@ -139,7 +139,7 @@ def test_the_board_shows_the_expected_waits(request, site, make_staff, make_pati
     page = request.getfixturevalue(screen)
     now = timezone.now()
     move_to_zone(site.practice, site.location, zone_with_room(now, before=timedelta(hours=2), after=timedelta(hours=2)))
-    kind = make_visit_type(site.practice, name="Mohs surgery follow-up and wound check")
+    kind = make_visit_type(site.practice, name="Mohs surgery follow-up and wound check", duration_minutes=15)
     at = (now - timedelta(minutes=10)).replace(second=0, microsecond=0)
     waiting = make_appointment(site.patient, site.provider, site.location, kind, start=at + timedelta(minutes=15))
     change_status(appointment=waiting, to_status=FlowStatus.ARRIVED, now=now - timedelta(minutes=5))
