@@ -312,6 +312,7 @@ def test_it_shows_the_expected_waits_in_spanish(staff_client, practice, front_de
     page = unescape(client.get(board_url(practice)).content.decode())
     assert '<html lang="es">' in page
     assert ">Previsto</th>" in page
+    assert "Los tiempos «Previsto» son rangos del 80 % según una regla general" in page
     arrived = _row_html(page, day["nine"])
     _board_range("Pasa a consultorio:", arrived, "dentro de")
     _board_range("Proveedor:", arrived, "dentro de")
