@@ -13,21 +13,25 @@ To add a staff page to the menu: give its view ``@staff_view(...)`` with the rol
 then add an ``Entry`` with its label (a msgid, so it is translated) and URL name to a menu below.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from functools import cache
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.urls import URLPattern, URLResolver, get_resolver, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrOrPromise
 
 from .access import StaffRequest
 from .models import Role
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # a development requirement: for the type checker only
 
 
 @dataclass(frozen=True)
