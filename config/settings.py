@@ -388,3 +388,12 @@ MESSAGE_RETRY_MAX_SECONDS = int(os.environ.get("MESSAGE_RETRY_MAX_SECONDS", "360
 if _mail_backend == "messaging.delivery.EmailFileBackend":
     MAILERS["default"]["OPTIONS"] = {"file_path": os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))}
 # --- end of SMS and message delivery ------------------------------------------------------------
+
+# --- Files in a bucket, containers and backups (docs/operations.md) -------------------------------
+# S3_BUCKET switches media and private files to an S3-compatible bucket (config/storage_settings.py);
+# without it they stay in MEDIA_ROOT and PRIVATE_MEDIA_ROOT. `manage.py backup` / `restore`: core/backup.py.
+from config.storage_settings import s3_media_origins, s3_storages  # noqa: E402
+
+STORAGES = {**STORAGES, **s3_storages(os.environ)}
+SECURE_CSP["img-src"] = [*SECURE_CSP["img-src"], *s3_media_origins(os.environ)]
+# --- end of files, containers and backups ---------------------------------------------------------
