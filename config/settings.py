@@ -392,8 +392,10 @@ if _mail_backend == "messaging.delivery.EmailFileBackend":
 # --- Files in a bucket, containers and backups (docs/operations.md) -------------------------------
 # S3_BUCKET switches media and private files to an S3-compatible bucket (config/storage_settings.py);
 # without it they stay in MEDIA_ROOT and PRIVATE_MEDIA_ROOT. `manage.py backup` / `restore`: core/backup.py.
+from typing import cast  # noqa: E402
+
 from config.storage_settings import s3_media_origins, s3_storages  # noqa: E402
 
 STORAGES = {**STORAGES, **s3_storages(os.environ)}
-SECURE_CSP["img-src"] = [*SECURE_CSP["img-src"], *s3_media_origins(os.environ)]
+SECURE_CSP["img-src"] = [*cast("list[str]", SECURE_CSP["img-src"]), *s3_media_origins(os.environ)]
 # --- end of files, containers and backups ---------------------------------------------------------

@@ -1,6 +1,6 @@
 """Private files (insurance-card photos, statements, records) in an S3-compatible bucket."""
 
-from storages.backends.s3 import S3Storage
+from storages.backends.s3 import S3Storage  # type: ignore[import-untyped]
 
 
 class PrivateS3Storage(S3Storage):

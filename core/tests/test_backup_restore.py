@@ -92,14 +92,16 @@ def restored_row_counts(database_url: str) -> dict[str, int]:
         with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
             tables = [
                 name
-                for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+                for (name,) in db.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                )
             ]
-            return {table: db.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] for table in tables}
+            return {table: db.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] for table in tables}  # noqa: S608
     import psycopg
 
     with psycopg.connect(database_url.replace("postgres://", "postgresql://", 1)) as db:
         tables = [name for (name,) in db.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
-        return {table: db.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] for table in tables}
+        return {table: db.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] for table in tables}  # type: ignore[index]  # noqa: S608
 
 
 def new_installation(tmp_path: Path, database_url: str) -> dict[str, str]:
@@ -141,7 +143,9 @@ def test_the_small_demo_comes_back_whole_in_a_new_database_and_folders(tmp_path,
     (archive,) = (tmp_path / "backups").glob("touchpoints-backup-*.tar.gz")
     assert archive.stat().st_mode & 0o077 == 0  # it holds the secret key: its owner's only
     with tarfile.open(archive) as tar:
-        manifest = json.loads(tar.extractfile(f"{archive.name.removesuffix('.tar.gz')}/manifest.json").read())  # type: ignore[union-attr]
+        member = tar.extractfile(f"{archive.name.removesuffix('.tar.gz')}/manifest.json")
+        assert member is not None
+        manifest = json.loads(member.read())
     assert manifest["database"]["tables"] == counts_before
     assert {(entry["area"], entry["name"]) for entry in manifest["files"]} == {
         ("media", "providers/dr-demo.jpg"),

@@ -4,7 +4,7 @@ local folders otherwise. The bucket is moto's in-memory S3."""
 import io
 from datetime import UTC, datetime
 
-import boto3
+import boto3  # type: ignore[import-untyped]
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, storages
