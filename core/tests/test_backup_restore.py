@@ -25,7 +25,11 @@ from scheduling import manage_links
 from scheduling.models import Appointment
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.django_db(transaction=True)  # pg_dump reads committed rows only
+pytestmark = [
+    pytest.mark.django_db(transaction=True),  # pg_dump reads committed rows only
+    # Seeding the small demo takes about 30 s alone; on a machine shared by several test runs, 4 minutes.
+    pytest.mark.timeout(900),
+]
 
 
 def row_counts_here() -> dict[str, int]:
