@@ -35,6 +35,14 @@ def _json_safe(value: Any) -> Any:
     return f"<{type(value).__name__}>"
 
 
+class ScrubbedFormatter(logging.Formatter):
+    """The plain format, with the whole line scrubbed: the traceback too (an exception's message may
+    quote an email address or a database row), which ``MaskTokensFilter`` alone does not reach."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return scrub_text(super().format(record))
+
+
 class ScrubbedJsonFormatter(JsonFormatter):
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("rename_fields", RENAMED)
@@ -51,8 +59,13 @@ class ScrubbedJsonFormatter(JsonFormatter):
 
 
 def configure(logging_config: dict[str, Any], log_format: str) -> dict[str, Any]:
-    """``logging_config`` (a dictConfig) with the request id on every handler's records and, when
-    ``log_format`` is ``"json"``, every handler writing JSON lines. Used by the settings."""
+    """``logging_config`` (a dictConfig) with the request id on every handler's records, the plain
+    format scrubbed as a whole, and, when ``log_format`` is ``"json"``, every handler writing JSON
+    lines. Used by the settings."""
+    for formatter in logging_config.get("formatters", {}).values():
+        if "()" not in formatter and "class" not in formatter:
+            formatter["()"] = "core.json_logging.ScrubbedFormatter"
+            formatter["fmt"] = formatter.pop("format", None)
     logging_config.setdefault("filters", {})["request_id"] = {"()": "core.request_id.RequestIdFilter"}
     logging_config.setdefault("formatters", {})["json"] = {"()": "core.json_logging.ScrubbedJsonFormatter"}
     for handler in logging_config.get("handlers", {}).values():

@@ -1,7 +1,8 @@
 """Optional error reporting to Sentry, with patient data scrubbed before anything leaves the process.
 
-Off unless ``SENTRY_DSN`` is set (settings call ``init_sentry``). ``send_default_pii`` stays off,
-local variables and request bodies are never captured, and ``scrub_event`` (``before_send`` and
+Off unless ``SENTRY_DSN`` is set (settings call ``init_sentry``). Nothing personal is collected
+(``data_collection``, sentry-sdk's successor of ``send_default_pii=False``), local variables and
+request bodies are never captured, and ``scrub_event`` (``before_send`` and
 ``before_send_transaction``) removes what an integration may still attach: the request's body,
 cookies, query string, headers beyond a harmless few and environment; the user; every frame's local
 variables; and in every remaining string (exception messages, log messages and their arguments,
@@ -22,6 +23,20 @@ from .scrub import scrub_text
 SAFE_HEADERS = frozenset({"accept", "accept-language", "content-length", "content-type", "host", "user-agent"})
 # Breadcrumb data keys that carry values (SQL parameters, query strings, fragments, bodies).
 _VALUE_KEYS = frozenset({"db.params", "params", "http.query", "http.fragment", "query", "body", "data"})
+
+
+DATA_COLLECTION: dict[str, Any] = {
+    "user_info": False,
+    "cookies": {"mode": "off"},
+    "http_headers": {"request": {"mode": "allowlist", "terms": sorted(SAFE_HEADERS)}},
+    "http_bodies": [],
+    "url_query_params": {"mode": "off"},
+    "database_query_data": False,
+    "queues": False,
+    "stack_frame_variables": False,
+    "gen_ai": {"inputs": False, "outputs": False},
+    "graphql": {"document": False, "variables": False},
+}
 
 
 def _scrub(value: Any) -> Any:
@@ -83,7 +98,9 @@ def init_sentry(
         dsn=dsn,
         environment=environment or None,
         release=release or None,
-        send_default_pii=False,
+        # sentry-sdk 2.75 replaces send_default_pii (deprecated) with data_collection: here everything
+        # personal is off, as send_default_pii=False meant, and stricter (no bodies, no query strings).
+        data_collection=DATA_COLLECTION,
         include_local_variables=False,
         max_request_body_size="never",
         before_send=scrub_event,  # type: ignore[arg-type]  # sentry's Event is a TypedDict over the same dict
