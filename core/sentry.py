@@ -14,10 +14,13 @@ recorded, dropping SQL parameters and HTTP query strings. Each event is tagged w
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .request_id import NO_REQUEST, current_request_id
 from .scrub import scrub_text
+
+if TYPE_CHECKING:
+    from sentry_sdk._types import DataCollectionUserOptions
 
 # Request headers that say nothing about the patient and help to reproduce an error.
 SAFE_HEADERS = frozenset({"accept", "accept-language", "content-length", "content-type", "host", "user-agent"})
@@ -25,7 +28,7 @@ SAFE_HEADERS = frozenset({"accept", "accept-language", "content-length", "conten
 _VALUE_KEYS = frozenset({"db.params", "params", "http.query", "http.fragment", "query", "body", "data"})
 
 
-DATA_COLLECTION: dict[str, Any] = {
+DATA_COLLECTION: DataCollectionUserOptions = {
     "user_info": False,
     "cookies": {"mode": "off"},
     "http_headers": {"request": {"mode": "allowlist", "terms": sorted(SAFE_HEADERS)}},
