@@ -73,6 +73,9 @@ def configure(logging_config: dict[str, Any], log_format: str) -> dict[str, Any]
             handler["filters"] = [*handler.get("filters", []), "request_id"]
         if log_format == "json":
             handler["formatter"] = "json"
+    # A failing health check is in /healthz's answer (and django.request logs a 503): no traceback for
+    # each probe of the load balancer. Unexpected errors inside a check are still logged (ERROR).
+    logging_config.setdefault("loggers", {}).setdefault("health_check", {"level": "ERROR"})
     if log_format == "json" and "console" in logging_config.get("handlers", {}):
         # The worker's own lines as JSON too: run_huey adds its plain handler only to a "huey" logger
         # that has none. At WARNING, as `run_huey --quiet` (scripts/entrypoint.sh) would.
