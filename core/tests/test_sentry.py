@@ -204,7 +204,9 @@ def test_a_failing_request_reaches_sentry_without_cookies_query_body_or_token(
         "wsgi.errors": io.StringIO(),
     }
     statuses: list[str] = []
-    b"".join(wsgi_application()(environ, lambda status, headers, exc_info=None: statuses.append(status)))
+    response = wsgi_application()(environ, lambda status, headers, exc_info=None: statuses.append(status))
+    b"".join(response)
+    response.close()  # as a WSGI server does; Django then sends request_finished
     assert statuses == ["500 Internal Server Error"]
     sentry_sdk.get_client().flush()
 
