@@ -70,10 +70,13 @@ INSTALLED_APPS = [
     "insights",
     "cx",
     "audit",
+    "monitoring",  # health checks, metrics (docs/operations.md, "Health, logs and metrics")
     "demo",  # the demo practice's builders and seed_demo; no production app imports it
 ]
 
 MIDDLEWARE = [
+    "core.request_id.RequestIdMiddleware",  # first: every later log line and response carries the id
+    "monitoring.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.PrivatePagesMiddleware",  # Cache-Control: private, no-store on staff and patient pages
@@ -399,3 +402,31 @@ from config.storage_settings import s3_media_origins, s3_storages  # noqa: E402
 STORAGES = {**STORAGES, **s3_storages(os.environ)}
 SECURE_CSP["img-src"] = [*cast("list[str]", SECURE_CSP["img-src"]), *s3_media_origins(os.environ)]
 # --- end of files, containers and backups ---------------------------------------------------------
+# --- Health, logs and metrics (docs/operations.md, "Health, logs and metrics") -------------------
+# Health checks (monitoring/health.py): a queue this deep is a warning, then unavailable; the
+# worker's beat (every minute) older than this many seconds is unavailable.
+HEALTH_QUEUE_WARNING = int(os.environ.get("HEALTH_QUEUE_WARNING", "1000"))
+HEALTH_QUEUE_CRITICAL = int(os.environ.get("HEALTH_QUEUE_CRITICAL", "10000"))
+HEALTH_WORKER_BEAT_MAX_AGE = int(os.environ.get("HEALTH_WORKER_BEAT_MAX_AGE", "300"))
+# GET /metrics (Prometheus) with "Authorization: Bearer <METRICS_TOKEN>"; unset: no endpoint (404).
+# Several gunicorn processes share their request histograms through PROMETHEUS_MULTIPROC_DIR
+# (gunicorn.conf.py makes one when it is unset).
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# Logs: LOG_FORMAT=json writes one JSON object per line (the container image sets it); the default
+# "plain" keeps the demo's console readable. Both carry the request id filter and mask tokens.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain").strip().lower()
+from core.json_logging import configure as configure_logging  # noqa: E402  (settings read top to bottom)
+
+LOGGING = configure_logging(LOGGING, LOG_FORMAT)  # core/json_logging.py: request ids; JSON when asked
+# Sentry: only with SENTRY_DSN; patient data is scrubbed before sending (core/sentry.py).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from core.sentry import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", ""),
+        release=os.environ.get("SENTRY_RELEASE", ""),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
+# --- end of health, logs and metrics ----------------------------------------------------------

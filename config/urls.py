@@ -3,8 +3,8 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from django.views.static import serve
 
-from core import views as core_views
 from insights import urls_home as insights_home_urls
+from monitoring import views as monitoring_views
 from patients import urls as patients_urls
 from practices import urls as practices_urls
 from practices import urls_audit as practices_audit_urls
@@ -25,7 +25,9 @@ patients_namespace = [*patients_urls.urlpatterns, *scheduling_portal_urls.urlpat
 
 urlpatterns = [
     path("", landing.landing, name="landing"),
-    path("healthz", core_views.health, name="health"),
+    path("healthz", monitoring_views.HealthView.as_view(), name="health"),
+    path("staff/system/health/", monitoring_views.HealthDetailView.as_view(), name="health_detail"),
+    path("metrics", monitoring_views.prometheus_metrics, name="metrics"),
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "favicon.svg", permanent=True)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
