@@ -196,7 +196,8 @@ def realistic_searches(practice) -> list[str]:
     from patients.models import search_key
 
     patients = practice.patients.all()
-    by_count = [row["last_name"] for row in patients.values("last_name").annotate(n=Count("id")).order_by("-n")]
+    counted = patients.values("last_name").annotate(n=Count("id")).order_by("-n", "last_name")
+    by_count = [row["last_name"] for row in counted]
     accented = [name for name in by_count if search_key(name) != name.lower()][:3]
     plain = [name for name in by_count if search_key(name) == name.lower()][:3]
     someone = patients.exclude(email="").exclude(phone="").order_by("pk")[PATIENTS // 2]
