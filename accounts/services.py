@@ -1,7 +1,13 @@
-"""Two-factor devices for staff (TOTP through django-otp)."""
+"""Two-factor devices for staff (TOTP through django-otp), and how long sign-in data is kept."""
 
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from core.cleanup import delete_in_batches
 
 from .models import User
 
@@ -37,3 +43,22 @@ def verify_any_device(*, user: User, token: str) -> TOTPDevice | None:
         if device.verify_token(token):
             return device
     return None
+
+
+# --- Retention (docs/operations.md, "Retention and clean-up") -------------------------------------------
+
+
+def delete_expired_sessions(*, now: datetime | None = None) -> int:
+    """Sessions past their expiry (what ``manage.py clearsessions`` does for the database backend), in batches."""
+    from django.contrib.sessions.models import Session
+
+    return delete_in_batches(Session.objects.filter(expire_date__lt=now or timezone.now()))
+
+
+def delete_old_sign_in_logs(*, now: datetime | None = None) -> int:
+    """Staff sign-in records (django-axes' access log: address, browser, times) older than
+    ``SIGN_IN_LOG_RETENTION_DAYS``. The lockout counters themselves are axes' own business."""
+    from axes.models import AccessLog
+
+    cutoff = (now or timezone.now()) - timedelta(days=settings.SIGN_IN_LOG_RETENTION_DAYS)
+    return delete_in_batches(AccessLog.objects.filter(attempt_time__lt=cutoff))

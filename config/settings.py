@@ -430,3 +430,12 @@ if SENTRY_DSN:
         traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
     )
 # --- end of health, logs and metrics ----------------------------------------------------------
+# --- Retention and clean-up (docs/operations.md) ---
+# Hourly jobs on the worker delete what is no longer needed, CLEANUP_BATCH_SIZE rows per statement:
+# expired sessions, spent sign-in and booking-confirmation links, old webhook receipts and staff sign-in
+# records; journey events only when JOURNEY_EVENT_RETENTION_DAYS is set. Audit entries are never deleted.
+CLEANUP_BATCH_SIZE = int(os.environ.get("CLEANUP_BATCH_SIZE", "1000"))
+SPENT_LINK_RETENTION_DAYS = int(os.environ.get("SPENT_LINK_RETENTION_DAYS", "7"))
+WEBHOOK_RECEIPT_RETENTION_DAYS = int(os.environ.get("WEBHOOK_RECEIPT_RETENTION_DAYS", "7"))
+SIGN_IN_LOG_RETENTION_DAYS = int(os.environ.get("SIGN_IN_LOG_RETENTION_DAYS", "365"))
+JOURNEY_EVENT_RETENTION_DAYS = int(os.environ.get("JOURNEY_EVENT_RETENTION_DAYS", "0"))  # 0: keep them all

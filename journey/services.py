@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.utils import timezone
 
+from core.cleanup import delete_in_batches
 from practices.models import Practice
 
 from .catalogue import BY_CODE
@@ -76,3 +78,17 @@ def record(
         occurred_at=at or timezone.now(),
         data=_check_data(dict(data or {})),
     )
+
+
+def delete_events_past_retention(*, now: datetime | None = None) -> int:
+    """Journey events older than ``JOURNEY_EVENT_RETENTION_DAYS``; none while it is 0 (the default: keep).
+
+    The events are the measurement log: every measure and the experience toolkit's before/after comparisons
+    are computed from them, over years. They carry no clinical detail (``CLINICAL_KEYS``), so the default
+    keeps them; a practice bound to a shorter retention sets the days.
+    """
+    days = settings.JOURNEY_EVENT_RETENTION_DAYS
+    if days <= 0:
+        return 0
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    return delete_in_batches(JourneyEvent.objects.filter(occurred_at__lt=cutoff))

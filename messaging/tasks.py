@@ -50,3 +50,11 @@ def recall_daily() -> None:
     now = timezone.now()
     refresh_recalls_from_visits(now=now)
     send_due_recalls(now=now)
+
+
+@db_periodic_task(crontab(minute="23"))
+def delete_old_webhook_receipts_hourly() -> int:
+    """Webhook receipts past their retention (docs/operations.md); safe to repeat."""
+    from .services.retention import delete_old_webhook_receipts
+
+    return delete_old_webhook_receipts()

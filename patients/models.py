@@ -32,26 +32,51 @@ class ReferralSource(models.TextChoices):
 
 _APOSTROPHES = re.compile(r"['’ʼ`´]")
 _NOT_A_LETTER = re.compile(r"[\W_]+")
+_NOT_AN_EMAIL_CHARACTER = re.compile(r"[^a-z0-9.@_+-]+")
 SEARCH_NAME_LENGTH = 255
+
+
+def _without_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def search_key(*parts: str) -> str:
     """Words of a name without case, accents or punctuation: ("Ana", "Rivera-Gutiérrez") → "ana rivera gutierrez".
 
-    Apostrophes join (O'Brien → obrien); any other mark separates words. Staff search matches the start of a word of
-    this key (``selectors.search_patients``), the same on SQLite and PostgreSQL, whose own lower() and LIKE only
-    fold ASCII (SQLite) or keep accents (both).
+    Apostrophes join (O'Brien → obrien); any other mark separates words.
     """
-    decomposed = unicodedata.normalize("NFKD", " ".join(parts).casefold())
-    letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    letters = _without_accents(" ".join(parts))
     return " ".join(_NOT_A_LETTER.sub(" ", _APOSTROPHES.sub("", letters)).split())[:SEARCH_NAME_LENGTH]
+
+
+def email_search_key(value: str) -> str:
+    """An email address as one word, without case or accents: "José.Núñez@Example.com" → "jose.nunez@example.com"."""
+    return _NOT_AN_EMAIL_CHARACTER.sub("", _without_accents((value or "").strip()))
+
+
+def phone_search_words(value: str) -> list[str]:
+    """The ways a phone number is looked up, each a word: all its digits, the last ten, the local seven and the
+    last four ("(512) 253-1159" → 5122531159, 2531159, 1159), so typing the start of any of them finds it."""
+    digits = "".join(ch for ch in value or "" if ch.isdigit())
+    words = [digits, digits[-10:], digits[-7:], digits[-4:]] if digits else []
+    return list(dict.fromkeys(words))
+
+
+def search_text(*, first_name: str, last_name: str, email: str, phone: str) -> str:
+    """What staff search finds a patient by, folded (``selectors.search_patients``): the words of the name, the
+    email as one word and the phone's words, after a leading space, so that every word starts after a space
+    (" ana rivera gutierrez ana.rivera@example.com 5122531159 2531159 1159"). A search word matches the start of
+    a word here: on PostgreSQL through a trigram index, on SQLite through a full-text index on this column."""
+    words = [search_key(first_name, last_name), email_search_key(email), *phone_search_words(phone)]
+    return " " + " ".join(word for word in words if word)
 
 
 class PatientQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
         for patient in objs:
-            patient.search_name = patient.name_search_key()
+            patient.search_text = patient.current_search_text()
         return super().bulk_create(objs, *args, **kwargs)
 
 
@@ -77,8 +102,9 @@ class Patient(models.Model):
     sms_consent = models.BooleanField(_("may contact by text message"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
-    # First and last name folded for search (``search_key``), kept in step by save() and bulk_create().
-    search_name = models.CharField(max_length=SEARCH_NAME_LENGTH, blank=True, default="", editable=False)
+    # Name, email and phone folded for staff search (``search_text``), kept in step by save() and bulk_create();
+    # indexed by the migration 0005_patient_search_text_indexes (not declared here: each database has its own).
+    search_text = models.TextField(blank=True, default="", editable=False)
 
     objects = PatientQuerySet.as_manager()
 
@@ -97,6 +123,7 @@ class Patient(models.Model):
         "insurance_member_id",
         "referral_source",
     )
+    SEARCHED_FIELDS = ("first_name", "last_name", "email", "phone")
     # Fields whose values never appear in audit diffs, logs or messages.
     PROTECTED_FIELDS = (
         "first_name",
@@ -127,10 +154,10 @@ class Patient(models.Model):
         return self.full_name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.search_name = self.name_search_key()
+        self.search_text = self.current_search_text()
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and {"first_name", "last_name"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "search_name"}
+        if update_fields is not None and set(self.SEARCHED_FIELDS) & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
 
     @property
@@ -143,8 +170,8 @@ class Patient(models.Model):
         never ask them for an insurance card."""
         return self.coverage == Coverage.SELF_PAY
 
-    def name_search_key(self) -> str:
-        return search_key(self.first_name, self.last_name)
+    def current_search_text(self) -> str:
+        return search_text(first_name=self.first_name, last_name=self.last_name, email=self.email, phone=self.phone)
 
 
 class PatientSignInLink(models.Model):

@@ -1,30 +1,45 @@
 """Scoped reads for patients: staff see their practice's patients; a patient sees only self."""
 
+import operator
 from datetime import date
+from functools import reduce
 
 from django.contrib.sessions.backends.base import SessionBase
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 
 from practices.models import Practice
 
-from .models import Patient, search_key
+from . import search_index
+from .models import Patient, email_search_key, search_key
+
+
+def _search_word_keys(word: str) -> list[str]:
+    """What one typed word may be the start of in ``Patient.search_text``: name words, an email, a phone word."""
+    keys = [search_key(word), email_search_key(word), "".join(ch for ch in word if ch.isdigit())]
+    return [key for key in dict.fromkeys(keys) if key]
 
 
 def search_patients(*, practice: Practice, query: str = "") -> QuerySet[Patient]:
-    """Patients each of whose words matches the start of a word of the name, ignoring case and accents ("álv",
-    "ALV" and "alv" find Álvarez and Alvarez), the start of the email or part of the phone number."""
-    patients = Patient.objects.filter(practice=practice)
-    query = query.replace("\x00", "").strip()  # PostgreSQL refuses NUL characters in text
-    if not query:
-        return patients.order_by("last_name", "first_name")
-    terms = query.split()
-    for term in terms:
-        matches = Q(email__istartswith=term) | Q(phone__contains=term)
-        key = search_key(term)
-        if key:
-            matches |= Q(search_name__startswith=key) | Q(search_name__contains=f" {key}")
-        patients = patients.filter(matches)
+    """Patients each of whose typed words is the start of a word of the name, ignoring case, accents and
+    punctuation ("jose munoz", "JOSÉ MUÑ" and "mun" find José Muñoz), the start of the email, or the start of
+    the phone number, its local seven digits or its last four ("253-1159", "1159")."""
+    words = [keys for keys in map(_search_word_keys, query.replace("\x00", "").split()) if keys]
+    if not words:
+        return Patient.objects.filter(practice=practice).order_by("last_name", "first_name")
+    # The search index finds the rows and the practice is compared on them (practice_id + 0 uses no index).
+    # Offered the practice's name index, both databases walk the practice's patients in name order for the
+    # first page, testing each row (100 ms at 50,000 patients when the matches sort late, as "smi" does).
+    patients = Patient.objects.alias(practice_compared=F("practice_id") + 0).filter(practice_compared=practice.pk)
+    if connection.vendor == "sqlite":
+        expression = " AND ".join("(" + " OR ".join(f'"{key}"*' for key in keys) + ")" for keys in words)
+        matched = RawSQL(search_index.SQLITE_MATCHING_IDS, [expression])  # noqa: S611 - the words are a parameter
+        patients = patients.filter(pk__in=matched)
+    else:
+        for keys in words:
+            patients = patients.filter(reduce(operator.or_, (Q(search_text__contains=f" {key}") for key in keys)))
     return patients.order_by("last_name", "first_name")
 
 

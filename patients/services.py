@@ -2,7 +2,7 @@
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.utils import formataddr, parseaddr
 from functools import partial
 from typing import Any
@@ -19,6 +19,7 @@ from accounts.models import User
 from audit import services as audit
 from audit.masking import diff
 from audit.models import Action
+from core.cleanup import delete_in_batches
 from practices.models import Practice
 
 from .models import Patient, PatientSignInLink
@@ -235,3 +236,10 @@ def create_patient_from_booking(*, practice: Practice, **fields: Any) -> Patient
             data={"source": patient.referral_source, "channel": "web"},
         )
     return patient
+
+
+def delete_spent_sign_in_links(*, now: datetime | None = None) -> int:
+    """Sign-in links expired more than ``SPENT_LINK_RETENTION_DAYS`` ago, used or not: neither can sign anyone
+    in any more (a used link is also refused), and the sign-in itself is in the audit log."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.SPENT_LINK_RETENTION_DAYS)
+    return delete_in_batches(PatientSignInLink.objects.filter(expires_at__lt=cutoff))

@@ -39,3 +39,11 @@ def every_minute() -> None:
     """Release expired booking holds; expire waitlist offers and send the next batches."""
     hold_services.release_expired_holds()
     waitlist_services.expire_offers_and_send_next_batches()
+
+
+@db_periodic_task(crontab(minute="23"))
+def delete_spent_booking_confirmations_hourly() -> int:
+    """Booking confirmations whose link can no longer be used (docs/operations.md); safe to repeat."""
+    from .services.retention import delete_spent_booking_confirmations
+
+    return delete_spent_booking_confirmations()
