@@ -388,3 +388,9 @@ MESSAGE_RETRY_MAX_SECONDS = int(os.environ.get("MESSAGE_RETRY_MAX_SECONDS", "360
 if _mail_backend == "messaging.delivery.EmailFileBackend":
     MAILERS["default"]["OPTIONS"] = {"file_path": os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))}
 # --- end of SMS and message delivery ------------------------------------------------------------
+
+# --- Database connections and the booking benchmark's keys (docs/operations.md) ---
+# CACHE_KEY_PREFIX: put every cache key (Redis) under "<prefix>:", so one deployment (or one benchmark
+# run) sharing a Redis database with others can find and remove its own keys.
+if os.environ.get("CACHE_KEY_PREFIX"):
+    CACHES["default"]["KEY_PREFIX"] = os.environ["CACHE_KEY_PREFIX"]
