@@ -177,7 +177,9 @@ def _free_port() -> int:
 class Server:
     def __init__(self, database: DemoDatabase) -> None:
         self.port = _free_port()
-        env = {**database.env, "DEBUG": "0", "PORT": str(self.port)}
+        # Each simulated patient has an address of its own (X-Forwarded-For, as behind one proxy), so
+        # the per-address hold limits apply per patient, as with real patients, not to all at once.
+        env = {**database.env, "DEBUG": "0", "PORT": str(self.port), "TRUSTED_PROXY_COUNT": "1"}
         # Measured as the product runs at scale: PostgreSQL and huey on Redis (a queue of its own,
         # emptied afterwards; no worker runs, so the confirmation emails are queued, not sent).
         if REDIS_BENCH_URL:
@@ -269,18 +271,29 @@ def _forms(html: str) -> list[dict]:
     return parser.forms
 
 
-class Browser:
-    """One patient's browser: its own cookies and keep-alive connection."""
+def client_address(number: int, network: int = 0) -> str:
+    """A patient's own address (10.<network>.x.y): the server believes X-Forwarded-For (one proxy)."""
+    return f"10.{network}.{number // 250 % 250}.{number % 250 + 1}"
 
-    def __init__(self, port: int) -> None:
+
+class Browser:
+    """One patient's browser: its own cookies, keep-alive connection and client address."""
+
+    def __init__(self, port: int, address: str = "10.0.0.1") -> None:
         self.port = port
+        self.address = address
         self.origin = f"http://127.0.0.1:{port}"
         self.cookies: dict[str, str] = {}
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         self.last_url = "/"
 
     def request(self, method: str, path: str, form: dict | list | None = None) -> tuple[int, str, str, float]:
-        headers = {"User-Agent": "touchpoints-bench", "Accept-Language": "en", "Accept": "text/html"}
+        headers = {
+            "User-Agent": "touchpoints-bench",
+            "Accept-Language": "en",
+            "Accept": "text/html",
+            "X-Forwarded-For": self.address,
+        }
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
@@ -514,7 +527,7 @@ def run(quick: bool) -> list[tuple[str, float, str]]:
 
         def client(number: int) -> None:
             provider = providers[number % len(providers)]
-            browser = Browser(server.port)
+            browser = Browser(server.port, client_address(number))
             rng = random.Random(number)
 
             def think() -> None:
@@ -568,7 +581,7 @@ def run(quick: bool) -> list[tuple[str, float, str]]:
     _paced_holds, paced_books, _paced_skipped, paced_wall = phase(THINK_SECONDS)
     single: list[float] = []
     # For scale: the same booking with nobody else on the server (warm workers, the provider's last days).
-    browser = Browser(server.port)
+    browser = Browser(server.port, client_address(CLIENTS))
     for day, location in plan_["providers"][providers[0]][::-1]:
         result = book_one(
             browser, plan_, provider=providers[0], day=day, location=location, client=CLIENTS, n=len(single)
@@ -638,7 +651,7 @@ class CapacityStep:
         rng = random.Random(number)
         try:
             result = book_one(
-                Browser(port),
+                Browser(port, client_address(number, network=1)),
                 plan_,
                 provider=provider,
                 day=day,
