@@ -614,7 +614,7 @@ def run(quick: bool) -> list[tuple[str, float, str]]:
 # --- capacity: new patients arriving at a fixed rate -----------------------------------------------
 
 CAPACITY_P95_MS = 100.0
-CAPACITY_RATES = (2, 4, 6, 8, 10, 12, 14, 16, 18, 21, 24, 28)  # new booking sessions per second
+CAPACITY_RATES = (1, 2, 3, 4, 6, 8, 10, 12, 14, 16, 18, 21, 24, 28)  # new booking sessions per second
 CAPACITY_STEP_SECONDS = 20
 CAPACITY_STEP_SECONDS_QUICK = 10
 
