@@ -396,9 +396,10 @@ if os.environ.get("CACHE_KEY_PREFIX"):
     CACHES["default"]["KEY_PREFIX"] = os.environ["CACHE_KEY_PREFIX"]
 # PostgreSQL: each process keeps a pool of open connections (Django's built-in psycopg pool), so a
 # request does not open (and authenticate) a new connection. DB_POOL_MAX connections at most per
-# process (one per gunicorn thread is enough), DB_POOL_MIN kept open, DB_POOL_TIMEOUT seconds to wait
-# for a free one. DB_POOL_MAX=0 turns the pool off; CONN_MAX_AGE then applies (Django refuses both).
-DB_POOL_MAX = int(os.environ.get("DB_POOL_MAX", "4"))
+# process (one per gunicorn thread is enough: WEB_THREADS, else 4), DB_POOL_MIN kept open,
+# DB_POOL_TIMEOUT seconds to wait for a free one. DB_POOL_MAX=0 turns the pool off; CONN_MAX_AGE
+# then applies (Django refuses both).
+DB_POOL_MAX = int(os.environ.get("DB_POOL_MAX", os.environ.get("WEB_THREADS", "4")))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL_MAX > 0:
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
