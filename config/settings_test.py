@@ -5,6 +5,9 @@ import tempfile
 
 os.environ.setdefault("HUEY_IMMEDIATE", "1")
 os.environ.setdefault("TOUCHPOINTS_VAR_DIR", tempfile.mkdtemp(prefix="touchpoints-test-"))
+# No connection pool on PostgreSQL: the contention tests open 50 connections at once, and pytest-django
+# renames the database under a pool (CONN_MAX_AGE 0 instead, as before the pool).
+os.environ.setdefault("DB_POOL_MAX", "0")
 
 from .settings import *  # noqa: E402,F403
 
