@@ -37,8 +37,9 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
+from typing import Protocol
 from urllib.parse import urlencode, urlsplit
 
 import redis
@@ -119,10 +120,23 @@ def plan() -> dict:
         day = slot.start.astimezone(ZoneInfo(practice.timezone)).date().isoformat()
         key = (day, slot.location_id)
         days[slot.provider_id][key] = days[slot.provider_id].get(key, 0) + 1
+    # The capacity run books on the days after those (up to the visit type's horizon).
+    later = slot_selectors.open_slots_for(
+        practice,
+        visit_type,
+        first_day=today + timedelta(days=61),
+        last_day=today + timedelta(days=visit_type.max_days_ahead),
+        now=now,
+    )
+    open_later: dict[tuple[int, str, int], int] = defaultdict(int)
+    for slot in later:
+        day = slot.start.astimezone(ZoneInfo(practice.timezone)).date().isoformat()
+        open_later[(slot.provider_id, day, slot.location_id)] += 1
     return {
         "slug": practice.slug,
         "visit_type": visit_type.pk,
         "providers": {str(pid): sorted(k for k in found) for pid, found in sorted(days.items())},
+        "later": [[str(pid), day, loc, n] for (pid, day, loc), n in sorted(open_later.items())],
     }
 
 
@@ -132,10 +146,26 @@ def plan() -> dict:
 REDIS_BENCH_URL = os.environ.get("BOOKING_BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
-def _empty_bench_queue(name: str) -> None:
+def redis_env(run_name: str) -> dict[str, str]:
+    """A run's own huey queue and cache keys on the benchmark's Redis (``run_name``: letters and digits)."""
+    return {"REDIS_URL": REDIS_BENCH_URL, "HUEY_NAME": run_name, "CACHE_KEY_PREFIX": run_name}
+
+
+def run_keys(client: redis.Redis, run_name: str) -> list[bytes]:
+    """Every key a run left: huey's (``huey.redis.<name>``, ``huey.schedule.<name>``, ``huey.results.<name>``;
+    huey keeps only letters, digits and _ of the name) and the cache's (``<prefix>:<version>:<key>``)."""
+    return [*client.scan_iter(f"huey.*.{run_name}"), *client.scan_iter(f"{run_name}:*")]
+
+
+def clean_redis(run_name: str) -> None:
+    """Delete the run's keys; no worker ran, so its queued tasks (confirmation emails) are dropped."""
     client = redis.Redis.from_url(REDIS_BENCH_URL)
-    for key in client.scan_iter(f"huey.*{name}*"):
-        client.delete(key)
+    keys = run_keys(client, run_name)
+    if keys:
+        client.delete(*keys)
+    left = run_keys(client, run_name)
+    if left:
+        log(f"  booking_http: {len(left)} Redis keys of {run_name} are left: {left[:5]}")
 
 
 def _free_port() -> int:
@@ -147,12 +177,15 @@ def _free_port() -> int:
 class Server:
     def __init__(self, database: DemoDatabase) -> None:
         self.port = _free_port()
-        env = {**database.env, "DEBUG": "0", "PORT": str(self.port)}
+        # Each simulated patient has an address of its own (X-Forwarded-For, as behind one proxy), so
+        # the per-address hold limits apply per patient, as with real patients, not to all at once.
+        env = {**database.env, "DEBUG": "0", "PORT": str(self.port), "TRUSTED_PROXY_COUNT": "1"}
         # Measured as the product runs at scale: PostgreSQL and huey on Redis (a queue of its own,
         # emptied afterwards; no worker runs, so the confirmation emails are queued, not sent).
         if REDIS_BENCH_URL:
-            env |= {"REDIS_URL": REDIS_BENCH_URL, "HUEY_NAME": f"booking-bench-{self.port}"}
-            atexit.register(_empty_bench_queue, env["HUEY_NAME"])
+            self.run_name = f"bookingbench{self.port}"
+            env |= redis_env(self.run_name)
+            atexit.register(clean_redis, self.run_name)
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -238,18 +271,29 @@ def _forms(html: str) -> list[dict]:
     return parser.forms
 
 
-class Browser:
-    """One patient's browser: its own cookies and keep-alive connection."""
+def client_address(number: int, network: int = 0) -> str:
+    """A patient's own address (10.<network>.x.y): the server believes X-Forwarded-For (one proxy)."""
+    return f"10.{network}.{number // 250 % 250}.{number % 250 + 1}"
 
-    def __init__(self, port: int) -> None:
+
+class Browser:
+    """One patient's browser: its own cookies, keep-alive connection and client address."""
+
+    def __init__(self, port: int, address: str = "10.0.0.1") -> None:
         self.port = port
+        self.address = address
         self.origin = f"http://127.0.0.1:{port}"
         self.cookies: dict[str, str] = {}
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         self.last_url = "/"
 
     def request(self, method: str, path: str, form: dict | list | None = None) -> tuple[int, str, str, float]:
-        headers = {"User-Agent": "touchpoints-bench", "Accept-Language": "en", "Accept": "text/html"}
+        headers = {
+            "User-Agent": "touchpoints-bench",
+            "Accept-Language": "en",
+            "Accept": "text/html",
+            "X-Forwarded-For": self.address,
+        }
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
@@ -316,8 +360,12 @@ def _fill(form: dict, values: dict) -> list[tuple[str, str]]:
     return filled
 
 
+class PageClient(Protocol):
+    def request(self, method: str, path: str, form: dict | list | None = None) -> tuple[int, str, str, float]: ...
+
+
 def book_one(
-    browser: Browser,
+    browser: PageClient,
     plan_: dict,
     *,
     provider: str,
@@ -326,10 +374,12 @@ def book_one(
     client: int,
     n: int,
     think: Callable[[], object] = lambda: None,
+    pick: Callable[[list[str]], str] = lambda offered: offered[0],
 ) -> tuple[float, float] | None:
     """One booking through the pages; returns (hold ms, booking ms) or None when the day had no time left.
 
-    ``think()`` runs between pages: a person reading the page and choosing (the paced run).
+    ``think()`` runs between pages: a person reading the page and choosing (the paced run); ``pick``
+    chooses one of the times offered (the first by default).
     """
     slug = plan_["slug"]
     query = urlencode({"kind": "new", "vt": plan_["visit_type"], "loc": location, "prov": provider, "day": day})
@@ -341,7 +391,8 @@ def book_one(
     times = next((f for f in _forms(html) if any(x["name"] == "slot" for x in f["fields"])), None)
     if times is None:
         return None  # nothing open that day any more
-    slot = next(x["value"] for x in times["fields"] if x["name"] == "slot")
+    offered = [x["value"] for x in times["fields"] if x["name"] == "slot"]
+    slot = pick(offered)
     fields = [(x["name"], x["value"]) for x in times["fields"] if x["type"] == "hidden"] + [("slot", slot)]
     action = times["action"] or f"/p/{slug}/book/time/"
     think()
@@ -377,6 +428,72 @@ def book_one(
     return hold_ms, book_ms
 
 
+# --- the queries of one booking -----------------------------------------------------------------
+
+PAGES = ("times", "hold", "details", "book", "done")
+
+
+class CountingBrowser:
+    """``Browser``'s interface over Django's test client in this process, counting each page's SQL queries.
+
+    Runs with the server's settings (production, DEBUG off, huey and the cache on Redis), so what it
+    counts is what a gunicorn worker sends to the database for the same request, the work queued for
+    the worker aside (no worker runs)."""
+
+    def __init__(self) -> None:
+        from django.test import Client
+
+        self.client = Client(HTTP_HOST="127.0.0.1", HTTP_USER_AGENT="touchpoints-bench", HTTP_ACCEPT_LANGUAGE="en")
+        self.counts: list[int] = []
+
+    def request(self, method: str, path: str, form: dict | list | None = None) -> tuple[int, str, str, float]:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as queries:
+            if form is None:
+                response = self.client.generic(method, path)
+            else:
+                body = urlencode(form)
+                response = self.client.generic(method, path, body, "application/x-www-form-urlencoded")
+        self.counts.append(len(queries.captured_queries))
+        elapsed = (time.perf_counter() - started) * 1000
+        return response.status_code, response.get("Location") or "", response.content.decode(), elapsed
+
+
+def count_queries(plan_: dict) -> dict[str, int]:
+    """(Runs against the demo database.) Book once through the five pages; each page's query count."""
+    for provider in sorted(plan_["providers"], key=int):
+        for day, location in plan_["providers"][provider][::-1]:  # days the other runs leave alone
+            browser = CountingBrowser()
+            result = book_one(browser, plan_, provider=provider, day=day, location=location, client=CLIENTS + 1, n=0)
+            if result is not None:
+                return dict(zip(PAGES, browser.counts, strict=True))
+    raise RuntimeError("no open time left to count a booking's queries")
+
+
+def _query_counts(database: DemoDatabase, plan_: dict) -> dict[str, int]:
+    run_name = f"bookingbenchq{os.getpid()}"
+    env = {**database.env, "DEBUG": "0", **(redis_env(run_name) if REDIS_BENCH_URL else {})}
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "benchmarks.bench_booking_http", "queries"],
+            input=json.dumps(plan_),
+            cwd=BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    finally:
+        if REDIS_BENCH_URL:
+            clean_redis(run_name)
+    if done.returncode != 0:
+        raise RuntimeError(f"counting the booking's queries failed ({done.returncode}):\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def run(quick: bool) -> list[tuple[str, float, str]]:
     per_client = 3 if quick else 10
     database = _database(quick)
@@ -388,6 +505,8 @@ def run(quick: bool) -> list[tuple[str, float, str]]:
     if not providers:
         raise RuntimeError("the demo offers no open times for the benchmark's visit type")
     sharing = math.ceil(CLIENTS / len(providers))  # clients per provider, on alternate days
+    queries = _query_counts(database, plan_)
+    log("  booking_flow_queries per page: " + ", ".join(f"{page} {n}" for page, n in queries.items()))
     server = Server(database)
     log(
         f"  booking_http: gunicorn {WORKERS}x{THREADS} on port {server.port}, {CLIENTS} clients, "
@@ -408,7 +527,7 @@ def run(quick: bool) -> list[tuple[str, float, str]]:
 
         def client(number: int) -> None:
             provider = providers[number % len(providers)]
-            browser = Browser(server.port)
+            browser = Browser(server.port, client_address(number))
             rng = random.Random(number)
 
             def think() -> None:
@@ -462,7 +581,7 @@ def run(quick: bool) -> list[tuple[str, float, str]]:
     _paced_holds, paced_books, _paced_skipped, paced_wall = phase(THINK_SECONDS)
     single: list[float] = []
     # For scale: the same booking with nobody else on the server (warm workers, the provider's last days).
-    browser = Browser(server.port)
+    browser = Browser(server.port, client_address(CLIENTS))
     for day, location in plan_["providers"][providers[0]][::-1]:
         result = book_one(
             browser, plan_, provider=providers[0], day=day, location=location, client=CLIENTS, n=len(single)
@@ -471,6 +590,7 @@ def run(quick: bool) -> list[tuple[str, float, str]]:
             single.append(result[1])
         if len(single) == SINGLE_CLIENT_BOOKINGS:
             break
+    capacity_rate, _steps = capacity(server, plan_, quick)
     server.stop()
     log(
         f"  booking_http: {len(books)} timed bookings (+{CLIENTS} warm-up) in {wall:.1f} s; "
@@ -478,6 +598,8 @@ def run(quick: bool) -> list[tuple[str, float, str]]:
         f"{paced_wall:.1f} s"
     )
     return [
+        ("booking_flow_queries", sum(queries.values()), "queries"),
+        ("booking_post_queries", queries["book"], "queries"),
         ("booking_http_p95", round(percentile(books, 0.95), 1), "ms"),
         ("booking_http_p50", round(statistics.median(books), 1), "ms"),
         ("booking_hold_http_p95", round(percentile(holds, 0.95), 1), "ms"),
@@ -485,20 +607,142 @@ def run(quick: bool) -> list[tuple[str, float, str]]:
         ("booking_http_single_client_p50", round(statistics.median(single), 1), "ms"),
         ("booking_http_paced_p95", round(percentile(paced_books, 0.95), 1), "ms"),
         ("booking_http_paced_p50", round(statistics.median(paced_books), 1), "ms"),
+        ("booking_capacity_per_second", capacity_rate, "bookings/s"),
     ]
 
 
-def _plan_main() -> None:
+# --- capacity: new patients arriving at a fixed rate -----------------------------------------------
+
+CAPACITY_P95_MS = 100.0
+CAPACITY_RATES = (1, 2, 3, 4, 6, 8, 10, 12, 14, 16, 18, 21, 24, 28)  # new booking sessions per second
+CAPACITY_STEP_SECONDS = 20
+CAPACITY_STEP_SECONDS_QUICK = 10
+
+
+def _capacity_days(plan_: dict) -> Iterator[tuple[str, str, int]]:
+    """(provider, day, location) for one session each, as many per day as it has open times less one,
+    the providers taken in turn (the patients of one moment book with all of them)."""
+    per_provider: dict[str, list[tuple[str, int]]] = {}
+    for provider, day, location, count in plan_["later"]:
+        per_provider.setdefault(provider, []).extend([(day, location)] * max(count - 1, 0))
+    queues = [iter(days) for _provider, days in sorted(per_provider.items(), key=lambda item: int(item[0]))]
+    providers = sorted(per_provider, key=int)
+    while queues:
+        for index in range(len(queues) - 1, -1, -1):
+            found = next(queues[index], None)
+            if found is None:
+                del queues[index], providers[index]
+            else:
+                yield providers[index], found[0], found[1]
+
+
+class CapacityStep:
+    """One rate's sessions: the booking POSTs' times, the times lost to another session, the errors."""
+
+    def __init__(self, rate: int) -> None:
+        self.rate = rate
+        self.books: list[float] = []
+        self.lost = 0
+        self.errors: list[Exception] = []
+        self.late_seconds = 0.0
+        self._lock = threading.Lock()
+
+    def session(self, port: int, plan_: dict, provider: str, day: str, location: int, number: int) -> None:
+        rng = random.Random(number)
+        try:
+            result = book_one(
+                Browser(port, client_address(number, network=1)),
+                plan_,
+                provider=provider,
+                day=day,
+                location=location,
+                client=9000 + number // 10000,
+                n=number % 10000,
+                think=lambda: time.sleep(rng.uniform(0.5, 1.5)),
+                pick=rng.choice,
+            )
+        except Exception as exc:  # noqa: BLE001 - the step fails; reported by capacity()
+            with self._lock:
+                self.errors.append(exc)
+            return
+        with self._lock:
+            if result is None:
+                self.lost += 1  # the time was taken meanwhile by another session
+            else:
+                self.books.append(result[1])
+
+    @property
+    def p95(self) -> float:
+        return percentile(self.books, 0.95) if self.books else math.inf
+
+    def passed(self) -> bool:
+        return not self.errors and bool(self.books) and self.p95 < CAPACITY_P95_MS and self.late_seconds <= 1.0
+
+    def line(self) -> str:
+        p50 = statistics.median(self.books) if self.books else math.inf
+        return (
+            f"{self.rate}/s: {len(self.books)} bookings, booking POST p95 {self.p95:.0f} ms, p50 {p50:.0f} ms, "
+            f"{self.lost} times lost to another session, {len(self.errors)} errors, "
+            f"last arrival {self.late_seconds * 1000:.0f} ms late; load {os.getloadavg()[0]:.2f}"
+        )
+
+
+def capacity(server: Server, plan_: dict, quick: bool) -> tuple[float, list[str]]:
+    """The highest rate of new booking sessions at which the booking POST's p95 stays under 100 ms.
+
+    An open model: sessions start at a fixed rate whatever the server's speed, each a new browser going
+    through the five pages with a pause of 0.5 to 1.5 s before each page after the first, booking a
+    random time among those offered. Each rate runs for a step of seconds; the first rate whose p95
+    reaches 100 ms (or where a booking fails) ends the run. Returns the rate and one line per step.
+    """
+    step_seconds = CAPACITY_STEP_SECONDS_QUICK if quick else CAPACITY_STEP_SECONDS
+    days = _capacity_days(plan_)
+    best = 0.0
+    lines: list[str] = []
+    number = 0
+    for rate in CAPACITY_RATES:
+        step = CapacityStep(rate)
+        threads: list[threading.Thread] = []
+        started = time.monotonic()
+        arrivals = int(rate * step_seconds)
+        for i in range(arrivals):
+            choice = next(days, None)
+            if choice is None:
+                raise RuntimeError(f"the demo ran out of open times at {rate} bookings/s")
+            delay = started + i / rate - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            number += 1
+            thread = threading.Thread(target=step.session, args=(server.port, plan_, *choice, number), daemon=True)
+            thread.start()
+            threads.append(thread)
+        step.late_seconds = time.monotonic() - (started + (arrivals - 1) / rate)
+        for thread in threads:
+            thread.join(timeout=120)
+        lines.append(step.line())
+        log(f"  booking_capacity: {lines[-1]}")
+        if step.errors:
+            log(f"  booking_capacity: first error at {rate}/s: {step.errors[0]!r}")
+        if not step.passed():
+            break
+        best = float(rate)
+    return best, lines
+
+
+def _django_main(what: str) -> None:
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
-    print(json.dumps(plan()))
+    if what == "plan":
+        print(json.dumps(plan()))
+    else:
+        print(json.dumps(count_queries(json.loads(sys.stdin.read()))))
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["plan"]:
-        _plan_main()
+    if sys.argv[1:2] in (["plan"], ["queries"]):
+        _django_main(sys.argv[1])
     else:
         for name, value, unit in run("--quick" in sys.argv):
             print(f"{name}: {value} {unit}", flush=True)

@@ -439,3 +439,21 @@ SPENT_LINK_RETENTION_DAYS = int(os.environ.get("SPENT_LINK_RETENTION_DAYS", "7")
 WEBHOOK_RECEIPT_RETENTION_DAYS = int(os.environ.get("WEBHOOK_RECEIPT_RETENTION_DAYS", "7"))
 SIGN_IN_LOG_RETENTION_DAYS = int(os.environ.get("SIGN_IN_LOG_RETENTION_DAYS", "365"))
 JOURNEY_EVENT_RETENTION_DAYS = int(os.environ.get("JOURNEY_EVENT_RETENTION_DAYS", "0"))  # 0: keep them all
+# --- Database connections and the booking benchmark's keys (docs/operations.md) ---
+# CACHE_KEY_PREFIX: put every cache key (Redis) under "<prefix>:", so one deployment (or one benchmark
+# run) sharing a Redis database with others can find and remove its own keys.
+if os.environ.get("CACHE_KEY_PREFIX"):
+    CACHES["default"]["KEY_PREFIX"] = os.environ["CACHE_KEY_PREFIX"]
+# PostgreSQL: each process keeps a pool of open connections (Django's built-in psycopg pool), so a
+# request does not open (and authenticate) a new connection. DB_POOL_MAX connections at most per
+# process (one per gunicorn thread is enough: WEB_THREADS, else 4), DB_POOL_MIN kept open,
+# DB_POOL_TIMEOUT seconds to wait for a free one. DB_POOL_MAX=0 turns the pool off; CONN_MAX_AGE
+# then applies (Django refuses both).
+DB_POOL_MAX = int(os.environ.get("DB_POOL_MAX", os.environ.get("WEB_THREADS", "4")))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL_MAX > 0:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": min(int(os.environ.get("DB_POOL_MIN", "1")), DB_POOL_MAX),
+        "max_size": DB_POOL_MAX,
+        "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "10")),
+    }

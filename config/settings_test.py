@@ -5,6 +5,9 @@ import tempfile
 
 os.environ.setdefault("HUEY_IMMEDIATE", "1")
 os.environ.setdefault("TOUCHPOINTS_VAR_DIR", tempfile.mkdtemp(prefix="touchpoints-test-"))
+# No connection pool on PostgreSQL (a connection per test thread, as before the pool): the contention
+# tests open 50 connections at once, more than a pool of DB_POOL_MAX would hand out.
+os.environ.setdefault("DB_POOL_MAX", "0")
 
 from .settings import *  # noqa: E402,F403
 

@@ -1,6 +1,7 @@
 """The background task that queues an appointment email (booking confirmation, new time,
-cancellation): ``receivers.on_appointment_notice`` enqueues it with ids only, and it calls
-``services.notices.queue_notice``. What the emails say and how they are sent: docs/messaging.md.
+cancellation) when ``receivers.on_appointment_notice`` could not write the outbox row itself (it
+normally does, in the signal's own call); it calls ``services.notices.queue_notice`` with ids only.
+What the emails say and how they are sent: docs/messaging.md.
 
 The task stays in this module because a queued task is named by its module path
 (``messaging.confirmations.queue_appointment_notice``): moving it would strand queued jobs.

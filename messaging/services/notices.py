@@ -6,8 +6,9 @@ that booked, moved or cancelled a visit, made a waitlist offer (or lost its time
 returning patient to confirm an online booking commits; ``messaging/receivers.py`` (connected in
 ``apps.MessagingConfig.ready``) hands each to one function here:
 
-- ``queue_notice``: the booking confirmation, new time or cancellation email, run in the background
-  (the task ``confirmations.queue_appointment_notice``; ids only);
+- ``queue_notice``: the booking confirmation, new time or cancellation email, right away in the
+  signal's own call (so the email waits for one task hop, the sender's, not two); the task
+  ``confirmations.queue_appointment_notice`` (ids only) runs it again only if that call failed;
 - ``queue_waitlist_notice``: the offer of a freed time, or "someone else took it", right away in the
   signal's own call: the offer link carries a single-use token that exists nowhere else (only its
   hash is stored), so it is not handed to a task queue;

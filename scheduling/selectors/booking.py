@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -94,11 +94,13 @@ def online_visit_type(practice: Practice, *, pk: str | int | None, kind: str | N
 
 def booking_locations(practice: Practice, visit_type: VisitType) -> QuerySet[Location]:
     """Open locations where ``visit_type`` is offered (all open locations when it names none)."""
-    locations = Location.objects.filter(practice=practice, is_active=True)
-    chosen = VisitTypeLocation.objects.filter(practice=practice, visit_type=visit_type).values("location_id")
-    if chosen.exists():
-        locations = locations.filter(pk__in=chosen)
-    return locations.order_by("name")
+    chosen = VisitTypeLocation.objects.filter(practice=practice, visit_type=visit_type)
+    # One query: the chosen locations, or every open location when the visit type names none.
+    return (
+        Location.objects.filter(practice=practice, is_active=True)
+        .filter(Q(pk__in=chosen.values("location_id")) | ~Exists(chosen))
+        .order_by("name")
+    )
 
 
 def booking_providers(practice: Practice, visit_type: VisitType, location: Location) -> QuerySet[Provider]:

@@ -216,9 +216,15 @@ def schedules_for(
     appointments = _busy_appointments(practice, ids, window_start, window_end)
     if ignore_appointment_id is not None:
         appointments = appointments.exclude(pk=ignore_appointment_id)
-    for provider_id, start, end in appointments.values_list("provider_id", "blocked_start", "blocked_end"):
-        busy[provider_id].append(engine.Busy(start=start, end=end))
-    for provider_id, start, end in _holds(practice, ids, now, window_start, window_end, ignore_hold_token):
+    # Appointments and holds in one statement: one snapshot, so a booking that turns a hold into an
+    # appointment as this reads is seen as one or the other, never as neither.
+    busy_rows = (
+        appointments.values_list("provider_id", "blocked_start", "blocked_end")
+        .order_by()
+        .union(_holds(practice, ids, now, window_start, window_end, ignore_hold_token).order_by(), all=True)
+        .order_by()
+    )
+    for provider_id, start, end in busy_rows:
         busy[provider_id].append(engine.Busy(start=start, end=end))
 
     booked: dict[int, dict[date, int]] | None = None

@@ -10,9 +10,11 @@ Two bookings of one time cannot both succeed:
 
 - SQLite: ``transaction_mode`` is IMMEDIATE (config/settings.py), so every atomic block takes the
   write lock when it begins; the re-check inside the block sees every booking committed before it.
-- PostgreSQL: the provider's row is locked (``select_for_update``) before the re-check, so bookings
-  for one provider queue up; the exclusion constraint (migration 0002) is the last line of defence,
-  and its violation becomes ``SlotTaken``.
+- PostgreSQL: the provider's row is locked (``select_for_update``) before the re-check, so holds and
+  bookings without a hold for one provider queue up; a booking that uses its own valid hold (the
+  online pages) does not take the lock: the hold keeps the time from everyone else, and the checks
+  read holds and appointments in one statement. The exclusion constraint (migration 0002) is the
+  last line of defence, and its violation becomes ``SlotTaken``.
 """
 
 from datetime import datetime, timedelta
@@ -245,7 +247,8 @@ def book_appointment(
 ) -> Appointment:
     """Book ``start`` for ``patient``, or raise ``SlotTaken`` with the nearest alternatives.
 
-    A repeated ``idempotency_key`` returns the appointment it booked. ``override_reason`` (staff
+    A repeated ``idempotency_key`` returns the appointment it booked (found when its time turns out
+    taken, or by the key's unique constraint, so a first booking never reads it). ``override_reason`` (staff
     only) books outside the visit rules and working hours, never over another appointment.
     ``patient_kind`` ("new" or "returning"): refuse a visit type that is not open to that kind of
     patient (always checked for online bookings; see ``check_patient_kind``). ``notify``: email the
@@ -261,19 +264,15 @@ def book_appointment(
     override_reason = (override_reason or "").strip()
     if override_reason and (actor_user is None or booked_via == BookedVia.ONLINE):
         raise BookingRefused("Only staff may book outside the rules.")
-    if idempotency_key and (existing := _by_idempotency_key(practice, idempotency_key)):
-        return existing
     if booked_via == BookedVia.ONLINE or patient_kind:
         check_patient_kind(visit_type, patient_kind or booking_selectors.patient_kind_of(practice, patient))
     now = now or timezone.now()
     times = visit_times(visit_type, start)
     try:
         with transaction.atomic():
-            lock_provider(practice, provider)
-            if idempotency_key and (existing := _by_idempotency_key(practice, idempotency_key)):
-                return existing
+            hold = None
             if hold_token:
-                _check_hold(
+                hold = _check_hold(
                     practice=practice,
                     token=hold_token,
                     provider=provider,
@@ -281,6 +280,13 @@ def book_appointment(
                     start=times["start"],
                     now=now,
                 )
+            # A valid hold already keeps this time from everyone else (it was placed under the
+            # provider's lock, and every check reads holds and appointments in one statement), so
+            # the booking that uses it does not queue behind the provider's other bookings; on
+            # PostgreSQL the exclusion constraint still refuses an overlap. A daily cap counts the
+            # provider's other bookings of the day, which only the lock keeps in order.
+            if hold is None or visit_type.daily_cap_per_provider:
+                lock_provider(practice, provider)
             if not time_is_bookable(
                 practice=practice,
                 provider=provider,
@@ -334,9 +340,12 @@ def book_appointment(
             )
             return appointment
     except _Gone:
-        pass
+        # The key is read only when the time turns out taken: a repeated key's booking takes it.
+        if idempotency_key and (existing := _by_idempotency_key(practice, idempotency_key)):
+            return existing
     except IntegrityError:
-        # A same-key request won the race, or (PostgreSQL) the exclusion constraint refused the overlap.
+        # The key was used already (the unique constraint), or (PostgreSQL) the exclusion constraint
+        # refused the overlap.
         if idempotency_key and (existing := _by_idempotency_key(practice, idempotency_key)):
             return existing
         if not _overlaps(practice=practice, provider=provider, visit_type=visit_type, start=start, now=now):

@@ -129,7 +129,18 @@ def hold_for_patient(
     with transaction.atomic():
         if client_key and holds_per_client:
             _release_oldest_holds(practice=practice, client_key=client_key, keep=holds_per_client - 1, now=now)
-        hold = place_hold(
+        # The events first: the hold takes the provider's lock, held until this transaction commits,
+        # so it comes last. A time taken meanwhile (SlotTaken) rolls the events back with it.
+        if started_from:
+            record_booking_started(practice=practice, source=started_from, now=now)
+        journey.record(
+            practice=practice,
+            touchpoint="first-available" if first_available else "self-scheduling",
+            kind="booking.time_held",
+            at=now,
+            data={"lead_days": lead_days(practice, visit_times(visit_type, start)["start"], now)},
+        )
+        return place_hold(
             practice=practice,
             provider=provider,
             location=location,
@@ -138,19 +149,13 @@ def hold_for_patient(
             now=now,
             client_key=client_key,
         )
-        if started_from:
-            record_booking_started(practice=practice, source=started_from, now=now)
-        journey.record(
-            practice=practice,
-            touchpoint="first-available" if first_available else "self-scheduling",
-            kind="booking.time_held",
-            at=now,
-            data={"lead_days": lead_days(practice, hold.start, now)},
-        )
-    return hold
 
 
 def _release_oldest_holds(*, practice: Practice, client_key: str, keep: int, now: datetime) -> None:
     active = BookingHold.objects.filter(practice=practice, client_key=client_key, expires_at__gt=now)
-    newest = list(active.order_by("-created_at", "-pk").values_list("pk", flat=True)[: max(keep, 0)])
+    if keep <= 0:
+        active.delete()
+        return
+    # One statement: the newest ``keep`` stay (a subquery with LIMIT, which SQLite and PostgreSQL allow).
+    newest = active.order_by("-created_at", "-pk").values("pk")[:keep]
     active.exclude(pk__in=newest).delete()

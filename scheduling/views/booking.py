@@ -68,7 +68,9 @@ from ..slot_display import group_by_day_part, parse_day, parse_slot, practice_to
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
 
-    from practices.models import Practice
+    from practices.models import Location, Practice, Provider
+
+    from ..models import VisitType
 
 NOT_OFFERED = gettext_lazy("Sorry, that time is not available. These are the nearest times:")
 EXPIRED = gettext_lazy("We could not keep your time. Please choose a time again.")
@@ -179,7 +181,7 @@ def _render_step(
         provider_ids=flow.provider_ids,
         location_id=flow.location.pk,
     )
-    providers, locations = booking_selectors.active_providers_and_locations(practice)
+    providers, locations = _labels(flow, [*slots, *(alternatives or [])])
     choices = time_choices(slots, providers_by_id=providers, locations_by_id=locations)
     alternative_choices = (
         time_choices(alternatives, providers_by_id=providers, locations_by_id=locations)
@@ -196,6 +198,29 @@ def _render_step(
         action=reverse("scheduling:book_hold", kwargs={"practice_slug": practice.slug}),
     )
     return render_local(request, practice, "scheduling/booking/time.html", context, status)
+
+
+def _labels(flow: BookingFlow, slots: list[Slot]) -> tuple[dict[int, Provider], dict[int, Location]]:
+    """The providers and locations to label ``slots`` with: the flow's own (read already) when they
+    cover every slot, else the practice's active ones (alternatives may be elsewhere, with others)."""
+    providers = {p.pk: p for p in flow.providers}
+    locations = {loc.pk: loc for loc in flow.locations}
+    if all(s.provider_id in providers and s.location_id in locations for s in slots):
+        return providers, locations
+    return booking_selectors.active_providers_and_locations(flow.practice)
+
+
+def _slot_provider(flow: BookingFlow, visit_type: VisitType, provider_id: int, location_id: int) -> Provider | None:
+    """The active provider of ``visit_type`` with that id: one of the flow's providers at the flow's
+    location without another query, else looked up (a time may be with a provider elsewhere)."""
+    if flow.location is not None and location_id == flow.location.pk:
+        found = next((p for p in flow.providers if p.pk == provider_id), None)
+        if found is not None:
+            return found
+    return next(
+        (p for p in booking_selectors.booking_providers_any_location(flow.practice, visit_type) if p.pk == provider_id),
+        None,
+    )
 
 
 @require_POST
@@ -216,16 +241,15 @@ def hold(request: HttpRequest, practice_slug: str) -> HttpResponse:
         return _render_step(request, flow.with_error(flow.error or FlowError.CHOOSE_AGAIN), now=now, today=today)
     slot = parse_slot(request.POST.get("slot"))
     # The time may be an alternative with another provider or at another of the visit's locations.
-    providers = {p.pk: p for p in booking_selectors.booking_providers_any_location(practice, visit_type)}
     locations = {loc.pk: loc for loc in flow.locations}
     if (
         slot is None
-        or slot.provider_id not in providers
         or slot.location_id not in locations
         or (flow.provider is not None and slot.provider_id != flow.provider.pk)
+        or (provider := _slot_provider(flow, visit_type, slot.provider_id, slot.location_id)) is None
     ):
         return _render_step(request, flow.with_error(FlowError.CHOOSE_AGAIN), now=now, today=today)
-    provider, location = providers[slot.provider_id], locations[slot.location_id]
+    location = locations[slot.location_id]
     session = BookingSession(request.session, practice)
     _let_go(session, practice)
     try:
@@ -276,18 +300,7 @@ def details(request: HttpRequest, practice_slug: str) -> HttpResponse:
         return redirect("scheduling:book", practice_slug=practice.slug)
     flow = parse_flow(practice, held.flow_params(practice), today=today)
     kind, visit_type, location = flow.kind, flow.visit_type, flow.location
-    provider = (
-        next(
-            (
-                p
-                for p in booking_selectors.booking_providers_any_location(practice, visit_type)
-                if p.pk == held.provider_id
-            ),
-            None,
-        )
-        if visit_type
-        else None
-    )
+    provider = _slot_provider(flow, visit_type, held.provider_id, held.location_id) if visit_type else None
     # Without an error, the held choices give the kind, the visit type and the location.
     if flow.error or provider is None or kind is None or visit_type is None or location is None:
         _let_go(session, practice)
