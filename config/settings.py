@@ -388,3 +388,9 @@ MESSAGE_RETRY_MAX_SECONDS = int(os.environ.get("MESSAGE_RETRY_MAX_SECONDS", "360
 if _mail_backend == "messaging.delivery.EmailFileBackend":
     MAILERS["default"]["OPTIONS"] = {"file_path": os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))}
 # --- end of SMS and message delivery ------------------------------------------------------------
+
+# --- Load run (docs/loadtest.md) ---
+# `LOADTEST_PROFILE=1 make loadtest` sets LOADTEST_PROFILE_DIR for its web processes only: time per view
+# in Python and in SQL, and pyinstrument call trees (loadtest/profiling.py). Never set in production.
+if os.environ.get("LOADTEST_PROFILE_DIR"):
+    MIDDLEWARE.insert(0, "loadtest.profiling.ProfileMiddleware")
