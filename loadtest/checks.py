@@ -48,9 +48,7 @@ def double_bookings() -> int:
 
 
 def duplicate_messages(*, since: datetime) -> int:
-    by_key = (
-        Message.objects.values("practice_id", "dedupe_key").annotate(n=Count("id")).filter(n__gt=1).order_by()
-    )
+    by_key = Message.objects.values("practice_id", "dedupe_key").annotate(n=Count("id")).filter(n__gt=1).order_by()
     duplicates = sum(row["n"] - 1 for row in by_key)
     same_text = (
         Message.objects.filter(created_at__gte=since, appointment__isnull=False)
@@ -78,7 +76,9 @@ def missing_reminders(*, now: datetime) -> int:
     defaults, by_visit_type = _plans()
     if not defaults and not by_visit_type:
         return 0
-    longest = max((s.minutes_before for p in [*defaults.values(), *by_visit_type.values()] for s in p.steps.all()), default=0)
+    longest = max(
+        (s.minutes_before for p in [*defaults.values(), *by_visit_type.values()] for s in p.steps.all()), default=0
+    )
     rows = {row.practice_id: row for row in MessagingSettings.objects.all()}
     keys = set(Message.objects.filter(kind=MessageKind.REMINDER).values_list("practice_id", "dedupe_key"))
     missing = 0
@@ -108,9 +108,7 @@ def missing_reminders(*, now: datetime) -> int:
 def missing_messages(*, since: datetime, due_before: datetime, reminders_at: datetime) -> int:
     unsent = Message.objects.filter(status=MessageStatus.QUEUED, send_after__lt=due_before).count()
     booked = Appointment.objects.filter(created_at__gte=since).values_list("pk", flat=True)
-    with_message = set(
-        Message.objects.filter(appointment_id__in=list(booked)).values_list("appointment_id", flat=True)
-    )
+    with_message = set(Message.objects.filter(appointment_id__in=list(booked)).values_list("appointment_id", flat=True))
     unconfirmed = sum(1 for pk in booked if pk not in with_message)
     return unsent + missing_reminders(now=reminders_at) + unconfirmed
 

@@ -1,8 +1,8 @@
 """The load run's database steps, run in their own process against the run's database:
 
-    python -m loadtest.db seed <practices>      build the practices, print the plan (JSON, last line)
-    python -m loadtest.db check <run start ISO> <due before ISO> <reminders at ISO> <changes JSON>
-                                                 the zero counts (JSON, last line)
+python -m loadtest.db seed <practices>      build the practices, print the plan (JSON, last line)
+python -m loadtest.db check <run start ISO> <due before ISO> <reminders at ISO> <changes JSON>
+                                             the zero counts (JSON, last line)
 """
 
 import json
@@ -25,9 +25,7 @@ def main(argv: list[str]) -> None:
         from .checks import zero_counts
 
         since, due_before, reminders_at = (datetime.fromisoformat(value) for value in argv[1:4])
-        counts = zero_counts(
-            since=since, due_before=due_before, reminders_at=reminders_at, changes=json.loads(argv[4])
-        )
+        counts = zero_counts(since=since, due_before=due_before, reminders_at=reminders_at, changes=json.loads(argv[4]))
         print(json.dumps(counts))
     else:
         raise SystemExit(f"unknown step {argv[0]!r}")

@@ -25,9 +25,7 @@ with open(os.environ.get("LOADTEST_PLAN", "var/loadtest-plan.json")) as plan_fil
 PRACTICES = PLAN["practices"]
 _lock = threading.Lock()
 # Links used once (a manage link cancelled, a survey answered, a visit checked in): handed out once.
-_pools = {
-    kind: [(p["slug"], item) for p in PRACTICES for item in p[kind]] for kind in ("manage", "visit", "survey")
-}
+_pools = {kind: [(p["slug"], item) for p in PRACTICES for item in p[kind]] for kind in ("manage", "visit", "survey")}
 _pools["kiosk"] = [(p["slug"], {"key": p["kiosk"]["key"], **x}) for p in PRACTICES for x in p["kiosk"]["patients"]]
 for pool in _pools.values():
     random.Random(1).shuffle(pool)
@@ -328,7 +326,7 @@ class SurveyPatient(Patient):
         if form is None:
             return
         self.think()
-        self.post(form["action"] or base, fill(form, {}), "survey: answer", ok=(200, 302))
+        self.post(form["action"] or base, fill(form, {}, submit=("action", "send")), "survey: answer", ok=(302,))
 
 
 class FrontDesk(HttpUser):

@@ -71,9 +71,7 @@ class RedisDatabase:
 
     def __init__(self, server: str, number: int | None) -> None:
         if number is None:
-            number = next(
-                (n for n in range(14, 0, -1) if redis.Redis.from_url(f"{server}/{n}").dbsize() == 0), None
-            )
+            number = next((n for n in range(14, 0, -1) if redis.Redis.from_url(f"{server}/{n}").dbsize() == 0), None)
             if number is None:
                 raise SystemExit("no empty Redis database number below 15; set LOADTEST_REDIS_DB")
         self.url = f"{server}/{number}"

@@ -53,8 +53,7 @@ SURVEY_LINK = re.compile(r"/s/([A-Za-z0-9_-]+)/")
 
 def morning_time_zone(now: datetime) -> str:
     """An ``Etc/GMT±N`` zone where it is about ``LOCAL_HOUR`` o'clock at ``now`` (POSIX signs are inverted)."""
-    offset = LOCAL_HOUR - now.astimezone(ZoneInfo("UTC")).hour
-    offset = max(-12, min(14, offset if offset <= 12 else offset - 24))
+    offset = (LOCAL_HOUR - now.astimezone(ZoneInfo("UTC")).hour + 12) % 24 - 12  # -12 to +11
     if offset == 0:
         return "Etc/GMT"
     return f"Etc/GMT{'-' if offset > 0 else '+'}{abs(offset)}"
@@ -100,7 +99,12 @@ def build_practice(n: int, *, seed: int, zone: str, password_hash: str) -> Pract
             if day not in open_days
         )
     build_schedule(
-        practice=practice, seed=seed, today=today, booked_share=LOAD_SIZE.booked_share, weekdays=EVERY_DAY, history_days=HISTORY_DAYS
+        practice=practice,
+        seed=seed,
+        today=today,
+        booked_share=LOAD_SIZE.booked_share,
+        weekdays=EVERY_DAY,
+        history_days=HISTORY_DAYS,
     )
     build_messaging(practice=practice, seed=seed, today=today)
     build_flow(practice=practice, seed=seed, today=today)
