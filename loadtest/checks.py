@@ -105,24 +105,24 @@ def missing_reminders(*, now: datetime) -> int:
     return missing
 
 
-def missing_messages(*, since: datetime, due_before: datetime, reminders_at: datetime) -> int:
+def missing_message_parts(*, since: datetime, due_before: datetime, reminders_at: datetime) -> dict[str, int]:
     unsent = Message.objects.filter(status=MessageStatus.QUEUED, send_after__lt=due_before).count()
-    booked = Appointment.objects.filter(created_at__gte=since).values_list("pk", flat=True)
-    with_message = set(Message.objects.filter(appointment_id__in=list(booked)).values_list("appointment_id", flat=True))
-    unconfirmed = sum(1 for pk in booked if pk not in with_message)
-    return unsent + missing_reminders(now=reminders_at) + unconfirmed
+    booked = list(Appointment.objects.filter(created_at__gte=since).values_list("pk", flat=True))
+    with_message = set(Message.objects.filter(appointment_id__in=booked).values_list("appointment_id", flat=True))
+    return {
+        "due_but_unsent": unsent,
+        "reminders_missing": missing_reminders(now=reminders_at),
+        "bookings_without_confirmation": sum(1 for pk in booked if pk not in with_message),
+    }
 
 
-APPOINTMENT_EVENTS = {
-    "appointment.booked": "booked",
-    "appointment.rescheduled": "rescheduled",
-    "appointment.cancelled": "cancelled",
-}
+def missing_messages(*, since: datetime, due_before: datetime, reminders_at: datetime) -> int:
+    return sum(missing_message_parts(since=since, due_before=due_before, reminders_at=reminders_at).values())
 
 
-def journey_faults(*, since: datetime, changes: dict[str, int] | None = None) -> int:
-    """Events written twice since ``since``, plus changes (from the load run's own count, per kind
-    of event) with fewer events than changes."""
+def journey_fault_parts(*, since: datetime, changes: dict[str, int] | None = None) -> dict[str, int]:
+    """Events written twice since ``since`` (by kind), and changes (from the load run's own count, per
+    kind of event) with fewer events than changes (``missing <kind>``)."""
     twice = (
         JourneyEvent.objects.filter(recorded_at__gte=since)
         .values("practice_id", "patient_id", "kind", "touchpoint", "occurred_at", "data")
@@ -130,13 +130,21 @@ def journey_faults(*, since: datetime, changes: dict[str, int] | None = None) ->
         .filter(n__gt=1)
         .order_by()
     )
-    faults = sum(row["n"] - 1 for row in twice)
+    parts: Counter[str] = Counter()
+    for row in twice:
+        parts[f"twice {row['kind']}"] += row["n"] - 1
     if changes:
         written = Counter(
             JourneyEvent.objects.filter(recorded_at__gte=since, kind__in=list(changes)).values_list("kind", flat=True)
         )
-        faults += sum(max(0, expected - written[kind]) for kind, expected in changes.items())
-    return faults
+        for kind, expected in changes.items():
+            if expected > written[kind]:
+                parts[f"missing {kind}"] += expected - written[kind]
+    return dict(parts)
+
+
+def journey_faults(*, since: datetime, changes: dict[str, int] | None = None) -> int:
+    return sum(journey_fault_parts(since=since, changes=changes).values())
 
 
 def zero_counts(
@@ -158,4 +166,15 @@ def zero_counts(
             reminders_at=reminders_at or now - timedelta(seconds=90),
         ),
         "journey_faults": journey_faults(since=since, changes=changes),
+    }
+
+
+def breakdown(
+    *, since: datetime, due_before: datetime, reminders_at: datetime, changes: dict[str, int] | None = None
+) -> dict[str, int]:
+    """The parts of the message and journey counts, to say which fault a non-zero count is."""
+    return {
+        "duplicate_messages": duplicate_messages(since=since),
+        **missing_message_parts(since=since, due_before=due_before, reminders_at=reminders_at),
+        **journey_fault_parts(since=since, changes=changes),
     }

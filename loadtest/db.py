@@ -22,11 +22,12 @@ def main(argv: list[str]) -> None:
     elif argv[0] == "check":
         from datetime import datetime
 
-        from .checks import zero_counts
+        from .checks import breakdown, zero_counts
 
         since, due_before, reminders_at = (datetime.fromisoformat(value) for value in argv[1:4])
         counts = zero_counts(since=since, due_before=due_before, reminders_at=reminders_at, changes=json.loads(argv[4]))
-        print(json.dumps(counts))
+        detail = breakdown(since=since, due_before=due_before, reminders_at=reminders_at, changes=json.loads(argv[4]))
+        print(json.dumps({"counts": counts, "detail": detail}))
     else:
         raise SystemExit(f"unknown step {argv[0]!r}")
 

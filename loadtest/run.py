@@ -177,7 +177,7 @@ def main() -> int:
     port = _free_port()
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": os.environ.get("HOME", "/tmp"),
+        "HOME": os.environ.get("HOME", str(BASE_DIR)),
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DATABASE_URL": database.url,
         "REDIS_URL": queue.url,
@@ -265,13 +265,16 @@ def main() -> int:
     if errors and failures.exists():
         print("failures:\n" + failures.read_text())
     changes = json.loads(changes_path.read_text()) if changes_path.exists() else {}
-    counts = json.loads(
+    checked = json.loads(
         _step(env, "check", run_start.isoformat(), run_end.isoformat(), tick.isoformat(), json.dumps(changes))
     )
+    counts = checked["counts"]
     print(f"changes made by the simulated patients: {changes}")
     print(f"loadtest_errors: {errors}")
     for name, value in counts.items():
         print(f"loadtest_{name}: {value}")
+    if any(counts.values()):
+        print(f"which faults: {checked['detail']}")
     if os.environ.get("LOADTEST_PROFILE"):
         from .profiling import summary
 
