@@ -127,7 +127,7 @@ class Patient(HttpUser):
         return response
 
     def post(self, url: str, data, group: str, ok=(302,)):
-        headers = {"Referer": self.host + url, "Origin": self.host}
+        headers = {"Referer": f"{self.host}{url}", "Origin": f"{self.host}"}
         with self.client.post(
             url, data=data, name=group, headers=headers, catch_response=True, allow_redirects=False
         ) as response:
@@ -349,7 +349,7 @@ class FrontDesk(HttpUser):
             (form or {}).get("action") or "/accounts/login/",
             data=data,
             name="staff: sign-in",
-            headers={"Referer": self.host + "/accounts/login/"},
+            headers={"Referer": f"{self.host}/accounts/login/"},
             catch_response=True,
             allow_redirects=False,
         ) as response:
@@ -390,7 +390,7 @@ class FrontDesk(HttpUser):
             form["action"],
             data=fill(form, {}, submit=("to", to)),
             name="board: change status",
-            headers={"HX-Request": "true", "Referer": self.host + self.base},
+            headers={"HX-Request": "true", "Referer": f"{self.host}{self.base}"},
             catch_response=True,
         ) as response:
             if response.status_code not in (200, 409):

@@ -146,7 +146,7 @@ def _survey_links(practice: Practice, now: datetime) -> list[str]:
             continue
         message = Message.objects.filter(practice=practice, dedupe_key=f"survey:{invitation.pk}").first()
         match = SURVEY_LINK.search(message.body) if message else None
-        if match is None:
+        if message is None or match is None:
             continue
         # Due during the run, not all at once: the worker sends them while the patients load the pages.
         Message.objects.filter(pk=message.pk).update(send_after=now + timedelta(seconds=rng.uniform(20, 100)))
