@@ -24,6 +24,7 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
+from feedback.models import Invitation, InvitationStatus
 from journey.models import JourneyEvent
 from messaging import quiet_hours
 from messaging.models import Message, MessageKind, MessageStatus, MessagingSettings, ReminderPlan
@@ -120,11 +121,19 @@ def missing_messages(*, since: datetime, due_before: datetime, reminders_at: dat
     return sum(missing_message_parts(since=since, due_before=due_before, reminders_at=reminders_at).values())
 
 
+# Written once per invitation by the invitation job, which stamps every event of one pass with the same
+# moment: two invitations of one patient (two triggers) give two identical events. They are counted
+# against the invitations instead of against each other.
+PER_INVITATION = {"survey.invited": False, "survey.skipped": True}  # kind -> written for a skipped invitation
+
+
 def journey_fault_parts(*, since: datetime, changes: dict[str, int] | None = None) -> dict[str, int]:
-    """Events written twice since ``since`` (by kind), and changes (from the load run's own count, per
-    kind of event) with fewer events than changes (``missing <kind>``)."""
+    """Events written twice since ``since`` (by kind); invitation events not one per invitation made
+    since then; and changes (from the load run's own count, per kind of event) with fewer events than
+    changes (``missing <kind>``)."""
+    recent = JourneyEvent.objects.filter(recorded_at__gte=since)
     twice = (
-        JourneyEvent.objects.filter(recorded_at__gte=since)
+        recent.exclude(kind__in=list(PER_INVITATION))
         .values("practice_id", "patient_id", "kind", "touchpoint", "occurred_at", "data")
         .annotate(n=Count("id"))
         .filter(n__gt=1)
@@ -133,13 +142,21 @@ def journey_fault_parts(*, since: datetime, changes: dict[str, int] | None = Non
     parts: Counter[str] = Counter()
     for row in twice:
         parts[f"twice {row['kind']}"] += row["n"] - 1
-    if changes:
-        written = Counter(
-            JourneyEvent.objects.filter(recorded_at__gte=since, kind__in=list(changes)).values_list("kind", flat=True)
+    invitations = Invitation.objects.filter(created_at__gte=since)
+    for kind, skipped in PER_INVITATION.items():
+        made = (
+            invitations.filter(status=InvitationStatus.SKIPPED)
+            if skipped
+            else invitations.exclude(status=InvitationStatus.SKIPPED)
         )
+        written = recent.filter(kind=kind).count()
+        if written != made.count():
+            parts[f"{kind} not one per invitation"] += abs(written - made.count())
+    if changes:
+        written_by_kind = Counter(recent.filter(kind__in=list(changes)).values_list("kind", flat=True))
         for kind, expected in changes.items():
-            if expected > written[kind]:
-                parts[f"missing {kind}"] += expected - written[kind]
+            if expected > written_by_kind[kind]:
+                parts[f"missing {kind}"] += expected - written_by_kind[kind]
     return dict(parts)
 
 

@@ -29,7 +29,7 @@ _pools = {kind: [(p["slug"], item) for p in PRACTICES for item in p[kind]] for k
 _pools["kiosk"] = [(p["slug"], {"key": p["kiosk"]["key"], **x}) for p in PRACTICES for x in p["kiosk"]["patients"]]
 for pool in _pools.values():
     random.Random(1).shuffle(pool)
-CHANGES = {"appointment.booked": 0, "appointment.rescheduled": 0, "appointment.cancelled": 0}
+CHANGES = {"appointment.booked": 0, "appointment.rescheduled": 0, "appointment.cancelled": 0, "retried_gets": 0}
 _front_desks = iter(range(10**6))
 
 
@@ -119,12 +119,20 @@ class Patient(HttpUser):
         self.wait()
 
     def get(self, url: str, group: str, ok=(200,)):
-        with self.client.get(url, name=group, catch_response=True, allow_redirects=False) as response:
-            if response.status_code not in ok:
-                response.failure(f"{response.status_code}")
-            else:
-                response.success()
-        return response
+        for attempt in (1, 2):
+            with self.client.get(url, name=group, catch_response=True, allow_redirects=False) as response:
+                if response.status_code == 0 and attempt == 1:
+                    # The server closed a kept-alive connection as this GET went out: a browser sends
+                    # it again on a new one. Counted apart (``retried_gets``), not hidden.
+                    response.success()
+                    counted("retried_gets")
+                    continue
+                if response.status_code not in ok:
+                    response.failure(f"{response.status_code} {response.error or ''}".strip())
+                else:
+                    response.success()
+            return response
+        raise AssertionError("unreachable")
 
     def post(self, url: str, data, group: str, ok=(302,)):
         headers = {"Referer": f"{self.host}{url}", "Origin": f"{self.host}"}
@@ -132,7 +140,7 @@ class Patient(HttpUser):
             url, data=data, name=group, headers=headers, catch_response=True, allow_redirects=False
         ) as response:
             if response.status_code not in ok:
-                response.failure(f"{response.status_code}")
+                response.failure(f"{response.status_code} {response.error or ''}".strip())
             else:
                 response.success()
         return response

@@ -265,11 +265,13 @@ def main() -> int:
     if errors and failures.exists():
         print("failures:\n" + failures.read_text())
     changes = json.loads(changes_path.read_text()) if changes_path.exists() else {}
+    retried = changes.pop("retried_gets", 0)
     checked = json.loads(
         _step(env, "check", run_start.isoformat(), run_end.isoformat(), tick.isoformat(), json.dumps(changes))
     )
     counts = checked["counts"]
     print(f"changes made by the simulated patients: {changes}")
+    print(f"GETs sent again after the server closed a kept-alive connection (as a browser does): {retried}")
     print(f"loadtest_errors: {errors}")
     for name, value in counts.items():
         print(f"loadtest_{name}: {value}")

@@ -152,3 +152,18 @@ def test_the_practices_are_seeded_where_it_is_mid_morning(utc_hour):
     now = datetime(2026, 12, 6, utc_hour, 30, tzinfo=UTC)
     local = now.astimezone(ZoneInfo(seed.morning_time_zone(now)))
     assert local.hour == seed.LOCAL_HOUR
+
+
+def test_invitation_events_count_against_the_invitations(world):
+    practice, patient, *_rest = world
+    since = timezone.now() - timedelta(seconds=1)
+    fields = {
+        "practice": practice,
+        "patient": patient,
+        "stage": "afterwards",
+        "touchpoint": "survey",
+        "kind": "survey.skipped",
+        "occurred_at": timezone.now(),
+    }
+    JourneyEvent.objects.create(**fields)  # an invitation's event with no invitation behind it
+    assert checks.journey_faults(since=since) == 1
