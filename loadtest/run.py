@@ -24,7 +24,9 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -131,6 +133,44 @@ def _wait_for_health(port: int, web: subprocess.Popen) -> None:
     raise SystemExit("gunicorn did not answer /healthz within 120 s")
 
 
+class DatabaseSampler(threading.Thread):
+    """Once a second during the load: what each of the run's PostgreSQL sessions is doing (active on
+    CPU, waiting on a lock, on I/O, idle in a transaction), counted; and the longest running query."""
+
+    def __init__(self, url: str, name: str) -> None:
+        super().__init__(daemon=True)
+        self.url, self.name = url, name
+        self.seen: Counter[str] = Counter()
+        self.samples = 0
+        self.longest: tuple[float, str] = (0.0, "")
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            while not self.stopping.wait(1.0):
+                rows = conn.execute(
+                    "SELECT state, wait_event_type, wait_event, extract(epoch FROM now() - query_start), query"
+                    " FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                    [self.name],
+                ).fetchall()
+                self.samples += 1
+                for state, wait_type, wait_event, seconds, query in rows:
+                    if state == "active":
+                        self.seen[f"active, waiting on {wait_type}:{wait_event}" if wait_type else "active on CPU"] += 1
+                        if seconds and seconds > self.longest[0]:
+                            self.longest = (float(seconds), " ".join((query or "").split())[:160])
+                    elif state == "idle in transaction":
+                        self.seen["idle in transaction"] += 1
+
+    def report(self) -> list[str]:
+        lines = [f"PostgreSQL sessions of the run, sampled {self.samples} times (mean sessions in each state):"]
+        for what, n in self.seen.most_common(8):
+            lines.append(f"  {n / max(1, self.samples):6.2f}  {what}")
+        if self.longest[0]:
+            lines.append(f"  longest query seen: {self.longest[0]:.1f} s: {self.longest[1]}")
+        return lines
+
+
 def _step(env: dict, *args: str, timeout: int = 1800) -> str:
     done = subprocess.run(
         [PYTHON, "-m", "loadtest.db", *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=timeout
@@ -215,6 +255,8 @@ def main() -> int:
     _wait_for_health(port, web)
     log(f"gunicorn (4 processes) on 127.0.0.1:{port}, 2 workers; Locust for {seconds} s")
 
+    sampler = DatabaseSampler(database.url, database.name)
+    sampler.start()
     run_start = datetime.now(UTC)
     changes_path = OUT / "changes.json"
     locust = subprocess.run(
@@ -247,6 +289,7 @@ def main() -> int:
         text=True,
     )
     run_end = datetime.now(UTC)
+    sampler.stopping.set()
     (OUT / "locust.log").write_text(locust.stdout + locust.stderr)
     if locust.returncode not in (0, 1):
         sys.stderr.write(locust.stderr[-3000:])
@@ -277,6 +320,7 @@ def main() -> int:
         print(f"loadtest_{name}: {value}")
     if any(counts.values()):
         print(f"which faults: {checked['detail']}")
+    print("\n".join(sampler.report()))
     if os.environ.get("LOADTEST_PROFILE"):
         from .profiling import summary
 
