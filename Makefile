@@ -10,12 +10,13 @@ TEST_WORKERS ?= auto
 PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test test-sqlite test-postgres lint hooks bench messages static clean
+.PHONY: help demo test test-sqlite test-postgres lint hooks bench loadtest messages static clean
 
 help:
 	@echo "make demo   - set up everything and run Touchpoints with a demo practice on http://127.0.0.1:$(PORT)"
 	@echo "make test   - run the whole test suite (SQLite, then PostgreSQL when reachable)"
 	@echo "make bench  - run the benchmarks (QUICK=1 for a smaller run)"
+	@echo "make loadtest - a Monday morning for 10 practices on PostgreSQL + Redis (LOADTEST_SECONDS=120)"
 	@echo "make lint   - the checks without the tests (ruff, formatting, migrations, deploy check)"
 	@echo "make hooks  - run the fast checks before each commit (.pre-commit-config.yaml)"
 
@@ -78,6 +79,10 @@ test-postgres: $(VENV)/.installed node_modules/.installed
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/run.py $(if $(QUICK),--quick,)
+
+# A mixed load on this machine only (docs/loadtest.md): exits non-zero on an error or a non-zero count.
+loadtest: $(VENV)/.installed
+	$(PY) -m loadtest.run
 
 clean:
 	rm -rf var/ staticfiles/ .pytest_cache

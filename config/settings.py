@@ -457,3 +457,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL
         "max_size": DB_POOL_MAX,
         "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "10")),
     }
+# --- Load run (docs/loadtest.md) ---
+# `LOADTEST_PROFILE=1 make loadtest` sets LOADTEST_PROFILE_DIR for its web processes only: time per view
+# in Python and in SQL, and pyinstrument call trees (loadtest/profiling.py). Never set in production.
+if os.environ.get("LOADTEST_PROFILE_DIR"):
+    MIDDLEWARE.insert(0, "loadtest.profiling.ProfileMiddleware")

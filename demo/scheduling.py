@@ -22,6 +22,7 @@ import random
 import uuid
 from bisect import bisect
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import accumulate
@@ -55,6 +56,7 @@ HISTORY_DAYS = 548  # about 18 months: the survey history covers the same span
 FUTURE_DAYS = 90  # today and the next 89 days
 NO_PROCEDURES = ("PA-C", "NP-C")  # physician assistants and nurse practitioners do not do procedures
 BATCH = 5_000
+WORKING_WEEKDAYS = range(5)  # Monday to Friday
 
 # What every patient brings (a photo ID, the insurance card when insured, a list of medicines) is on the
 # confirmation page already, asked of each patient as it applies; a visit's instructions add only its own.
@@ -216,7 +218,7 @@ def _hours(location_index: int, weekday: int, *, half_day_friday: bool, late_wed
     return [morning, afternoon]
 
 
-def _availability(practice: Practice, providers, locations, rng, today):
+def _availability(practice: Practice, providers, locations, rng, today, weekdays=WORKING_WEEKDAYS):
     """Templates and exceptions; returns {provider id: (weekly, exceptions)} for the appointment walk."""
     index_of = {loc.pk: i for i, loc in enumerate(locations)}
     first_day = today - timedelta(days=HISTORY_DAYS + 35)
@@ -226,7 +228,7 @@ def _availability(practice: Practice, providers, locations, rng, today):
         works_at = sorted(provider.locations.all(), key=lambda loc: loc.pk) or locations[:1]
         half_day_friday, late_wednesday = n % 5 == 4, n % 4 == 2
         days: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-        for weekday in range(5):
+        for weekday in weekdays:
             # Two locations: Monday, Wednesday and Friday at the first, Tuesday and Thursday at the second.
             location = works_at[weekday % 2] if len(works_at) > 1 else works_at[0]
             for a, b in _hours(
@@ -347,8 +349,11 @@ def open_ranges(weekly_day: list[tuple[int, int, int]], day_exceptions) -> list[
 class _History:
     """Lays out one practice's appointments and their journey events, provider-day by provider-day."""
 
-    def __init__(self, *, practice: Practice, rng, today, booked_share, visit_types, location_ids):
+    def __init__(
+        self, *, practice: Practice, rng, today, booked_share, visit_types, location_ids, history_days=HISTORY_DAYS
+    ):
         self.practice = practice
+        self.history_days = history_days
         self.location_ids = location_ids  # {visit type id: location ids it is offered at, empty = all}
         self.rng = rng
         self.tz = ZoneInfo(practice.timezone)
@@ -387,7 +392,7 @@ class _History:
         location_ids = self.location_ids
         appointments: list[Appointment] = []
         events: list[JourneyEvent] = []
-        for offset in range(-HISTORY_DAYS, FUTURE_DAYS):
+        for offset in range(-self.history_days, FUTURE_DAYS):
             day = self.today + timedelta(days=offset)
             day_exceptions = exceptions.get(day, ())
             weekly_day = weekly.get(day.weekday(), ())
@@ -518,8 +523,20 @@ def _booking_touchpoint(channel: str) -> str:
     return "self-scheduling" if channel == BookedVia.ONLINE else "phone-booking"
 
 
-def build_schedule(*, practice: Practice, seed: int, today: date, booked_share: float = 0.8) -> None:
-    """Add the scheduling history to a demo practice (its providers and patients already exist)."""
+def build_schedule(
+    *,
+    practice: Practice,
+    seed: int,
+    today: date,
+    booked_share: float = 0.8,
+    weekdays: Sequence[int] = WORKING_WEEKDAYS,
+    history_days: int = HISTORY_DAYS,
+) -> None:
+    """Add the scheduling history to a demo practice (its providers and patients already exist).
+
+    ``weekdays``: the days of the week providers work (Monday 0); the load run's practices work every day,
+    so a run on a weekend still has a day of visits to check in. ``history_days``: how far back the
+    appointments go (the load run needs only a few weeks)."""
     rng = random.Random(f"scheduling:{seed}:{practice.slug}")
     locations = list(Location.objects.filter(practice=practice).order_by("pk"))
     providers = list(Provider.objects.filter(practice=practice).order_by("pk").prefetch_related("locations"))
@@ -529,7 +546,7 @@ def build_schedule(*, practice: Practice, seed: int, today: date, booked_share: 
     location_ids = {
         vt.pk: frozenset(locations[i].pk for i in spec.locations if i < len(locations)) for vt, spec in visit_types
     }
-    weekly, exceptions = _availability(practice, providers, locations, rng, today)
+    weekly, exceptions = _availability(practice, providers, locations, rng, today, weekdays)
     history = _History(
         practice=practice,
         rng=rng,
@@ -537,6 +554,7 @@ def build_schedule(*, practice: Practice, seed: int, today: date, booked_share: 
         booked_share=booked_share,
         visit_types=visit_types,
         location_ids=location_ids,
+        history_days=history_days,
     )
     for provider in providers:
         appointments, events = history.provider(provider, weekly[provider.pk], exceptions.get(provider.pk, {}))

@@ -150,15 +150,26 @@ def save_answers(
         response = Response.objects.select_for_update().get(pk=response.pk)
         if response.completed_at is not None:
             raise SurveyClosed(survey_links.COMPLETED)
-        for question_id, (value, text) in parsed.items():
-            if value is None and not text:
-                Answer.objects.filter(response=response, question_id=question_id).delete()
+        # A handful of queries whatever the number of answers (one update_or_create each cost four;
+        # the load run found the survey the dearest page outside booking). The response row is locked,
+        # so nobody else writes its answers meanwhile.
+        cleared = [question_id for question_id, (value, text) in parsed.items() if value is None and not text]
+        if cleared:
+            Answer.objects.filter(response=response, question_id__in=cleared).delete()
+        given = {question_id: answer for question_id, answer in parsed.items() if question_id not in cleared}
+        existing = {a.question_id: a for a in Answer.objects.filter(response=response, question_id__in=list(given))}
+        changed, new = [], []
+        for question_id, (value, text) in given.items():
+            answer = existing.get(question_id)
+            if answer is None:
+                new.append(Answer(response=response, question_id=question_id, value=value, text=text, answered_at=now))
             else:
-                Answer.objects.update_or_create(
-                    response=response,
-                    question_id=question_id,
-                    defaults={"value": value, "text": text, "answered_at": now},
-                )
+                answer.value, answer.text, answer.answered_at = value, text, now
+                changed.append(answer)
+        if changed:
+            Answer.objects.bulk_update(changed, ["value", "text", "answered_at"])
+        if new:
+            Answer.objects.bulk_create(new)
         if language in LANGUAGES and language != response.language:
             response.language = language
             response.save(update_fields=["language"])
