@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.apps.registry import Apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.migrations.operations.base import Operation
 
@@ -87,7 +88,7 @@ class TenantOneToOneField(models.OneToOneField):
     """
 
     @property
-    def unique(self) -> bool:  # type: ignore[override]
+    def unique(self) -> bool:
         caller = sys._getframe(1).f_globals.get("__name__", "")
         return not caller.startswith("django.db.backends.")
 
@@ -99,11 +100,18 @@ def is_reference(model: type[models.Model]) -> bool:
 def practice_field(model: type[models.Model]) -> models.ForeignKey | None:
     try:
         field = model._meta.get_field(PRACTICE_FIELD)
-    except Exception:  # FieldDoesNotExist
+    except FieldDoesNotExist:
         return None
     if isinstance(field, models.ForeignKey) and field.related_model._meta.label == PRACTICE_MODEL:
         return field
     return None
+
+
+def practice_column(model: type[models.Model]) -> str:
+    field = practice_field(model)
+    if field is None:
+        raise ValueError(f"{model._meta.label} has no practice")
+    return field.column
 
 
 def is_tenant(model: type[models.Model]) -> bool:
@@ -161,10 +169,10 @@ def add_composite_foreign_keys(schema_editor: Any, models_: Iterable[type[models
         for model in models_:
             child = model._meta.db_table
             for field in tenant_foreign_keys(model):
-                child_practice = model._meta.get_field(PRACTICE_FIELD).column
+                child_practice = practice_column(model)
                 parent = field.related_model
                 parent_table = parent._meta.db_table
-                parent_practice = parent._meta.get_field(PRACTICE_FIELD).column
+                parent_practice = practice_column(parent)
                 target = field.target_field.column
                 key = parent_key_name(parent_table)
                 if not _constraint_exists(cursor, parent_table, key):
@@ -234,6 +242,7 @@ def copy_practice_from_parent(model: type[models.Model], parent_field: str, batc
     ``parent_field`` points at; in batches by primary key (run it in a non-atomic migration so each
     batch commits on its own). Works on SQLite and PostgreSQL."""
     parent = model._meta.get_field(parent_field).related_model
+    assert parent is not None
     parent_practice = models.Subquery(
         parent._default_manager.filter(pk=models.OuterRef(parent_field)).values(f"{PRACTICE_FIELD}_id")[:1]
     )

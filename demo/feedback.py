@@ -676,7 +676,9 @@ class _Feedback:
                     continue
                 value = self._value(question.kind, s.get(facet, BASE["overall"]))
                 moment += timedelta(seconds=rng.uniform(4, 20))
-                batch.answers.append((self._next(Answer), self.practice.pk, response_id, question.pk, value, "", dt(moment)))
+                batch.answers.append(
+                    (self._next(Answer), self.practice.pk, response_id, question.pk, value, "", dt(moment))
+                )
                 answered.append(_Answered(question, value))
                 by_facet[facet].append(value)
                 kinds[facet] = question.kind
@@ -695,7 +697,9 @@ class _Feedback:
             if comment and text_question is not None:  # a comment answers the text question
                 moment += timedelta(seconds=rng.uniform(30, 120))
                 answer_id = self._next(Answer)
-                batch.answers.append((answer_id, self.practice.pk, response_id, text_question.pk, None, comment, dt(moment)))
+                batch.answers.append(
+                    (answer_id, self.practice.pk, response_id, text_question.pk, None, comment, dt(moment))
+                )
             completed = moment + timedelta(seconds=rng.uniform(3, 15))
             if comment:
                 reading = self.readings.get(comment)

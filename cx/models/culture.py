@@ -99,9 +99,7 @@ class InterviewScore(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["practice", "candidate", "question", "interviewer"], name="cx_score_once"
-            ),
+            models.UniqueConstraint(fields=["practice", "candidate", "question", "interviewer"], name="cx_score_once"),
             models.CheckConstraint(condition=Q(score__gte=1, score__lte=4), name="cx_score_range"),
         ]
 

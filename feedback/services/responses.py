@@ -152,7 +152,9 @@ def save_answers(
             raise SurveyClosed(survey_links.COMPLETED)
         for question_id, (value, text) in parsed.items():
             if value is None and not text:
-                Answer.objects.filter(practice_id=response.practice_id, response=response, question_id=question_id).delete()
+                Answer.objects.filter(
+                    practice_id=response.practice_id, response=response, question_id=question_id
+                ).delete()
             else:
                 Answer.objects.update_or_create(
                     practice_id=response.practice_id,

@@ -59,7 +59,10 @@ def survey_with_history(practice, make_patient, owner):
                 touchpoint="survey",
                 completed_at=now if r < completed else None,
             )
-            Answer.objects.bulk_create(Answer(practice_id=response.practice_id, response=response, question=q, value=7) for q in questions[:per_response])
+            Answer.objects.bulk_create(
+                Answer(practice_id=response.practice_id, response=response, question=q, value=7)
+                for q in questions[:per_response]
+            )
     return survey
 
 
