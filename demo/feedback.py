@@ -676,7 +676,9 @@ class _Feedback:
                     continue
                 value = self._value(question.kind, s.get(facet, BASE["overall"]))
                 moment += timedelta(seconds=rng.uniform(4, 20))
-                batch.answers.append((self._next(Answer), response_id, question.pk, value, "", dt(moment)))
+                batch.answers.append(
+                    (self._next(Answer), self.practice.pk, response_id, question.pk, value, "", dt(moment))
+                )
                 answered.append(_Answered(question, value))
                 by_facet[facet].append(value)
                 kinds[facet] = question.kind
@@ -695,7 +697,9 @@ class _Feedback:
             if comment and text_question is not None:  # a comment answers the text question
                 moment += timedelta(seconds=rng.uniform(30, 120))
                 answer_id = self._next(Answer)
-                batch.answers.append((answer_id, response_id, text_question.pk, None, comment, dt(moment)))
+                batch.answers.append(
+                    (answer_id, self.practice.pk, response_id, text_question.pk, None, comment, dt(moment))
+                )
             completed = moment + timedelta(seconds=rng.uniform(3, 15))
             if comment:
                 reading = self.readings.get(comment)
@@ -847,7 +851,7 @@ INVITATION_FIELDS = ("id", "practice", "version", "patient", "appointment", "tri
                      "skip_reason", "language", "created_at", "expires_at", "opened_at", "completed_at")  # fmt: skip
 RESPONSE_FIELDS = ("id", "practice", "invitation", "version", "patient", "provider", "location", "touchpoint",
                    "language", "started_at", "completed_at")  # fmt: skip
-ANSWER_FIELDS = ("id", "response", "question", "value", "text", "answered_at")
+ANSWER_FIELDS = ("id", "practice", "response", "question", "value", "text", "answered_at")
 ANALYSIS_FIELDS = ("practice", "answer", "sentiment", "score", "touchpoints", "model_version", "corrected_sentiment",
                    "analysed_at")  # fmt: skip
 EVENT_FIELDS = ("practice", "patient", "stage", "touchpoint", "kind", "occurred_at", "data", "recorded_at")

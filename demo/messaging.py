@@ -61,9 +61,9 @@ def build_messaging(*, practice: Practice, seed: int, today: date) -> None:
         own.steps.all().delete()
         ReminderStep.objects.bulk_create(
             [
-                ReminderStep(plan=own, minutes_before=7 * 24 * 60, channel=Channel.EMAIL),
-                ReminderStep(plan=own, minutes_before=3 * 24 * 60, channel=Channel.EMAIL),
-                ReminderStep(plan=own, minutes_before=24 * 60, channel=Channel.SMS),
+                ReminderStep(practice=practice, plan=own, minutes_before=7 * 24 * 60, channel=Channel.EMAIL),
+                ReminderStep(practice=practice, plan=own, minutes_before=3 * 24 * 60, channel=Channel.EMAIL),
+                ReminderStep(practice=practice, plan=own, minutes_before=24 * 60, channel=Channel.SMS),
             ]
         )
         plans[surgery.pk] = list(own.steps.all())

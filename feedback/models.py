@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.tenancy import TenantOneToOneField
 from journey.catalogue import TOUCHPOINT_CHOICES
 from patients.models import Patient
 from practices.models import Location, Practice, Provider
@@ -61,6 +62,8 @@ class Survey(models.Model):
 
 
 class SurveyVersion(models.Model):
+    # The survey's practice, copied down (empty for the shipped templates).
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveSmallIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
@@ -70,10 +73,18 @@ class SurveyVersion(models.Model):
 
     class Meta:
         ordering = ["survey", "-number"]
-        constraints = [models.UniqueConstraint(fields=["survey", "number"], name="survey_version_unique_number")]
+        # The shipped templates' one version each is made once, under a lock (services.surveys).
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "survey", "number"], name="survey_version_unique_number")
+        ]
 
     def __str__(self) -> str:
         return f"{self.survey} v{self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.practice_id is None and self.survey_id is not None:
+            self.practice_id = self.survey.practice_id
+        super().save(*args, **kwargs)
 
 
 class QuestionKind(models.TextChoices):
@@ -97,6 +108,8 @@ class Composite(models.TextChoices):
 
 
 class Question(models.Model):
+    # The version's practice, copied down (empty for the shipped templates).
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="questions")
     # A stable code across versions and copies ("cg_access_routine"), for scores over time.
     code = models.SlugField(max_length=60)
@@ -112,11 +125,16 @@ class Question(models.Model):
         ordering = ["version", "position", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=QuestionKind.values), name="question_kind_valid"),
-            models.UniqueConstraint(fields=["version", "code"], name="question_unique_code_per_version"),
+            models.UniqueConstraint(fields=["practice", "version", "code"], name="question_unique_code_per_version"),
         ]
 
     def __str__(self) -> str:
         return self.code
+
+    def save(self, *args, **kwargs):
+        if self.practice_id is None and self.version_id is not None:
+            self.practice_id = self.version.practice_id
+        super().save(*args, **kwargs)
 
     def text(self, language: str) -> str:
         return self.text_es if language == "es" and self.text_es else self.text_en
@@ -168,8 +186,8 @@ class Invitation(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="survey_invitations")
     appointment = models.ForeignKey(Appointment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     # The journey event that triggered it: one invitation per event, so a retried job asks once.
-    trigger_event_id = models.BigIntegerField(null=True, blank=True, unique=True)
-    token_hash = models.CharField(max_length=64, unique=True)
+    trigger_event_id = models.BigIntegerField(null=True, blank=True)  # unique per practice (Meta)
+    token_hash = models.CharField(max_length=64)  # unique per practice (Meta); looked up alone
     status = models.CharField(max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.SENT)
     skip_reason = models.CharField(max_length=20, blank=True)
     language = models.CharField(max_length=5, default="en")
@@ -179,9 +197,15 @@ class Invitation(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["practice", "patient", "created_at"], name="invitation_patient_idx")]
+        indexes = [
+            models.Index(fields=["practice", "patient", "created_at"], name="invitation_patient_idx"),
+            models.Index(fields=["token_hash"], name="invitation_token_idx"),
+            models.Index(fields=["trigger_event_id"], name="invitation_trigger_idx"),
+        ]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=InvitationStatus.values), name="invitation_status_valid")
+            models.CheckConstraint(condition=Q(status__in=InvitationStatus.values), name="invitation_status_valid"),
+            models.UniqueConstraint(fields=["practice", "token_hash"], name="invitation_unique_token"),
+            models.UniqueConstraint(fields=["practice", "trigger_event_id"], name="invitation_one_per_trigger"),
         ]
 
     def __str__(self) -> str:
@@ -192,7 +216,7 @@ class Response(models.Model):
     """The answers given through one invitation; kept as the patient goes (partial answers count)."""
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
-    invitation = models.OneToOneField(Invitation, on_delete=models.CASCADE, related_name="response")
+    invitation = TenantOneToOneField(Invitation, on_delete=models.CASCADE, related_name="response")
     version = models.ForeignKey(SurveyVersion, on_delete=models.PROTECT, related_name="responses")
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="survey_responses")
     provider = models.ForeignKey(Provider, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
@@ -204,12 +228,14 @@ class Response(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["practice", "started_at"], name="response_practice_started_idx")]
+        constraints = [models.UniqueConstraint(fields=["practice", "invitation"], name="response_one_per_invitation")]
 
     def __str__(self) -> str:
         return f"response #{self.pk}"
 
 
 class Answer(models.Model):
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")  # the response's
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     # Scales: rating/recommend 0–10, frequency 1–4 (never..always), yes_no 1/0, ease 1–5.
@@ -219,7 +245,7 @@ class Answer(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["response", "question"], name="answer_one_per_question"),
+            models.UniqueConstraint(fields=["practice", "response", "question"], name="answer_one_per_question"),
             models.CheckConstraint(
                 condition=Q(value__isnull=True) | Q(value__gte=0, value__lte=10), name="answer_value_range"
             ),
@@ -227,6 +253,11 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"answer to {self.question_id}"
+
+    def save(self, *args, **kwargs):
+        if self.practice_id is None and self.response_id is not None:
+            self.practice_id = self.response.practice_id
+        super().save(*args, **kwargs)
 
 
 class Sentiment(models.TextChoices):
@@ -245,7 +276,7 @@ class CommentAnalysis(models.Model):
     """
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
-    answer = models.OneToOneField(Answer, on_delete=models.CASCADE, related_name="analysis")
+    answer = TenantOneToOneField(Answer, on_delete=models.CASCADE, related_name="analysis")
     sentiment = models.CharField(max_length=10, choices=Sentiment.choices)
     score = models.FloatField()
     touchpoints = models.JSONField(default=list)
@@ -260,6 +291,7 @@ class CommentAnalysis(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["practice", "sentiment"], name="comment_practice_sentiment_idx")]
+        constraints = [models.UniqueConstraint(fields=["practice", "answer"], name="comment_analysis_one_per_answer")]
 
     def __str__(self) -> str:
         return f"analysis of answer #{self.answer_id}"
@@ -307,7 +339,7 @@ class RecoveryCase(models.Model):
     """
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="recovery_cases")
-    response = models.OneToOneField(Response, on_delete=models.CASCADE, related_name="recovery_case")
+    response = TenantOneToOneField(Response, on_delete=models.CASCADE, related_name="recovery_case")
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="recovery_cases")
     reason = models.CharField(max_length=20, choices=CaseReason.choices)
     assigned_to = models.ForeignKey(
@@ -335,6 +367,7 @@ class RecoveryCase(models.Model):
         ordering = ["due_at"]
         indexes = [models.Index(fields=["practice", "status", "due_at"], name="case_practice_due_idx")]
         constraints = [
+            models.UniqueConstraint(fields=["practice", "response"], name="case_one_per_response"),
             models.CheckConstraint(condition=Q(reason__in=CaseReason.values), name="case_reason_valid"),
             models.CheckConstraint(
                 condition=Q(status=CaseStatus.OPEN, closed_at__isnull=True)

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.tenancy import TenantOneToOneField
 from practices.models import Practice
 from scheduling.models import Appointment
 
@@ -79,7 +80,8 @@ class FlowSettings(models.Model):
     )
     checkout_threshold_minutes = models.PositiveSmallIntegerField(_("checkout: highlight after (minutes)"), default=10)
     online_check_in_hours = models.PositiveSmallIntegerField(_("online check-in opens (hours before)"), default=48)
-    arrival_key = models.CharField(max_length=40, unique=True, default=_arrival_key)
+    # Looked up with the practice's slug (selectors.arrival), so unique per practice is enough.
+    arrival_key = models.CharField(max_length=40, default=_arrival_key)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -89,6 +91,7 @@ class FlowSettings(models.Model):
                 condition=Q(online_check_in_hours__gte=1, online_check_in_hours__lte=168),
                 name="flow_settings_check_in_hours_valid",
             ),
+            models.UniqueConstraint(fields=["practice", "arrival_key"], name="flow_settings_unique_arrival_key"),
         ]
 
     def __str__(self) -> str:
@@ -106,7 +109,7 @@ class FlowSettings(models.Model):
 
 class Visit(models.Model):
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
-    appointment = models.OneToOneField(Appointment, on_delete=models.CASCADE, related_name="visit")
+    appointment = TenantOneToOneField(Appointment, on_delete=models.CASCADE, related_name="visit")
     status = models.CharField(_("status"), max_length=15, choices=FlowStatus.choices, default=FlowStatus.SCHEDULED)
     status_changed_at = models.DateTimeField(default=timezone.now)
     arrival_source = models.CharField(max_length=10, choices=ChangeSource.choices, blank=True)
@@ -120,6 +123,7 @@ class Visit(models.Model):
     class Meta:
         indexes = [models.Index(fields=["practice", "updated_at"], name="visit_practice_updated_idx")]
         constraints = [
+            models.UniqueConstraint(fields=["practice", "appointment"], name="visit_one_per_appointment"),
             models.CheckConstraint(condition=Q(status__in=FlowStatus.values), name="visit_status_valid"),
             # Each step comes after the one before it (a step skipped leaves its time empty).
             models.CheckConstraint(
@@ -250,7 +254,7 @@ class OnlineCheckIn(models.Model):
     """
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
-    appointment = models.OneToOneField(Appointment, on_delete=models.CASCADE, related_name="online_check_in")
+    appointment = TenantOneToOneField(Appointment, on_delete=models.CASCADE, related_name="online_check_in")
     self_pay = models.BooleanField(default=False)
     insurance_carrier = models.CharField(max_length=120, blank=True)
     insurance_member_id = models.CharField(max_length=40, blank=True)
@@ -264,6 +268,9 @@ class OnlineCheckIn(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["practice", "completed_at"], name="online_check_in_practice_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "appointment"], name="online_check_in_one_per_appointment")
+        ]
 
     def __str__(self) -> str:
         return f"online check-in of appointment #{self.appointment_id}"

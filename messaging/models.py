@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.tenancy import TenantOneToOneField
 from patients.models import Patient
 from practices.models import Practice, Provider
 from scheduling.models import Appointment, VisitType
@@ -100,7 +101,7 @@ class ReminderPlan(models.Model):
     """When reminders go out before a visit. The plan without a visit type is the practice's default."""
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="reminder_plans")
-    visit_type = models.OneToOneField(
+    visit_type = TenantOneToOneField(
         VisitType, on_delete=models.CASCADE, null=True, blank=True, related_name="reminder_plan"
     )
     is_active = models.BooleanField(_("send reminders"), default=True)
@@ -110,6 +111,7 @@ class ReminderPlan(models.Model):
             models.UniqueConstraint(
                 fields=["practice"], condition=Q(visit_type__isnull=True), name="reminder_plan_one_default_per_practice"
             ),
+            models.UniqueConstraint(fields=["practice", "visit_type"], name="reminder_plan_one_per_visit_type"),
         ]
 
     def __str__(self) -> str:
@@ -117,6 +119,7 @@ class ReminderPlan(models.Model):
 
 
 class ReminderStep(models.Model):
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")  # the plan's
     plan = models.ForeignKey(ReminderPlan, on_delete=models.CASCADE, related_name="steps")
     minutes_before = models.PositiveIntegerField(_("minutes before the visit"))
     channel = models.CharField(_("channel"), max_length=5, choices=Channel.choices)
@@ -124,12 +127,19 @@ class ReminderStep(models.Model):
     class Meta:
         ordering = ["-minutes_before"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "minutes_before", "channel"], name="reminder_step_unique"),
+            models.UniqueConstraint(
+                fields=["practice", "plan", "minutes_before", "channel"], name="reminder_step_unique"
+            ),
             models.CheckConstraint(condition=Q(minutes_before__gt=0), name="reminder_step_before_positive"),
         ]
 
     def __str__(self) -> str:
         return f"{self.minutes_before} min before by {self.channel}"
+
+    def save(self, *args, **kwargs):
+        if self.practice_id is None and self.plan_id is not None:
+            self.practice_id = self.plan.practice_id
+        super().save(*args, **kwargs)
 
 
 class MessageStatus(models.TextChoices):
@@ -248,7 +258,12 @@ class InboundMessage(models.Model):
         ordering = ["received_at"]
         constraints = [
             # A replayed webhook carries the same provider id: it changes nothing the second time.
-            models.UniqueConstraint(fields=["provider_message_id"], name="inbound_unique_provider_id"),
+            models.UniqueConstraint(fields=["practice", "provider_message_id"], name="inbound_unique_provider_id"),
+            models.UniqueConstraint(
+                fields=["provider_message_id"],
+                condition=Q(practice__isnull=True),
+                name="inbound_unique_provider_id_unrouted",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -298,7 +313,7 @@ class Recall(models.Model):
     """
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
-    patient = models.OneToOneField(Patient, on_delete=models.CASCADE, related_name="recall")
+    patient = TenantOneToOneField(Patient, on_delete=models.CASCADE, related_name="recall")
     due_on = models.DateField(_("due on"))
     interval_months = models.PositiveSmallIntegerField(_("interval (months)"), default=12)
     messages_sent = models.PositiveSmallIntegerField(default=0)
@@ -310,7 +325,10 @@ class Recall(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["practice", "due_on"], name="recall_due_idx")]
-        constraints = [models.CheckConstraint(condition=Q(interval_months__gt=0), name="recall_interval_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(interval_months__gt=0), name="recall_interval_positive"),
+            models.UniqueConstraint(fields=["practice", "patient"], name="recall_one_per_patient"),
+        ]
 
     def __str__(self) -> str:
         return f"recall of patient #{self.patient_id} due {self.due_on}"

@@ -179,13 +179,18 @@ class PatientSignInLink(models.Model):
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="sign_in_links")
-    token_hash = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["expires_at"], name="signin_link_expiry_idx")]
+        indexes = [
+            models.Index(fields=["expires_at"], name="signin_link_expiry_idx"),
+            # Looked up by the token alone (the link carries no practice): 256 random bits do not collide.
+            models.Index(fields=["token_hash"], name="signin_link_token_idx"),
+        ]
+        constraints = [models.UniqueConstraint(fields=["practice", "token_hash"], name="signin_link_unique_token")]
 
     def __str__(self) -> str:
         return f"sign-in link #{self.pk} (expires {self.expires_at:%Y-%m-%d %H:%M})"

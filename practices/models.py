@@ -144,7 +144,9 @@ class Provider(models.Model):
     languages = models.CharField(
         _("languages spoken"), max_length=200, blank=True, help_text=_("Separate with commas, e.g. English, Spanish")
     )
-    locations = models.ManyToManyField(Location, related_name="providers", blank=True, verbose_name=_("works at"))
+    locations = models.ManyToManyField(
+        Location, through="ProviderLocation", related_name="providers", blank=True, verbose_name=_("works at")
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="provider_profiles"
     )
@@ -164,3 +166,41 @@ class Provider(models.Model):
     @property
     def language_list(self) -> list[str]:
         return [lang.strip() for lang in self.languages.split(",") if lang.strip()]
+
+
+class ProviderLocationQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """``provider.locations.add()`` and ``.set()`` write through here: each row takes its provider's
+        practice, so callers need not pass ``through_defaults``."""
+        objs = list(objs)
+        missing = {row.provider_id for row in objs if row.practice_id is None}
+        if missing:
+            practice_of = dict(Provider.objects.filter(pk__in=missing).values_list("pk", "practice_id"))
+            for row in objs:
+                if row.practice_id is None:
+                    row.practice_id = practice_of.get(row.provider_id)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class ProviderLocation(models.Model):
+    """Where a provider works (``Provider.locations``), with the practice copied down for sharding."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE)
+    location = models.ForeignKey(Location, on_delete=models.CASCADE)
+
+    objects = ProviderLocationQuerySet.as_manager()
+
+    class Meta:
+        db_table = "practices_provider_locations"
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "provider", "location"], name="provider_location_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"provider #{self.provider_id} at location #{self.location_id}"
+
+    def save(self, *args, **kwargs):
+        if self.practice_id is None and self.provider_id is not None:
+            self.practice_id = self.provider.practice_id
+        super().save(*args, **kwargs)

@@ -102,7 +102,7 @@ class VisitTypeProvider(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["visit_type", "provider"], name="visit_type_provider_unique"),
+            models.UniqueConstraint(fields=["practice", "visit_type", "provider"], name="visit_type_provider_unique"),
         ]
 
     def __str__(self) -> str:
@@ -118,7 +118,7 @@ class VisitTypeLocation(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["visit_type", "location"], name="visit_type_location_unique"),
+            models.UniqueConstraint(fields=["practice", "visit_type", "location"], name="visit_type_location_unique"),
         ]
 
     def __str__(self) -> str:
@@ -255,7 +255,7 @@ class Appointment(models.Model):
     # When it was cancelled: the late-cancellation rate counts cancellations inside the practice's cutoff.
     cancelled_at = models.DateTimeField(null=True, blank=True)
     # iCalendar UID: stable for the life of the appointment.
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uid = models.UUIDField(default=uuid.uuid4, editable=False)  # unique per practice (Meta)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -277,6 +277,7 @@ class Appointment(models.Model):
                 condition=Q(idempotency_key__isnull=False),
                 name="appointment_unique_idempotency_key",
             ),
+            models.UniqueConstraint(fields=["practice", "uid"], name="appointment_unique_uid"),
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="appointment_ends_after_starts"),
             models.CheckConstraint(
                 condition=Q(blocked_start__lte=F("start"), blocked_end__gte=F("end")),
@@ -311,7 +312,7 @@ class BookingHold(models.Model):
     blocked_start = models.DateTimeField()
     blocked_end = models.DateTimeField()
     expires_at = models.DateTimeField()
-    token = models.CharField(max_length=64, unique=True)
+    token = models.CharField(max_length=64)  # unique per practice (Meta); looked up alone
     # Who asked, for the per-client cap on active holds: a keyed hash of the client's address, never
     # the address itself (core.client_address; scheduling.services.holds.hold_for_patient).
     client_key = models.CharField(max_length=32, blank=True, default="")
@@ -322,8 +323,10 @@ class BookingHold(models.Model):
             models.Index(fields=["provider", "expires_at"], name="hold_provider_expiry_idx"),
             models.Index(fields=["practice", "client_key", "expires_at"], name="hold_client_expiry_idx"),
             models.Index(fields=["expires_at"], name="hold_expiry_idx"),
+            models.Index(fields=["token"], name="hold_token_idx"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["practice", "token"], name="hold_unique_token"),
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="hold_ends_after_starts"),
             models.CheckConstraint(
                 condition=Q(blocked_start__lte=F("start"), blocked_end__gte=F("end")),
@@ -513,7 +516,7 @@ class WaitlistOffer(models.Model):
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
     start = models.DateTimeField()
     batch = models.PositiveSmallIntegerField(default=1)
-    token_hash = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64)  # unique per practice (Meta); looked up alone
     status = models.CharField(max_length=10, choices=OfferStatus.choices, default=OfferStatus.SENT)
     sent_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
@@ -527,13 +530,19 @@ class WaitlistOffer(models.Model):
         indexes = [
             models.Index(fields=["practice", "provider", "start", "status"], name="offer_slot_idx"),
             models.Index(fields=["status", "expires_at"], name="offer_expiry_idx"),
+            models.Index(fields=["token_hash"], name="offer_token_idx"),
         ]
         constraints = [
             # One offer of a time per entry: a retried offer task cannot message a patient twice.
-            models.UniqueConstraint(fields=["entry", "provider", "start"], name="offer_unique_per_entry_and_time"),
+            models.UniqueConstraint(
+                fields=["practice", "entry", "provider", "start"], name="offer_unique_per_entry_and_time"
+            ),
+            models.UniqueConstraint(fields=["practice", "token_hash"], name="offer_unique_token"),
             # At most one acceptance of a time.
             models.UniqueConstraint(
-                fields=["provider", "start"], condition=Q(status="accepted"), name="offer_one_acceptance_per_time"
+                fields=["practice", "provider", "start"],
+                condition=Q(status="accepted"),
+                name="offer_one_acceptance_per_time",
             ),
             models.CheckConstraint(condition=Q(status__in=OfferStatus.values), name="offer_status_valid"),
         ]

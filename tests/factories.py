@@ -348,9 +348,10 @@ def make_survey(practice: Practice, kind: str = SurveyKind.POST_VISIT) -> Survey
     survey = Survey.objects.create(
         practice=practice, kind=kind, name_en="After your visit", name_es="Después de su visita"
     )
-    version = SurveyVersion.objects.create(survey=survey, number=1)
+    version = SurveyVersion.objects.create(practice=practice, survey=survey, number=1)
     for position, (code, question_kind, text, composite) in enumerate(SURVEY_QUESTIONS):
         Question.objects.create(
+            practice=practice,
             version=version,
             code=code,
             position=position,
@@ -407,9 +408,9 @@ def make_response(
     for code, value in answers.items():
         question = questions[code]
         if question.kind == QuestionKind.TEXT:
-            Answer.objects.create(response=response, question=question, text=value)
+            Answer.objects.create(practice=practice, response=response, question=question, text=value)
         else:
-            Answer.objects.create(response=response, question=question, value=value)
+            Answer.objects.create(practice=practice, response=response, question=question, value=value)
     return response
 
 

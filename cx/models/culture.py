@@ -99,7 +99,7 @@ class InterviewScore(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["candidate", "question", "interviewer"], name="cx_score_once"),
+            models.UniqueConstraint(fields=["practice", "candidate", "question", "interviewer"], name="cx_score_once"),
             models.CheckConstraint(condition=Q(score__gte=1, score__lte=4), name="cx_score_range"),
         ]
 
@@ -136,7 +136,7 @@ class PulseParticipation(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["round", "user"], name="cx_pulse_answer_once")]
+        constraints = [models.UniqueConstraint(fields=["practice", "round", "user"], name="cx_pulse_answer_once")]
 
     def __str__(self) -> str:
         return f"Participation in round {self.round_id}"

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.tenancy import TenantOneToOneField
 from practices.models import Practice
 
 
@@ -123,11 +124,12 @@ class LapseWatch(models.Model):
     since the last check, never by a scan of every patient. Holds a day only: never why."""
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
-    patient = models.OneToOneField("patients.Patient", on_delete=models.CASCADE, related_name="+")
+    patient = TenantOneToOneField("patients.Patient", on_delete=models.CASCADE, related_name="+")
     check_on = models.DateField()
 
     class Meta:
         indexes = [models.Index(fields=["practice", "check_on"], name="cx_lapse_watch_day_idx")]
+        constraints = [models.UniqueConstraint(fields=["practice", "patient"], name="cx_lapse_watch_one_per_patient")]
 
     def __str__(self) -> str:
         return f"Lapse check of patient {self.patient_id} on {self.check_on}"

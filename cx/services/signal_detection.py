@@ -127,7 +127,7 @@ def _look_at_batch(
     ChangeSignal.objects.bulk_create(new, ignore_conflicts=True)
     if watches:
         LapseWatch.objects.bulk_create(
-            watches, update_conflicts=True, unique_fields=["patient"], update_fields=["check_on"]
+            watches, update_conflicts=True, unique_fields=["practice", "patient"], update_fields=["check_on"]
         )
     if unwatched:
         LapseWatch.objects.filter(practice=practice, patient_id__in=unwatched).delete()

@@ -130,7 +130,7 @@ def bulk_answers(version: SurveyVersion, patient: Patient, code: str, values: li
     )
     Answer.objects.bulk_create(
         [
-            Answer(response=response, question=question, value=value)
+            Answer(practice_id=response.practice_id, response=response, question=question, value=value)
             for response, value in zip(responses, values, strict=True)
         ]
     )

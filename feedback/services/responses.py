@@ -155,14 +155,28 @@ def save_answers(
         # so nobody else writes its answers meanwhile.
         cleared = [question_id for question_id, (value, text) in parsed.items() if value is None and not text]
         if cleared:
-            Answer.objects.filter(response=response, question_id__in=cleared).delete()
+            Answer.objects.filter(practice_id=response.practice_id, response=response, question_id__in=cleared).delete()
         given = {question_id: answer for question_id, answer in parsed.items() if question_id not in cleared}
-        existing = {a.question_id: a for a in Answer.objects.filter(response=response, question_id__in=list(given))}
+        existing = {
+            a.question_id: a
+            for a in Answer.objects.filter(
+                practice_id=response.practice_id, response=response, question_id__in=list(given)
+            )
+        }
         changed, new = [], []
         for question_id, (value, text) in given.items():
             answer = existing.get(question_id)
             if answer is None:
-                new.append(Answer(response=response, question_id=question_id, value=value, text=text, answered_at=now))
+                new.append(
+                    Answer(
+                        practice_id=response.practice_id,
+                        response=response,
+                        question_id=question_id,
+                        value=value,
+                        text=text,
+                        answered_at=now,
+                    )
+                )
             else:
                 answer.value, answer.text, answer.answered_at = value, text, now
                 changed.append(answer)

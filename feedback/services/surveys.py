@@ -87,9 +87,10 @@ def shipped_survey(kind: str) -> Survey:
         if existing is not None:
             return existing
         survey = Survey.objects.create(practice=None, kind=kind, name_en=spec.name_en, name_es=spec.name_es)
-        version = SurveyVersion.objects.create(survey=survey, number=1)
+        version = SurveyVersion.objects.create(practice=None, survey=survey, number=1)
         Question.objects.bulk_create(
             Question(
+                practice=None,
                 version=version,
                 position=position,
                 code=q.code,
@@ -172,7 +173,7 @@ def _copy(*, practice: Practice, source: Survey, is_active: bool, actor_user: Us
         copied_from=source if source.practice_id is None else source.copied_from,
         is_active=is_active,
     )
-    version = SurveyVersion.objects.create(survey=survey, number=1, created_by=actor_user)
+    version = SurveyVersion.objects.create(practice=practice, survey=survey, number=1, created_by=actor_user)
     _create_questions(version, _as_data(source_version))
     return survey
 
@@ -309,7 +310,8 @@ def _known_kinds(survey: Survey) -> dict[str, str]:
 
 def _create_questions(version: SurveyVersion, questions: list[QuestionData]) -> None:
     Question.objects.bulk_create(
-        Question(version=version, position=position, **q) for position, q in enumerate(questions)
+        Question(practice_id=version.practice_id, version=version, position=position, **q)
+        for position, q in enumerate(questions)
     )
 
 
@@ -343,7 +345,11 @@ def update_questions(
         if answered:
             previous_number = version.number
             version = SurveyVersion.objects.create(
-                survey=survey, number=previous_number + 1, created_at=now, created_by=actor_user
+                practice_id=survey.practice_id,
+                survey=survey,
+                number=previous_number + 1,
+                created_at=now,
+                created_by=actor_user,
             )
             _create_questions(version, questions)
         else:

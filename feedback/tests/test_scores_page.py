@@ -60,7 +60,8 @@ def respond(practice, patient, version, questions, values: dict, *, at=None, pro
         completed_at=at if done else None,
     )
     Answer.objects.bulk_create(
-        Answer(response=response, question=questions[code], value=value) for code, value in values.items()
+        Answer(practice_id=response.practice_id, response=response, question=questions[code], value=value)
+        for code, value in values.items()
     )
     return response
 

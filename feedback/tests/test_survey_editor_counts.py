@@ -29,9 +29,10 @@ def survey_with_history(practice, make_patient, owner):
     patients = [make_patient(practice) for _ in range(4)]
     now = timezone.now()
     for number, (n_questions, completed, open_, per_response) in SHAPE.items():
-        version = SurveyVersion.objects.create(survey=survey, number=number, created_by=owner)
+        version = SurveyVersion.objects.create(practice=practice, survey=survey, number=number, created_by=owner)
         questions = Question.objects.bulk_create(
             Question(
+                practice=practice,
                 version=version,
                 code=f"q{i}",
                 position=i,
@@ -58,7 +59,10 @@ def survey_with_history(practice, make_patient, owner):
                 touchpoint="survey",
                 completed_at=now if r < completed else None,
             )
-            Answer.objects.bulk_create(Answer(response=response, question=q, value=7) for q in questions[:per_response])
+            Answer.objects.bulk_create(
+                Answer(practice_id=response.practice_id, response=response, question=q, value=7)
+                for q in questions[:per_response]
+            )
     return survey
 
 

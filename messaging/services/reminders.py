@@ -220,7 +220,7 @@ def default_plan_for(*, practice: Practice) -> ReminderPlan:
         with transaction.atomic():
             plan = ReminderPlan.objects.create(practice=practice)
             ReminderStep.objects.bulk_create(
-                [ReminderStep(plan=plan, minutes_before=m, channel=c) for m, c in DEFAULT_STEPS]
+                [ReminderStep(practice=practice, plan=plan, minutes_before=m, channel=c) for m, c in DEFAULT_STEPS]
             )
             audit.record(practice=practice, action=Action.CREATE, target=plan, summary="default reminder plan")
     except IntegrityError:  # created meanwhile by another process
@@ -241,7 +241,10 @@ def create_visit_type_plan(
     default = default_plan_for(practice=practice)
     plan = ReminderPlan.objects.create(practice=practice, visit_type=visit_type, is_active=default.is_active)
     ReminderStep.objects.bulk_create(
-        [ReminderStep(plan=plan, minutes_before=s.minutes_before, channel=s.channel) for s in default.steps.all()]
+        [
+            ReminderStep(practice=practice, plan=plan, minutes_before=s.minutes_before, channel=s.channel)
+            for s in default.steps.all()
+        ]
     )
     audit.record(
         practice=practice, action=Action.CREATE, target=plan, actor_user=actor_user, summary="visit type reminder plan"
@@ -284,7 +287,9 @@ def add_step(*, plan: ReminderPlan, minutes_before: int, channel: str, actor_use
         raise MessagingError(_("A reminder goes out between one minute and 30 days before the visit."))
     try:
         with transaction.atomic():
-            step = ReminderStep.objects.create(plan=plan, minutes_before=minutes_before, channel=channel)
+            step = ReminderStep.objects.create(
+                practice_id=plan.practice_id, plan=plan, minutes_before=minutes_before, channel=channel
+            )
             audit.record(
                 practice=plan.practice,
                 action=Action.CREATE,

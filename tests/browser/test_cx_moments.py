@@ -61,7 +61,7 @@ def _answers(site: Site, question: Question, values: list[int], at) -> None:
         for invitation in invitations
     )
     Answer.objects.bulk_create(
-        Answer(response=response, question=question, value=value)
+        Answer(practice_id=response.practice_id, response=response, question=question, value=value)
         for response, value in zip(responses, values, strict=True)
     )
 

@@ -52,7 +52,7 @@ def seed(site: Site) -> None:
         )
         values = {"recommend": [10, 9, 6, 8][i % 4], "rating": 7 + i % 4, "frequency": 1 + i % 4}
         Answer.objects.bulk_create(
-            Answer(response=response, question=question, value=values[kind])
+            Answer(practice_id=response.practice_id, response=response, question=question, value=values[kind])
             for kind, question in questions.items()
             if kind in values
         )
