@@ -149,7 +149,9 @@ def journey_fault_parts(*, since: datetime, changes: dict[str, int] | None = Non
             if skipped
             else invitations.exclude(status=InvitationStatus.SKIPPED)
         )
-        written = recent.filter(kind=kind).count()
+        # Both sides on the job's own clock: the invitation's created_at and the event's occurred_at are
+        # the same ``now``; recorded_at is the wall clock, which differs when the job ran with another now.
+        written = JourneyEvent.objects.filter(occurred_at__gte=since, kind=kind).count()
         if written != made.count():
             parts[f"{kind} not one per invitation"] += abs(written - made.count())
     if changes:
