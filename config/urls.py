@@ -25,8 +25,8 @@ patients_namespace = [*patients_urls.urlpatterns, *scheduling_portal_urls.urlpat
 
 urlpatterns = [
     path("", landing.landing, name="landing"),
-    path("healthz", monitoring_views.HealthView.as_view(), name="health"),
-    path("staff/system/health/", monitoring_views.HealthDetailView.as_view(), name="health_detail"),
+    path("healthz", monitoring_views.health, name="health"),
+    path("staff/system/health/", monitoring_views.health_detail, name="health_detail"),
     path("metrics", monitoring_views.prometheus_metrics, name="metrics"),
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "favicon.svg", permanent=True)),
     path("i18n/", include("django.conf.urls.i18n")),

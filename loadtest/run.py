@@ -36,11 +36,14 @@ import redis
 BASE_DIR = Path(__file__).resolve().parent.parent
 OUT = BASE_DIR / "var" / "loadtest"
 PYTHON = str(BASE_DIR / ".venv" / "bin" / "python")
-PASSED_THROUGH = ("CONN_MAX_AGE", "DATABASE_POOL", "DATABASE_POOL_MIN_SIZE", "DATABASE_POOL_MAX_SIZE", "WEB_THREADS")
+PASSED_THROUGH = ("CONN_MAX_AGE", "DB_POOL_MAX", "DB_POOL_MIN", "DB_POOL_TIMEOUT", "WEB_THREADS")
+
+
+STARTED = time.monotonic()
 
 
 def log(text: str) -> None:
-    print(f"[loadtest {time.strftime('%H:%M:%S')}] {text}", flush=True)
+    print(f"[loadtest +{time.monotonic() - STARTED:.0f} s] {text}", flush=True)
 
 
 def _free_port() -> int:
@@ -298,7 +301,7 @@ def main() -> int:
     # The worker's reminder scheduler and sender run at each minute: let the next one run after the load.
     tick = (run_end + timedelta(minutes=1)).replace(second=0, microsecond=0)
     wait = (tick - datetime.now(UTC)).total_seconds() + 25
-    log(f"load over; waiting {wait:.0f} s for the worker's next minute ({tick:%H:%M}) to send what is due")
+    log(f"load over; waiting {wait:.0f} s for the worker's next minute to send what is due")
     time.sleep(max(0, wait))
     processes.stop()
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import time
 import uuid
 from typing import ClassVar
 
@@ -21,7 +22,11 @@ from django.db import DatabaseError, connections
 from django.utils import timezone
 from health_check import checks  # type: ignore[import-untyped]
 from health_check.base import HealthCheck  # type: ignore[import-untyped]
-from health_check.exceptions import ServiceUnavailable, ServiceWarning  # type: ignore[import-untyped]
+from health_check.exceptions import (  # type: ignore[import-untyped]
+    HealthCheckException,
+    ServiceUnavailable,
+    ServiceWarning,
+)
 
 from . import selectors
 
@@ -35,6 +40,10 @@ class NamedCheck(HealthCheck):
     name: ClassVar[str]
     critical: ClassVar[bool] = False
 
+    def check_now(self) -> None:
+        """The check itself, synchronous: raises ServiceUnavailable or ServiceWarning."""
+        raise NotImplementedError
+
 
 @dataclasses.dataclass
 class Database(NamedCheck, checks.Database):
@@ -44,9 +53,9 @@ class Database(NamedCheck, checks.Database):
     critical: ClassVar[bool] = True
 
     async def run(self) -> None:  # async here (sync in django-health-check): runs in the request thread
-        await sync_to_async(self._select_one)()
+        await sync_to_async(self.check_now)()
 
-    def _select_one(self) -> None:
+    def check_now(self) -> None:
         try:
             with connections[self.alias].cursor() as cursor:
                 cursor.execute("SELECT 1")
@@ -65,9 +74,9 @@ class Cache(NamedCheck, checks.Cache):
     critical: ClassVar[bool] = True
 
     async def run(self) -> None:
-        await sync_to_async(self._round_trip)()
+        await sync_to_async(self.check_now)()
 
-    def _round_trip(self) -> None:
+    def check_now(self) -> None:
         cache = caches[self.alias]
         key = f"{self.key_prefix}:{uuid.uuid4().hex}"
         value = uuid.uuid4().hex
@@ -89,9 +98,9 @@ class TaskQueue(NamedCheck):
     name: ClassVar[str] = "queue"
 
     async def run(self) -> None:
-        await sync_to_async(self._depth)()
+        await sync_to_async(self.check_now)()
 
-    def _depth(self) -> None:
+    def check_now(self) -> None:
         from huey.contrib.djhuey import HUEY
 
         try:
@@ -112,9 +121,9 @@ class WorkerBeat(NamedCheck):
     name: ClassVar[str] = "worker"
 
     async def run(self) -> None:
-        await sync_to_async(self._beat)()
+        await sync_to_async(self.check_now)()
 
-    def _beat(self) -> None:
+    def check_now(self) -> None:
         from huey.contrib.djhuey import HUEY
 
         if HUEY.immediate:
@@ -131,6 +140,30 @@ class WorkerBeat(NamedCheck):
 
 
 CHECKS: tuple[type[NamedCheck], ...] = (Database, Cache, TaskQueue, WorkerBeat)
+
+
+@dataclasses.dataclass(frozen=True)
+class Reading:
+    name: str
+    critical: bool
+    error: HealthCheckException | None
+    seconds: float
+
+
+def read_checks() -> list[Reading]:
+    """Run every check in turn in the calling thread (the views are synchronous: an async view run
+    under WSGI needs a thread without an event loop, which a test process with a browser lacks)."""
+    readings = []
+    for check_class in CHECKS:
+        check = check_class()
+        started = time.perf_counter()
+        error: HealthCheckException | None = None
+        try:
+            check.check_now()
+        except HealthCheckException as exception:
+            error = exception
+        readings.append(Reading(check.name, check.critical, error, time.perf_counter() - started))
+    return readings
 
 
 def status_of(error: Exception | None) -> str:

@@ -2,48 +2,37 @@
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django_otp import user_has_device
-from health_check.views import HealthCheckView  # type: ignore[import-untyped]
+from health_check.exceptions import ServiceWarning  # type: ignore[import-untyped]
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from practices import selectors as practice_selectors
 
 from . import metrics
-from .health import CHECKS, NamedCheck, status_of
+from .health import read_checks, status_of
 
 
-class HealthView(HealthCheckView):
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
     """``GET /healthz``: always JSON, never a detail that needs signing in.
 
     ``{"status": "ok" | "degraded" | "unavailable", "checks": {"database": "ok", ...}}``; 503 when a
     critical check (database, cache) fails, else 200 (a deep queue or a silent worker is "degraded").
     """
-
-    checks = CHECKS
-
-    async def get(self, request, *args, **kwargs):
-        with self.get_executor() as executor:
-            self.results = await asyncio.gather(*(check.get_result(executor) for check in self.get_checks()))
-        statuses: dict[str, str] = {}
-        down = degraded = False
-        for result in self.results:
-            check: NamedCheck = result.check  # CHECKS are all NamedChecks
-            statuses[check.name] = status_of(result.error)
-            if result.error is not None:
-                degraded = True
-                down = down or check.critical
-        overall = "unavailable" if down else "degraded" if degraded else "ok"
-        return JsonResponse({"status": overall, "checks": statuses}, status=503 if down else 200)
+    readings = read_checks()
+    down = any(reading.error is not None and reading.critical for reading in readings)
+    degraded = any(reading.error is not None for reading in readings)
+    overall = "unavailable" if down else "degraded" if degraded else "ok"
+    checks = {reading.name: status_of(reading.error) for reading in readings}
+    return JsonResponse({"status": overall, "checks": checks}, status=503 if down else 200)
 
 
 def _refusal(request: HttpRequest) -> HttpResponse | None:
@@ -63,42 +52,34 @@ def _refusal(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
-class HealthDetailView(HealthCheckView):
-    """Each check with its message and time, for staff (HTML; ``?format=json`` or ``text``)."""
-
-    checks = CHECKS
-    template_name = "monitoring/health_detail.html"
-
-    async def dispatch(self, request, *args, **kwargs):
-        refusal = await sync_to_async(_refusal)(request)
-        if refusal is not None:
-            return refusal
-        return await super().dispatch(request, *args, **kwargs)
-
-    def render_to_response(self, context, **response_kwargs):
-        # The page itself worked; what failed is in it. (Scripts read ?format=json: 503 on a failure.)
-        response_kwargs["status"] = 200
-        return super().render_to_response(context, **response_kwargs)
-
-    def render_to_response_json(self, status):
-        return super().render_to_response_json(503 if status >= 500 else status)
-
-    def render_to_response_text(self, status):
-        return super().render_to_response_text(503 if status >= 500 else status)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["rows"] = [
-            {
-                "name": result.check.name,
-                "critical": result.check.critical,
-                "status": status_of(result.error),
-                "message": result.error.message if result.error else "",
-                "milliseconds": round(result.time_taken * 1000, 1),
-            }
-            for result in self.results
-        ]
-        return context
+@never_cache
+def health_detail(request: HttpRequest) -> HttpResponse:
+    """Each check with its message and time, for staff (HTML; ``?format=json`` or ``text``: 503 when
+    a check is unavailable, for scripts; the HTML page itself answers 200 with what failed in it)."""
+    refusal = _refusal(request)
+    if refusal is not None:
+        return refusal
+    readings = read_checks()
+    failed = any(reading.error is not None and not isinstance(reading.error, ServiceWarning) for reading in readings)
+    answers = {reading.name: str(reading.error.message) if reading.error else "OK" for reading in readings}
+    asked = request.GET.get("format", "")
+    if asked == "json":
+        return JsonResponse(answers, status=503 if failed else 200)
+    if asked == "text":
+        text = "".join(f"{name}: {answer}\n" for name, answer in answers.items())
+        return HttpResponse(text, content_type="text/plain; charset=utf-8", status=503 if failed else 200)
+    rows = [
+        {
+            "name": reading.name,
+            "critical": reading.critical,
+            "status": status_of(reading.error),
+            "message": reading.error.message if reading.error else "",
+            "milliseconds": round(reading.seconds * 1000, 1),
+        }
+        for reading in readings
+    ]
+    errors = [reading for reading in readings if reading.error is not None]
+    return render(request, "monitoring/health_detail.html", {"rows": rows, "errors": errors})
 
 
 @never_cache
