@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .demo_db import BASE_DIR, log, percentile
+from .demo_db import BASE_DIR, log, percentile, subprocess_env
 
 ORDER = 2
 PATIENTS = 50_000
@@ -59,16 +59,7 @@ class Database:
                 conn.execute(f'CREATE DATABASE "{self.pg_name}"')
             url = urlsplit(self._server)._replace(path=f"/{self.pg_name}").geturl()
         atexit.register(self.close)
-        self.env = {
-            "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
-            "HOME": str(self.root),
-            "LANG": "C.UTF-8",
-            "PYTHONPATH": str(BASE_DIR),
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "TOUCHPOINTS_VAR_DIR": str(self.root / "var"),
-            "DATABASE_URL": url,
-            "LOG_LEVEL": "WARNING",
-        }
+        self.env = subprocess_env(self.root, url)
 
     def run(self, *args: str, timeout: float = 900) -> str:
         done = subprocess.run(

@@ -46,6 +46,21 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def subprocess_env(root: Path, database_url: str) -> dict[str, str]:
+    """The environment of a benchmark's manage.py or Python subprocess: its own var directory under
+    ``root`` and its own database, nothing inherited from the shell but PATH."""
+    return {
+        "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
+        "HOME": str(root),
+        "LANG": "C.UTF-8",
+        "PYTHONPATH": str(BASE_DIR),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "TOUCHPOINTS_VAR_DIR": str(root / "var"),
+        "DATABASE_URL": database_url,
+        "LOG_LEVEL": "WARNING",
+    }
+
+
 class DemoDatabase:
     def __init__(self, vendor: str) -> None:
         self.vendor = vendor
@@ -63,16 +78,7 @@ class DemoDatabase:
             with psycopg.connect(self._server.replace("postgresql://", "postgres://", 1), autocommit=True) as conn:
                 conn.execute(f'CREATE DATABASE "{self.pg_name}"')
             url = urlsplit(server_url)._replace(path=f"/{self.pg_name}").geturl()
-        self.env = {
-            "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
-            "HOME": str(self.root),
-            "LANG": "C.UTF-8",
-            "PYTHONPATH": str(BASE_DIR),
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "TOUCHPOINTS_VAR_DIR": str(self.root / "var"),
-            "DATABASE_URL": url,
-            "LOG_LEVEL": "WARNING",
-        }
+        self.env = subprocess_env(self.root, url)
         self.size: str | None = None
         self.seed_seconds: float | None = None
 

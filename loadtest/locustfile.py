@@ -118,6 +118,13 @@ class Patient(HttpUser):
     def think(self) -> None:
         self.wait()
 
+    def take_or_wait(self, kind: str):
+        """The next link of ``kind`` from the plan, or None after a pause when none is left."""
+        found = take(kind)
+        if found is None:
+            self.think()
+        return found
+
     def get(self, url: str, group: str, ok=(200,)):
         for attempt in (1, 2):
             with self.client.get(url, name=group, catch_response=True, allow_redirects=False) as response:
@@ -210,9 +217,8 @@ class ManagingPatient(Patient):
 
     @task
     def manage(self) -> None:
-        found = take("manage")
+        found = self.take_or_wait("manage")
         if found is None:
-            self.think()
             return
         slug, token = found
         base = f"/p/{slug}/manage/{token}/"
@@ -269,9 +275,8 @@ class PhoneCheckIn(Patient):
 
     @task
     def arrive(self) -> None:
-        found = take("visit")
+        found = self.take_or_wait("visit")
         if found is None:
-            self.think()
             return
         slug, token = found
         page = self.get(f"/p/{slug}/visit/{token}/", "visit: page")
@@ -289,9 +294,8 @@ class KioskCheckIn(Patient):
 
     @task
     def arrive(self) -> None:
-        found = take("kiosk")
+        found = self.take_or_wait("kiosk")
         if found is None:
-            self.think()
             return
         slug, who = found
         self.client.cookies.clear()
@@ -323,9 +327,8 @@ class SurveyPatient(Patient):
 
     @task
     def answer(self) -> None:
-        found = take("survey")
+        found = self.take_or_wait("survey")
         if found is None:
-            self.think()
             return
         slug, token = found
         base = f"/p/{slug}/s/{token}/"
