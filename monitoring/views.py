@@ -9,6 +9,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django_otp import user_has_device
 from health_check.exceptions import ServiceWarning  # type: ignore[import-untyped]
@@ -18,6 +20,18 @@ from practices import selectors as practice_selectors
 
 from . import metrics
 from .health import read_checks, status_of
+
+CHECK_LABELS = {
+    "database": _("Database"),
+    "cache": _("Shared cache"),
+    "queue": _("Task queue"),
+    "worker": _("Background worker"),
+}
+STATUS_LABELS = {
+    "ok": pgettext_lazy("health check", "Working"),
+    "warning": pgettext_lazy("health check", "Needs a look"),
+    "unavailable": pgettext_lazy("health check", "Not working"),
+}
 
 
 @never_cache
@@ -71,8 +85,10 @@ def health_detail(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "name": reading.name,
+            "label": CHECK_LABELS[reading.name],
             "critical": reading.critical,
             "status": status_of(reading.error),
+            "status_label": STATUS_LABELS[status_of(reading.error)],
             "message": reading.error.message if reading.error else "",
             "milliseconds": round(reading.seconds * 1000, 1),
         }
